@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "refkit",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "refkit", targets: ["refkit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian, entered through module maps with tiny inline shims.
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CMagic", providers: [.apt(["libmagic-dev"])]),
+        .systemLibrary(name: "CSystem"),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+
+        // Domain values: orders, stages, kit states, errors. No I/O, no C.
+        .target(name: "RefkitCore", dependencies: ["CCrypto"]),
+        .target(name: "RefkitConfig", dependencies: [
+            "RefkitCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
+        .target(name: "RefkitStore", dependencies: [
+            "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "RefkitImaging", dependencies: ["CVips"]),
+        .target(name: "RefkitWatch", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitIntake", dependencies: [
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RefkitDaemon", dependencies: [
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RefkitCLI", dependencies: [
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
+        .target(name: "RefkitTestSupport", dependencies: ["RefkitCore", "RefkitImaging"]),
+
+        .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitStore", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

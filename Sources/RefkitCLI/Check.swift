@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import RefkitCore
+import RefkitIntake
+
+extension RefkitCommand {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Validate images and orders without processing or moving anything.",
+            discussion: """
+                Each FILE gets the verdict the daemon would give it: the same checks (kind, size, content type by \
+                libmagic, pixel limit, full decode; order schema for .json) with the limits of the configuration. \
+                Exit status 0 when every file is fine, 1 when any is not.
+                """)
+
+        @OptionGroup var options: GlobalOptions
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        @Argument(help: ArgumentHelp("Images and order files to check.", valueName: "file"))
+        var files: [String]
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("name at least one file to check") }
+        }
+
+        func run() async throws {
+            let configuration = try options.loadConfiguration()
+            let inspector: Inspector
+            do {
+                inspector = try Inspector(
+                    limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+            } catch {
+                throw CLIError.fail(error)
+            }
+            var results: [JSONValue] = []
+            var failures = 0
+            for file in files {
+                let verdict = CheckedFile.inspect(path: file, with: inspector)
+                if case .rejected = verdict { failures += 1 }
+                if json {
+                    results.append(CheckedFile.json(file: file, verdict))
+                } else {
+                    print(CheckedFile.line(file: file, verdict))
+                }
+            }
+            if json { print(JSONValue.array(results).pretty) }
+            if failures > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+/// One file as `refkit check` judges it.
+enum CheckedFile {
+    static func inspect(path: String, with inspector: Inspector) -> Verdict {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            return .rejected(RefkitError("source_missing", "no such file", detail: "\(path): \(String(cString: strerror(errno)))"))
+        }
+        let kind: InboxEntry.Kind =
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: .regular
+            case S_IFDIR: .directory
+            case S_IFLNK: .symlink
+            case S_IFIFO: .fifo
+            case S_IFSOCK: .socket
+            case S_IFCHR, S_IFBLK: .device
+            default: .other
+            }
+        let entry = InboxEntry(
+            watch: "check", path: path, relativePath: path, kind: kind, size: Int64(st.st_size),
+            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino),
+            device: UInt64(st.st_dev), linkCount: Int(st.st_nlink))
+        return inspector.inspect(entry)
+    }
+
+    static func line(file: String, _ verdict: Verdict) -> String {
+        switch verdict {
+        case .image(let facts, _): "ok        \(file)  image \(facts.mime) \(facts.width)x\(facts.height) \(facts.bytes) bytes sha256 \(facts.sha256)"
+        case .order(let order, _): "ok        \(file)  order \(KitPlan.plan(for: order.overlaying(Order(stages: .profile(.turnaround)))).stages.count) stages\(order.kit.map { " kit \($0)" } ?? "")"
+        case .rejected(let error): "rejected  \(file)  \(error.code): \(error.message)\(error.detail.isEmpty ? "" : " (\(error.detail))")"
+        case .changed: "changed   \(file)  the file changed while it was read; check it again when it is complete"
+        }
+    }
+
+    static func json(file: String, _ verdict: Verdict) -> JSONValue {
+        switch verdict {
+        case .image(let facts, _):
+            .object([
+                ("file", .string(file)), ("ok", .bool(true)), ("type", .string("image")), ("mime", .string(facts.mime)),
+                ("width", .int(facts.width)), ("height", .int(facts.height)), ("bytes", .int(Int(facts.bytes))), ("sha256", .string(facts.sha256)),
+            ])
+        case .order(let order, _):
+            .object([("file", .string(file)), ("ok", .bool(true)), ("type", .string("order")), ("order", order.jsonValue)])
+        case .rejected(let error):
+            .object([
+                ("file", .string(file)), ("ok", .bool(false)),
+                ("error", .object([("code", .string(error.code)), ("message", .string(error.message)), ("detail", .string(error.detail))])),
+            ])
+        case .changed:
+            .object([("file", .string(file)), ("ok", .bool(false)), ("error", .object([("code", .string("source_changed")), ("message", .string("the file changed while it was read"))]))])
+        }
+    }
+}

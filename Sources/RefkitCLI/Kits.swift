@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import RefkitCore
+import RefkitStore
+
+extension RefkitCommand {
+    struct Kits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List kits with their state and stage progress.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Option(help: ArgumentHelp("Only kits in this state (queued, generating, awaiting_selection, complete, partial, failed).", valueName: "state"))
+        var status: String?
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        func validate() throws {
+            if let status, KitStatus(rawValue: status) == nil {
+                throw ValidationError("unknown state \"\(status)\"; use one of \(KitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let configuration = try options.loadConfiguration()
+            let database = try StateAccess.open(configuration)
+            let kits = try database.kits(status: status.flatMap(KitStatus.init(rawValue:)))
+            var rows: [JSONValue] = []
+            if !json { print("KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED") }
+            for kit in kits {
+                let stages = try database.stages(kitID: kit.id)
+                let done = stages.filter { $0.status == .done }.count
+                if json {
+                    rows.append(KitView.summary(kit, stages: stages))
+                } else {
+                    print(
+                        kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " " + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                            + "\(done)/\(stages.count)".padding(toLength: 9, withPad: " ", startingAt: 0)
+                            + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt)
+                }
+            }
+            if json { print(JSONValue.array(rows).pretty) }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one kit (by name, slug or id) with per-stage progress.")
+
+        @OptionGroup var options: GlobalOptions
+
+        @Flag(help: "Print JSON instead of text.")
+        var json = false
+
+        @Argument(help: ArgumentHelp("The kit's name, slug or id.", valueName: "kit"))
+        var kit: String
+
+        func run() async throws {
+            let configuration = try options.loadConfiguration()
+            let database = try StateAccess.open(configuration)
+            guard let record = try database.kit(kit) else {
+                throw CLIError(code: 1, message: "no kit named \"\(kit)\" (see `refkit kits`)")
+            }
+            let stages = try database.stages(kitID: record.id)
+            if json {
+                print(KitView.detail(record, stages: stages, source: try record.sourceID.flatMap { try database.source(id: $0) }).pretty)
+                return
+            }
+            print("kit:      \(record.name)  (\(record.id), folder \(record.slug))")
+            print("status:   \(record.status.rawValue)")
+            print("watch:    \(record.watch)")
+            if let sourceID = record.sourceID, let source = try database.source(id: sourceID) {
+                print("source:   \(source.originalName)  \(source.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
+            }
+            if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
+            print("stages:")
+            for stage in stages {
+                var line = "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0) + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                line += " attempts \(stage.attempts)"
+                if stage.durationMs > 0 { line += "  \(stage.durationMs) ms" }
+                if stage.costUSD > 0 { line += String(format: "  $%.3f", stage.costUSD) }
+                if let code = stage.errorCode { line += "  \(code): \(stage.errorMessage ?? "")" }
+                print(line)
+            }
+        }
+    }
+}
+
+/// The stable JSON shapes of `kits --json` and `show --json`.
+enum KitView {
+    static func summary(_ kit: KitRecord, stages: [StageRecord]) -> JSONValue {
+        .object([
+            ("id", .string(kit.id)), ("kit", .string(kit.name)), ("slug", .string(kit.slug)), ("watch", .string(kit.watch)),
+            ("status", .string(kit.status.rawValue)), ("stages_total", .int(stages.count)),
+            ("stages_done", .int(stages.filter { $0.status == .done }.count)),
+            ("stages_failed", .int(stages.filter { $0.status == .failed }.count)), ("created_at", .string(kit.createdAt)),
+            ("updated_at", .string(kit.updatedAt)),
+        ])
+    }
+
+    static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?) -> JSONValue {
+        guard case .object(var members) = summary(kit, stages: stages) else { return .null }
+        members.append((
+            "source",
+            source.map {
+                .object([
+                    ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.mime)), ("width", .int($0.width)),
+                    ("height", .int($0.height)),
+                ])
+            } ?? .null
+        ))
+        members.append(("locked_reference", .optional(kit.lockedReference)))
+        members.append((
+            "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
+        ))
+        members.append((
+            "stages",
+            .array(
+                stages.map { s in
+                    .object([
+                        ("stage", .string(s.stage)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
+                        ("provider", .optional(s.provider)), ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
+                        ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
+                        ("error", s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null),
+                    ])
+                })
+        ))
+        return .object(members)
+    }
+}

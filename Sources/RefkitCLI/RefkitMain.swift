@@ -1,0 +1,22 @@
+import ArgumentParser
+import Foundation
+
+/// Entry point used by the `refkit` executable: parses, runs, and maps failures to exit codes.
+public enum RefkitMain {
+    public static func main() async -> Never {
+        do {
+            var command = try RefkitCommand.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("refkit: \(error.message)\n".utf8))
+            exit(error.code)
+        } catch {
+            RefkitCommand.exit(withError: error)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import RefkitDaemon
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension RefkitCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the daemon: watch the inboxes and process what arrives, until SIGTERM or SIGINT.",
+            discussion: """
+                At start-up every inbox is rescanned, so files dropped while refkit was down are taken. \
+                SIGTERM or SIGINT stops intake and exits cleanly. Run it under systemd (see systemd/refkit.service).
+                """)
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await runDaemon(options: options, mode: .daemon)
+        }
+    }
+
+    struct Once: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Process what is in the inboxes now, wait until it is handled, and exit.",
+            discussion: "Exit status 0 when nothing failed, 1 when something did, 78 for a configuration error.")
+
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await runDaemon(options: options, mode: .once)
+        }
+    }
+}
+
+func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
+    let configuration = try options.loadConfiguration()
+    let logger = options.makeLogger(configuration)
+    let daemon: Daemon
+    do {
+        daemon = try Daemon.build(configuration: configuration, logger: logger)
+    } catch {
+        throw CLIError(code: 73, message: "cannot start: \(error)")
+    }
+    let signals = SignalWatch { signal in
+        logger.notice("signal received, stopping", metadata: ["signal": "\(signal)"])
+        daemon.shutdown()
+    }
+    defer { withExtendedLifetime(signals) {} }
+    try await daemon.run(mode)
+}
+
+/// Turns SIGTERM and SIGINT into a callback (dispatch sources, not async-signal handlers).
+final class SignalWatch: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ handler: @escaping @Sendable (String) -> Void) {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { handler(name) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit { sources.forEach { $0.cancel() } }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import RefkitConfig
+import RefkitCore
+import RefkitStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How read-side commands (status, kits, show) reach the state a daemon may be writing.
+enum StateAccess {
+    static func open(_ configuration: Configuration) throws -> RefkitDatabase {
+        let path = "\(configuration.stateDir)/refkit.sqlite"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError(code: 66, message: "no state yet at \(path): run `refkit run` or `refkit once` first")
+        }
+        do {
+            return try RefkitDatabase(path: path)
+        } catch {
+            throw CLIError(code: 74, message: "cannot open the database \(path): \(error)")
+        }
+    }
+
+    /// The pid of the daemon holding the state lock, if one does.
+    static func daemonPID(_ configuration: Configuration) -> Int? {
+        let path = "\(configuration.stateDir)/refkit.lock"
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
+            flock(fd, LOCK_UN)
+            return nil
+        }
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+}
+
+extension JSONValue {
+    static func int(_ i: Int) -> JSONValue { .number(Double(i), isInteger: true) }
+    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+    static func counts(_ d: [String: Int]) -> JSONValue { .object(d.keys.sorted().map { ($0, .int(d[$0]!)) }) }
+
+    /// Indented JSON for people and `jq`.
+    var pretty: String {
+        var out = ""
+        writePretty(into: &out, indent: 0)
+        return out
+    }
+
+    private func writePretty(into out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let close = String(repeating: "  ", count: indent)
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.writePretty(into: &out, indent: indent + 1)
+                out += i < items.count - 1 ? ",\n" : "\n"
+            }
+            out += close + "]"
+        case .object(let members) where !members.isEmpty:
+            out += "{\n"
+            for (i, m) in members.enumerated() {
+                out += pad
+                JSONValue.quote(m.key, into: &out)
+                out += ": "
+                m.value.writePretty(into: &out, indent: indent + 1)
+                out += i < members.count - 1 ? ",\n" : "\n"
+            }
+            out += close + "}"
+        default:
+            out += serialized
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import RefkitCore
+
+/// refkit's configuration (`refkit.toml`), validated. Key names are a contract (DESIGN.md).
+public struct Configuration: Sendable {
+    public var stateDir: String
+    public var logLevel: String
+    public var daemon: Daemon
+    public var limits: Limits
+    public var retry: Retry
+    public var watches: [Watch]
+    public var providers: [String: Provider]
+    public var analyzer: Analyzer?
+    public var civitai: Civitai
+    public var outputs: Outputs
+    /// Where this configuration was read from ("(built-in)" for the embedded default).
+    public var file: String
+
+    public struct Daemon: Sendable {
+        public var rescanIntervalSeconds = 300
+        public var pollIntervalMs = 2000
+        public var drainTimeoutSeconds = 30
+    }
+
+    public struct Limits: Sendable {
+        public var concurrency = 12
+        public var maxSourceBytes = 52_428_800
+        public var maxSourcePixels = 100_000_000
+        public var maxLongSide = 2048
+    }
+
+    public struct Retry: Sendable {
+        public var attempts = 3
+        public var baseDelayMs = 2000
+        public var maxDelayMs = 60000
+    }
+
+    public enum WatchMode: String, Sendable, CaseIterable {
+        case auto, inotify, poll
+    }
+
+    public struct Watch: Sendable {
+        public var name: String
+        public var inbox: String
+        public var outbox: String
+        public var rejected: String
+        public var recursive = false
+        public var mode = WatchMode.auto
+        public var settleMs = 1000
+        public var sidecarWaitMs = 2000
+        /// How long a sidecar order waits for its image before it is judged on its own.
+        public var imageWaitMs = 10000
+        public var priority = 10
+        public var maxCostPerKitUSD = 1.0
+        public var maxCostPerDayUSD = 20.0
+        public var ignore: [String] = []
+        public var defaultOrder: Order
+    }
+
+    public struct Provider: Sendable {
+        public var name: String
+        public var kind: String
+        public var baseURL: String?
+        public var model: String?
+        /// The name of the environment variable holding the key (never the key itself).
+        public var apiKeyEnv: String?
+        public var apiKeyFile: String?
+        public var concurrency = 6
+        public var requestsPerMinute = 60
+        public var timeoutSeconds = 180
+        public var pricePerImageUSD = 0.0
+        /// Provider-specific keys, kept as strings for the provider to read.
+        public var extra: [String: String] = [:]
+    }
+
+    public struct Analyzer: Sendable {
+        public var baseURL: String
+        public var model: String
+        public var apiKeyEnv: String?
+        public var apiKeyFile: String?
+        public var timeoutSeconds = 60
+    }
+
+    public struct Civitai: Sendable {
+        public var baseURL = "https://civitai.com"
+        public var apiKeyEnv: String?
+        public var limit = 20
+        public var period = "Day"
+        public var sort = "Most Reactions"
+        public var nsfw = "None"
+    }
+
+    public struct Outputs: Sendable {
+        /// Text-only plans succeed when at least this share of references was made.
+        public var textPlanMinShare = 0.5
+        /// Bound of the normalised source's long side.
+        public var sourceLongSide = 2048
+    }
+
+    public func watch(named name: String) -> Watch? { watches.first { $0.name == name } }
+}

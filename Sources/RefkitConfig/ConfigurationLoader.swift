@@ -1,0 +1,311 @@
+import Foundation
+import RefkitCore
+import TOMLKit
+
+/// Reads and validates `refkit.toml`. Unknown keys and wrong types are errors naming the key
+/// path and the line.
+public enum ConfigurationLoader {
+    public static let providerKinds: Set<String> = ["preview", "gemini", "openai", "fal", "replicate", "comfyui"]
+
+    /// The configuration used when no file is given: the offline `preview` provider, one watch
+    /// over `./inbox` writing `./outbox`, state in `./refkit-state`.
+    public static let embeddedDefault = """
+        state_dir = "refkit-state"
+
+        [[watch]]
+        name = "default"
+        inbox = "inbox"
+        outbox = "outbox"
+          [watch.default_order]
+          stages = "turnaround"
+          provider = "preview"
+        """
+
+    public static func load(path: String) throws(ConfigError) -> Configuration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "cannot read the configuration file (\(String(cString: strerror(errno))))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, line: nil, key: "", message: "the configuration is not UTF-8 text")
+        }
+        var base = (path as NSString).deletingLastPathComponent
+        if !base.hasPrefix("/") {
+            base = (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(base)
+        }
+        return try parse(text: text, file: path, relativeTo: (base as NSString).standardizingPath)
+    }
+
+    /// Parses TOML text. Relative paths in it are taken relative to `relativeTo` (the config's folder).
+    public static func parse(text: String, file: String, relativeTo base: String) throws(ConfigError) -> Configuration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: Int(error.source.begin.line), key: "", message: "TOML syntax error: \(error.description)")
+        } catch {
+            throw ConfigError(file: file, line: nil, key: "", message: "TOML syntax error: \(error)")
+        }
+        var reader = ConfigReader(root: ConfigNode(table), file: file, locator: TOMLLineLocator(text: text), base: base)
+        return try reader.read()
+    }
+}
+
+/// Walks the document once, checking every key.
+struct ConfigReader {
+    let root: ConfigNode
+    let file: String
+    let locator: TOMLLineLocator
+    let base: String
+
+    func fail(_ path: String, _ message: String) -> ConfigError {
+        ConfigError(file: file, line: locator.line(of: path), key: path, message: message)
+    }
+
+    func table(_ node: ConfigNode?, _ path: String, allowed: Set<String>) throws(ConfigError) -> ConfigNode? {
+        guard let node else { return nil }
+        guard case .table(let members) = node else { throw fail(path, "must be a table, got \(node.typeName)") }
+        for (key, _) in members where !allowed.contains(key) {
+            let p = path.isEmpty ? key : "\(path).\(key)"
+            throw fail(p, "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        return node
+    }
+
+    func string(_ node: ConfigNode?, _ path: String) throws(ConfigError) -> String? {
+        guard let node else { return nil }
+        guard case .string(let s) = node else { throw fail(path, "must be a string, got \(node.typeName)") }
+        return s
+    }
+
+    func int(_ node: ConfigNode?, _ path: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let node else { return nil }
+        guard case .int(let i) = node else { throw fail(path, "must be an integer, got \(node.typeName)") }
+        guard range.contains(i) else { throw fail(path, "must be between \(range.lowerBound) and \(range.upperBound), got \(i)") }
+        return i
+    }
+
+    func double(_ node: ConfigNode?, _ path: String, _ range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard let node else { return nil }
+        let d: Double
+        switch node {
+        case .double(let v): d = v
+        case .int(let v): d = Double(v)
+        default: throw fail(path, "must be a number, got \(node.typeName)")
+        }
+        guard range.contains(d) else { throw fail(path, "must be between \(range.lowerBound) and \(range.upperBound), got \(d)") }
+        return d
+    }
+
+    func bool(_ node: ConfigNode?, _ path: String) throws(ConfigError) -> Bool? {
+        guard let node else { return nil }
+        guard case .bool(let b) = node else { throw fail(path, "must be true or false, got \(node.typeName)") }
+        return b
+    }
+
+    func path(_ node: ConfigNode?, _ key: String) throws(ConfigError) -> String? {
+        guard let s = try string(node, key) else { return nil }
+        guard !s.isEmpty else { throw fail(key, "must not be empty") }
+        return ((s.hasPrefix("/") ? s : (base as NSString).appendingPathComponent(s)) as NSString).standardizingPath
+    }
+
+    mutating func read() throws(ConfigError) -> Configuration {
+        let top = try table(root, "", allowed: ["state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs"])!
+        let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
+        let logLevel = try string(top["log_level"], "log_level") ?? "info"
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else { throw fail("log_level", "must be one of \(levels.joined(separator: ", "))") }
+
+        var daemon = Configuration.Daemon()
+        if let d = try table(top["daemon"], "daemon", allowed: ["rescan_interval_s", "poll_interval_ms", "drain_timeout_s"]) {
+            daemon.rescanIntervalSeconds = try int(d["rescan_interval_s"], "daemon.rescan_interval_s", 5...86400) ?? daemon.rescanIntervalSeconds
+            daemon.pollIntervalMs = try int(d["poll_interval_ms"], "daemon.poll_interval_ms", 100...600_000) ?? daemon.pollIntervalMs
+            daemon.drainTimeoutSeconds = try int(d["drain_timeout_s"], "daemon.drain_timeout_s", 0...3600) ?? daemon.drainTimeoutSeconds
+        }
+        var limits = Configuration.Limits()
+        if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"]) {
+            limits.concurrency = try int(l["concurrency"], "limits.concurrency", 1...1024) ?? limits.concurrency
+            limits.maxSourceBytes = try int(l["max_source_bytes"], "limits.max_source_bytes", 1...(1 << 34)) ?? limits.maxSourceBytes
+            limits.maxSourcePixels = try int(l["max_source_pixels"], "limits.max_source_pixels", 1...1_000_000_000) ?? limits.maxSourcePixels
+            limits.maxLongSide = try int(l["max_long_side"], "limits.max_long_side", 64...16384) ?? limits.maxLongSide
+        }
+        var retry = Configuration.Retry()
+        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms"]) {
+            retry.attempts = try int(r["attempts"], "retry.attempts", 1...20) ?? retry.attempts
+            retry.baseDelayMs = try int(r["base_delay_ms"], "retry.base_delay_ms", 0...600_000) ?? retry.baseDelayMs
+            retry.maxDelayMs = try int(r["max_delay_ms"], "retry.max_delay_ms", 0...3_600_000) ?? retry.maxDelayMs
+        }
+        var outputs = Configuration.Outputs()
+        if let o = try table(top["outputs"], "outputs", allowed: ["text_plan_min_share", "source_long_side"]) {
+            outputs.textPlanMinShare = try double(o["text_plan_min_share"], "outputs.text_plan_min_share", 0...1) ?? outputs.textPlanMinShare
+            outputs.sourceLongSide = try int(o["source_long_side"], "outputs.source_long_side", 256...8192) ?? outputs.sourceLongSide
+        }
+
+        var providers: [String: Configuration.Provider] = [
+            "preview": .init(name: "preview", kind: "preview", concurrency: 4, requestsPerMinute: 100_000, timeoutSeconds: 60)
+        ]
+        if let p = top["providers"] {
+            guard case .table(let members) = p else { throw fail("providers", "must be a table of [providers.NAME] tables") }
+            for (name, node) in members {
+                providers[name] = try readProvider(name: name, node: node)
+            }
+        }
+
+        var watches: [Configuration.Watch] = []
+        if let w = top["watch"] {
+            guard case .array(let items) = w else { throw fail("watch", "must be written as [[watch]] tables") }
+            for (i, item) in items.enumerated() {
+                watches.append(try readWatch(item, path: "watch[\(i)]", providers: providers))
+            }
+        }
+        guard !watches.isEmpty else { throw fail("watch", "at least one [[watch]] is needed") }
+        var names = Set<String>()
+        var inboxes = Set<String>()
+        for (i, w) in watches.enumerated() {
+            guard names.insert(w.name).inserted else { throw fail("watch[\(i)].name", "watch name \"\(w.name)\" is used twice") }
+            let inbox = (w.inbox as NSString).standardizingPath
+            guard inboxes.insert(inbox).inserted else { throw fail("watch[\(i)].inbox", "inbox \(w.inbox) is watched twice") }
+            for other in inboxes where other != inbox && (inbox.hasPrefix(other + "/") || other.hasPrefix(inbox + "/")) {
+                throw fail("watch[\(i)].inbox", "inbox \(w.inbox) is nested inside another watched inbox (\(other))")
+            }
+            for (label, p) in [("outbox", w.outbox), ("rejected", w.rejected)] {
+                let s = (p as NSString).standardizingPath
+                if s == inbox || s.hasPrefix(inbox + "/") {
+                    throw fail("watch[\(i)].\(label)", "must not be inside the inbox (it would be watched)")
+                }
+            }
+        }
+
+        var analyzer: Configuration.Analyzer?
+        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"]) {
+            analyzer = Configuration.Analyzer(
+                baseURL: try string(a["base_url"], "analyzer.base_url") ?? "https://api.openai.com/v1",
+                model: try string(a["model"], "analyzer.model") ?? "gpt-4.1-mini",
+                apiKeyEnv: try string(a["api_key_env"], "analyzer.api_key_env"),
+                apiKeyFile: try path(a["api_key_file"], "analyzer.api_key_file"),
+                timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60)
+        }
+        var civitai = Configuration.Civitai()
+        if let c = try table(top["civitai"], "civitai", allowed: ["base_url", "api_key_env", "limit", "period", "sort", "nsfw"]) {
+            civitai.baseURL = try string(c["base_url"], "civitai.base_url") ?? civitai.baseURL
+            civitai.apiKeyEnv = try string(c["api_key_env"], "civitai.api_key_env")
+            civitai.limit = try int(c["limit"], "civitai.limit", 1...1000) ?? civitai.limit
+            civitai.period = try string(c["period"], "civitai.period") ?? civitai.period
+            civitai.sort = try string(c["sort"], "civitai.sort") ?? civitai.sort
+            civitai.nsfw = try string(c["nsfw"], "civitai.nsfw") ?? civitai.nsfw
+        }
+        return Configuration(
+            stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
+            providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
+    }
+
+    static let commonProviderKeys: Set<String> = [
+        "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s", "price_per_image_usd",
+    ]
+    static let specificProviderKeys: [String: Set<String>] = [
+        "preview": [], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
+        "fal": ["app_id", "image_field", "images_field", "prompt_field", "output_field", "mode"],
+        "replicate": ["version", "image_field", "prompt_field"],
+        "comfyui": ["workflow", "endpoints", "prompt_node", "seed_node", "image_nodes", "output_node"],
+    ]
+
+    func readProvider(name: String, node: ConfigNode) throws(ConfigError) -> Configuration.Provider {
+        let p = "providers.\(name)"
+        guard SafeName.isSafeIdentifier(name) else { throw fail(p, "provider names use A-Z a-z 0-9 _ -") }
+        guard case .table = node else { throw fail(p, "must be a table") }
+        let kind = try string(node["kind"], "\(p).kind") ?? name
+        guard let specific = Self.specificProviderKeys[kind] else {
+            throw fail("\(p).kind", "unknown provider kind \"\(kind)\" (known: \(ConfigurationLoader.providerKinds.sorted().joined(separator: ", ")))")
+        }
+        _ = try table(node, p, allowed: Self.commonProviderKeys.union(specific))
+        var provider = Configuration.Provider(name: name, kind: kind)
+        provider.baseURL = try string(node["base_url"], "\(p).base_url")
+        if let url = provider.baseURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
+            throw fail("\(p).base_url", "must start with https:// (or http:// for a local server)")
+        }
+        provider.model = try string(node["model"], "\(p).model")
+        provider.apiKeyEnv = try string(node["api_key_env"], "\(p).api_key_env")
+        provider.apiKeyFile = try path(node["api_key_file"], "\(p).api_key_file")
+        provider.concurrency = try int(node["concurrency"], "\(p).concurrency", 1...256) ?? provider.concurrency
+        provider.requestsPerMinute = try int(node["requests_per_minute"], "\(p).requests_per_minute", 1...1_000_000) ?? provider.requestsPerMinute
+        provider.timeoutSeconds = try int(node["timeout_s"], "\(p).timeout_s", 1...3600) ?? provider.timeoutSeconds
+        provider.pricePerImageUSD = try double(node["price_per_image_usd"], "\(p).price_per_image_usd", 0...100) ?? 0
+        for key in specific {
+            switch node[key] {
+            case .string(let s)?: provider.extra[key] = s
+            case .int(let i)?: provider.extra[key] = String(i)
+            case .array(let items)?:
+                var parts: [String] = []
+                for (i, item) in items.enumerated() {
+                    switch item {
+                    case .string(let s): parts.append(s)
+                    case .int(let n): parts.append(String(n))
+                    default: throw fail("\(p).\(key)[\(i)]", "must be a string, got \(item.typeName)")
+                    }
+                }
+                provider.extra[key] = parts.joined(separator: ",")
+            case nil: break
+            case let other?: throw fail("\(p).\(key)", "must be a string, got \(other.typeName)")
+            }
+        }
+        return provider
+    }
+
+    func readWatch(_ node: ConfigNode, path p: String, providers: [String: Configuration.Provider]) throws(ConfigError) -> Configuration.Watch {
+        let keys: Set<String> = [
+            "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
+            "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order",
+        ]
+        _ = try table(node, p, allowed: keys)
+        guard let name = try string(node["name"], "\(p).name") else { throw fail(p, "a watch needs a name") }
+        guard SafeName.isSafeIdentifier(name) else { throw fail("\(p).name", "watch names use 1-64 of A-Z a-z 0-9 _ -") }
+        guard let inbox = try path(node["inbox"], "\(p).inbox") else { throw fail(p, "watch \"\(name)\" needs an inbox") }
+        guard let outbox = try path(node["outbox"], "\(p).outbox") else { throw fail(p, "watch \"\(name)\" needs an outbox") }
+        let rejected = try path(node["rejected"], "\(p).rejected")
+            ?? ((outbox as NSString).deletingLastPathComponent as NSString).appendingPathComponent("rejected")
+        var order = Order(stages: .profile(.turnaround), provider: "preview")
+        if let d = node["default_order"] {
+            let json = toJSON(d)
+            do {
+                order = try OrderValidator.validate(json: json).overlaying(order)
+            } catch {
+                let key = error.detail.split(separator: " ").first.map { String($0).replacingOccurrences(of: "$", with: "\(p).default_order") }
+                throw fail(key ?? "\(p).default_order", "\(error.message): \(error.detail)")
+            }
+        }
+        if let provider = order.provider, providers[provider] == nil {
+            throw fail("\(p).default_order.provider", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")
+        }
+        var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
+        watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false
+        if let m = try string(node["mode"], "\(p).mode") {
+            guard let mode = Configuration.WatchMode(rawValue: m) else { throw fail("\(p).mode", "must be auto, inotify or poll") }
+            watch.mode = mode
+        }
+        watch.settleMs = try int(node["settle_ms"], "\(p).settle_ms", 0...600_000) ?? watch.settleMs
+        watch.sidecarWaitMs = try int(node["sidecar_wait_ms"], "\(p).sidecar_wait_ms", 0...600_000) ?? watch.sidecarWaitMs
+        watch.imageWaitMs = try int(node["image_wait_ms"], "\(p).image_wait_ms", 0...3_600_000) ?? watch.imageWaitMs
+        watch.priority = try int(node["priority"], "\(p).priority", -1000...1000) ?? watch.priority
+        watch.maxCostPerKitUSD = try double(node["max_cost_per_kit_usd"], "\(p).max_cost_per_kit_usd", 0...100_000) ?? watch.maxCostPerKitUSD
+        watch.maxCostPerDayUSD = try double(node["max_cost_per_day_usd"], "\(p).max_cost_per_day_usd", 0...1_000_000) ?? watch.maxCostPerDayUSD
+        if let ignore = node["ignore"] {
+            guard case .array(let items) = ignore else { throw fail("\(p).ignore", "must be an array of glob strings") }
+            for (i, item) in items.enumerated() {
+                guard case .string(let glob) = item else { throw fail("\(p).ignore[\(i)]", "must be a string") }
+                watch.ignore.append(glob)
+            }
+        }
+        return watch
+    }
+
+    func toJSON(_ node: ConfigNode) -> JSONValue {
+        switch node {
+        case .table(let members): .object(members.map { ($0.key, toJSON($0.value)) })
+        case .array(let items): .array(items.map(toJSON))
+        case .string(let s): .string(s)
+        case .int(let i): .number(Double(i), isInteger: true)
+        case .double(let d): .number(d, isInteger: false)
+        case .bool(let b): .bool(b)
+        case .other(let t): .string(t)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+/// What to make for a kit (`refkit.order/1`), as validated from a sidecar, a standalone order or
+/// a watch's default order.
+public struct Order: Sendable, Equatable {
+    public static let schema = "refkit.order/1"
+
+    public struct Character: Sendable, Equatable {
+        public var name: String?
+        public var description: String?
+        /// Known attributes (`gender`, `species`, `age`, `hair_color`, …) and free keys, in order.
+        public var attributes: [(key: String, value: String)]
+
+        public init(name: String? = nil, description: String? = nil, attributes: [(key: String, value: String)] = []) {
+            self.name = name
+            self.description = description
+            self.attributes = attributes
+        }
+
+        public static func == (a: Character, b: Character) -> Bool {
+            a.name == b.name && a.description == b.description
+                && a.attributes.count == b.attributes.count
+                && zip(a.attributes, b.attributes).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        }
+    }
+
+    public struct Scene: Sendable, Equatable {
+        public var id: String
+        public var description: String
+        public init(id: String, description: String) {
+            self.id = id
+            self.description = description
+        }
+    }
+
+    public enum Selection: String, Sendable, Equatable {
+        case auto
+        case manual
+    }
+
+    /// Stages as the order gave them: a profile or an explicit list.
+    public enum StageRequest: Sendable, Equatable {
+        case profile(StageProfile)
+        case list([Stage])
+    }
+
+    public var kit: String?
+    public var character: Character?
+    public var stages: StageRequest?
+    public var expressions: [String]?
+    public var scenes: [Scene]
+    public var candidates: Int?
+    public var selection: Selection?
+    public var provider: String?
+    public var model: String?
+    public var analyze: Bool?
+    public var budgetUSD: Double?
+    public var priority: Int?
+    /// Free provenance (`platform`, `url`, `id`, `author`, `meta`), kept as given.
+    public var source: JSONValue?
+    /// Text-only plans: several characters without a source image.
+    public var characters: [Character]
+
+    public init(
+        kit: String? = nil, character: Character? = nil, stages: StageRequest? = nil, expressions: [String]? = nil,
+        scenes: [Scene] = [], candidates: Int? = nil, selection: Selection? = nil, provider: String? = nil,
+        model: String? = nil, analyze: Bool? = nil, budgetUSD: Double? = nil, priority: Int? = nil,
+        source: JSONValue? = nil, characters: [Character] = []
+    ) {
+        self.kit = kit
+        self.character = character
+        self.stages = stages
+        self.expressions = expressions
+        self.scenes = scenes
+        self.candidates = candidates
+        self.selection = selection
+        self.provider = provider
+        self.model = model
+        self.analyze = analyze
+        self.budgetUSD = budgetUSD
+        self.priority = priority
+        self.source = source
+        self.characters = characters
+    }
+
+    /// The default expressions of the `extended` profile.
+    public static let defaultExpressions = ["smile", "serious", "surprised", "angry"]
+
+    /// True for a text-only plan (characters without a source image).
+    public var isTextOnlyPlan: Bool { !characters.isEmpty }
+
+    /// `base` filled in with every field this order leaves out (a sidecar over a watch's default).
+    public func overlaying(_ base: Order) -> Order {
+        var merged = self
+        merged.kit = kit ?? base.kit
+        merged.character = character ?? base.character
+        merged.stages = stages ?? base.stages
+        merged.expressions = expressions ?? base.expressions
+        if scenes.isEmpty { merged.scenes = base.scenes }
+        merged.candidates = candidates ?? base.candidates
+        merged.selection = selection ?? base.selection
+        merged.provider = provider ?? base.provider
+        merged.model = model ?? base.model
+        merged.analyze = analyze ?? base.analyze
+        merged.budgetUSD = budgetUSD ?? base.budgetUSD
+        merged.priority = priority ?? base.priority
+        merged.source = source ?? base.source
+        if characters.isEmpty { merged.characters = base.characters }
+        return merged
+    }
+}

@@ -1,0 +1,124 @@
+/// One reference to make for a kit.
+public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
+    case avatar
+    case referenceAvatar
+    case front
+    case side
+    case back
+    case profile
+    case halfBody
+    case fullBody
+    case expression(String)
+    case scene(String)
+    /// The reference of one character of a text-only plan.
+    case character(String)
+
+    /// The fixed views, in the order a kit makes them.
+    public static let views: [Stage] = [.avatar, .referenceAvatar, .front, .side, .back, .profile, .halfBody, .fullBody]
+
+    public var description: String { name }
+
+    /// The stage's stable name: `avatar`, `half_body`, `expression:smile`, `scene:beach`.
+    public var name: String {
+        switch self {
+        case .avatar: "avatar"
+        case .referenceAvatar: "reference_avatar"
+        case .front: "front"
+        case .side: "side"
+        case .back: "back"
+        case .profile: "profile"
+        case .halfBody: "half_body"
+        case .fullBody: "full_body"
+        case .expression(let name): "expression:\(name)"
+        case .scene(let id): "scene:\(id)"
+        case .character(let name): "character:\(name)"
+        }
+    }
+
+    /// Parses a stage name; nil when it is not one.
+    public init?(name: String) {
+        if let fixed = Stage.views.first(where: { $0.name == name }) {
+            self = fixed
+            return
+        }
+        let parts = name.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, SafeName.isSafeIdentifier(parts[1]) else { return nil }
+        switch parts[0] {
+        case "expression": self = .expression(parts[1])
+        case "scene": self = .scene(parts[1])
+        case "character": self = .character(parts[1])
+        default: return nil
+        }
+    }
+
+    /// Whether this stage is conditioned on the kit's locked reference (everything but the avatar
+    /// itself and text-only character references).
+    public var needsLockedReference: Bool {
+        switch self {
+        case .avatar, .character: false
+        default: true
+        }
+    }
+
+    /// The file this stage's image is published as, relative to the kit folder.
+    public var fileName: String {
+        switch self {
+        case .expression(let name): "expressions/\(name).png"
+        case .scene(let id): "scenes/\(id).png"
+        case .character(let name): "characters/\(name).png"
+        default: "\(name).png"
+        }
+    }
+
+    /// A human label, as on the contact sheet ("SIDE VIEW", "EXPRESSION · SMILE").
+    public var label: String {
+        switch self {
+        case .avatar: "AVATAR"
+        case .referenceAvatar: "REFERENCE AVATAR"
+        case .front: "FRONT VIEW"
+        case .side: "SIDE VIEW"
+        case .back: "BACK VIEW"
+        case .profile: "3/4 PROFILE"
+        case .halfBody: "HALF BODY"
+        case .fullBody: "FULL BODY"
+        case .expression(let name): "EXPRESSION · \(name.uppercased())"
+        case .scene(let id): "SCENE · \(id.uppercased())"
+        case .character(let name): "CHARACTER · \(name.uppercased())"
+        }
+    }
+
+    private var rank: Int {
+        switch self {
+        case .avatar: 0
+        case .referenceAvatar: 1
+        case .front: 2
+        case .side: 3
+        case .back: 4
+        case .profile: 5
+        case .halfBody: 6
+        case .fullBody: 7
+        case .character: 8
+        case .expression: 9
+        case .scene: 10
+        }
+    }
+
+    public static func < (lhs: Stage, rhs: Stage) -> Bool {
+        lhs.rank != rhs.rank ? lhs.rank < rhs.rank : lhs.name < rhs.name
+    }
+}
+
+/// Named stage lists an order may ask for instead of an explicit list.
+public enum StageProfile: String, CaseIterable, Sendable {
+    case core
+    case turnaround
+    case extended
+
+    public func stages(expressions: [String]) -> [Stage] {
+        switch self {
+        case .core: [.avatar, .profile]
+        case .turnaround: [.avatar, .referenceAvatar, .front, .side, .back]
+        case .extended: [.avatar, .profile, .halfBody, .fullBody] + expressions.map(Stage.expression)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitIntake
+import RefkitStore
+import RefkitWatch
+
+/// The daemon: watches the inboxes, takes files in, and (from the pipeline on) makes kits.
+/// Built by `Daemon.build`, which both the CLI and the tests call.
+public final class Daemon: Sendable {
+    public let configuration: Configuration
+    public let state: StateDirectory
+    public let database: RefkitDatabase
+    public let intake: IntakeService
+    let watcher: InboxWatcher
+    let logger: Logger
+
+    public enum Mode: Sendable {
+        /// Until shutdown.
+        case daemon
+        /// Until what is in the inboxes now is handled.
+        case once
+    }
+
+    /// Opens the state (taking its lock), prepares the folders and wires the services.
+    public static func build(configuration: Configuration, logger: Logger) throws -> Daemon {
+        let state = try StateDirectory(path: configuration.stateDir)
+        let database = try RefkitDatabase(path: state.databasePath)
+        for watch in configuration.watches {
+            for dir in [watch.inbox, watch.outbox, watch.rejected] {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            }
+        }
+        let intake = try IntakeService(configuration: configuration, database: database, logger: logger)
+        let roots = configuration.watches.map { watch in
+            WatchRoot(
+                name: watch.name, path: (watch.inbox as NSString).standardizingPath, recursive: watch.recursive,
+                settle: .milliseconds(watch.settleMs), mode: WatchMode(rawValue: watch.mode.rawValue) ?? .auto, ignore: watch.ignore)
+        }
+        let watcher = InboxWatcher(
+            roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
+            pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
+        return Daemon(configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, logger: logger)
+    }
+
+    init(configuration: Configuration, state: StateDirectory, database: RefkitDatabase, intake: IntakeService, watcher: InboxWatcher, logger: Logger) {
+        self.configuration = configuration
+        self.state = state
+        self.database = database
+        self.intake = intake
+        self.watcher = watcher
+        self.logger = logger
+    }
+
+    /// Asks a running daemon to stop (as SIGTERM does).
+    public func shutdown() {
+        watcher.shutdown()
+    }
+
+    /// Runs until shutdown (`.daemon`) or until the inboxes are handled (`.once`).
+    public func run(_ mode: Mode) async throws {
+        let released = try database.releaseUnfinishedClaims()
+        let stale = state.removeStaleTemporaries()
+        logger.info(
+            "refkit starting",
+            metadata: [
+                "config": "\(configuration.file)", "state_dir": "\(configuration.stateDir)", "watches": "\(configuration.watches.count)",
+                "released_claims": "\(released)", "stale_temp_files": "\(stale)",
+            ])
+        let processed = ProcessedCounter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.watcher.run() }
+            group.addTask {
+                for await event in self.watcher.events {
+                    await self.handle(event)
+                    processed.increment()
+                }
+            }
+            if mode == .once {
+                group.addTask {
+                    await self.waitUntilHandled(processed: processed)
+                    self.watcher.shutdown()
+                }
+            }
+            try await group.waitForAll()
+        }
+        await intake.shutdown()
+        let (accepted, rejected, duplicates) = (await intake.accepted, await intake.rejected, await intake.duplicates)
+        logger.info("refkit stopped", metadata: ["accepted": "\(accepted)", "rejected": "\(rejected)", "duplicates": "\(duplicates)"])
+    }
+
+    private func handle(_ event: InboxEvent) async {
+        switch event {
+        case .ready(let ready):
+            let kind = InboxEntry.Kind(rawValue: ready.kind.rawValue) ?? .other
+            let entry = InboxEntry(
+                watch: ready.root, path: ready.path, relativePath: ready.relativePath, kind: kind, size: ready.size, mtimeNanos: ready.mtimeNanos,
+                inode: ready.inode, device: ready.device, linkCount: ready.linkCount)
+            await intake.handle(entry)
+        case .rootPaused(let root, let reason):
+            logger.critical("inbox paused: its folder is gone or was replaced; nothing is deleted", metadata: ["watch": "\(root)", "reason": "\(reason)"])
+            try? database.appendEvent(watch: root, type: "watch_paused", message: reason)
+        case .rootResumed(let root):
+            logger.notice("inbox resumed", metadata: ["watch": "\(root)"])
+            try? database.appendEvent(watch: root, type: "watch_resumed")
+        case .rescanned(let root, let reason, let entries):
+            logger.info("inbox rescanned", metadata: ["watch": "\(root)", "reason": "\(reason.rawValue)", "entries": "\(entries)"])
+        case .modeChosen(let root, let mode, let reason):
+            logger.notice("inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
+        case .watchLimit(let folders, let limit):
+            logger.warning(
+                "inbox folders come close to the inotify watch limit; raise fs.inotify.max_user_watches",
+                metadata: ["folders": "\(folders)", "limit": "\(limit)"])
+        }
+    }
+
+    /// `once`: the watcher has settled everything it saw, every event was handled, and intake
+    /// has no pairing left waiting.
+    private func waitUntilHandled(processed: ProcessedCounter) async {
+        while !Task.isCancelled {
+            let yielded = await watcher.idle()
+            while processed.value < yielded {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            if await intake.isIdle {
+                // Intake moved files; let the watcher confirm nothing new settled meanwhile.
+                if await watcher.idle() == yielded { return }
+            } else {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+}
+
+/// Counts handled watcher events (read from another task, hence the lock).
+final class ProcessedCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
+
+import Synchronization

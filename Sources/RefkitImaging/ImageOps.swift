@@ -1,0 +1,41 @@
+import CVips
+
+/// Image operations over encoded bytes; every function is synchronous and safe to call from many tasks at once.
+public enum ImageOps {
+    /// Header only, no pixel decode: fast even for a file declaring 100000 x 100000 pixels.
+    public static func probe(_ bytes: [UInt8]) throws(ImagingError) -> ImageHeader {
+        try VipsImageHandle.load(bytes, strictness: .lenient, sequential: false).header
+    }
+
+    /// Throws `image_too_many_pixels` when the header declares more than `maxPixels`.
+    public static func checkPixelLimit(_ header: ImageHeader, maxPixels: Int) throws(ImagingError) {
+        guard header.pixelCount <= maxPixels else {
+            throw ImagingError(
+                code: ImagingError.tooManyPixelsCode,
+                message: "image has \(header.width) x \(header.height) pixels, limit is \(maxPixels)"
+            )
+        }
+    }
+
+    /// Full decode with fail_on=warning; check the pixel limit before calling.
+    public static func verifyDecode(_ bytes: [UInt8]) throws(ImagingError) {
+        // Sequential access: one top-to-bottom pass, no whole-image cache.
+        let image = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: true)
+        do {
+            _ = try image.average()
+        } catch {
+            throw DecodeFailure.classify(error.detail)
+        }
+    }
+}
+
+extension ImageOps {
+    /// Runs a pipeline over untrusted bytes, naming decode damage found mid-pipeline as such.
+    static func decodingPipeline<T>(_ body: () throws(ImagingError) -> T) throws(ImagingError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw DecodeFailure.reclassifyingPipeline(error)
+        }
+    }
+}

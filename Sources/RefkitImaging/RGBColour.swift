@@ -1,0 +1,18 @@
+/// An 8-bit sRGB colour used as ink or background.
+struct RGBColour: Sendable, Equatable {
+    var red: Double
+    var green: Double
+    var blue: Double
+
+    init(_ red: Double, _ green: Double, _ blue: Double) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
+
+    static let white = RGBColour(255, 255, 255)
+    static let ink = RGBColour(28, 30, 36)
+    static let labelBand = RGBColour(32, 34, 40)
+
+    var components: [Double] { [red, green, blue] }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitStore
+
+/// Takes settled inbox entries in: claims each once, judges it, pairs images with sidecar
+/// orders (in either order of arrival, with timeouts), records accepted drops in the store with
+/// their originals in the state directory, and moves everything else to `rejected/`.
+///
+/// Crash safety: the original is stored (fsynced) before the database records it, and the
+/// inbox entry is unlinked only after that commit; at every moment a file is either still in
+/// the inbox or recorded with its original safe.
+public actor IntakeService {
+    struct Pending {
+        var entry: InboxEntry
+        var claimID: Int64
+        var deadline: ContinuousClock.Instant
+        var firstDeadline: ContinuousClock.Instant
+    }
+    struct PendingImage {
+        var base: Pending
+        var facts: SourceFacts
+        var bytes: [UInt8]
+    }
+    struct PendingOrder {
+        var base: Pending
+        var order: Order
+        var text: [UInt8]
+    }
+
+    private let watches: [String: Configuration.Watch]
+    private let database: RefkitDatabase
+    private let inspector: Inspector
+    private let originals: OriginalStore
+    private let logger: Logger
+    private let onKitQueued: @Sendable (String) -> Void
+
+    private var images: [String: PendingImage] = [:]  // by "watch/pairingKey"
+    private var orders: [String: PendingOrder] = [:]
+    private var inFlight = 0
+    private var sleeper: Task<Void, Never>?
+
+    /// Counts since start, for status and tests.
+    public private(set) var accepted = 0
+    public private(set) var rejected = 0
+    public private(set) var duplicates = 0
+
+    public init(
+        configuration: Configuration, database: RefkitDatabase, logger: Logger, onKitQueued: @escaping @Sendable (String) -> Void = { _ in }
+    ) throws(RefkitError) {
+        self.watches = Dictionary(uniqueKeysWithValues: configuration.watches.map { ($0.name, $0) })
+        self.database = database
+        self.inspector = try Inspector(
+            limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+        self.originals = OriginalStore(stateDir: configuration.stateDir)
+        self.logger = logger
+        self.onKitQueued = onKitQueued
+    }
+
+    /// Nothing waiting for a partner and nothing being handled.
+    public var isIdle: Bool { images.isEmpty && orders.isEmpty && inFlight == 0 }
+
+    public var pendingCount: Int { images.count + orders.count }
+
+    /// Stops the pairing timer (pending pairs stay claimed in memory only; their files are
+    /// still in the inbox and are taken again at the next start).
+    public func shutdown() {
+        sleeper?.cancel()
+        sleeper = nil
+    }
+
+    /// Handles one settled entry.
+    public func handle(_ entry: InboxEntry) {
+        guard let watch = watches[entry.watch] else { return }
+        inFlight += 1
+        defer { inFlight -= 1 }
+        let identity = FileIdentity(
+            watch: entry.watch, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size, mtimeNanos: entry.mtimeNanos)
+        let claimID: Int64
+        do {
+            switch try database.claim(identity) {
+            case .claimed(let id):
+                claimID = id
+            case .alreadyClaimed(_, let state):
+                finishEarlierIntake(entry, state: state, watch: watch)
+                return
+            }
+        } catch {
+            logger.error("cannot claim an inbox file", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "error": "\(error)"])
+            return
+        }
+
+        let verdict = inspector.inspect(entry)
+        let key = "\(entry.watch)/\(entry.pairingKey)"
+        let now = ContinuousClock.now
+        switch verdict {
+        case .changed:
+            try? database.releaseClaim(id: claimID)
+        case .rejected(let error):
+            reject(entry, claimID: claimID, error, watch: watch)
+            if entry.looksLikeOrder, let image = images.removeValue(forKey: key) {
+                reject(image.base.entry, claimID: image.base.claimID, RefkitError("source_sidecar_invalid", "the image's sidecar order was rejected", detail: "\(entry.fileName): \(error.code)"), watch: watch)
+            } else if !entry.looksLikeOrder, let order = orders.removeValue(forKey: key) {
+                reject(order.base.entry, claimID: order.base.claimID, RefkitError("order_image_rejected", "the order's image was rejected", detail: "\(entry.fileName): \(error.code)"), watch: watch)
+            }
+        case .image(let facts, let bytes):
+            if let other = images.removeValue(forKey: key) {
+                let error = RefkitError("source_ambiguous_stem", "two images share one name stem, so the sidecar cannot be paired", detail: "\(other.base.entry.fileName) and \(entry.fileName)")
+                reject(other.base.entry, claimID: other.base.claimID, error, watch: watch)
+                reject(entry, claimID: claimID, error, watch: watch)
+                if let order = orders.removeValue(forKey: key) {
+                    reject(order.base.entry, claimID: order.base.claimID, RefkitError("order_ambiguous_image", "two images share this order's name stem", detail: error.detail), watch: watch)
+                }
+                break
+            }
+            if let order = orders.removeValue(forKey: key) {
+                acceptDrop(image: (entry, claimID, facts, bytes), order: (order.base.entry, order.base.claimID, order.order, order.text), watch: watch)
+            } else {
+                let wait = Duration.milliseconds(watch.sidecarWaitMs)
+                images[key] = PendingImage(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), facts: facts, bytes: bytes)
+                reschedule()
+            }
+        case .order(let order, let text):
+            if orders[key] != nil {
+                // A second sidecar for one stem (e.g. rewritten after being taken): judge it on its own later.
+                reject(entry, claimID: claimID, RefkitError("order_duplicate_sidecar", "another order for this name is already waiting", detail: entry.fileName), watch: watch)
+            } else if let image = images.removeValue(forKey: key) {
+                acceptDrop(image: (image.base.entry, image.base.claimID, image.facts, image.bytes), order: (entry, claimID, order, text), watch: watch)
+            } else if order.isTextOnlyPlan {
+                acceptDrop(image: nil, order: (entry, claimID, order, text), watch: watch)
+            } else {
+                let wait = Duration.milliseconds(watch.imageWaitMs)
+                orders[key] = PendingOrder(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), order: order, text: text)
+                reschedule()
+            }
+        }
+    }
+
+    /// A file whose claim exists: a previous run got as far as the database and stopped
+    /// before the inbox entry was removed; finish that step.
+    private func finishEarlierIntake(_ entry: InboxEntry, state: ClaimState, watch: Configuration.Watch) {
+        switch state {
+        case .claimed:
+            return  // being handled right now
+        case .accepted, .duplicate:
+            if unlinkIfUnchanged(entry) {
+                logger.info("finished an interrupted intake", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
+            }
+        case .rejected:
+            _ = try? Quarantine(root: watch.rejected).reject(entry, RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath))
+        }
+    }
+
+    // MARK: - Timers
+
+    private func reschedule() {
+        sleeper?.cancel()
+        let all = images.values.map(\.base.deadline) + orders.values.map(\.base.deadline)
+        guard let next = all.min() else {
+            sleeper = nil
+            return
+        }
+        sleeper = Task { [weak self] in
+            try? await Task.sleep(until: next, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            await self?.fireDue()
+        }
+    }
+
+    private func fireDue() {
+        let now = ContinuousClock.now
+        for (key, image) in images where image.base.deadline <= now {
+            guard let watch = watches[image.base.entry.watch] else { continue }
+            // A sidecar that exists but has not settled yet is worth waiting for, up to image_wait_ms.
+            let sidecar = (image.base.entry.path as NSString).deletingPathExtension + ".json"
+            let limit = image.base.firstDeadline + .milliseconds(max(watch.imageWaitMs, watch.settleMs * 3))
+            if FileSystem.lstatEntry(sidecar) != nil, now < limit {
+                images[key]?.base.deadline = min(limit, now + .milliseconds(max(watch.settleMs, 100)))
+                continue
+            }
+            images.removeValue(forKey: key)
+            acceptDrop(image: (image.base.entry, image.base.claimID, image.facts, image.bytes), order: nil, watch: watch)
+        }
+        for (key, order) in orders where order.base.deadline <= now {
+            guard let watch = watches[order.base.entry.watch] else { continue }
+            orders.removeValue(forKey: key)
+            reject(
+                order.base.entry, claimID: order.base.claimID,
+                RefkitError(
+                    "order_without_image", "no image arrived for this order",
+                    detail: "waited \(watch.imageWaitMs) ms for \(order.base.entry.stem).{jpg,png,webp,heic,avif}; a text-only plan needs \"characters\""),
+                watch: watch)
+        }
+        reschedule()
+    }
+
+    // MARK: - Outcomes
+
+    private func reject(_ entry: InboxEntry, claimID: Int64, _ error: RefkitError, watch: Configuration.Watch) {
+        rejected += 1
+        logger.warning(
+            "rejected an inbox file",
+            metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "code": "\(error.code)", "reason": "\(error.message)", "detail": "\(error.detail)"])
+        do {
+            try Quarantine(root: watch.rejected).reject(entry, error)
+            try database.recordRejection(claims: [claimID], watch: entry.watch, subject: entry.relativePath, code: error.code, message: error.message)
+        } catch {
+            logger.error("cannot move a rejected file", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "error": "\(error)"])
+            try? database.releaseClaim(id: claimID)
+        }
+    }
+
+    private func acceptDrop(
+        image: (entry: InboxEntry, claimID: Int64, facts: SourceFacts, bytes: [UInt8])?,
+        order: (entry: InboxEntry, claimID: Int64, order: Order, text: [UInt8])?,
+        watch: Configuration.Watch
+    ) {
+        let given = order?.order ?? Order()
+        let effective = given.overlaying(watch.defaultOrder)
+        let stem = image?.entry.stem ?? order?.entry.stem ?? "kit"
+        let kitName = given.kit ?? SafeName.kitName(fromStem: stem)
+        let plan = KitPlan.plan(for: effective)
+        let claims = [image?.claimID, order?.claimID].compactMap { $0 }
+        do {
+            var source: NewSource?
+            if let image {
+                let ext = Inspector.acceptedImageTypes[image.facts.mime] ?? "bin"
+                let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: ext)
+                source = NewSource(
+                    sha256: image.facts.sha256, mime: image.facts.mime, width: image.facts.width, height: image.facts.height,
+                    bytes: image.facts.bytes, storedPath: stored, originalName: image.entry.fileName)
+            }
+            if let order {
+                _ = try originals.store(order.text, sha256: SHA256Digest.hex(of: order.text), ext: "json")
+            }
+            let origin: NewOrder.Origin = order == nil ? .default : (image == nil ? .standalone : .sidecar)
+            let outcome = try database.accept(
+                claims: claims, watch: watch.name, kitName: kitName, priority: effective.priority ?? watch.priority, source: source,
+                order: NewOrder(origin: origin, json: effective.jsonValue.serialized, fileName: order?.entry.fileName), plan: plan)
+            for entry in [image?.entry, order?.entry].compactMap({ $0 }) { _ = unlinkIfUnchanged(entry) }
+            switch outcome {
+            case .newKit(let kitID, let slug):
+                accepted += 1
+                logger.info("kit queued", metadata: ["watch": "\(watch.name)", "kit": "\(kitName)", "kit.id": "\(kitID)", "slug": "\(slug)", "stages": "\(plan.steps.count)"])
+                onKitQueued(kitID)
+            case .extended(let kitID, let added):
+                accepted += 1
+                logger.info("kit extended by a repeated source", metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "added": "\(added.joined(separator: ","))"])
+                onKitQueued(kitID)
+            case .duplicate(let kitID, _):
+                duplicates += 1
+                logger.info("duplicate source: kit exists, nothing new to make", metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
+            }
+        } catch let error as RefkitError {
+            // Could not store it: leave the files in the inbox, unclaimed, to be taken again.
+            logger.error("cannot record an accepted drop; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
+            for id in claims { try? database.releaseClaim(id: id) }
+        } catch {
+            logger.error("cannot record an accepted drop; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
+            for id in claims { try? database.releaseClaim(id: id) }
+        }
+    }
+
+    /// Removes the inbox entry only if it is still the very file that was taken in.
+    private func unlinkIfUnchanged(_ entry: InboxEntry) -> Bool {
+        guard let st = FileSystem.lstatEntry(entry.path), st.st_ino == entry.inode, UInt64(st.st_dev) == entry.device,
+            Int64(st.st_size) == entry.size, FileSystem.mtimeNanos(st) == entry.mtimeNanos
+        else { return false }
+        guard unlink(entry.path) == 0 else { return false }
+        FileSystem.fsyncPath((entry.path as NSString).deletingLastPathComponent, directory: true)
+        return true
+    }
+}

@@ -1,0 +1,110 @@
+import GRDB
+
+/// Named migrations. A landed migration is never edited: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-ledger") { db in
+            try db.execute(sql: """
+                CREATE TABLE sources (
+                    id INTEGER PRIMARY KEY,
+                    sha256 TEXT NOT NULL UNIQUE CHECK (length(sha256) = 64),
+                    mime TEXT NOT NULL,
+                    width INTEGER NOT NULL CHECK (width > 0),
+                    height INTEGER NOT NULL CHECK (height > 0),
+                    bytes INTEGER NOT NULL CHECK (bytes > 0),
+                    stored_path TEXT NOT NULL,
+                    original_name TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE TABLE kits (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    slug TEXT NOT NULL,
+                    watch TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('queued','analyzing','generating','awaiting_selection','complete','partial','failed')),
+                    source_id INTEGER REFERENCES sources(id),
+                    priority INTEGER NOT NULL DEFAULT 10,
+                    text_only INTEGER NOT NULL DEFAULT 0 CHECK (text_only IN (0, 1)),
+                    outbox_dir TEXT,
+                    locked_reference TEXT,
+                    locked_how TEXT,
+                    error_code TEXT,
+                    error_message TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (watch, slug)
+                );
+                CREATE INDEX kits_status ON kits(status);
+                CREATE INDEX kits_source ON kits(source_id);
+                CREATE TABLE orders (
+                    id INTEGER PRIMARY KEY,
+                    kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,
+                    origin TEXT NOT NULL CHECK (origin IN ('sidecar','default','standalone','cli')),
+                    json TEXT NOT NULL,
+                    file_name TEXT,
+                    received_at TEXT NOT NULL
+                );
+                CREATE INDEX orders_kit ON orders(kit_id);
+                CREATE TABLE stages (
+                    id INTEGER PRIMARY KEY,
+                    kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,
+                    stage TEXT NOT NULL,
+                    depends_on TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending','running','done','failed','skipped')),
+                    provider TEXT,
+                    model TEXT,
+                    prompt TEXT,
+                    seed INTEGER,
+                    attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                    file TEXT,
+                    sha256 TEXT,
+                    mime TEXT,
+                    width INTEGER,
+                    height INTEGER,
+                    cost_usd REAL NOT NULL DEFAULT 0,
+                    duration_ms INTEGER NOT NULL DEFAULT 0,
+                    error_code TEXT,
+                    error_message TEXT,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (kit_id, stage),
+                    CHECK (status != 'done' OR (file IS NOT NULL AND sha256 IS NOT NULL))
+                );
+                CREATE INDEX stages_status ON stages(status);
+                CREATE TABLE intake_claims (
+                    id INTEGER PRIMARY KEY,
+                    watch TEXT NOT NULL,
+                    path TEXT NOT NULL,
+                    device INTEGER NOT NULL,
+                    inode INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    mtime_ns INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('claimed','accepted','duplicate','rejected')),
+                    code TEXT,
+                    source_id INTEGER REFERENCES sources(id),
+                    kit_id TEXT REFERENCES kits(id) ON DELETE SET NULL,
+                    claimed_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    UNIQUE (watch, path, device, inode, size, mtime_ns)
+                );
+                CREATE INDEX intake_claims_state ON intake_claims(state);
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    kit_id TEXT,
+                    watch TEXT,
+                    subject TEXT,
+                    type TEXT NOT NULL,
+                    code TEXT,
+                    message TEXT
+                );
+                CREATE INDEX events_kit ON events(kit_id);
+                CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                    BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

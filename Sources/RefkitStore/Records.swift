@@ -1,0 +1,151 @@
+import RefkitCore
+
+/// A file seen in an inbox, identified by where it is and what it is right now.
+public struct FileIdentity: Sendable, Hashable {
+    public var watch: String
+    public var path: String
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int64
+    public var mtimeNanos: Int64
+
+    public init(watch: String, path: String, device: UInt64, inode: UInt64, size: Int64, mtimeNanos: Int64) {
+        self.watch = watch
+        self.path = path
+        self.device = device
+        self.inode = inode
+        self.size = size
+        self.mtimeNanos = mtimeNanos
+    }
+}
+
+/// The state of a claim on an inbox file.
+public enum ClaimState: String, Sendable {
+    case claimed, accepted, duplicate, rejected
+}
+
+/// What claiming a file found.
+public enum ClaimOutcome: Sendable, Equatable {
+    /// The file is ours to take in.
+    case claimed(id: Int64)
+    /// Someone already handled (or is handling) this very file.
+    case alreadyClaimed(id: Int64, state: ClaimState)
+}
+
+/// A source about to be recorded.
+public struct NewSource: Sendable {
+    public var sha256: String
+    public var mime: String
+    public var width: Int
+    public var height: Int
+    public var bytes: Int64
+    public var storedPath: String
+    public var originalName: String
+
+    public init(sha256: String, mime: String, width: Int, height: Int, bytes: Int64, storedPath: String, originalName: String) {
+        self.sha256 = sha256
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.bytes = bytes
+        self.storedPath = storedPath
+        self.originalName = originalName
+    }
+}
+
+/// An order about to be recorded with its kit.
+public struct NewOrder: Sendable {
+    public enum Origin: String, Sendable { case sidecar, `default`, standalone, cli }
+    public var origin: Origin
+    public var json: String
+    public var fileName: String?
+
+    public init(origin: Origin, json: String, fileName: String?) {
+        self.origin = origin
+        self.json = json
+        self.fileName = fileName
+    }
+}
+
+/// What recording an accepted drop did.
+public enum AcceptOutcome: Sendable, Equatable {
+    case newKit(kitID: String, slug: String)
+    /// The same source (sha256) and kit were seen before: nothing new to make.
+    case duplicate(kitID: String, sourceID: Int64)
+    /// The same source came with an order that asks for more: those stages were added to the kit.
+    case extended(kitID: String, added: [String])
+}
+
+public struct SourceRecord: Sendable, Equatable {
+    public var id: Int64
+    public var sha256: String
+    public var mime: String
+    public var width: Int
+    public var height: Int
+    public var bytes: Int64
+    public var storedPath: String
+    public var originalName: String
+    public var createdAt: String
+}
+
+public struct KitRecord: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var slug: String
+    public var watch: String
+    public var status: KitStatus
+    public var sourceID: Int64?
+    public var priority: Int
+    public var textOnly: Bool
+    public var outboxDir: String?
+    public var lockedReference: String?
+    public var lockedHow: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+public struct StageRecord: Sendable, Equatable {
+    public var id: Int64
+    public var kitID: String
+    public var stage: String
+    public var dependsOn: String?
+    public var status: StageStatus
+    public var provider: String?
+    public var model: String?
+    public var prompt: String?
+    public var seed: Int64?
+    public var attempts: Int
+    public var file: String?
+    public var sha256: String?
+    public var mime: String?
+    public var width: Int?
+    public var height: Int?
+    public var costUSD: Double
+    public var durationMs: Int
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var updatedAt: String
+}
+
+public struct EventRecord: Sendable, Equatable {
+    public var id: Int64
+    public var at: String
+    public var kitID: String?
+    public var watch: String?
+    public var subject: String?
+    public var type: String
+    public var code: String?
+    public var message: String?
+}
+
+/// Counts for `refkit status`.
+public struct StatusSummary: Sendable, Equatable {
+    public var kitsByStatus: [String: Int]
+    public var stagesByStatus: [String: Int]
+    public var claimsByState: [String: Int]
+    public var sources: Int
+    public var rejectedToday: Int
+    public var spendTodayUSD: Double
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import RefkitCore
+
+extension RefkitDatabase {
+    static func kitRecord(_ row: Row) -> KitRecord {
+        KitRecord(
+            id: row["id"], name: row["name"], slug: row["slug"], watch: row["watch"], status: KitStatus(rawValue: row["status"]) ?? .queued,
+            sourceID: row["source_id"], priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"],
+            lockedReference: row["locked_reference"], lockedHow: row["locked_how"], errorCode: row["error_code"],
+            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+    }
+
+    static func stageRecord(_ row: Row) -> StageRecord {
+        StageRecord(
+            id: row["id"], kitID: row["kit_id"], stage: row["stage"], dependsOn: row["depends_on"],
+            status: StageStatus(rawValue: row["status"]) ?? .pending, provider: row["provider"], model: row["model"], prompt: row["prompt"],
+            seed: row["seed"], attempts: row["attempts"], file: row["file"], sha256: row["sha256"], mime: row["mime"], width: row["width"],
+            height: row["height"], costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"],
+            errorMessage: row["error_message"], updatedAt: row["updated_at"])
+    }
+
+    public func kits(status: KitStatus? = nil) throws -> [KitRecord] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM kits WHERE (? IS NULL OR status = ?) ORDER BY created_at, id", arguments: [status?.rawValue, status?.rawValue]
+            ).map(Self.kitRecord)
+        }
+    }
+
+    /// A kit by id, or by name or slug (the first made, when a name is in several watches).
+    public func kit(_ reference: String) throws -> KitRecord? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM kits WHERE id = ? OR name = ? OR slug = ? ORDER BY (id = ?) DESC, created_at LIMIT 1",
+                arguments: [reference, reference, reference, reference]
+            ).map(Self.kitRecord)
+        }
+    }
+
+    public func stages(kitID: String) throws -> [StageRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map(Self.stageRecord)
+        }
+    }
+
+    /// The orders of a kit, oldest first, as JSON text.
+    public func orders(kitID: String) throws -> [(origin: String, json: String)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT origin, json FROM orders WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map { ($0["origin"], $0["json"]) }
+        }
+    }
+
+    public func statusSummary() throws -> StatusSummary {
+        try pool.read { db in
+            func counts(_ sql: String) throws -> [String: Int] {
+                var out: [String: Int] = [:]
+                for row in try Row.fetchAll(db, sql: sql) { out[row[0]] = row[1] }
+                return out
+            }
+            let today = Timestamp.day()
+            return StatusSummary(
+                kitsByStatus: try counts("SELECT status, count(*) FROM kits GROUP BY status"),
+                stagesByStatus: try counts("SELECT status, count(*) FROM stages GROUP BY status"),
+                claimsByState: try counts("SELECT state, count(*) FROM intake_claims GROUP BY state"),
+                sources: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources") ?? 0,
+                rejectedToday: try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM events WHERE type = 'rejected' AND at >= ?", arguments: [today]) ?? 0,
+                spendTodayUSD: try Double.fetchOne(
+                    db, sql: "SELECT coalesce(sum(cost_usd), 0) FROM stages WHERE status = 'done' AND updated_at >= ?", arguments: [today]) ?? 0)
+        }
+    }
+}

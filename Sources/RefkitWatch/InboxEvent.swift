@@ -1,0 +1,86 @@
+/// What the inbox watcher reports.
+public enum InboxEvent: Sendable, Hashable {
+    /// An entry stayed unchanged for the settle time; reported once per (path, inode, size, mtime).
+    case ready(ReadyEntry)
+    /// The root folder vanished, moved, was unmounted or replaced; nothing under it is
+    /// reported until it comes back. Not a deletion of its files.
+    case rootPaused(root: String, reason: String)
+    /// A paused root is back; a rescan (`.rescanned(reason: .resumed)`) follows.
+    case rootResumed(root: String)
+    /// A full scan of the root finished; `entries` is how many reportable entries it saw.
+    /// The scan's entries are queued for settling when this is emitted.
+    case rescanned(root: String, reason: RescanReason, entries: Int)
+    /// How the root is watched, and why.
+    case modeChosen(root: String, mode: WatchMode, reason: String)
+    /// The folders to watch come close to (above 80% of) `fs.inotify.max_user_watches`.
+    case watchLimit(folders: Int, limit: Int)
+}
+
+/// Why a full rescan ran.
+public enum RescanReason: String, Sendable, Hashable {
+    case startup
+    /// The kernel dropped events (`IN_Q_OVERFLOW`).
+    case overflow
+    /// The safety-net rescan every `rescanInterval`.
+    case periodic
+    /// `InboxWatcher.rescan(root:)` asked for it.
+    case requested
+    /// A paused root came back.
+    case resumed
+}
+
+/// What an inbox entry is, from `lstat` (symlinks are never followed).
+public enum EntryKind: String, Sendable, Hashable {
+    case regular, symlink, fifo, socket, device, directory, other
+}
+
+/// An entry that settled: the `lstat` values at the moment it was found unchanged.
+public struct ReadyEntry: Sendable, Hashable {
+    /// Name of the root (`WatchRoot.name`).
+    public var root: String
+    /// Absolute path.
+    public var path: String
+    /// Path below the root, `/`-separated.
+    public var relativePath: String
+    public var kind: EntryKind
+    public var size: Int64
+    /// Modification time in nanoseconds since the epoch.
+    public var mtimeNanos: Int64
+    public var inode: UInt64
+    public var device: UInt64
+    /// Hard-link count; above 1 the same bytes have other names, possibly outside the inbox.
+    public var linkCount: Int
+
+    public init(
+        root: String, path: String, relativePath: String, kind: EntryKind, size: Int64,
+        mtimeNanos: Int64, inode: UInt64, device: UInt64, linkCount: Int
+    ) {
+        self.root = root
+        self.path = path
+        self.relativePath = relativePath
+        self.kind = kind
+        self.size = size
+        self.mtimeNanos = mtimeNanos
+        self.inode = inode
+        self.device = device
+        self.linkCount = linkCount
+    }
+}
+
+/// Why the watcher could not run.
+public struct WatchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable code, e.g. `watch.already_running`, `watch.inotify_unavailable`.
+    public var code: String
+    public var message: String
+    public var cause: SystemCallError?
+
+    public init(code: String, message: String, cause: SystemCallError? = nil) {
+        self.code = code
+        self.message = message
+        self.cause = cause
+    }
+
+    public var description: String {
+        cause.map { "\(code): \(message) (\($0))" } ?? "\(code): \(message)"
+    }
+}

@@ -1,0 +1,34 @@
+/// One event read from an inotify descriptor.
+struct InotifyEvent: Sendable, Hashable {
+    /// Watch descriptor; -1 for `IN_Q_OVERFLOW`.
+    var watch: Int32
+    var mask: InotifyMask
+    /// Pairs `IN_MOVED_FROM` with `IN_MOVED_TO` of the same rename.
+    var cookie: UInt32
+    /// Raw bytes of the entry name inside the watched folder; empty for events on the folder itself.
+    var name: [UInt8]
+
+    /// Size of the fixed part of `struct inotify_event` (wd, mask, cookie, len).
+    static let headerSize = 16
+
+    /// Parses a buffer filled by `read(2)` on an inotify descriptor: a run of variable-length
+    /// `struct inotify_event`, each followed by `len` bytes of NUL-padded name.
+    /// A truncated trailing record (which the kernel never produces) is dropped.
+    static func parse(_ buffer: UnsafeRawBufferPointer) -> [InotifyEvent] {
+        var events: [InotifyEvent] = []
+        var offset = 0
+        while offset + headerSize <= buffer.count {
+            let watch = buffer.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+            let mask = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+            let cookie = buffer.loadUnaligned(fromByteOffset: offset + 8, as: UInt32.self)
+            let length = Int(buffer.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+            let nameStart = offset + headerSize
+            guard nameStart + length <= buffer.count else { break }
+            let nameBytes = buffer[nameStart..<(nameStart + length)]
+            let name = Array(nameBytes.prefix { $0 != 0 })
+            events.append(InotifyEvent(watch: watch, mask: InotifyMask(rawValue: mask), cookie: cookie, name: name))
+            offset = nameStart + length
+        }
+        return events
+    }
+}

@@ -1,0 +1,3 @@
+import RefkitCLI
+
+await RefkitMain.main()
