@@ -30,13 +30,17 @@ let package = Package(
         ]),
         .target(name: "RefkitImaging", dependencies: ["CVips"]),
         .target(name: "RefkitWatch", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitProviders", dependencies: [
+            "RefkitCore", "RefkitImaging", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging"]),
         .target(name: "RefkitIntake", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
-            .product(name: "Logging", package: "swift-log"),
+            "RefkitProviders", "RefkitPublish", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging",
@@ -51,6 +55,8 @@ let package = Package(
         .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitStore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitPublish", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitProvidersTests", dependencies: ["RefkitProviders", "RefkitTestSupport"]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
         .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitTestSupport"]),
     ],

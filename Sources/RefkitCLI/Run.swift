@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import RefkitCore
 import RefkitDaemon
 
 #if canImport(Glibc)
@@ -50,7 +51,10 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
         daemon.shutdown()
     }
     defer { withExtendedLifetime(signals) {} }
-    try await daemon.run(mode)
+    let summary = try await daemon.run(mode)
+    if mode == .once, (summary.kits[.failed] ?? 0) > 0 {
+        throw CLIError(code: 1, message: "\(summary.kits[.failed]!) kit(s) failed; see `refkit kits --status failed`")
+    }
 }
 
 /// Turns SIGTERM and SIGINT into a callback (dispatch sources, not async-signal handlers).

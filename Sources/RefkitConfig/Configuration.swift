@@ -70,6 +70,14 @@ public struct Configuration: Sendable {
         public var pricePerImageUSD = 0.0
         /// Provider-specific keys, kept as strings for the provider to read.
         public var extra: [String: String] = [:]
+
+        public init(name: String, kind: String, concurrency: Int = 6, requestsPerMinute: Int = 60, timeoutSeconds: Int = 180) {
+            self.name = name
+            self.kind = kind
+            self.concurrency = concurrency
+            self.requestsPerMinute = requestsPerMinute
+            self.timeoutSeconds = timeoutSeconds
+        }
     }
 
     public struct Analyzer: Sendable {

@@ -174,6 +174,18 @@ struct ConfigReader {
                 }
             }
         }
+        // Nor inside another watch's inbox: what one watch writes, the other would take in as sources.
+        for (i, w) in watches.enumerated() {
+            for (label, p) in [("outbox", w.outbox), ("rejected", w.rejected)] {
+                let s = (p as NSString).standardizingPath
+                for other in watches where other.name != w.name {
+                    let inbox = (other.inbox as NSString).standardizingPath
+                    if s == inbox || s.hasPrefix(inbox + "/") {
+                        throw fail("watch[\(i)].\(label)", "must not be inside the inbox of watch \"\(other.name)\" (it would be watched)")
+                    }
+                }
+            }
+        }
 
         var analyzer: Configuration.Analyzer?
         if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"]) {
@@ -202,7 +214,7 @@ struct ConfigReader {
         "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s", "price_per_image_usd",
     ]
     static let specificProviderKeys: [String: Set<String>] = [
-        "preview": [], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
+        "preview": ["delay_ms"], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
         "fal": ["app_id", "image_field", "images_field", "prompt_field", "output_field", "mode"],
         "replicate": ["version", "image_field", "prompt_field"],
         "comfyui": ["workflow", "endpoints", "prompt_node", "seed_node", "image_nodes", "output_node"],

@@ -6,13 +6,17 @@ struct TOMLLineLocator {
     init(text: String) {
         var header = ""
         var arrayCounts: [String: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split on Character: "\r\n" is one Character in Swift, so splitting on "\n" alone would
+        // leave a CRLF file as a single line.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             let number = index + 1
             if line.hasPrefix("[[") {
                 let name = Self.clean(String(line.dropFirst(2).prefix { $0 != "]" }))
                 let i = arrayCounts[name, default: 0]
                 arrayCounts[name] = i + 1
+                // A new element starts its nested arrays of tables (`[[watch.default_order.scenes]]`) afresh.
+                for nested in arrayCounts.keys where nested.hasPrefix(name + ".") { arrayCounts[nested] = nil }
                 header = "\(Self.resolve(name, arrayCounts: arrayCounts, excludingLast: true))[\(i)]"
                 record(header, number)
             } else if line.hasPrefix("[") {

@@ -16,7 +16,7 @@ public struct KitPlan: Sendable, Equatable {
         if order.isTextOnlyPlan {
             let characters = order.characters.compactMap(\.name).map(Stage.character)
             let scenes = order.scenes.map { Stage.scene($0.id) }
-            return KitPlan(steps: characters.map { Step(stage: $0, dependsOn: nil) } + scenes.map { Step(stage: $0, dependsOn: characters.first) })
+            return KitPlan(steps: unique(characters).map { Step(stage: $0, dependsOn: nil) } + unique(scenes).map { Step(stage: $0, dependsOn: characters.first) })
         }
         var stages: [Stage]
         switch order.stages ?? .profile(.turnaround) {
@@ -29,7 +29,13 @@ public struct KitPlan: Sendable, Equatable {
         }
         for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
         stages.removeAll { $0 == .avatar }
-        let rest = stages.filter { if case .character = $0 { false } else { true } }
+        let rest = unique(stages.filter { if case .character = $0 { false } else { true } })
         return KitPlan(steps: [Step(stage: .avatar, dependsOn: nil)] + rest.map { Step(stage: $0, dependsOn: .avatar) })
+    }
+
+    /// Each stage once, first occurrence first: a stage made twice would be paid for twice.
+    private static func unique(_ stages: [Stage]) -> [Stage] {
+        var seen = Set<Stage>()
+        return stages.filter { seen.insert($0).inserted }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitIntake
+import RefkitProviders
 import RefkitStore
 import RefkitWatch
 
@@ -14,6 +15,7 @@ public final class Daemon: Sendable {
     public let database: RefkitDatabase
     public let intake: IntakeService
     let watcher: InboxWatcher
+    let scheduler: KitScheduler
     let logger: Logger
 
     public enum Mode: Sendable {
@@ -24,7 +26,7 @@ public final class Daemon: Sendable {
     }
 
     /// Opens the state (taking its lock), prepares the folders and wires the services.
-    public static func build(configuration: Configuration, logger: Logger) throws -> Daemon {
+    public static func build(configuration: Configuration, logger: Logger, providers: [String: any ImageProvider] = [:]) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
         let database = try RefkitDatabase(path: state.databasePath)
         for watch in configuration.watches {
@@ -32,7 +34,11 @@ public final class Daemon: Sendable {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             }
         }
-        let intake = try IntakeService(configuration: configuration, database: database, logger: logger)
+        let wakeup = Wakeup()
+        let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
+        let scheduler = KitScheduler(
+            configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, extra: providers),
+            logger: logger, wakeup: wakeup)
         let roots = configuration.watches.map { watch in
             WatchRoot(
                 name: watch.name, path: (watch.inbox as NSString).standardizingPath, recursive: watch.recursive,
@@ -41,10 +47,15 @@ public final class Daemon: Sendable {
         let watcher = InboxWatcher(
             roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
-        return Daemon(configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, logger: logger)
+        return Daemon(
+            configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, scheduler: scheduler, logger: logger)
     }
 
-    init(configuration: Configuration, state: StateDirectory, database: RefkitDatabase, intake: IntakeService, watcher: InboxWatcher, logger: Logger) {
+    init(
+        configuration: Configuration, state: StateDirectory, database: RefkitDatabase, intake: IntakeService, watcher: InboxWatcher,
+        scheduler: KitScheduler, logger: Logger
+    ) {
+        self.scheduler = scheduler
         self.configuration = configuration
         self.state = state
         self.database = database
@@ -56,10 +67,23 @@ public final class Daemon: Sendable {
     /// Asks a running daemon to stop (as SIGTERM does).
     public func shutdown() {
         watcher.shutdown()
+        Task { await scheduler.stop() }
+    }
+
+    /// What one `run` did.
+    public struct Summary: Sendable {
+        public var accepted: Int
+        public var rejected: Int
+        public var duplicates: Int
+        public var kits: [KitStatus: Int]
+        public var references: Int
+        public var duration: Duration
     }
 
     /// Runs until shutdown (`.daemon`) or until the inboxes are handled (`.once`).
-    public func run(_ mode: Mode) async throws {
+    @discardableResult
+    public func run(_ mode: Mode) async throws -> Summary {
+        let started = ContinuousClock.now
         let released = try database.releaseUnfinishedClaims()
         let stale = state.removeStaleTemporaries()
         logger.info(
@@ -71,6 +95,7 @@ public final class Daemon: Sendable {
         let processed = ProcessedCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.watcher.run() }
+            group.addTask { await self.scheduler.run() }
             group.addTask {
                 for await event in self.watcher.events {
                     await self.handle(event)
@@ -80,14 +105,23 @@ public final class Daemon: Sendable {
             if mode == .once {
                 group.addTask {
                     await self.waitUntilHandled(processed: processed)
-                    self.watcher.shutdown()
+                    self.shutdown()
                 }
             }
             try await group.waitForAll()
         }
         await intake.shutdown()
-        let (accepted, rejected, duplicates) = (await intake.accepted, await intake.rejected, await intake.duplicates)
-        logger.info("refkit stopped", metadata: ["accepted": "\(accepted)", "rejected": "\(rejected)", "duplicates": "\(duplicates)"])
+        let summary = Summary(
+            accepted: await intake.accepted, rejected: await intake.rejected, duplicates: await intake.duplicates, kits: await scheduler.finished,
+            references: await scheduler.referencesMade, duration: ContinuousClock.now - started)
+        logger.notice(
+            "batch summary",
+            metadata: [
+                "accepted": "\(summary.accepted)", "rejected": "\(summary.rejected)", "duplicates": "\(summary.duplicates)",
+                "complete": "\(summary.kits[.complete] ?? 0)", "partial": "\(summary.kits[.partial] ?? 0)", "failed": "\(summary.kits[.failed] ?? 0)",
+                "references": "\(summary.references)", "duration_ms": "\(summary.duration / .milliseconds(1))",
+            ])
+        return summary
     }
 
     private func handle(_ event: InboxEvent) async {
@@ -123,7 +157,8 @@ public final class Daemon: Sendable {
             while processed.value < yielded {
                 try? await Task.sleep(for: .milliseconds(10))
             }
-            if await intake.isIdle {
+            let schedulerIdle = (try? await scheduler.isIdle) ?? true
+            if await intake.isIdle, schedulerIdle {
                 // Intake moved files; let the watcher confirm nothing new settled meanwhile.
                 if await watcher.idle() == yielded { return }
             } else {

@@ -6,7 +6,7 @@ extension ImageOps {
         guard maxLongSide > 0 else { throw .invalidArgument("maxLongSide must be positive") }
         // thumbnail applies the EXIF orientation and shrinks on load (fast for big JPEGs);
         // size=down never upscales. Its output still carries the source metadata.
-        return try decodingPipeline { () throws(ImagingError) in
+        return try decodingPipeline(over: bytes) { () throws(ImagingError) in
             let resized = try VipsImageHandle.thumbnail(
                 bytes, width: maxLongSide, height: maxLongSide,
                 size: VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE, strictness: .failOnWarning

@@ -31,11 +31,17 @@ public enum ImageOps {
 
 extension ImageOps {
     /// Runs a pipeline over untrusted bytes, naming decode damage found mid-pipeline as such.
-    static func decodingPipeline<T>(_ body: () throws(ImagingError) -> T) throws(ImagingError) -> T {
+    /// libvips' error text is process-wide, so under concurrency it may belong to another
+    /// thread: when a pipeline fails and its text does not say why, the input itself is
+    /// decoded strictly once more, and its damage (if any) is the answer.
+    static func decodingPipeline<T>(over bytes: [UInt8], _ body: () throws(ImagingError) -> T) throws(ImagingError) -> T {
         do {
             return try body()
         } catch {
-            throw DecodeFailure.reclassifyingPipeline(error)
+            let named = DecodeFailure.reclassifyingPipeline(error)
+            guard named.code == error.code else { throw named }
+            try verifyDecode(bytes)
+            throw error
         }
     }
 }

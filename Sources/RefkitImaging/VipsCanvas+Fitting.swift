@@ -6,7 +6,7 @@ extension VipsCanvas {
     func paste(fitting bytes: [UInt8], into box: (x: Int, y: Int, width: Int, height: Int), background: RGBColour) throws(ImagingError) {
         guard box.width > 0, box.height > 0 else { return }
         // draw_image computes the picture here, so decode damage surfaces in this call.
-        try ImageOps.decodingPipeline { () throws(ImagingError) in
+        try ImageOps.decodingPipeline(over: bytes) { () throws(ImagingError) in
             let picture = try VipsImageHandle.thumbnail(
                 bytes, width: box.width, height: box.height,
                 size: VIPS_SIZE_BOTH, crop: VIPS_INTERESTING_NONE, strictness: .failOnWarning

@@ -38,6 +38,16 @@ public actor IntakeService {
 
     private var images: [String: PendingImage] = [:]  // by "watch/pairingKey"
     private var orders: [String: PendingOrder] = [:]
+    /// Partners rejected with no counterpart waiting, remembered for as long as that
+    /// counterpart would have waited, so a late image (or order) is judged the same way as
+    /// one that arrived first: never taken with the default order in place of a bad sidecar.
+    private var rejectedPartners: [String: RejectedPartner] = [:]
+    struct RejectedPartner {
+        var isOrder: Bool
+        var fileName: String
+        var code: String
+        var until: ContinuousClock.Instant
+    }
     private var inFlight = 0
     private var sleeper: Task<Void, Never>?
 
@@ -94,6 +104,7 @@ public actor IntakeService {
         let verdict = inspector.inspect(entry)
         let key = "\(entry.watch)/\(entry.pairingKey)"
         let now = ContinuousClock.now
+        rejectedPartners = rejectedPartners.filter { $0.value.until > now }
         switch verdict {
         case .changed:
             try? database.releaseClaim(id: claimID)
@@ -103,8 +114,15 @@ public actor IntakeService {
                 reject(image.base.entry, claimID: image.base.claimID, RefkitError("source_sidecar_invalid", "the image's sidecar order was rejected", detail: "\(entry.fileName): \(error.code)"), watch: watch)
             } else if !entry.looksLikeOrder, let order = orders.removeValue(forKey: key) {
                 reject(order.base.entry, claimID: order.base.claimID, RefkitError("order_image_rejected", "the order's image was rejected", detail: "\(entry.fileName): \(error.code)"), watch: watch)
+            } else {
+                let wait = Duration.milliseconds(entry.looksLikeOrder ? watch.imageWaitMs : watch.sidecarWaitMs)
+                rejectedPartners[key] = RejectedPartner(isOrder: entry.looksLikeOrder, fileName: entry.fileName, code: error.code, until: now + wait)
             }
         case .image(let facts, let bytes):
+            if let partner = rejectedPartners.removeValue(forKey: key), partner.isOrder {
+                reject(entry, claimID: claimID, RefkitError("source_sidecar_invalid", "the image's sidecar order was rejected", detail: "\(partner.fileName): \(partner.code)"), watch: watch)
+                break
+            }
             if let other = images.removeValue(forKey: key) {
                 let error = RefkitError("source_ambiguous_stem", "two images share one name stem, so the sidecar cannot be paired", detail: "\(other.base.entry.fileName) and \(entry.fileName)")
                 reject(other.base.entry, claimID: other.base.claimID, error, watch: watch)
@@ -122,6 +140,10 @@ public actor IntakeService {
                 reschedule()
             }
         case .order(let order, let text):
+            if let partner = rejectedPartners.removeValue(forKey: key), !partner.isOrder {
+                reject(entry, claimID: claimID, RefkitError("order_image_rejected", "the order's image was rejected", detail: "\(partner.fileName): \(partner.code)"), watch: watch)
+                break
+            }
             if orders[key] != nil {
                 // A second sidecar for one stem (e.g. rewritten after being taken): judge it on its own later.
                 reject(entry, claimID: claimID, RefkitError("order_duplicate_sidecar", "another order for this name is already waiting", detail: entry.fileName), watch: watch)

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitPublish
+import RefkitStore
+
+/// Decides a finished kit's status and publishes it to the outbox: `source.jpg`, every made
+/// reference, `sheet.png`, `index.html`, and `manifest.json` last.
+struct KitPublisher: Sendable {
+    let configuration: Configuration
+    let database: RefkitDatabase
+    let work: WorkFiles
+    let logger: Logger
+
+    /// The status a kit ends in, from its stages (DESIGN.md "Kit life cycle"; text-only plans
+    /// by the reference-generator rule).
+    static func finalStatus(stages: [StageRecord], textOnly: Bool, minShare: Double) -> KitStatus {
+        let done = stages.filter { $0.status == .done }
+        if textOnly {
+            let characters = stages.filter { $0.stage.hasPrefix("character:") }
+            let scenes = stages.filter { $0.stage.hasPrefix("scene:") }
+            let enough = Double(done.count) >= (Double(stages.count) * minShare).rounded(.up) && !done.isEmpty
+            let hasCharacter = characters.isEmpty || characters.contains { $0.status == .done }
+            let hasScene = scenes.isEmpty || scenes.contains { $0.status == .done }
+            guard enough, hasCharacter, hasScene else { return .failed }
+            return done.count == stages.count ? .complete : .partial
+        }
+        guard stages.contains(where: { $0.stage == Stage.avatar.name && $0.status == .done }) else { return .failed }
+        return done.count == stages.count ? .complete : .partial
+    }
+
+    /// Publishes the kit and records its final status; nil when it could not be published.
+    func finish(kitID: String) async -> KitStatus? {
+        do {
+            guard let kit = try database.kit(kitID) else { return nil }
+            let stages = try database.stages(kitID: kitID)
+            let status = Self.finalStatus(stages: stages, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
+            let folder = try publish(kit: kit, stages: stages, status: status)
+            let failure = stages.first { $0.stage == Stage.avatar.name && $0.status == .failed }
+            try database.finishKit(
+                id: kitID, status: status, outboxDir: folder, errorCode: status == .failed ? (failure?.errorCode ?? "kit_failed") : nil,
+                errorMessage: status == .failed ? (failure?.errorMessage ?? "too few references were made") : nil)
+            let done = stages.filter { $0.status == .done }.count
+            logger.info(
+                "kit finished",
+                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
+            return status
+        } catch {
+            logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
+            try? database.finishKit(
+                id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed", errorMessage: "\(error)")
+            return .failed
+        }
+    }
+
+    func publish(kit: KitRecord, stages: [StageRecord], status: KitStatus) throws -> String {
+        guard let watch = configuration.watch(named: kit.watch) else {
+            throw RefkitError("watch_missing", "the kit's watch is no longer configured", detail: kit.watch)
+        }
+        let outbox = (watch.outbox as NSString).standardizingPath
+        let folderName = try kit.outboxDir.map { ($0 as NSString).lastPathComponent } ?? freeFolder(outbox: outbox, slug: kit.slug, kitID: kit.id)
+        var files: [KitFile] = []
+        var manifestSource: ManifestSource?
+        var provenance: JSONValue?
+        var character = ManifestCharacter()
+        let orders = try database.orders(kitID: kit.id)
+        if let last = orders.last, let order = try? OrderValidator.validate(bytes: Array(last.json.utf8)) {
+            provenance = order.source
+            character = ManifestCharacter(
+                name: order.character?.name, description: order.character?.description,
+                attributes: (order.character?.attributes ?? []).map { ManifestAttribute(key: $0.key, value: $0.value, origin: .given) })
+        }
+        if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
+            let bytes = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
+            files.append(KitFile(relativePath: "source.jpg", contents: bytes))
+            manifestSource = ManifestSource(
+                originalName: record.originalName, file: "source.jpg", sha256: SHA256Digest.hex(of: bytes), mime: "image/jpeg",
+                width: record.width, height: record.height, provenance: provenance)
+        }
+        var images: [ManifestImage] = []
+        for s in stages {
+            var file: String?
+            if s.status == .done, let work = s.file, let stage = Stage(name: s.stage) {
+                let ext = (work as NSString).pathExtension
+                let name = ((stage.fileName as NSString).deletingPathExtension as String) + "." + (ext.isEmpty ? "png" : ext)
+                files.append(KitFile(relativePath: name, contents: try self.work.read(work)))
+                file = name
+            }
+            images.append(
+                ManifestImage(
+                    stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,
+                    width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model, prompt: s.prompt,
+                    seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
+                    error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") }))
+        }
+        let locked = images.first { $0.stage == Stage.avatar.name && $0.file != nil }.map {
+            LockedReference(file: $0.file!, how: kit.lockedHow ?? "auto: the only avatar candidate")
+        }
+        let manifest = ManifestDocument(
+            id: kit.id, kit: kit.name, status: status, createdAt: kit.createdAt, updatedAt: Timestamp.string(), refkitVersion: RefkitBuild.version,
+            source: manifestSource, character: character, lockedReference: locked, stages: images, candidates: [])
+        return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
+    }
+
+    /// `slug`, or `slug-2`, … when a folder of that name holds another kit.
+    func freeFolder(outbox: String, slug: String, kitID: String) throws -> String {
+        var candidate = slug
+        var n = 2
+        while true {
+            let dir = "\(outbox)/\(candidate)"
+            var isDir: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: dir, isDirectory: &isDir) { break }
+            if let data = FileManager.default.contents(atPath: "\(dir)/manifest.json"),
+                let json = try? JSONValue.parse([UInt8](data)), json["id"] == .string(kitID)
+            {
+                break
+            }
+            candidate = "\(slug)-\(n)"
+            n += 1
+        }
+        try database.setOutboxDir(kitID: kitID, dir: "\(outbox)/\(candidate)")
+        return candidate
+    }
+}
+
+/// Build facts shown in manifests and `--version`.
+public enum RefkitBuild {
+    public static let version = "0.1.0"
+}

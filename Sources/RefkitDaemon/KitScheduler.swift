@@ -1,0 +1,375 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitImaging
+import RefkitProviders
+import RefkitStore
+
+/// Runs stages: picks runnable ones from the store (priority first, then fair between
+/// watches, oldest kit first within a watch so kits finish one after another), within the
+/// global and per-provider limits, as child tasks of one task group; finishes and publishes
+/// kits when their last stage ends.
+actor KitScheduler {
+    let configuration: Configuration
+    let database: RefkitDatabase
+    let registry: ProviderRegistry
+    let work: WorkFiles
+    let publisher: KitPublisher
+    let logger: Logger
+    let wakeup: Wakeup
+
+    private var running: [Int64: String] = [:]  // stage id -> provider
+    private var runningByWatch: [String: Int] = [:]
+    private var providerOfKit: [String: String] = [:]
+    private var stopping = false
+    private var nextWatchTurn = 0
+    /// Kits this process finished, by final status (for `once` and the batch summary).
+    private(set) var finished: [KitStatus: Int] = [:]
+    private(set) var referencesMade = 0
+
+    init(configuration: Configuration, database: RefkitDatabase, registry: ProviderRegistry, logger: Logger, wakeup: Wakeup) {
+        self.configuration = configuration
+        self.database = database
+        self.registry = registry
+        self.work = WorkFiles(stateDir: configuration.stateDir)
+        self.publisher = KitPublisher(configuration: configuration, database: database, work: WorkFiles(stateDir: configuration.stateDir), logger: logger)
+        self.logger = logger
+        self.wakeup = wakeup
+    }
+
+    /// Nothing running and nothing runnable.
+    var isIdle: Bool {
+        get throws { try running.isEmpty && !database.hasUnfinishedWork() }
+    }
+
+    func stop() {
+        stopping = true
+        wakeup.signal()
+    }
+
+    /// Runs until `stop()`; then lets running stages finish (up to the drain timeout) and
+    /// cancels the rest, which go back to pending at the next start.
+    func run() async {
+        do {
+            let requeued = try database.requeueInterruptedStages()
+            if requeued > 0 { logger.notice("stages interrupted by the last stop will run again", metadata: ["stages": "\(requeued)"]) }
+            for kitID in try database.kitsReadyToFinish() { await finish(kitID: kitID) }
+        } catch {
+            logger.error("cannot read the stage queue", metadata: ["error": "\(error)"])
+        }
+        await withTaskGroup(of: Int64?.self) { group in
+            var waiting = false
+            while true {
+                if !stopping { dispatch(into: &group) }
+                if stopping && running.isEmpty { break }
+                if !waiting {
+                    waiting = true
+                    let wakeup = self.wakeup
+                    group.addTask {
+                        await wakeup.wait()
+                        return nil
+                    }
+                }
+                guard let result = await group.next() else { break }
+                if let stageID = result {
+                    release(stageID)
+                } else {
+                    waiting = false
+                    if stopping && !running.isEmpty { scheduleDrainDeadline(group: &group) }
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private var drainScheduled = false
+
+    private func scheduleDrainDeadline(group: inout TaskGroup<Int64?>) {
+        guard !drainScheduled else { return }
+        drainScheduled = true
+        let timeout = Duration.seconds(configuration.daemon.drainTimeoutSeconds)
+        let logger = self.logger
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            if !Task.isCancelled { logger.warning("drain timeout reached; cancelling the stages still running", metadata: ["timeout_s": "\(timeout)"]) }
+            return -1
+        }
+    }
+
+    private func release(_ stageID: Int64) {
+        if stageID == -1 {
+            // Drain deadline: cancel whatever still runs (it resumes at the next start).
+            return
+        }
+        running.removeValue(forKey: stageID)
+    }
+
+    // MARK: - Dispatch
+
+    private func dispatch(into group: inout TaskGroup<Int64?>) {
+        var free = configuration.limits.concurrency - running.count
+        guard free > 0 else { return }
+        var candidates: [String: [RunnableStage]] = [:]
+        for watch in configuration.watches {
+            if let list = try? database.runnableStages(watch: watch.name, excluding: Set(running.keys), limit: free), !list.isEmpty {
+                candidates[watch.name] = list
+            }
+        }
+        var perProvider: [String: Int] = [:]
+        for provider in running.values { perProvider[provider, default: 0] += 1 }
+        while free > 0 {
+            let levels = candidates.values.compactMap { $0.first?.priority }
+            guard let top = levels.max() else { break }
+            // Fair between watches at the top priority: the one with the fewest stages running goes first.
+            let watches = candidates.filter { $0.value.first?.priority == top }.keys.sorted {
+                (runningByWatch[$0] ?? 0, $0) < (runningByWatch[$1] ?? 0, $1)
+            }
+            guard let watch = watches.first, var list = candidates[watch], !list.isEmpty else { break }
+            let next = list.removeFirst()
+            candidates[watch] = list.isEmpty ? nil : list
+            let provider = providerName(kitID: next.kitID)
+            let limit = registry.entry(provider)?.config.concurrency ?? 1
+            if perProvider[provider, default: 0] >= limit { continue }
+            perProvider[provider, default: 0] += 1
+            running[next.stageID] = provider
+            runningByWatch[watch, default: 0] += 1
+            free -= 1
+            group.addTask { [self] in
+                await self.execute(next, provider: provider)
+                await self.stageEnded(watch: watch)
+                return next.stageID
+            }
+        }
+    }
+
+    private func stageEnded(watch: String) {
+        runningByWatch[watch, default: 1] -= 1
+    }
+
+    private func providerName(kitID: String) -> String {
+        if let p = providerOfKit[kitID] { return p }
+        let order = try? effectiveOrder(kitID: kitID)
+        let kit = try? database.kit(kitID)
+        let watch = kit.flatMap { configuration.watch(named: $0.watch) }
+        let name = order?.provider ?? watch?.defaultOrder.provider ?? "preview"
+        providerOfKit[kitID] = name
+        return name
+    }
+
+    /// The kit's orders folded together: later orders win field by field; scenes add up.
+    func effectiveOrder(kitID: String) throws -> Order {
+        var merged = Order()
+        var scenes: [Order.Scene] = []
+        for (_, json) in try database.orders(kitID: kitID) {
+            guard let order = try? OrderValidator.validate(bytes: Array(json.utf8)) else { continue }
+            merged = order.overlaying(merged)
+            for scene in order.scenes {
+                scenes.removeAll { $0.id == scene.id }
+                scenes.append(scene)
+            }
+        }
+        merged.scenes = scenes
+        return merged
+    }
+
+    // MARK: - One stage
+
+    private func execute(_ runnable: RunnableStage, provider providerName: String) async {
+        let started = ContinuousClock.now
+        guard let stage = Stage(name: runnable.stage) else { return }
+        var log = logger
+        log[metadataKey: "kit.id"] = "\(runnable.kitID)"
+        log[metadataKey: "stage"] = "\(runnable.stage)"
+        log[metadataKey: "provider"] = "\(providerName)"
+        do {
+            let request = try await prepare(runnable, stage: stage, providerName: providerName)
+            guard let entry = registry.entry(providerName) else {
+                throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
+            }
+            guard let provider = entry.provider else {
+                throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
+            }
+            try database.startStage(
+                id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
+                prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, config: entry.config, log: log)
+            try checkOutput(image)
+            let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
+            let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
+            let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext)
+            try work.write(image.bytes, to: path)
+            let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
+            try database.completeStage(
+                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                locksReference: stage == .avatar)
+            referencesMade += 1
+            log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
+        } catch {
+            let failure = Self.failure(error)
+            let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
+            if Task.isCancelled {
+                log.notice("stage interrupted; it runs again at the next start")
+                return
+            }
+            log.warning("stage failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)", "detail": "\(failure.detail)"])
+            let kit = try? database.kit(runnable.kitID)
+            let failsKit = stage == .avatar || (kit?.textOnly == true && false)
+            try? database.failStage(
+                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                durationMs: ms, failsKit: failsKit)
+        }
+        if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
+            await finish(kitID: runnable.kitID)
+        }
+    }
+
+    static func failure(_ error: any Error) -> RefkitError {
+        switch error {
+        case let e as RefkitError: e
+        case let e as ProviderError: RefkitError(e.code, e.message, detail: e.detail)
+        default: RefkitError("internal_error", "\(error)")
+        }
+    }
+
+    private func prepare(_ runnable: RunnableStage, stage: Stage, providerName: String) async throws -> GenerationRequest {
+        guard let kit = try database.kit(runnable.kitID) else { throw RefkitError("kit_missing", "the kit vanished") }
+        let order = try effectiveOrder(kitID: kit.id)
+        var source: ReferenceImage?
+        if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
+            let bytes = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
+            source = ReferenceImage(bytes: bytes, mime: "image/jpeg")
+        }
+        var locked: ReferenceImage?
+        if stage.needsLockedReference, let file = kit.lockedReference {
+            locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
+        }
+        var references: [ReferenceImage] = []
+        var facts = Prompts.CharacterFacts(order.character)
+        var title = ""
+        var body = ""
+        if kit.textOnly {
+            if case .character(let name) = stage, let c = order.characters.first(where: { $0.name == name }) {
+                facts = Prompts.CharacterFacts(c)
+                title = name
+                body = c.description ?? ""
+            } else if case .scene = stage, let first = order.characters.first?.name {
+                if let done = try database.stages(kitID: kit.id).first(where: { $0.stage == Stage.character(first).name && $0.status == .done }),
+                    let file = done.file
+                {
+                    references.append(ReferenceImage(bytes: try work.read(file), mime: done.mime ?? "image/png"))
+                }
+                facts = Prompts.CharacterFacts(order.characters.first)
+            }
+        }
+        var sceneText: String?
+        if case .scene(let id) = stage {
+            sceneText = order.scenes.first { $0.id == id }?.description
+            if kit.textOnly { title = id; body = sceneText ?? "" }
+        }
+        let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
+        let (width, height) = Self.size(of: stage)
+        let watch = configuration.watch(named: kit.watch)
+        if let entry = registry.entry(providerName), entry.config.pricePerImageUSD > 0 {
+            let price = entry.config.pricePerImageUSD
+            let kitBudget = order.budgetUSD ?? watch?.maxCostPerKitUSD ?? .infinity
+            if try database.kitCost(kitID: kit.id) + price > kitBudget + 1e-9 {
+                throw RefkitError("budget_kit_exceeded", "the kit's budget would be exceeded", detail: "budget \(kitBudget) USD")
+            }
+            if let watch, try database.spendToday(watch: watch.name) + price > watch.maxCostPerDayUSD + 1e-9 {
+                throw RefkitError("budget_day_exceeded", "the watch's daily budget would be exceeded", detail: "max_cost_per_day_usd \(watch.maxCostPerDayUSD)")
+            }
+        }
+        return GenerationRequest(
+            kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
+            height: height, seed: Self.seed(kitID: kit.id, stage: stage.name), model: order.model, title: title, body: body)
+    }
+
+    static func size(of stage: Stage) -> (Int, Int) {
+        switch stage {
+        case .avatar, .referenceAvatar, .profile, .expression: (1024, 1024)
+        case .scene: (1280, 960)
+        default: (768, 1024)
+        }
+    }
+
+    /// Deterministic per kit and stage, so a preview is the same after a restart.
+    static func seed(kitID: String, stage: String) -> UInt64 {
+        let hex = SHA256Digest.hex(of: Array("\(kitID)/\(stage)".utf8))
+        return UInt64(hex.prefix(15), radix: 16) ?? 1
+    }
+
+    private func generateWithRetries(
+        _ provider: any ImageProvider, _ request: GenerationRequest, stageID: Int64, config: Configuration.Provider, log: Logger
+    ) async throws -> GeneratedImage {
+        let policy = RetryPolicy(
+            attempts: configuration.retry.attempts, baseDelay: .milliseconds(configuration.retry.baseDelayMs),
+            maxDelay: .milliseconds(configuration.retry.maxDelayMs))
+        var attempt = 1
+        while true {
+            do throws(ProviderError) {
+                return try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
+                    try await provider.generate(request)
+                }
+            } catch {
+                switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
+                case .giveUp:
+                    throw error
+                case .retry(let delay):
+                    log.notice("retrying after a retryable provider error", metadata: ["code": "\(error.code)", "attempt": "\(attempt)", "delay_ms": "\(delay / .milliseconds(1))"])
+                    try? database.countRetry(id: stageID, code: error.code, message: error.message)
+                    try await Task.sleep(for: delay)
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    /// Runs `body`, failing with a retryable `provider_timeout` when it takes longer than `limit`.
+    static func withTimeout(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws(ProviderError) -> GeneratedImage
+    ) async throws(ProviderError) -> GeneratedImage {
+        let result: Result<GeneratedImage, ProviderError> = await withTaskGroup(of: Result<GeneratedImage, ProviderError>?.self) { group in
+            group.addTask {
+                do throws(ProviderError) {
+                    return .success(try await body())
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return Task.isCancelled ? nil : .failure(ProviderError(code: "provider_timeout", message: "the provider did not answer in time", detail: "timeout_s \(limit)", retryable: true))
+            }
+            var outcome: Result<GeneratedImage, ProviderError> = .failure(ProviderError(code: "cancelled", message: "cancelled", retryable: true))
+            for await next in group {
+                if let next {
+                    outcome = next
+                    break
+                }
+            }
+            group.cancelAll()
+            return outcome
+        }
+        return try result.get()
+    }
+
+    private func checkOutput(_ image: GeneratedImage) throws {
+        do {
+            let header = try ImageOps.probe(image.bytes)
+            guard header.width > 0, header.height > 0 else { throw RefkitError("provider_invalid_image", "the provider returned an empty image") }
+            try ImageOps.verifyDecode(image.bytes)
+        } catch let error as ImagingError {
+            throw RefkitError("provider_invalid_image", "the provider returned an image that does not decode", detail: error.description)
+        }
+    }
+
+    // MARK: - Finishing
+
+    private func finish(kitID: String) async {
+        guard let status = await publisher.finish(kitID: kitID) else { return }
+        finished[status, default: 0] += 1
+        providerOfKit.removeValue(forKey: kitID)
+    }
+}

@@ -1,0 +1,95 @@
+import RefkitCore
+
+/// An image given to a provider.
+public struct ReferenceImage: Sendable {
+    public var bytes: [UInt8]
+    public var mime: String
+
+    public init(bytes: [UInt8], mime: String) {
+        self.bytes = bytes
+        self.mime = mime
+    }
+}
+
+/// Everything a provider needs to make one stage's image.
+public struct GenerationRequest: Sendable {
+    public var kitID: String
+    public var stage: Stage
+    public var prompt: String
+    /// The normalised source (`source.jpg`); nil for text-only plans.
+    public var source: ReferenceImage?
+    /// The kit's locked reference (the chosen avatar), for every stage after it.
+    public var lockedReference: ReferenceImage?
+    /// Further references (e.g. a text-only plan's first character for its scenes).
+    public var references: [ReferenceImage]
+    public var width: Int
+    public var height: Int
+    public var seed: UInt64
+    public var model: String?
+    /// For text-only stages: a title and body the offline provider can draw.
+    public var title: String
+    public var body: String
+
+    public init(
+        kitID: String, stage: Stage, prompt: String, source: ReferenceImage?, lockedReference: ReferenceImage?, references: [ReferenceImage] = [],
+        width: Int, height: Int, seed: UInt64, model: String? = nil, title: String = "", body: String = ""
+    ) {
+        self.kitID = kitID
+        self.stage = stage
+        self.prompt = prompt
+        self.source = source
+        self.lockedReference = lockedReference
+        self.references = references
+        self.width = width
+        self.height = height
+        self.seed = seed
+        self.model = model
+        self.title = title
+        self.body = body
+    }
+}
+
+/// A provider's answer.
+public struct GeneratedImage: Sendable {
+    public var bytes: [UInt8]
+    public var mime: String
+    public var width: Int
+    public var height: Int
+    public var model: String
+    public var costUSD: Double
+
+    public init(bytes: [UInt8], mime: String, width: Int, height: Int, model: String, costUSD: Double) {
+        self.bytes = bytes
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.model = model
+        self.costUSD = costUSD
+    }
+}
+
+/// A provider failure: a stable code, whether trying again can help, and how long to wait.
+public struct ProviderError: Error, Sendable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public var detail: String
+    public var retryable: Bool
+    public var retryAfter: Duration?
+
+    public init(code: String, message: String, detail: String = "", retryable: Bool, retryAfter: Duration? = nil) {
+        self.code = code
+        self.message = message
+        self.detail = detail
+        self.retryable = retryable
+        self.retryAfter = retryAfter
+    }
+
+    public var description: String { "\(code): \(message)\(detail.isEmpty ? "" : " (\(detail))")" }
+}
+
+/// What every image provider implements: one stage's image from a prompt and references.
+public protocol ImageProvider: Sendable {
+    /// The configured name (`preview`, `gemini`, …).
+    var name: String { get }
+    func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage
+}

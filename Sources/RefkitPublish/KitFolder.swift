@@ -1,0 +1,91 @@
+import RefkitCore
+
+/// One kit folder during a publish: opens subfolders on demand and remembers the SHA-256 of every
+/// file it has written or read, so nothing is hashed twice.
+final class KitFolder {
+    private let root: OutboxDirectory
+    private var directories: [String: OutboxDirectory] = [:]
+    /// Kit-relative path → bytes known to be on disk now.
+    private var known: [String: [UInt8]] = [:]
+    private var digests: [String: String] = [:]
+
+    init(root: OutboxDirectory) {
+        self.root = root
+    }
+
+    /// Makes `path` hold `bytes`, writing only when the bytes on disk differ.
+    func place(_ bytes: [UInt8], at path: String) throws(RefkitError) {
+        let (directory, name) = try locate(path)
+        let digest = SHA256Digest.hex(of: bytes)
+        if let existing = try directory.contents(of: name), existing.count == bytes.count, SHA256Digest.hex(of: existing) == digest {
+            // Already published: no write, no fsync.
+        } else {
+            try directory.write(bytes, to: name)
+        }
+        known[path] = bytes
+        digests[path] = digest
+    }
+
+    /// The bytes at `path`, from this publish or from disk; `outbox_missing_file` when absent.
+    func bytes(of path: String) throws(RefkitError) -> [UInt8] {
+        if let bytes = known[path] { return bytes }
+        let (directory, name) = try locate(path)
+        guard let bytes = try directory.contents(of: name) else {
+            throw RefkitError("outbox_missing_file", "a file the manifest lists is not in the kit folder", detail: "\(directory.path)/\(name)")
+        }
+        known[path] = bytes
+        return bytes
+    }
+
+    func sha256(of path: String) throws(RefkitError) -> String {
+        if let digest = digests[path] { return digest }
+        let digest = SHA256Digest.hex(of: try bytes(of: path))
+        digests[path] = digest
+        return digest
+    }
+
+    /// `manifest` with every missing SHA-256 filled in, after checking that each listed file
+    /// exists with its listed SHA-256.
+    func verified(_ manifest: ManifestDocument) throws(RefkitError) -> ManifestDocument {
+        var resolved = manifest
+        if let source = manifest.source {
+            resolved.source?.sha256 = try check(source.file, expected: source.sha256)
+        }
+        if let locked = manifest.lockedReference { _ = try bytes(of: locked.file) }
+        for i in resolved.stages.indices {
+            if let file = resolved.stages[i].file { resolved.stages[i].sha256 = try check(file, expected: resolved.stages[i].sha256) }
+        }
+        for i in resolved.candidates.indices {
+            if let file = resolved.candidates[i].file {
+                resolved.candidates[i].sha256 = try check(file, expected: resolved.candidates[i].sha256)
+            }
+        }
+        return resolved
+    }
+
+    private func check(_ path: String, expected: String?) throws(RefkitError) -> String {
+        let actual = try sha256(of: path)
+        if let expected, expected.lowercased() != actual {
+            throw RefkitError("outbox_checksum_mismatch", "a file in the kit folder does not match the manifest", detail: "\(path): manifest says \(expected), file is \(actual)")
+        }
+        return actual
+    }
+
+    /// The open directory holding `path` and the file's own name, creating folders on the way.
+    private func locate(_ path: String) throws(RefkitError) -> (OutboxDirectory, String) {
+        var components = try KitPath.components(of: path)
+        let name = components.removeLast()
+        var directory = root
+        var prefix = ""
+        for component in components {
+            prefix += prefix.isEmpty ? component : "/\(component)"
+            if let open = directories[prefix] {
+                directory = open
+            } else {
+                directory = try directory.child(component)
+                directories[prefix] = directory
+            }
+        }
+        return (directory, name)
+    }
+}

@@ -1,0 +1,61 @@
+import RefkitCore
+
+/// One image of a kit as the manifest lists it: a stage's reference or an avatar candidate.
+public struct ManifestImage: Sendable, Equatable {
+    /// Why a stage failed, as users read it in the manifest and the gallery.
+    public struct Failure: Sendable, Equatable {
+        /// The stable error code (`safety_block`, `budget_exceeded`, …).
+        public var code: String
+        /// One line for people.
+        public var message: String
+
+        public init(code: String, message: String) {
+            self.code = code
+            self.message = message
+        }
+    }
+
+    /// The stage's stable name (`side`, `expression:smile`).
+    public var stage: String
+    public var status: StageStatus
+    /// Path relative to the kit folder (`expressions/smile.png`); nil until the image exists.
+    public var file: String?
+    /// Lowercase hex SHA-256 of `file`; filled in from the published bytes when nil.
+    public var sha256: String?
+    public var mime: String?
+    public var width: Int?
+    public var height: Int?
+    public var provider: String?
+    public var model: String?
+    public var prompt: String?
+    public var seed: Int64?
+    public var attempts: Int
+    public var durationMs: Int
+    public var costUSD: Double
+    public var error: Failure?
+
+    public init(
+        stage: String, status: StageStatus, file: String? = nil, sha256: String? = nil, mime: String? = nil,
+        width: Int? = nil, height: Int? = nil, provider: String? = nil, model: String? = nil, prompt: String? = nil,
+        seed: Int64? = nil, attempts: Int = 0, durationMs: Int = 0, costUSD: Double = 0, error: Failure? = nil
+    ) {
+        self.stage = stage
+        self.status = status
+        self.file = file
+        self.sha256 = sha256
+        self.mime = mime
+        self.width = width
+        self.height = height
+        self.provider = provider
+        self.model = model
+        self.prompt = prompt
+        self.seed = seed
+        self.attempts = attempts
+        self.durationMs = durationMs
+        self.costUSD = costUSD
+        self.error = error
+    }
+
+    /// The label people read on the contact sheet and in the gallery ("SIDE VIEW").
+    public var label: String { Stage(name: stage)?.label ?? stage }
+}

@@ -1,0 +1,132 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import RefkitCore
+
+/// One open directory of the outbox, held by file descriptor. Names below it go through `*at`
+/// calls with `O_NOFOLLOW`, so a symlink planted in a kit folder cannot redirect a write.
+/// Owns the descriptor; lives inside one `publish` call and never crosses threads.
+final class OutboxDirectory {
+    let fd: Int32
+    /// For error messages only.
+    let path: String
+
+    private init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    deinit { close(fd) }
+
+    /// Opens the outbox root, creating it (and its parents) if missing. The root may be a symlink:
+    /// the operator configured it.
+    static func root(_ path: String) throws(RefkitError) -> OutboxDirectory {
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw RefkitError("outbox_unwritable", "cannot create the outbox", detail: "\(path): \(error.localizedDescription)")
+            }
+        }
+        let fd = try Syscall.retrying("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        return OutboxDirectory(fd: fd, path: path)
+    }
+
+    /// The subdirectory `name`, created (and made durable in this directory) if missing.
+    func child(_ name: String) throws(RefkitError) -> OutboxDirectory {
+        let childPath = "\(path)/\(name)"
+        if mkdirat(fd, name, 0o755) == 0 {
+            try sync()
+        } else if errno != EEXIST {
+            throw Syscall.failure(errno, "mkdir", childPath)
+        }
+        let childFD = try Syscall.retrying("open", childPath) { openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+        return OutboxDirectory(fd: childFD, path: childPath)
+    }
+
+    /// The bytes of regular file `name`; nil when it is missing or not a regular file (a symlink,
+    /// a directory), which callers treat as "not published yet".
+    func contents(of name: String) throws(RefkitError) -> [UInt8]? {
+        let filePath = "\(path)/\(name)"
+        let fileFD = openat(fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        if fileFD < 0 {
+            if [ENOENT, ELOOP, ENOTDIR, EISDIR].contains(errno) { return nil }
+            throw Syscall.failure(errno, "open", filePath)
+        }
+        defer { close(fileFD) }
+        var info = stat()
+        guard fstat(fileFD, &info) == 0 else { throw Syscall.failure(errno, "stat", filePath) }
+        guard info.st_mode & S_IFMT == S_IFREG else { return nil }
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(Int(info.st_size))
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = try buffer.withUnsafeMutableBytes { raw in
+                Result { () throws(RefkitError) in try Syscall.retrying("read", filePath) { read(fileFD, raw.baseAddress, raw.count) } }
+            }.get()
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: buffer[..<count])
+        }
+    }
+
+    /// Replaces `name` with `bytes` atomically: temp file in this directory, write, fsync, rename,
+    /// fsync this directory. On failure the temp file is removed and `name` is untouched.
+    func write(_ bytes: [UInt8], to name: String) throws(RefkitError) {
+        let temporary = KitPath.temporaryPrefix + String(UInt64.random(in: .min ... .max), radix: 36)
+        let target = "\(path)/\(name)"
+        let tempFD = try Syscall.retrying("create", "\(path)/\(temporary)") {
+            openat(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        }
+        var open = true
+        do throws(RefkitError) {
+            var offset = 0
+            while offset < bytes.count {
+                let written = try bytes.withUnsafeBytes { raw in
+                    Result { () throws(RefkitError) in
+                        try Syscall.retrying("write", target) { Glibc.write(tempFD, raw.baseAddress! + offset, raw.count - offset) }
+                    }
+                }.get()
+                offset += written
+            }
+            _ = try Syscall.retrying("fsync", target) { fsync(tempFD) }
+            open = false
+            // close() can be where a network filesystem reports ENOSPC.
+            guard close(tempFD) == 0 else { throw Syscall.failure(errno, "close", target) }
+            _ = try Syscall.retrying("rename", target) { renameat(fd, temporary, fd, name) }
+        } catch {
+            if open { close(tempFD) }
+            unlinkat(fd, temporary, 0)
+            throw error
+        }
+        try sync()
+    }
+
+    /// fsync of the directory itself, so renames and new entries in it survive a crash.
+    func sync() throws(RefkitError) {
+        _ = try Syscall.retrying("fsync", path) { fsync(fd) }
+    }
+}
+
+/// Syscalls as the outbox uses them: `EINTR` retried, failures turned into the user-facing codes.
+enum Syscall {
+    static func retrying<T: BinaryInteger>(_ action: String, _ path: String, _ call: () -> T) throws(RefkitError) -> T {
+        while true {
+            let result = call()
+            if result >= 0 { return result }
+            if errno != EINTR { throw failure(errno, action, path) }
+        }
+    }
+
+    /// `disk_full` for a full filesystem or quota (retry after freeing space), else `outbox_unwritable`.
+    static func failure(_ code: Int32, _ action: String, _ path: String) -> RefkitError {
+        let text = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT {
+            return RefkitError("disk_full", "no space left on the outbox filesystem", detail: "\(action) \(path): \(text)")
+        }
+        return RefkitError("outbox_unwritable", "cannot write to the outbox", detail: "\(action) \(path): \(text) (errno \(code))")
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import RefkitCore
+
+/// A stage that can run now: pending, its kit active, what it depends on done.
+public struct RunnableStage: Sendable, Equatable {
+    public var stageID: Int64
+    public var kitID: String
+    public var stage: String
+    public var watch: String
+    public var priority: Int
+    public var kitCreatedAt: String
+}
+
+/// What finishing a stage did to its kit.
+public struct KitProgress: Sendable, Equatable {
+    public var pending: Int
+    public var running: Int
+    public var done: Int
+    public var failed: Int
+    public var skipped: Int
+    public var total: Int { pending + running + done + failed + skipped }
+}
+
+extension RefkitDatabase {
+    /// Stages left `running` by a process that stopped never had their output recorded: they
+    /// go back to `pending` (their finished siblings are untouched). Returns how many.
+    @discardableResult
+    public func requeueInterruptedStages() throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE stages SET status = 'pending', updated_at = ? WHERE status = 'running'", arguments: [Self.now()])
+            return db.changesCount
+        }
+    }
+
+    /// Up to `limit` runnable stages of one watch, best first: higher priority, older kit, plan order.
+    public func runnableStages(watch: String, excluding running: Set<Int64>, limit: Int) throws -> [RunnableStage] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.id, s.kit_id, s.stage, k.watch, k.priority, k.created_at
+                    FROM stages s JOIN kits k ON k.id = s.kit_id
+                    WHERE s.status = 'pending' AND k.watch = ? AND k.status IN ('queued', 'generating')
+                      AND (s.depends_on IS NULL OR EXISTS (
+                          SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
+                    ORDER BY k.priority DESC, k.created_at, k.id, s.id
+                    LIMIT ?
+                    """,
+                arguments: [watch, limit + running.count])
+            return rows.map {
+                RunnableStage(stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"], kitCreatedAt: $0["created_at"])
+            }.filter { !running.contains($0.stageID) }.prefix(limit).map { $0 }
+        }
+    }
+
+    /// Kits with nothing left to run that are not yet marked finished (e.g. after a crash
+    /// between the last stage and publishing).
+    public func kitsReadyToFinish() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT k.id FROM kits k
+                    WHERE k.status IN ('queued', 'generating')
+                      AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.status IN ('pending', 'running'))
+                    """)
+        }
+    }
+
+    /// Marks a stage running (one more attempt) and its kit generating.
+    public func startStage(id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64) throws {
+        try pool.write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: """
+                    UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
+                        error_code = NULL, error_message = NULL, updated_at = ?
+                    WHERE id = ? AND status = 'pending'
+                    """,
+                arguments: [provider, model, prompt, seed, now, id])
+            try db.execute(
+                sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status = 'queued'", arguments: [now, kitID])
+        }
+    }
+
+    /// Counts one more attempt of a running stage (a retry after a retryable error).
+    public func countRetry(id: Int64, code: String, message: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE stages SET attempts = attempts + 1, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                arguments: [code, message, Self.now(), id])
+        }
+    }
+
+    /// Records a stage's output, already durable at `file` (relative to the state directory).
+    public func completeStage(
+        id: Int64, kitID: String, stage: String, file: String, sha256: String, mime: String, width: Int, height: Int, model: String,
+        costUSD: Double, durationMs: Int, locksReference: Bool
+    ) throws {
+        try pool.write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: """
+                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?, cost_usd = cost_usd + ?,
+                        duration_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [file, sha256, mime, width, height, model, costUSD, durationMs, now, id])
+            if locksReference {
+                try db.execute(
+                    sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, updated_at = ? WHERE id = ?",
+                    arguments: [file, "auto: the only avatar candidate", now, kitID])
+            }
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_done", message: "\(durationMs) ms")
+        }
+    }
+
+    /// Records a stage's final failure; when `failsKit`, the kit fails and its waiting stages
+    /// are skipped.
+    public func failStage(id: Int64, kitID: String, stage: String, code: String, message: String, durationMs: Int, failsKit: Bool) throws {
+        try pool.write { db in
+            let now = Self.now()
+            try db.execute(
+                sql: "UPDATE stages SET status = 'failed', error_code = ?, error_message = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
+                arguments: [code, message, durationMs, now, id])
+            // Stages that wait for this one can never run.
+            try db.execute(
+                sql: "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE kit_id = ? AND depends_on = ? AND status = 'pending'",
+                arguments: ["\(stage) failed", now, kitID, stage])
+            if failsKit {
+                try db.execute(
+                    sql: "UPDATE stages SET status = 'skipped', error_code = 'kit_failed', error_message = ?, updated_at = ? WHERE kit_id = ? AND status = 'pending'",
+                    arguments: ["\(stage) failed", now, kitID])
+            }
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_failed", code: code, message: message)
+        }
+    }
+
+    /// Stage counts of one kit.
+    public func progress(kitID: String) throws -> KitProgress {
+        try pool.read { db in
+            var p = KitProgress(pending: 0, running: 0, done: 0, failed: 0, skipped: 0)
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM stages WHERE kit_id = ? GROUP BY status", arguments: [kitID]) {
+                let n: Int = row["n"]
+                switch row["status"] as String {
+                case "pending": p.pending = n
+                case "running": p.running = n
+                case "done": p.done = n
+                case "failed": p.failed = n
+                default: p.skipped = n
+                }
+            }
+            return p
+        }
+    }
+
+    /// Sets a kit's final (or waiting) status and where it was published.
+    public func finishKit(id: String, status: KitStatus, outboxDir: String?, errorCode: String?, errorMessage: String?) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE kits SET status = ?, outbox_dir = coalesce(?, outbox_dir), error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id])
+            try Self.appendEvent(db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
+        }
+    }
+
+    public func setOutboxDir(kitID: String, dir: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE kits SET outbox_dir = ? WHERE id = ?", arguments: [dir, kitID])
+        }
+    }
+
+    /// Spend recorded today in one watch.
+    public func spendToday(watch: String) throws -> Double {
+        try pool.read { db in
+            try Double.fetchOne(
+                db,
+                sql: "SELECT coalesce(sum(s.cost_usd), 0) FROM stages s JOIN kits k ON k.id = s.kit_id WHERE k.watch = ? AND s.updated_at >= ?",
+                arguments: [watch, Timestamp.day()]) ?? 0
+        }
+    }
+
+    public func kitCost(kitID: String) throws -> Double {
+        try pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT coalesce(sum(cost_usd), 0) FROM stages WHERE kit_id = ?", arguments: [kitID]) ?? 0
+        }
+    }
+
+    /// Whether any stage is waiting or running (for `once`).
+    public func hasUnfinishedWork() throws -> Bool {
+        try pool.read { db in
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM stages s JOIN kits k ON k.id = s.kit_id
+                                   WHERE s.status IN ('pending', 'running') AND k.status IN ('queued', 'generating'))
+                    """) ?? false
+        }
+    }
+}

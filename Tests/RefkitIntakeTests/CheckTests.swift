@@ -1,0 +1,91 @@
+import Foundation
+import RefkitCore
+import RefkitIntake
+import RefkitTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `refkit check`'s engine: the same `Inspector` judges files where they are, gives the
+/// daemon's codes, and moves nothing.
+@Suite("Intake: check without processing", .timeLimit(.minutes(1)))
+struct CheckTests {
+    /// An entry as the watcher would report it, from `lstat`.
+    static func entry(_ path: String, relativeTo root: String) throws -> InboxEntry {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { throw FixtureError("lstat \(path)") }
+        let kind: InboxEntry.Kind =
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: .regular
+            case S_IFDIR: .directory
+            case S_IFLNK: .symlink
+            case S_IFIFO: .fifo
+            case S_IFSOCK: .socket
+            case S_IFCHR, S_IFBLK: .device
+            default: .other
+            }
+        return InboxEntry(
+            watch: "check", path: path, relativePath: String(path.dropFirst(root.count + 1)), kind: kind, size: Int64(st.st_size),
+            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino), device: UInt64(st.st_dev),
+            linkCount: Int(st.st_nlink))
+    }
+
+    @Test("Inspector gives each bad input the daemon's code and leaves every file in place")
+    func sameCodesNothingMoved() throws {
+        let directory = try TemporaryDirectory("check")
+        let folders = try IntakeFolders(in: directory)
+        let inspector = try Inspector(limits: IntakeLimits(maxSourceBytes: BadDrops.maxSourceBytes))
+        var made: [String: [UInt8]?] = [:]
+        for drop in BadDrops.all { made[drop.name] = try drop.make(folders.inbox, folders.outside) }
+        let before = FileFixtures.names(in: folders.inbox)
+        let spies = try BadDrops.foreignTargets.map { try OpenSpy(watching: "\(folders.outside)/\($0)") }
+
+        for drop in BadDrops.all {
+            let verdict = inspector.inspect(try Self.entry("\(folders.inbox)/\(drop.name)", relativeTo: folders.inbox))
+            guard case .rejected(let error) = verdict else {
+                Issue.record("\(drop.name): expected \(drop.code), got \(verdict)")
+                continue
+            }
+            #expect(error.code == drop.code, "\(drop.name): \(error)")
+        }
+        for spy in spies { #expect(spy.opens() == 0, "\(spy.path) was opened") }
+
+        #expect(FileFixtures.names(in: folders.inbox) == before, "nothing moved")
+        #expect(FileFixtures.names(in: folders.rejected).isEmpty)
+        for drop in BadDrops.all {
+            let path = "\(folders.inbox)/\(drop.name)"
+            #expect(FileFixtures.kind(path) == drop.kind, "\(drop.name) still there")
+            if let bytes = made[drop.name] ?? nil { #expect(FileFixtures.sha256(path) == SHA256Digest.hex(of: bytes), "\(drop.name) unchanged") }
+        }
+    }
+
+    @Test("a valid order and valid images pass the check")
+    func validInputs() throws {
+        let directory = try TemporaryDirectory("check")
+        let folders = try IntakeFolders(in: directory)
+        let inspector = try Inspector(limits: IntakeLimits())
+        let lonely = try BadDrops.lonelyOrder.make(folders.inbox, folders.outside)
+        #expect(lonely != nil)
+        if case .order(let order, _) = inspector.inspect(try Self.entry("\(folders.inbox)/lonely.json", relativeTo: folders.inbox)) {
+            #expect(order.stages == .profile(.core))
+        } else {
+            Issue.record("lonely.json is a valid order on its own")
+        }
+        for format in ["jpeg", "png", "webp", "heif", "avif"] {
+            let bytes = try ImageFixtures.image(format, seed: 61)
+            let path = "\(folders.inbox)/ok-\(format).\(format)"
+            try FileFixtures.write(bytes, to: path)
+            let verdict = inspector.inspect(try Self.entry(path, relativeTo: folders.inbox))
+            guard case .image(let facts, let read) = verdict else {
+                Issue.record("\(format): \(verdict)")
+                continue
+            }
+            #expect(read.count == bytes.count && SHA256Digest.hex(of: read) == SHA256Digest.hex(of: bytes))
+            #expect(facts.sha256 == SHA256Digest.hex(of: bytes))
+            #expect(facts.width == 64 && facts.height == 48)
+            #expect(FileFixtures.exists(path))
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import RefkitTestSupport
+import Testing
+
+/// Identical sources dropped again make nothing new unless the order asks for more.
+@Suite("Intake: repeated sources", .timeLimit(.minutes(1)))
+struct DuplicateTests {
+    @Test("the same image dropped twice: one source, one kit, the second drop recorded as duplicate")
+    func droppedTwice() async throws {
+        let harness = try IntakeHarness()
+        try await harness.start()
+        let bytes = try ImageFixtures.jpeg(seed: 51)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/echo.jpg")
+        try await harness.waitUntil("first echo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/echo.jpg")
+        try await harness.waitUntil("second echo judged") { try harness.inboxIsEmpty && (harness.claims(state: "duplicate")) == 1 }
+        try await harness.stop()
+        #expect(try harness.count("SELECT count(*) FROM sources") == 1)
+        #expect(try harness.count("SELECT count(*) FROM kits") == 1)
+        #expect(try harness.count("SELECT count(*) FROM stages") == 5, "no stage added")
+        #expect(try harness.count("SELECT count(*) FROM events WHERE type = 'duplicate'") == 1)
+        #expect(await harness.intake.accepted == 1)
+        #expect(await harness.intake.duplicates == 1)
+        #expect(FileFixtures.names(in: harness.rejected).isEmpty)
+    }
+
+    @Test("the same image with a sidecar asking for more stages extends the kit")
+    func extendedByOrder() async throws {
+        let harness = try IntakeHarness(sidecarWaitMs: 1500)
+        try await harness.start()
+        let bytes = try ImageFixtures.png(seed: 52)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/echo.png")
+        try await harness.waitUntil("first echo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
+        let kitID = try #require(try harness.database.kits().first?.id)
+
+        try FileFixtures.write(#"{"schema": "refkit.order/1", "stages": ["avatar", "half_body", "full_body"]}"#, to: "\(harness.inbox)/echo.json")
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/echo.png")
+        try await harness.waitUntil("echo extended") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 3 }
+        try await harness.stop()
+
+        #expect(try harness.count("SELECT count(*) FROM sources") == 1)
+        #expect(try harness.database.kits().map(\.id) == [kitID])
+        let stages = try harness.database.stages(kitID: kitID).map(\.stage)
+        #expect(stages == ["avatar", "reference_avatar", "front", "side", "back", "half_body", "full_body"])
+        #expect(try harness.database.orders(kitID: kitID).map(\.origin) == ["default", "sidecar"])
+        let extended = try harness.database.events(kitID: kitID).filter { $0.type == "extended" }
+        #expect(extended.map(\.message) == ["half_body,full_body"])
+        #expect(await harness.intake.accepted == 2)
+        #expect(await harness.intake.duplicates == 0)
+    }
+}
