@@ -12,12 +12,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
     ],
     targets: [
         // C libraries from Debian, entered through module maps with tiny inline shims.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CMagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CSystem"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Domain values: orders, stages, kit states, errors. No I/O, no C.
@@ -30,8 +32,9 @@ let package = Package(
         ]),
         .target(name: "RefkitImaging", dependencies: ["CVips"]),
         .target(name: "RefkitWatch", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
-            "RefkitCore", "RefkitImaging", .product(name: "Logging", package: "swift-log"),
+            "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging"]),
         .target(name: "RefkitIntake", dependencies: [
@@ -48,7 +51,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        .target(name: "RefkitTestSupport", dependencies: ["RefkitCore", "RefkitImaging"]),
+        .target(name: "RefkitTestSupport", dependencies: [
+            "RefkitCore", "RefkitImaging", .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
 
         .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
@@ -56,7 +61,12 @@ let package = Package(
         .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitPublish", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitProvidersTests", dependencies: ["RefkitProviders", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitProvidersTests", dependencies: [
+            "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
+        .testTarget(name: "RefkitHTTPTests", dependencies: [
+            "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+        ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
         .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitTestSupport"]),
     ],

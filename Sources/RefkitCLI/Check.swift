@@ -54,24 +54,9 @@ extension RefkitCommand {
 /// One file as `refkit check` judges it.
 enum CheckedFile {
     static func inspect(path: String, with inspector: Inspector) -> Verdict {
-        var st = stat()
-        guard lstat(path, &st) == 0 else {
+        guard let entry = InboxEntry.at(path: path, relativePath: path, watch: "check") else {
             return .rejected(RefkitError("source_missing", "no such file", detail: "\(path): \(String(cString: strerror(errno)))"))
         }
-        let kind: InboxEntry.Kind =
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: .regular
-            case S_IFDIR: .directory
-            case S_IFLNK: .symlink
-            case S_IFIFO: .fifo
-            case S_IFSOCK: .socket
-            case S_IFCHR, S_IFBLK: .device
-            default: .other
-            }
-        let entry = InboxEntry(
-            watch: "check", path: path, relativePath: path, kind: kind, size: Int64(st.st_size),
-            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino),
-            device: UInt64(st.st_dev), linkCount: Int(st.st_nlink))
         return inspector.inspect(entry)
     }
 

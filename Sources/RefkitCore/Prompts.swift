@@ -1,27 +1,8 @@
 /// The stage prompts, in one place. Every prompt carries identity-preservation wording and the
 /// character's attributes; each is recorded per stage in the manifest.
 public enum Prompts {
-    /// What the prompts know of the character.
-    public struct CharacterFacts: Sendable, Equatable {
-        public var name: String?
-        public var description: String?
-        public var attributes: [(key: String, value: String)]
-
-        public init(name: String? = nil, description: String? = nil, attributes: [(key: String, value: String)] = []) {
-            self.name = name
-            self.description = description
-            self.attributes = attributes
-        }
-
-        public init(_ character: Order.Character?) {
-            self.init(name: character?.name, description: character?.description, attributes: character?.attributes ?? [])
-        }
-
-        public static func == (a: CharacterFacts, b: CharacterFacts) -> Bool {
-            a.name == b.name && a.description == b.description
-                && a.attributes.map { "\($0.key)=\($0.value)" } == b.attributes.map { "\($0.key)=\($0.value)" }
-        }
-    }
+    /// What the prompts know of the character: an order's `character` (or one of a plan's `characters`).
+    public typealias CharacterFacts = Order.Character
 
     static let identity =
         "Keep the exact same character: same face and facial features, same hair colour and hairstyle, same eye colour, same skin tone, same outfit and accessories, same body proportions and art style."

@@ -39,11 +39,7 @@ public final class Daemon: Sendable {
         let scheduler = KitScheduler(
             configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, extra: providers),
             logger: logger, wakeup: wakeup)
-        let roots = configuration.watches.map { watch in
-            WatchRoot(
-                name: watch.name, path: (watch.inbox as NSString).standardizingPath, recursive: watch.recursive,
-                settle: .milliseconds(watch.settleMs), mode: WatchMode(rawValue: watch.mode.rawValue) ?? .auto, ignore: watch.ignore)
-        }
+        let roots = configuration.watches.map(\.watchRoot)
         let watcher = InboxWatcher(
             roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
@@ -119,7 +115,7 @@ public final class Daemon: Sendable {
             metadata: [
                 "accepted": "\(summary.accepted)", "rejected": "\(summary.rejected)", "duplicates": "\(summary.duplicates)",
                 "complete": "\(summary.kits[.complete] ?? 0)", "partial": "\(summary.kits[.partial] ?? 0)", "failed": "\(summary.kits[.failed] ?? 0)",
-                "references": "\(summary.references)", "duration_ms": "\(summary.duration / .milliseconds(1))",
+                "references": "\(summary.references)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
             ])
         return summary
     }

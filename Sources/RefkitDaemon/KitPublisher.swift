@@ -15,7 +15,7 @@ struct KitPublisher: Sendable {
 
     /// The status a kit ends in, from its stages (DESIGN.md "Kit life cycle"; text-only plans
     /// by the reference-generator rule).
-    static func finalStatus(stages: [StageRecord], textOnly: Bool, minShare: Double) -> KitStatus {
+    static func finalStatus(stages: [(stage: String, status: StageStatus)], textOnly: Bool, minShare: Double) -> KitStatus {
         let done = stages.filter { $0.status == .done }
         if textOnly {
             let characters = stages.filter { $0.stage.hasPrefix("character:") }
@@ -35,7 +35,7 @@ struct KitPublisher: Sendable {
         do {
             guard let kit = try database.kit(kitID) else { return nil }
             let stages = try database.stages(kitID: kitID)
-            let status = Self.finalStatus(stages: stages, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
+            let status = Self.finalStatus(stages: stages.map { ($0.stage, $0.status) }, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: status)
             let failure = stages.first { $0.stage == Stage.avatar.name && $0.status == .failed }
             try database.finishKit(

@@ -246,12 +246,12 @@ actor KitScheduler {
             locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
         var references: [ReferenceImage] = []
-        var facts = Prompts.CharacterFacts(order.character)
+        var facts = order.character ?? Order.Character()
         var title = ""
         var body = ""
         if kit.textOnly {
             if case .character(let name) = stage, let c = order.characters.first(where: { $0.name == name }) {
-                facts = Prompts.CharacterFacts(c)
+                facts = c
                 title = name
                 body = c.description ?? ""
             } else if case .scene = stage, let first = order.characters.first?.name {
@@ -260,7 +260,7 @@ actor KitScheduler {
                 {
                     references.append(ReferenceImage(bytes: try work.read(file), mime: done.mime ?? "image/png"))
                 }
-                facts = Prompts.CharacterFacts(order.characters.first)
+                facts = order.characters.first ?? Order.Character()
             }
         }
         var sceneText: String?
@@ -317,7 +317,7 @@ actor KitScheduler {
                 case .giveUp:
                     throw error
                 case .retry(let delay):
-                    log.notice("retrying after a retryable provider error", metadata: ["code": "\(error.code)", "attempt": "\(attempt)", "delay_ms": "\(delay / .milliseconds(1))"])
+                    log.notice("retrying after a retryable provider error", metadata: ["code": "\(error.code)", "attempt": "\(attempt)", "delay_ms": "\(Int(delay / .milliseconds(1)))"])
                     try? database.countRetry(id: stageID, code: error.code, message: error.message)
                     try await Task.sleep(for: delay)
                     attempt += 1

@@ -54,3 +54,13 @@ public struct InboxEntry: Sendable, Hashable {
 
     public var looksLikeOrder: Bool { fileExtension == "json" }
 }
+
+extension InboxEntry {
+    /// The entry at `path` as `lstat` sees it (never following a symlink); nil when it is gone.
+    public static func at(path: String, relativePath: String, watch: String) -> InboxEntry? {
+        guard let st = FileSystem.lstatEntry(path) else { return nil }
+        return InboxEntry(
+            watch: watch, path: path, relativePath: relativePath, kind: FileSystem.kind(of: st), size: Int64(st.st_size),
+            mtimeNanos: FileSystem.mtimeNanos(st), inode: UInt64(st.st_ino), device: UInt64(st.st_dev), linkCount: Int(st.st_nlink))
+    }
+}

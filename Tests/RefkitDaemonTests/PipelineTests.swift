@@ -7,6 +7,22 @@ import RefkitStore
 import RefkitTestSupport
 import Testing
 
+/// One watch over `inbox` whose default order makes a turnaround with the provider "fake".
+let fakeProviderConfig = """
+    state_dir = "state"
+    [providers.fake]
+    kind = "preview"
+    [[watch]]
+    name = "w"
+    inbox = "inbox"
+    outbox = "outbox"
+    settle_ms = 50
+    sidecar_wait_ms = 200
+      [watch.default_order]
+      stages = "turnaround"
+      provider = "fake"
+    """
+
 @Suite("Pipeline", .timeLimit(.minutes(3)))
 struct PipelineTests {
     /// README's first command, in process: every example of inbox-example/ becomes a kit.
@@ -77,20 +93,7 @@ struct PipelineTests {
         let inbox = try dir.folder("inbox")
         let provider = try CountingProvider(failStages: ["side"])
         let configuration = try loadConfiguration(
-            """
-            state_dir = "state"
-            [providers.fake]
-            kind = "preview"
-            [[watch]]
-            name = "w"
-            inbox = "inbox"
-            outbox = "outbox"
-            settle_ms = 50
-            sidecar_wait_ms = 200
-              [watch.default_order]
-              stages = "turnaround"
-              provider = "fake"
-            """, in: dir)
+fakeProviderConfig, in: dir)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 1, width: 96, height: 128), to: "\(inbox)/one.jpg")
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         let summary = try await daemon.run(.once)
@@ -108,20 +111,7 @@ struct PipelineTests {
         let inbox2 = try dir2.folder("inbox")
         let failing = try CountingProvider(failStages: ["avatar"])
         let configuration2 = try loadConfiguration(
-            """
-            state_dir = "state"
-            [providers.fake]
-            kind = "preview"
-            [[watch]]
-            name = "w"
-            inbox = "inbox"
-            outbox = "outbox"
-            settle_ms = 50
-            sidecar_wait_ms = 200
-              [watch.default_order]
-              stages = "turnaround"
-              provider = "fake"
-            """, in: dir2)
+fakeProviderConfig, in: dir2)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 2, width: 96, height: 128), to: "\(inbox2)/two.jpg")
         let daemon2 = try Daemon.build(configuration: configuration2, logger: quietLogger, providers: ["fake": failing])
         let summary2 = try await daemon2.run(.once)

@@ -14,22 +14,10 @@ import Glibc
 struct CheckTests {
     /// An entry as the watcher would report it, from `lstat`.
     static func entry(_ path: String, relativeTo root: String) throws -> InboxEntry {
-        var st = stat()
-        guard lstat(path, &st) == 0 else { throw FixtureError("lstat \(path)") }
-        let kind: InboxEntry.Kind =
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: .regular
-            case S_IFDIR: .directory
-            case S_IFLNK: .symlink
-            case S_IFIFO: .fifo
-            case S_IFSOCK: .socket
-            case S_IFCHR, S_IFBLK: .device
-            default: .other
-            }
-        return InboxEntry(
-            watch: "check", path: path, relativePath: String(path.dropFirst(root.count + 1)), kind: kind, size: Int64(st.st_size),
-            mtimeNanos: Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec), inode: UInt64(st.st_ino), device: UInt64(st.st_dev),
-            linkCount: Int(st.st_nlink))
+        guard let entry = InboxEntry.at(path: path, relativePath: String(path.dropFirst(root.count + 1)), watch: "check") else {
+            throw FixtureError("lstat \(path)")
+        }
+        return entry
     }
 
     @Test("Inspector gives each bad input the daemon's code and leaves every file in place")

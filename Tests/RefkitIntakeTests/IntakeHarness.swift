@@ -43,11 +43,7 @@ final class IntakeHarness: Sendable {
         watchName = configuration.watches[0].name
         database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
         intake = try IntakeService(configuration: configuration, database: database, logger: Self.logger)
-        let roots = configuration.watches.map { watch in
-            WatchRoot(
-                name: watch.name, path: (watch.inbox as NSString).standardizingPath, recursive: watch.recursive,
-                settle: .milliseconds(watch.settleMs), mode: WatchMode(rawValue: watch.mode.rawValue) ?? .auto, ignore: watch.ignore)
-        }
+        let roots = configuration.watches.map(\.watchRoot)
         watcher = InboxWatcher(
             roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: Self.logger)

@@ -1,0 +1,12 @@
+import Foundation
+import RefkitConfig
+import RefkitWatch
+
+extension Configuration.Watch {
+    /// How the watcher sees this watch's inbox.
+    public var watchRoot: WatchRoot {
+        WatchRoot(
+            name: name, path: (inbox as NSString).standardizingPath, recursive: recursive, settle: .milliseconds(settleMs),
+            mode: WatchMode(rawValue: mode.rawValue) ?? .auto, ignore: ignore)
+    }
+}
