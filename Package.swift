@@ -51,6 +51,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
+        .executableTarget(name: "refkit-bench", dependencies: [
+            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "RefkitTestSupport", dependencies: [
             "RefkitCore", "RefkitImaging", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),

@@ -158,7 +158,7 @@ actor KitScheduler {
     }
 
     /// The kit's orders folded together: later orders win field by field; scenes add up.
-    func effectiveOrder(kitID: String) throws -> Order {
+    nonisolated func effectiveOrder(kitID: String) throws -> Order {
         var merged = Order()
         var scenes: [Order.Scene] = []
         for (_, json) in try database.orders(kitID: kitID) {
@@ -175,7 +175,9 @@ actor KitScheduler {
 
     // MARK: - One stage
 
-    private func execute(_ runnable: RunnableStage, provider providerName: String) async {
+    /// One stage, off the actor: provider calls, decoding and file writes run in parallel;
+    /// only the bookkeeping hops onto the actor.
+    private nonisolated func execute(_ runnable: RunnableStage, provider providerName: String) async {
         let started = ContinuousClock.now
         guard let stage = Stage(name: runnable.stage) else { return }
         var log = logger
@@ -204,7 +206,7 @@ actor KitScheduler {
                 id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
                 mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
                 locksReference: stage == .avatar)
-            referencesMade += 1
+            await countReference()
             log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
         } catch {
             let failure = Self.failure(error)
@@ -233,7 +235,7 @@ actor KitScheduler {
         }
     }
 
-    private func prepare(_ runnable: RunnableStage, stage: Stage, providerName: String) async throws -> GenerationRequest {
+    private nonisolated func prepare(_ runnable: RunnableStage, stage: Stage, providerName: String) async throws -> GenerationRequest {
         guard let kit = try database.kit(runnable.kitID) else { throw RefkitError("kit_missing", "the kit vanished") }
         let order = try effectiveOrder(kitID: kit.id)
         var source: ReferenceImage?
@@ -300,7 +302,7 @@ actor KitScheduler {
         return UInt64(hex.prefix(15), radix: 16) ?? 1
     }
 
-    private func generateWithRetries(
+    private nonisolated func generateWithRetries(
         _ provider: any ImageProvider, _ request: GenerationRequest, stageID: Int64, config: Configuration.Provider, log: Logger
     ) async throws -> GeneratedImage {
         let policy = RetryPolicy(
@@ -355,7 +357,7 @@ actor KitScheduler {
         return try result.get()
     }
 
-    private func checkOutput(_ image: GeneratedImage) throws {
+    private nonisolated func checkOutput(_ image: GeneratedImage) throws {
         do {
             let header = try ImageOps.probe(image.bytes)
             guard header.width > 0, header.height > 0 else { throw RefkitError("provider_invalid_image", "the provider returned an empty image") }
@@ -367,9 +369,22 @@ actor KitScheduler {
 
     // MARK: - Finishing
 
-    private func finish(kitID: String) async {
-        guard let status = await publisher.finish(kitID: kitID) else { return }
-        finished[status, default: 0] += 1
+    private var finishing: Set<String> = []
+
+    private func countReference() { referencesMade += 1 }
+
+    /// Publishes a kit whose stages have all ended, once even when its last two stages end together.
+    private nonisolated func finish(kitID: String) async {
+        guard await claimFinish(kitID) else { return }
+        let status = await publisher.finish(kitID: kitID)
+        await finished(kitID: kitID, status: status)
+    }
+
+    private func claimFinish(_ kitID: String) -> Bool { finishing.insert(kitID).inserted }
+
+    private func finished(kitID: String, status: KitStatus?) {
+        finishing.remove(kitID)
+        if let status { finished[status, default: 0] += 1 }
         providerOfKit.removeValue(forKey: kitID)
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import GRDB
 import RefkitCore
 
@@ -23,6 +26,16 @@ public struct RefkitDatabase: Sendable {
         pool = try DatabasePool(path: path, configuration: config)
         self.path = path
         if !readOnly {
+            // The daemon and CLI processes may open a new database at the same moment: an
+            // advisory lock makes one of them migrate while the other waits, then finds it done.
+            let lockFD = open(path + ".migrate-lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if lockFD >= 0 { flock(lockFD, LOCK_EX) }
+            defer {
+                if lockFD >= 0 {
+                    flock(lockFD, LOCK_UN)
+                    close(lockFD)
+                }
+            }
             try Migrations.migrator.migrate(pool)
         }
     }
