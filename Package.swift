@@ -43,10 +43,10 @@ let package = Package(
         ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
-            "RefkitProviders", "RefkitPublish", .product(name: "Logging", package: "swift-log"),
+            "RefkitProviders", "RefkitPublish", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -230,6 +230,11 @@ struct ConfigReader {
         }
         _ = try table(node, p, allowed: Self.commonProviderKeys.union(specific))
         var provider = Configuration.Provider(name: name, kind: kind)
+        if kind == "preview" {
+            // Offline: no rate to respect unless one is set.
+            provider.requestsPerMinute = 1_000_000
+            provider.timeoutSeconds = 60
+        }
         provider.baseURL = try string(node["base_url"], "\(p).base_url")
         if let url = provider.baseURL, !(url.hasPrefix("https://") || url.hasPrefix("http://")) {
             throw fail("\(p).base_url", "must start with https:// (or http:// for a local server)")
@@ -284,8 +289,10 @@ struct ConfigReader {
                 throw fail(key ?? "\(p).default_order", "\(error.message): \(error.detail)")
             }
         }
-        if let provider = order.provider, providers[provider] == nil {
-            throw fail("\(p).default_order.provider", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")
+        for (key, provider) in [("provider", order.provider), ("fallback_provider", order.fallbackProvider)] {
+            if let provider, providers[provider] == nil {
+                throw fail("\(p).default_order.\(key)", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")
+            }
         }
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
         watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false

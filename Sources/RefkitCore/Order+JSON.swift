@@ -23,6 +23,7 @@ extension Order {
         if let candidates { members.append(("candidates", .number(Double(candidates), isInteger: true))) }
         if let selection { members.append(("selection", .string(selection.rawValue))) }
         if let provider { members.append(("provider", .string(provider))) }
+        if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
         if let model { members.append(("model", .string(model))) }
         if let analyze { members.append(("analyze", .bool(analyze))) }
         if let budgetUSD { members.append(("budget_usd", .number(budgetUSD, isInteger: false))) }

@@ -50,6 +50,8 @@ public struct Order: Sendable, Equatable {
     public var candidates: Int?
     public var selection: Selection?
     public var provider: String?
+    /// Runs a stage again with this provider when the first one fails finally.
+    public var fallbackProvider: String?
     public var model: String?
     public var analyze: Bool?
     public var budgetUSD: Double?
@@ -98,6 +100,7 @@ public struct Order: Sendable, Equatable {
         merged.candidates = candidates ?? base.candidates
         merged.selection = selection ?? base.selection
         merged.provider = provider ?? base.provider
+        merged.fallbackProvider = fallbackProvider ?? base.fallbackProvider
         merged.model = model ?? base.model
         merged.analyze = analyze ?? base.analyze
         merged.budgetUSD = budgetUSD ?? base.budgetUSD

@@ -5,7 +5,7 @@ public enum OrderValidator {
     public static let maxOrderBytes = 1 << 20
 
     static let topKeys: Set<String> = [
-        "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider",
+        "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
         "model", "analyze", "budget_usd", "priority", "source", "characters",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
@@ -87,6 +87,11 @@ public enum OrderValidator {
             let p = try string(provider, "$.provider")
             guard SafeName.isSafeIdentifier(p) else { throw RefkitError("order_invalid_value", "provider name is not valid", detail: "$.provider \"\(p)\"") }
             order.provider = p
+        }
+        if let fallback = json["fallback_provider"] {
+            let p = try string(fallback, "$.fallback_provider")
+            guard SafeName.isSafeIdentifier(p) else { throw RefkitError("order_invalid_value", "provider name is not valid", detail: "$.fallback_provider \"\(p)\"") }
+            order.fallbackProvider = p
         }
         if let model = json["model"] {
             let m = try string(model, "$.model")

@@ -37,7 +37,7 @@ public final class Daemon: Sendable {
         let wakeup = Wakeup()
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
         let scheduler = KitScheduler(
-            configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, extra: providers),
+            configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers),
             logger: logger, wakeup: wakeup)
         let roots = configuration.watches.map(\.watchRoot)
         let watcher = InboxWatcher(

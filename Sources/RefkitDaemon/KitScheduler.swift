@@ -3,6 +3,7 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitImaging
+import RefkitIntake
 import RefkitProviders
 import RefkitStore
 
@@ -185,18 +186,17 @@ actor KitScheduler {
         log[metadataKey: "stage"] = "\(runnable.stage)"
         log[metadataKey: "provider"] = "\(providerName)"
         do {
-            let request = try await prepare(runnable, stage: stage, providerName: providerName)
-            guard let entry = registry.entry(providerName) else {
-                throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
+            var image: GeneratedImage
+            do {
+                image = try await generate(runnable, stage: stage, providerName: providerName, log: log)
+            } catch let primary {
+                let fallback = (try? effectiveOrder(kitID: runnable.kitID))?.fallbackProvider
+                guard let fallback, fallback != providerName, !Task.isCancelled, Self.isProviderFailure(primary) else { throw primary }
+                log.notice("the provider failed; trying the fallback provider", metadata: ["code": "\(Self.failure(primary).code)", "fallback": "\(fallback)"])
+                var fallbackLog = log
+                fallbackLog[metadataKey: "provider"] = "\(fallback)"
+                image = try await generate(runnable, stage: stage, providerName: fallback, log: fallbackLog)
             }
-            guard let provider = entry.provider else {
-                throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
-            }
-            try database.startStage(
-                id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-                prompt: request.prompt, seed: Int64(bitPattern: request.seed))
-            let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, config: entry.config, log: log)
-            try checkOutput(image)
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
             let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext)
@@ -225,6 +225,31 @@ actor KitScheduler {
         if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
             await finish(kitID: runnable.kitID)
         }
+    }
+
+    /// Prepares the request, records the attempt, paces and calls the provider (with retries)
+    /// and validates what comes back.
+    private nonisolated func generate(_ runnable: RunnableStage, stage: Stage, providerName: String, log: Logger) async throws -> GeneratedImage {
+        let request = try await prepare(runnable, stage: stage, providerName: providerName)
+        guard let entry = registry.entry(providerName) else {
+            throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
+        }
+        guard let provider = entry.provider else {
+            throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
+        }
+        try database.startStage(
+            id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+        let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
+        try checkOutput(image)
+        return image
+    }
+
+    /// Failures a different provider might not have (not budgets, not our own state).
+    static func isProviderFailure(_ error: any Error) -> Bool {
+        if error is ProviderError { return true }
+        if let e = error as? RefkitError { return e.code.hasPrefix("provider_") }
+        return false
     }
 
     static func failure(_ error: any Error) -> RefkitError {
@@ -303,18 +328,25 @@ actor KitScheduler {
     }
 
     private nonisolated func generateWithRetries(
-        _ provider: any ImageProvider, _ request: GenerationRequest, stageID: Int64, config: Configuration.Provider, log: Logger
+        _ provider: any ImageProvider, _ request: GenerationRequest, stageID: Int64, entry: ProviderRegistry.Entry, log: Logger
     ) async throws -> GeneratedImage {
+        let config = entry.config
         let policy = RetryPolicy(
             attempts: configuration.retry.attempts, baseDelay: .milliseconds(configuration.retry.baseDelayMs),
             maxDelay: .milliseconds(configuration.retry.maxDelayMs))
         var attempt = 1
         while true {
+            try await entry.limiter.acquire()
             do throws(ProviderError) {
-                return try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
+                let image = try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
                     try await provider.generate(request)
                 }
+                await entry.limiter.succeeded()
+                return image
             } catch {
+                if error.code.contains("rate_limited") || error.retryAfter != nil {
+                    await entry.limiter.throttled(retryAfter: error.retryAfter)
+                }
                 switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
                 case .giveUp:
                     throw error
@@ -357,13 +389,16 @@ actor KitScheduler {
         return try result.get()
     }
 
+    /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
+    /// limits from the header, then a strict full decode.
     private nonisolated func checkOutput(_ image: GeneratedImage) throws {
-        do {
-            let header = try ImageOps.probe(image.bytes)
-            guard header.width > 0, header.height > 0 else { throw RefkitError("provider_invalid_image", "the provider returned an empty image") }
-            try ImageOps.verifyDecode(image.bytes)
-        } catch let error as ImagingError {
-            throw RefkitError("provider_invalid_image", "the provider returned an image that does not decode", detail: error.description)
+        let inspector = try Inspector(
+            limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+        guard image.bytes.count <= configuration.limits.maxSourceBytes else {
+            throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
+        }
+        if case .rejected(let error) = inspector.inspectImage(image.bytes) {
+            throw RefkitError("provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
         }
     }
 

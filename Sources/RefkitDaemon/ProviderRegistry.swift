@@ -1,33 +1,79 @@
+import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitHTTP
 import RefkitProviders
 
-/// The configured providers, by name, with their concurrency limits.
+/// The configured providers, by name: their clients (sharing one HTTP client), their
+/// configuration, their pacing, and why one cannot be used when it cannot.
 public struct ProviderRegistry: Sendable {
     public struct Entry: Sendable {
         public var provider: (any ImageProvider)?
         public var config: Configuration.Provider
         /// Why the provider cannot be used here, when it cannot.
         public var unavailable: String?
+        /// Where its credential came from (never the credential).
+        public var credentialSource: String
+        let limiter: RateLimiter
     }
 
-    public private(set) var entries: [String: Entry] = [:]
+    public static let defaultBaseURLs = [
+        "gemini": "https://generativelanguage.googleapis.com", "openai": "https://api.openai.com/v1", "fal": "https://queue.fal.run",
+        "replicate": "https://api.replicate.com", "comfyui": "http://127.0.0.1:8188",
+    ]
 
-    public init(configuration: Configuration, extra: [String: any ImageProvider] = [:]) {
+    public private(set) var entries: [String: Entry] = [:]
+    public let http: HTTPClient
+
+    public init(
+        configuration: Configuration, logger: Logger, extra: [String: any ImageProvider] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) {
+        http = HTTPClient(logger: logger)
         for (name, config) in configuration.providers {
-            switch config.kind {
-            case "preview":
+            let limiter = RateLimiter(requestsPerMinute: config.requestsPerMinute)
+            if config.kind == "preview" {
                 let delay = Int(config.extra["delay_ms"] ?? "0") ?? 0
-                entries[name] = Entry(provider: PreviewProvider(name: name, delay: .milliseconds(delay)), config: config)
-            default:
-                entries[name] = Entry(provider: nil, config: config, unavailable: "provider kind \(config.kind) has no client in this build yet")
+                entries[name] = Entry(
+                    provider: PreviewProvider(name: name, delay: .milliseconds(delay)), config: config, credentialSource: "not needed",
+                    limiter: limiter)
+                continue
             }
+            let secret = Secrets.resolve(name: name, kind: config.kind, apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
+            let settings = ProviderSettings(
+                name: name, kind: config.kind, baseURL: config.baseURL ?? Self.defaultBaseURLs[config.kind] ?? "", model: config.model,
+                apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD, extra: config.extra)
+            var entry = Entry(provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter)
+            if secret.key == nil && config.kind != "comfyui" {
+                entry.unavailable = "no API key: \(secret.source)"
+            } else {
+                do {
+                    entry.provider = try Self.client(kind: config.kind, settings: settings, http: http, logger: logger)
+                } catch {
+                    entry.unavailable = error.description
+                }
+            }
+            entries[name] = entry
         }
         for (name, provider) in extra {
-            let config = configuration.providers[name] ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6)
-            entries[name] = Entry(provider: provider, config: config)
+            let config = configuration.providers[name] ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6, requestsPerMinute: 100_000)
+            entries[name] = Entry(
+                provider: provider, config: config, credentialSource: "in process", limiter: RateLimiter(requestsPerMinute: config.requestsPerMinute))
+        }
+    }
+
+    static func client(kind: String, settings: ProviderSettings, http: HTTPClient, logger: Logger) throws(ProviderError) -> any ImageProvider {
+        switch kind {
+        case "gemini": return GeminiProvider(settings: settings, http: http, logger: logger)
+        case "openai": return OpenAIProvider(settings: settings, http: http, logger: logger)
+        case "fal": return FalProvider(settings: settings, http: http, logger: logger)
+        case "replicate": return ReplicateProvider(settings: settings, http: http, logger: logger)
+        case "comfyui": return try ComfyUIProvider(settings: settings, http: http)
+        default: throw ProviderError(code: "provider_unknown_kind", message: "unknown provider kind \(kind)", retryable: false)
         }
     }
 
     public func entry(_ name: String) -> Entry? { entries[name] }
 }
+
+import Foundation

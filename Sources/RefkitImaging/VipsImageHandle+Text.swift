@@ -12,14 +12,20 @@ extension VipsImageHandle {
         let markup = PangoMarkup.escaping(trimmed)
         let align = Int32(centred ? VIPS_ALIGN_CENTRE.rawValue : VIPS_ALIGN_LOW.rawValue)
         let failure = (ImagingError.processFailedCode, "text could not be rendered")
-        let natural = try make(failure) {
-            rk_vips_text($0, markup, style.font, Int32(maxWidth), 0, Int32(style.dpi), align)
-        }
+        // All text is rendered on one thread (see TextThread); vips_text renders while it
+        // builds, so the whole of the work happens there.
+        let natural = try TextThread.shared.run { () -> Result<VipsImageHandle, ImagingError> in
+            Result { () throws(ImagingError) in
+                try make(failure) { rk_vips_text($0, markup, style.font, Int32(maxWidth), 0, Int32(style.dpi), align) }
+            }
+        }.get()
         if natural.width <= maxWidth, natural.height <= maxHeight { return natural }
         // Too big: let vips search for the dpi that fits the box.
-        let fitted = try make(failure) {
-            rk_vips_text($0, markup, style.font, Int32(maxWidth), Int32(maxHeight), 0, align)
-        }
+        let fitted = try TextThread.shared.run { () -> Result<VipsImageHandle, ImagingError> in
+            Result { () throws(ImagingError) in
+                try make(failure) { rk_vips_text($0, markup, style.font, Int32(maxWidth), Int32(maxHeight), 0, align) }
+            }
+        }.get()
         if fitted.width <= maxWidth, fitted.height <= maxHeight { return fitted }
         // Still too big (e.g. one unbreakable word): crop to the box.
         let width = Int32(min(maxWidth, fitted.width)), height = Int32(min(maxHeight, fitted.height))

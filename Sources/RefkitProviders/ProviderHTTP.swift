@@ -253,6 +253,27 @@ public enum ProviderHTTP {
 
     // MARK: - Requests
 
+    /// Sends a request; a transfer failure becomes a provider error (with `secret` removed from it).
+    public static func send(
+        _ request: HTTPRequest, via http: HTTPClient, provider: String, secret: String?, policy: URLPolicy
+    ) async throws(ProviderError) -> HTTPResponse {
+        do {
+            return try await http.send(request, policy: policy)
+        } catch {
+            throw redact(transportError(error, provider: provider), secret: secret)
+        }
+    }
+
+    /// Whole milliseconds of a duration, for log metadata.
+    public static func milliseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// The error for a provider that has no API key configured.
+    public static func missingKey(provider: String) -> ProviderError {
+        ProviderError(code: "provider_not_configured", message: "\(provider) has no API key (set api_key_env or api_key_file)", retryable: false)
+    }
+
     /// The base URL with no trailing slash, so `base + "/path"` never doubles it.
     public static func trimmedBase(_ baseURL: String) -> String {
         var base = baseURL

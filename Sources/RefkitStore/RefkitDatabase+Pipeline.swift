@@ -76,7 +76,7 @@ extension RefkitDatabase {
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
                         error_code = NULL, error_message = NULL, updated_at = ?
-                    WHERE id = ? AND status = 'pending'
+                    WHERE id = ? AND status IN ('pending', 'running')
                     """,
                 arguments: [provider, model, prompt, seed, now, id])
             try db.execute(

@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 import RefkitCore
 import Synchronization
@@ -147,8 +146,8 @@ public final class FakeFal: Sendable {
                 case .submit: return submit(call, parts: parts, state: &state)
                 case .sync:
                     switch validatedInput(call) {
-                    case .failure(let reply): return reply
-                    case .success(let input): return .json(200, output(for: input, state: state))
+                    case .rejected(let reply): return reply
+                    case .input(let input): return .json(200, output(for: input, state: state))
                     }
                 case .status, .result, .cancel:
                     let id = parts[3]
@@ -182,8 +181,8 @@ public final class FakeFal: Sendable {
         func submit(_ call: Call, parts: [String], state: inout State) -> Reply {
             let input: RefkitCore.JSONValue
             switch validatedInput(call) {
-            case .failure(let reply): return reply
-            case .success(let value): input = value
+            case .rejected(let reply): return reply
+            case .input(let value): input = value
             }
             let id = UUID().uuidString.lowercased()
             let ownerAlias = "\(parts[0])/\(parts[1])"
@@ -224,9 +223,9 @@ public final class FakeFal: Sendable {
         }
 
         /// The body as a JSON object whose data URIs all decode; a 422 in fal's shape otherwise.
-        func validatedInput(_ call: Call) -> Result<RefkitCore.JSONValue, Reply> {
+        func validatedInput(_ call: Call) -> Validated {
             guard let input = call.json, case .object(let members) = input else {
-                return .failure(.json(422, #"{"detail":[{"loc":["body"],"msg":"Input should be a valid dictionary","type":"dict_type"}]}"#))
+                return .rejected(.json(422, #"{"detail":[{"loc":["body"],"msg":"Input should be a valid dictionary","type":"dict_type"}]}"#))
             }
             for (key, value) in members {
                 let strings: [String] =
@@ -236,10 +235,10 @@ public final class FakeFal: Sendable {
                     default: []
                     }
                 for s in strings where s.hasPrefix("data:") && DataURI.decode(s) == nil {
-                    return .failure(.json(422, #"{"detail":[{"loc":["body","\#(key)"],"msg":"Invalid data URI","type":"value_error"}]}"#))
+                    return .rejected(.json(422, #"{"detail":[{"loc":["body","\#(key)"],"msg":"Invalid data URI","type":"value_error"}]}"#))
                 }
             }
-            return .success(input)
+            return .input(input)
         }
 
         func output(for input: RefkitCore.JSONValue, state: State) -> String {
@@ -304,69 +303,41 @@ extension FakeFal {
         }
     }
 
-    /// A FlyingFox server on 127.0.0.1 with an OS-chosen port that hands every request to one
-    /// synchronous handler (the fakes keep their state under a lock).
+    /// The fakes' server: a `LoopbackServer` whose every request goes to one synchronous
+    /// handler (the fakes keep their state under a lock).
     final class Loopback: Sendable {
         let baseURL: String
-        private let server: HTTPServer
-        private let task: Task<Void, Never>
+        private let server: LoopbackServer
 
-        private init(baseURL: String, server: HTTPServer, task: Task<Void, Never>) {
-            self.baseURL = baseURL
+        private init(server: LoopbackServer) {
             self.server = server
-            self.task = task
+            self.baseURL = server.baseURL
         }
 
         static func start(_ handle: @escaping @Sendable (Call) -> Reply) async throws -> Loopback {
-            let server = HTTPServer(
-                address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 60, logger: .disabled,
-                handler: ClosureHTTPHandler { request in
-                    let body = Array((try? await request.bodyData) ?? Data())
-                    var headers: [String: String] = [:]
-                    for (name, value) in request.headers { headers[name.rawValue.lowercased()] = value }
-                    var query: [String: String] = [:]
-                    for item in request.query { query[item.name] = item.value }
-                    let call = Call(method: request.method.rawValue, path: request.path, query: query, headers: headers, body: body)
-                    let reply = handle(call)
-                    if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
-                    var responseHeaders = HTTPHeaders()
-                    for (name, value) in reply.headers { responseHeaders[HTTPHeader(name)] = value }
-                    return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: Self.phrase(reply.status)), headers: responseHeaders, body: Data(reply.body))
-                })
-            let task = Task { try? await server.run() }
-            try await server.waitUntilListening(timeout: 10)
-            guard case .ip4(_, let port)? = await server.listeningAddress else {
-                task.cancel()
-                throw FakeServerError(description: "the fake server has no IPv4 address")
+            let server = try await LoopbackServer.start()
+            server.route(nil, "/*") { request in
+                var headers: [String: String] = [:]
+                for (name, value) in request.headers where headers[name] == nil { headers[name] = value }
+                var query: [String: String] = [:]
+                for pair in request.query.split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1)
+                    query[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+                }
+                let reply = handle(Call(method: request.method, path: request.path, query: query, headers: headers, body: request.body))
+                if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
+                return LoopbackServer.Response(status: reply.status, headers: reply.headers.map { (name: $0.key, value: $0.value) }, body: reply.body)
             }
-            return Loopback(baseURL: "http://127.0.0.1:\(port)", server: server, task: task)
+            return Loopback(server: server)
         }
 
-        func stop() async {
-            await server.stop(timeout: 1)
-            task.cancel()
-        }
-
-        static func phrase(_ status: Int) -> String {
-            switch status {
-            case 200: "OK"
-            case 201: "Created"
-            case 202: "Accepted"
-            case 400: "Bad Request"
-            case 401: "Unauthorized"
-            case 404: "Not Found"
-            case 422: "Unprocessable Entity"
-            case 429: "Too Many Requests"
-            case 500: "Internal Server Error"
-            case 503: "Service Unavailable"
-            case 504: "Gateway Timeout"
-            default: "Status"
-            }
-        }
+        func stop() async { await server.stop() }
     }
 
-    struct FakeServerError: Error, CustomStringConvertible {
-        var description: String
+    /// A request body that is usable input, or the 422 that refuses it.
+    enum Validated {
+        case input(RefkitCore.JSONValue)
+        case rejected(Reply)
     }
 }
 

@@ -1,0 +1,188 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitDaemon
+import RefkitStore
+import RefkitTestSupport
+import Synchronization
+import Testing
+
+/// Collects every log line (at trace level) so a test can search them for secrets.
+final class CapturedLog: Sendable {
+    let lines = Mutex<[String]>([])
+
+    var logger: Logger {
+        var logger = Logger(label: "refkit.test.capture") { [self] _ in CapturingHandler(log: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+struct CapturingHandler: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        var all = metadata
+        if let extra = event.metadata { all.merge(extra) { $1 } }
+        log.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+    }
+}
+
+/// A kit made through the daemon by one real provider client against its fake.
+struct ProviderKit {
+    let directory: TemporaryDirectory
+    let daemon: Daemon
+    let log: CapturedLog
+    let summary: Daemon.Summary
+    let secret: String
+
+    /// Runs one source through a watch whose default order uses `provider` (configured by
+    /// `providerTable`, with the key in a file), with fast retries.
+    static func make(provider: String, providerTable: String, secret: String, stages: String = "[\"avatar\", \"front\"]", extraOrder: String = "") async throws -> ProviderKit {
+        let dir = try TemporaryDirectory("provider-kit")
+        let inbox = try dir.folder("inbox")
+        try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [retry]
+            attempts = 3
+            base_delay_ms = 10
+            max_delay_ms = 50
+            \(providerTable)
+            api_key_file = "key.txt"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 100
+              [watch.default_order]
+              stages = \(stages)
+              provider = "\(provider)"
+              \(extraOrder)
+            """, in: dir)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 77, width: 120, height: 160), to: "\(inbox)/ayla.jpg")
+        let log = CapturedLog()
+        let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
+        let summary = try await daemon.run(.once)
+        return ProviderKit(directory: dir, daemon: daemon, log: log, summary: summary, secret: secret)
+    }
+
+    var kit: KitRecord {
+        get throws {
+            guard let kit = try daemon.database.kit("ayla") else { throw FixtureError("no kit ayla") }
+            return kit
+        }
+    }
+
+    func stage(_ name: String) throws -> StageRecord {
+        let stages = try daemon.database.stages(kitID: kit.id)
+        guard let stage = stages.first(where: { $0.stage == name }) else { throw FixtureError("no stage \(name)") }
+        return stage
+    }
+
+    /// The key appears in no log line and in no file refkit wrote (database, WAL, outbox, work files).
+    func expectSecretNowhere() throws {
+        #expect(!log.text.contains(secret), "the API key reached a log line")
+        for file in FileFixtures.files(below: directory.path) where !file.hasSuffix("key.txt") {
+            guard let bytes = FileFixtures.read(file) else { continue }
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(secret), "the API key was written to \(file)")
+        }
+    }
+}
+
+@Suite("Provider kits through the daemon", .timeLimit(.minutes(2)))
+struct ProviderKitTests {
+    @Test func geminiKitWithARetriedRateLimitAndAFallbackAfterASafetyBlock() async throws {
+        let secret = "AIzaTestSecret-gemini-5f1c2e"
+        let fake = try await FakeGemini.start(apiKey: secret)
+        // avatar: a 429 (retried), then an image; front: blocked (final), so the fallback makes it.
+        fake.enqueue(.rateLimited(retryDelay: "0.05s"), .image(textBefore: "Here it is"), .promptBlocked(reason: "SAFETY"))
+        let run = try await ProviderKit.make(
+            provider: "gemini", providerTable: "[providers.gemini]\nbase_url = \"\(fake.baseURL)\"\nprice_per_image_usd = 0.039", secret: secret,
+            extraOrder: "fallback_provider = \"preview\"")
+        await fake.stop()
+        #expect(run.summary.kits[.complete] == 1)
+        let avatar = try run.stage("avatar")
+        #expect(avatar.status == .done && avatar.provider == "gemini" && avatar.attempts == 2)
+        #expect(abs(avatar.costUSD - 0.039) < 1e-9)
+        let front = try run.stage("front")
+        #expect(front.status == .done && front.provider == "preview", "the fallback made the blocked stage")
+        #expect(fake.callCount == 3)
+        let manifest = try checkManifest(kitFolder: try #require(try run.kit.outboxDir))
+        guard case .array(let stages)? = manifest["stages"] else { Issue.record("no stages"); return }
+        #expect(stages.first { $0["stage"] == .string("avatar") }?["attempts"] == .number(2, isInteger: true))
+        try run.expectSecretNowhere()
+    }
+
+    @Test func openAIKitAndAFinalModerationBlockInTheManifest() async throws {
+        let secret = "sk-test-openai-9d8e7f"
+        let fake = try await FakeOpenAI.start(apiKey: secret)
+        let run = try await ProviderKit.make(
+            provider: "openai", providerTable: "[providers.openai]\nbase_url = \"\(fake.baseURL)\"", secret: secret)
+        await fake.stop()
+        #expect(run.summary.kits[.complete] == 1)
+        #expect(try run.stage("front").provider == "openai")
+        #expect(fake.callCount == 2)
+        try run.expectSecretNowhere()
+    }
+
+    @Test func falKitThroughTheQueue() async throws {
+        let secret = "fal-test-secret-abc123"
+        let fake = try await FakeFal.start(key: secret)
+        let run = try await ProviderKit.make(
+            provider: "fal", providerTable: "[providers.fal]\nbase_url = \"\(fake.baseURL)\"\napp_id = \"fal-ai/flux-pro/kontext\"", secret: secret)
+        await fake.stop()
+        #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
+        #expect(fake.count(.submit) == 2)
+        try run.expectSecretNowhere()
+    }
+
+    @Test func replicateKit() async throws {
+        let secret = "r8_test_secret_def456"
+        let fake = try await FakeReplicate.start(token: secret)
+        let run = try await ProviderKit.make(
+            provider: "replicate", providerTable: "[providers.replicate]\nbase_url = \"\(fake.baseURL)\"\nmodel = \"black-forest-labs/flux-kontext-pro\"",
+            secret: secret)
+        await fake.stop()
+        #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
+        try run.expectSecretNowhere()
+    }
+
+    @Test func aProviderWithoutAKeyFailsTheKitWithAClearReason() async throws {
+        let dir = try TemporaryDirectory("no-key")
+        let inbox = try dir.folder("inbox")
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [providers.gemini]
+            api_key_env = "REFKIT_TEST_UNSET_VARIABLE"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 100
+              [watch.default_order]
+              stages = ["avatar"]
+              provider = "gemini"
+            """, in: dir)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 3), to: "\(inbox)/nokey.jpg")
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
+        let summary = try await daemon.run(.once)
+        #expect(summary.kits[.failed] == 1)
+        let kit = try #require(try daemon.database.kit("nokey"))
+        let stage = try #require(try daemon.database.stages(kitID: kit.id).first)
+        #expect(stage.errorCode == "provider_unavailable")
+        #expect(stage.errorMessage != nil)
+    }
+}
