@@ -52,7 +52,8 @@ let package = Package(
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
         .executableTarget(name: "refkit-bench", dependencies: [
-            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", .product(name: "Logging", package: "swift-log"),
+            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
             "RefkitCore", "RefkitImaging", .product(name: "FlyingFox", package: "FlyingFox"),

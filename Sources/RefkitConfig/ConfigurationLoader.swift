@@ -264,6 +264,10 @@ struct ConfigReader {
             case let other?: throw fail("\(p).\(key)", "must be a string, got \(other.typeName)")
             }
         }
+        if let workflow = provider.extra["workflow"], !workflow.hasPrefix("/") {
+            // Like every path in the file, relative to the configuration's folder.
+            provider.extra["workflow"] = ((base as NSString).appendingPathComponent(workflow) as NSString).standardizingPath
+        }
         return provider
     }
 

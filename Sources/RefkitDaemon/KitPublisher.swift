@@ -71,6 +71,14 @@ struct KitPublisher: Sendable {
                 name: order.character?.name, description: order.character?.description,
                 attributes: (order.character?.attributes ?? []).map { ManifestAttribute(key: $0.key, value: $0.value, origin: .given) })
         }
+        if let stored = kit.analysis, let analysis = try? JSONValue.parse(stored) {
+            if case .object(let attributes)? = analysis["attributes"] {
+                for (key, value) in attributes where !character.attributes.contains(where: { $0.key == key }) {
+                    if case .string(let text) = value { character.attributes.append(ManifestAttribute(key: key, value: text, origin: .analyzed)) }
+                }
+            }
+            if character.description == nil, case .string(let d)? = analysis["description"] { character.description = d }
+        }
         if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
             let bytes = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
             files.append(KitFile(relativePath: "source.jpg", contents: bytes))

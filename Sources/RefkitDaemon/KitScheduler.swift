@@ -274,6 +274,10 @@ actor KitScheduler {
         }
         var references: [ReferenceImage] = []
         var facts = order.character ?? Order.Character()
+        if order.analyze == true, let source, !kit.textOnly {
+            let analysis = try await analysis(of: kit, source: source)
+            facts = Self.merging(given: facts, analyzed: analysis)
+        }
         var title = ""
         var body = ""
         if kit.textOnly {
@@ -311,6 +315,46 @@ actor KitScheduler {
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: stage.name), model: order.model, title: title, body: body)
+    }
+
+    /// The analyzer's description of the kit's source: run once (before the avatar) and kept
+    /// in the store. A failed or missing analyzer is recorded and generation goes on without.
+    private nonisolated func analysis(of kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
+        if let stored = kit.analysis, let json = try? JSONValue.parse(stored) { return json }
+        guard let analyzer = registry.analyzer else {
+            let reason = registry.analyzerUnavailable ?? "no [analyzer] is configured"
+            logger.warning("the order asks for analysis but the analyzer cannot be used", metadata: ["kit.id": "\(kit.id)", "reason": "\(reason)"])
+            let json = JSONValue.object([("error", .object([("code", .string("analyzer_unavailable")), ("message", .string(reason))]))])
+            try database.setAnalysis(kitID: kit.id, json: json.serialized)
+            return json
+        }
+        try database.markAnalyzing(kitID: kit.id)
+        let json: JSONValue
+        do {
+            let result = try await analyzer.analyze(image: source)
+            var members: [(key: String, value: JSONValue)] = [("attributes", .object(result.attributes.map { ($0.key, .string($0.value)) }))]
+            if let d = result.description { members.append(("description", .string(d))) }
+            if let r = result.contentRating { members.append(("content_rating", .string(r))) }
+            json = .object(members)
+        } catch {
+            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(error.code)"])
+            json = .object([("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))])
+        }
+        try database.setAnalysis(kitID: kit.id, json: json.serialized)
+        return json
+    }
+
+    /// Attributes given in the order win over analyzed ones.
+    static func merging(given: Order.Character, analyzed: JSONValue) -> Order.Character {
+        var merged = given
+        if case .object(let attributes)? = analyzed["attributes"] {
+            for (key, value) in attributes {
+                guard case .string(let text) = value, !merged.attributes.contains(where: { $0.key == key }) else { continue }
+                merged.attributes.append((key, text))
+            }
+        }
+        if merged.description == nil, case .string(let d)? = analyzed["description"] { merged.description = d }
+        return merged
     }
 
     static func size(of stage: Stage) -> (Int, Int) {

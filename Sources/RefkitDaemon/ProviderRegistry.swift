@@ -24,6 +24,10 @@ public struct ProviderRegistry: Sendable {
 
     public private(set) var entries: [String: Entry] = [:]
     public let http: HTTPClient
+    /// The vision analyzer (`[analyzer]`), when configured with a key.
+    public private(set) var analyzer: Analyzer?
+    /// Why the configured analyzer cannot be used, when it cannot.
+    public private(set) var analyzerUnavailable: String?
 
     public init(
         configuration: Configuration, logger: Logger, extra: [String: any ImageProvider] = [:],
@@ -54,6 +58,14 @@ public struct ProviderRegistry: Sendable {
                 }
             }
             entries[name] = entry
+        }
+        if let config = configuration.analyzer {
+            let secret = Secrets.resolve(name: "analyzer", kind: "openai", apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
+            if let key = secret.key {
+                analyzer = Analyzer(baseURL: config.baseURL, model: config.model, apiKey: key, http: http, timeout: .seconds(config.timeoutSeconds))
+            } else {
+                analyzerUnavailable = "no API key: \(secret.source)"
+            }
         }
         for (name, provider) in extra {
             let config = configuration.providers[name] ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6, requestsPerMinute: 100_000)

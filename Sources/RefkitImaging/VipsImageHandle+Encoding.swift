@@ -9,7 +9,7 @@ extension VipsImageHandle {
         let q = Int32(min(100, max(1, quality)))
         let status: Int32 = switch format {
         case .jpeg: rk_vips_jpegsave_buffer(pointer, &buffer, &length, q, strip)
-        case .png: rk_vips_pngsave_buffer(pointer, &buffer, &length, 6, strip)
+        case .png: rk_vips_pngsave_buffer(pointer, &buffer, &length, 2, strip)  // zlib 2: several times faster than 6 for a few % more bytes
         case .webp: rk_vips_webpsave_buffer(pointer, &buffer, &length, q, strip)
         case .heif:
             rk_vips_heifsave_buffer(pointer, &buffer, &length, q, Int32(VIPS_FOREIGN_HEIF_COMPRESSION_HEVC.rawValue), strip)

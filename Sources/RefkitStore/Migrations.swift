@@ -105,6 +105,10 @@ enum Migrations {
                     BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2-kit-analysis") { db in
+            // What the analyzer said of the source (JSON), kept so it runs once per kit.
+            try db.execute(sql: "ALTER TABLE kits ADD COLUMN analysis TEXT")
+        }
         return migrator
     }
 }

@@ -104,6 +104,8 @@ public struct KitRecord: Sendable, Equatable {
     public var errorMessage: String?
     public var createdAt: String
     public var updatedAt: String
+    /// The analyzer's description of the source, as JSON, once it ran.
+    public var analysis: String?
 }
 
 public struct StageRecord: Sendable, Equatable {

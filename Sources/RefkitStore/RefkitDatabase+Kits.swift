@@ -8,7 +8,7 @@ extension RefkitDatabase {
             id: row["id"], name: row["name"], slug: row["slug"], watch: row["watch"], status: KitStatus(rawValue: row["status"]) ?? .queued,
             sourceID: row["source_id"], priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"],
             lockedReference: row["locked_reference"], lockedHow: row["locked_how"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"])
+            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"], analysis: row["analysis"])
     }
 
     static func stageRecord(_ row: Row) -> StageRecord {
@@ -48,6 +48,22 @@ extension RefkitDatabase {
     public func orders(kitID: String) throws -> [(origin: String, json: String)] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT origin, json FROM orders WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map { ($0["origin"], $0["json"]) }
+        }
+    }
+
+    /// Records the analyzer's result (or that it ran and failed) and leaves `analyzing`.
+    public func setAnalysis(kitID: String, json: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE kits SET analysis = ?, status = CASE WHEN status = 'analyzing' THEN 'generating' ELSE status END, updated_at = ? WHERE id = ?",
+                arguments: [json, Self.now(), kitID])
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: "analyzed")
+        }
+    }
+
+    public func markAnalyzing(kitID: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE kits SET status = 'analyzing', updated_at = ? WHERE id = ? AND status IN ('queued', 'generating')", arguments: [Self.now(), kitID])
         }
     }
 

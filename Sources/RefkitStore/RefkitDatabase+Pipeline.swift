@@ -41,7 +41,7 @@ extension RefkitDatabase {
                 sql: """
                     SELECT s.id, s.kit_id, s.stage, k.watch, k.priority, k.created_at
                     FROM stages s JOIN kits k ON k.id = s.kit_id
-                    WHERE s.status = 'pending' AND k.watch = ? AND k.status IN ('queued', 'generating')
+                    WHERE s.status = 'pending' AND k.watch = ? AND k.status IN ('queued', 'analyzing', 'generating')
                       AND (s.depends_on IS NULL OR EXISTS (
                           SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
                     ORDER BY k.priority DESC, k.created_at, k.id, s.id
@@ -62,7 +62,7 @@ extension RefkitDatabase {
                 db,
                 sql: """
                     SELECT k.id FROM kits k
-                    WHERE k.status IN ('queued', 'generating')
+                    WHERE k.status IN ('queued', 'analyzing', 'generating')
                       AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.status IN ('pending', 'running'))
                     """)
         }
@@ -80,7 +80,7 @@ extension RefkitDatabase {
                     """,
                 arguments: [provider, model, prompt, seed, now, id])
             try db.execute(
-                sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status = 'queued'", arguments: [now, kitID])
+                sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing')", arguments: [now, kitID])
         }
     }
 
@@ -194,7 +194,7 @@ extension RefkitDatabase {
                 db,
                 sql: """
                     SELECT EXISTS (SELECT 1 FROM stages s JOIN kits k ON k.id = s.kit_id
-                                   WHERE s.status IN ('pending', 'running') AND k.status IN ('queued', 'generating'))
+                                   WHERE s.status IN ('pending', 'running') AND k.status IN ('queued', 'analyzing', 'generating'))
                     """) ?? false
         }
     }

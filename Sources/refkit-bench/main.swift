@@ -30,6 +30,12 @@ func argument(_ name: String, _ fallback: String) -> String {
 let sources = Int(argument("--sources", "50")) ?? 50
 let providerName = argument("--provider", "preview")
 let stages = argument("--stages", "turnaround")
+// For --provider gemini: the fake service's latency, its limit per minute (0: none), and the
+// provider's concurrency and requests_per_minute in refkit's configuration.
+let latencyMs = Int(argument("--latency-ms", "0")) ?? 0
+let serviceLimit = Int(argument("--service-limit", "0")) ?? 0
+let providerConcurrency = Int(argument("--concurrency", "12")) ?? 12
+let requestsPerMinute = Int(argument("--rpm", "1000000")) ?? 1_000_000
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("refkit-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: "\(root)/inbox", withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: root) }
@@ -38,10 +44,28 @@ for i in 0..<sources {
     let bytes = try ImageOps.synthesize(width: 768, height: 1024, seed: UInt64(i + 1), format: "jpeg")
     FileManager.default.createFile(atPath: "\(root)/inbox/src-\(i).jpg", contents: Data(bytes))
 }
+var service: FakeImageService?
+var geminiTable = ""
+if providerName == "gemini" {
+    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil)
+    service = fake
+    FileManager.default.createFile(atPath: "\(root)/gemini.key", contents: Data("bench-key".utf8))
+    geminiTable = """
+        [providers.gemini]
+        base_url = "\(fake.server.baseURL)"
+        api_key_file = "gemini.key"
+        concurrency = \(providerConcurrency)
+        requests_per_minute = \(requestsPerMinute)
+        """
+}
 let text = """
     state_dir = "state"
+    \(geminiTable)
+    [retry]
+    attempts = 6
+    base_delay_ms = 200
     [limits]
-    concurrency = 12
+    concurrency = \(max(12, providerConcurrency))
     [providers.instant]
     kind = "preview"
     concurrency = 12
@@ -71,7 +95,13 @@ var after = rusage()
 getrusage(RUSAGE_SELF.rawValue, &after)
 func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
 let cpu = seconds(after.ru_utime) - seconds(before.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_stime)
-let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
 let refs = summary.references
+let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
 print("provider=\(providerName) sources=\(sources) stages=\(stages) kits_complete=\(summary.kits[.complete] ?? 0) references=\(refs)")
+if let service {
+    let counts = service.counts.withLock { $0 }
+    let total = counts.accepted + counts.rejected
+    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f", counts.accepted, counts.rejected,
+                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds))
+}
 print(String(format: "wall_s=%.2f references_per_s=%.1f cpu_s=%.2f cpu_ms_per_reference=%.1f peak_rss_mib=%.0f", wallSeconds, Double(refs) / wallSeconds, cpu, cpu * 1000 / Double(max(refs, 1)), Double(after.ru_maxrss) / 1024))

@@ -124,7 +124,7 @@ struct ProviderKitTests {
         try run.expectSecretNowhere()
     }
 
-    @Test func openAIKitAndAFinalModerationBlockInTheManifest() async throws {
+    @Test func openAIKit() async throws {
         let secret = "sk-test-openai-9d8e7f"
         let fake = try await FakeOpenAI.start(apiKey: secret)
         let run = try await ProviderKit.make(
@@ -156,6 +156,62 @@ struct ProviderKitTests {
         await fake.stop()
         #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
         try run.expectSecretNowhere()
+    }
+
+    @Test func comfyUIKitOnALocalServer() async throws {
+        let fake = try await FakeComfyUI.start()
+        let run = try await ProviderKit.make(
+            provider: "comfyui",
+            providerTable: """
+                [providers.comfyui]
+                endpoints = ["\(fake.baseURL)"]
+                workflow = "\(repositoryRoot)/config/comfyui-workflow.json"
+                prompt_node = "6"
+                seed_node = "25"
+                image_nodes = ["41", "42"]
+                output_node = "9"
+                """, secret: "comfy-proxy-token-123")
+        await fake.stop()
+        #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
+        #expect(fake.promptIDs.count == 2)
+        try run.expectSecretNowhere()
+    }
+
+    @Test func theAnalyzerDescribesTheSourceAndGivenAttributesWin() async throws {
+        let fake = try await FakeAnalyzer.start(key: "sk-analyzer-secret-42")
+        fake.script(.content(#"{"gender": "woman", "hair_color": "green", "eye_color": "blue", "description": "a test pilot"}"#))
+        let dir = try TemporaryDirectory("analyze")
+        let inbox = try dir.folder("inbox")
+        try FileFixtures.write("sk-analyzer-secret-42", to: dir.url("analyzer.key"))
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [analyzer]
+            base_url = "\(fake.baseURL)"
+            model = "gpt-4.1-mini"
+            api_key_file = "analyzer.key"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 2000
+            """, in: dir)
+        try FileFixtures.write(#"{"stages": ["avatar", "front"], "analyze": true, "character": {"attributes": {"hair_color": "red"}}}"#, to: "\(inbox)/pilot.json")
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 8, width: 120, height: 160), to: "\(inbox)/pilot.jpg")
+        let log = CapturedLog()
+        let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
+        let summary = try await daemon.run(.once)
+        await fake.stop()
+        #expect(summary.kits[.complete] == 1)
+        let kit = try #require(try daemon.database.kit("pilot"))
+        let front = try #require(try daemon.database.stages(kitID: kit.id).first { $0.stage == "front" })
+        #expect(front.prompt?.contains("red hair") == true, "given attributes win: \(front.prompt ?? "")")
+        #expect(front.prompt?.contains("blue eyes") == true, "analyzed attributes fill in")
+        let manifest = try checkManifest(kitFolder: try #require(kit.outboxDir))
+        #expect(manifest["character"]?["attributes"]?["hair_color"]?["origin"] == .string("given"))
+        #expect(manifest["character"]?["attributes"]?["eye_color"]?["origin"] == .string("analyzed"))
+        #expect(!log.text.contains("sk-analyzer-secret-42"))
     }
 
     @Test func aProviderWithoutAKeyFailsTheKitWithAClearReason() async throws {

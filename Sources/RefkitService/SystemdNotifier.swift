@@ -1,0 +1,176 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Tells systemd how the service is doing (`sd_notify(3)` without libsystemd): one datagram
+/// of `KEY=VALUE` lines to the socket named by `$NOTIFY_SOCKET`.
+///
+/// Without `$NOTIFY_SOCKET` (not started by systemd, or `Type=simple`) every call is a no-op.
+/// Sending never throws into the caller: notification is advisory, and a daemon must not stop
+/// working because systemd is not listening. The first failure is logged; later ones are not,
+/// so a broken socket cannot flood the journal.
+public final class SystemdNotifier: Sendable {
+    /// Where the datagrams go, parsed from `$NOTIFY_SOCKET`; nil when notification is off.
+    public let socketAddress: String?
+    /// How often systemd expects `WATCHDOG=1` (`$WATCHDOG_USEC`), when the watchdog is on
+    /// for this process (`$WATCHDOG_PID` unset or equal to our pid).
+    public let watchdogInterval: Duration?
+
+    private let destination: UnixDatagramAddress?
+    private let descriptor: Int32
+    private let failureLogged = Mutex(false)
+    private let logger: Logger
+
+    /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `environment`.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger = Logger(label: "refkit.service")) {
+        self.logger = logger
+        watchdogInterval = Self.watchdogInterval(environment: environment, pid: getpid())
+        guard let name = environment["NOTIFY_SOCKET"], !name.isEmpty else {
+            socketAddress = nil
+            destination = nil
+            descriptor = -1
+            return
+        }
+        socketAddress = name
+        let address: UnixDatagramAddress
+        let fd: Int32
+        do {
+            address = try UnixDatagramAddress(name)
+            fd = try systemCall("socket AF_UNIX for NOTIFY_SOCKET") { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        } catch {
+            logger.warning(
+                "cannot notify systemd; service state updates are off", metadata: ["notify_socket": "\(name)", "error": "\(error)"])
+            failureLogged.withLock { $0 = true }
+            destination = nil
+            descriptor = -1
+            return
+        }
+        destination = address
+        descriptor = fd
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Whether datagrams are sent at all (`$NOTIFY_SOCKET` was set and usable).
+    public var isEnabled: Bool { destination != nil }
+
+    /// `READY=1`: start-up is finished (or a reload is).
+    public func ready() { notify("READY=1") }
+
+    /// `RELOADING=1` with `MONOTONIC_USEC=` (which systemd 253+ requires to match a reload to
+    /// its `READY=1`; systemd 252 ignores it). Send `ready()` when the reload is done.
+    public func reloading() { notify("RELOADING=1\nMONOTONIC_USEC=\(Self.monotonicMicroseconds())") }
+
+    /// `STOPPING=1`: shutdown has begun (systemd then waits up to `TimeoutStopSec=`).
+    public func stopping() { notify("STOPPING=1") }
+
+    /// `STATUS=text`, shown by `systemctl status`. Line breaks become spaces, since each line
+    /// of a notification is its own assignment.
+    public func status(_ text: String) {
+        let oneLine = String(text.map { $0.isNewline ? " " : $0 })
+        notify("STATUS=\(oneLine)")
+    }
+
+    /// `WATCHDOG=1`: the service is alive; send more often than `watchdogInterval`.
+    public func watchdog() { notify("WATCHDOG=1") }
+
+    /// Sends `raw` as one datagram (newline-separated assignments). Returns whether it was sent;
+    /// false when notification is off or the send failed (logged once).
+    @discardableResult
+    public func notify(_ raw: String) -> Bool {
+        guard let destination else { return false }
+        var bytes = Array(raw.utf8)
+        let sent: Result<Int, SystemCallError> = bytes.withUnsafeMutableBytes { payload in
+            destination.withSockaddr { address, length in
+                Result { () throws(SystemCallError) -> Int in
+                    try systemCall("sendto NOTIFY_SOCKET") {
+                        sendto(descriptor, payload.baseAddress, payload.count, Int32(MSG_NOSIGNAL), address, length)
+                    }
+                }
+            }
+        }
+        switch sent {
+        case .success: return true
+        case .failure(let error):
+            let first = failureLogged.withLock { logged in
+                defer { logged = true }
+                return !logged
+            }
+            if first {
+                logger.warning(
+                    "cannot notify systemd; further failures are not logged",
+                    metadata: ["notify_socket": "\(socketAddress ?? "")", "error": "\(error)"])
+            }
+            return false
+        }
+    }
+
+    /// `WATCHDOG_USEC` as a duration, when positive and meant for `pid`.
+    static func watchdogInterval(environment: [String: String], pid: pid_t) -> Duration? {
+        guard let text = environment["WATCHDOG_USEC"], let micros = UInt64(text), micros > 0, micros < UInt64(Int64.max) else { return nil }
+        if let owner = environment["WATCHDOG_PID"], !owner.isEmpty {
+            guard let ownerPid = pid_t(owner), ownerPid == pid else { return nil }
+        }
+        return .microseconds(Int64(micros))
+    }
+
+    /// `CLOCK_MONOTONIC` in microseconds, the clock systemd uses for `MONOTONIC_USEC=`.
+    static func monotonicMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1_000
+    }
+}
+
+/// A `sockaddr_un` for a datagram destination: a filesystem path (`/run/systemd/notify`) or an
+/// abstract name (`@name`, stored with a leading NUL byte).
+struct UnixDatagramAddress: Sendable {
+    /// The bytes of `sun_path` that are used (for an abstract name, the leading NUL included).
+    let path: [UInt8]
+    let isAbstract: Bool
+
+    /// Offset of `sun_path` in `sockaddr_un`: an abstract address's length is this plus the
+    /// name's length, because every byte of `sun_path` counts in the abstract namespace.
+    static let pathOffset = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path) ?? MemoryLayout<sa_family_t>.size
+    static let pathCapacity = MemoryLayout<sockaddr_un>.size - pathOffset
+
+    init(_ name: String) throws(SystemCallError) {
+        let utf8 = Array(name.utf8)
+        if utf8.first == UInt8(ascii: "@") {
+            isAbstract = true
+            path = [0] + utf8.dropFirst()
+            guard path.count <= Self.pathCapacity else { throw SystemCallError("NOTIFY_SOCKET \(name)", errno: ENAMETOOLONG) }
+        } else if utf8.first == UInt8(ascii: "/") {
+            isAbstract = false
+            path = utf8
+            // Room for the terminating NUL.
+            guard path.count < Self.pathCapacity, !utf8.contains(0) else { throw SystemCallError("NOTIFY_SOCKET \(name)", errno: ENAMETOOLONG) }
+        } else {
+            // vsock: and other forms (systemd 253+) are not used by Debian 12's systemd.
+            throw SystemCallError("NOTIFY_SOCKET \(name) (neither an absolute path nor @abstract)", errno: EAFNOSUPPORT)
+        }
+    }
+
+    /// The address length to pass with it: for a path, up to and including its NUL; for an
+    /// abstract name, exactly the name (no terminator, no padding).
+    var length: socklen_t {
+        socklen_t(Self.pathOffset + path.count + (isAbstract ? 0 : 1))
+    }
+
+    func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path)
+        }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
+        }
+    }
+}
