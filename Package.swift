@@ -37,13 +37,14 @@ let package = Package(
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging"]),
+        .target(name: "RefkitService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitIntake", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
-            "RefkitProviders", "RefkitPublish", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
+            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
@@ -68,6 +69,7 @@ let package = Package(
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
+        .testTarget(name: "RefkitServiceTests", dependencies: ["RefkitService", "RefkitTestSupport"]),
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),

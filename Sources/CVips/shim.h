@@ -6,6 +6,7 @@
 
 #include <vips/vips.h>
 
+
 static inline int rk_vips_init(void) {
     return VIPS_INIT("refkit");
 }
@@ -139,15 +140,16 @@ static inline int rk_vips_avg(VipsImage *in, double *out) {
 
 /// Renders Pango markup to a one-band uchar mask. `height` > 0 asks vips to
 /// search for the dpi that fits width x height; otherwise `dpi` is used.
-static inline int rk_vips_text(VipsImage **out, const char *markup, const char *font,
-                               int width, int height, int dpi, int align) {
-    if (height > 0) {
-        return vips_text(out, markup, "font", font, "width", width, "height", height,
-                         "align", (VipsAlign)align, NULL);
-    }
-    return vips_text(out, markup, "font", font, "width", width, "dpi", dpi,
-                     "align", (VipsAlign)align, NULL);
+/// A one-band uchar image copied from memory (refkit's own text rendering).
+static inline int rk_vips_mask_from_memory(VipsImage **out, const void *data, size_t size, int width, int height) {
+    *out = vips_image_new_from_memory_copy(data, size, width, height, 1, VIPS_FORMAT_UCHAR);
+    return *out ? 0 : -1;
 }
+
+static inline int rk_vips_resize(VipsImage *in, VipsImage **out, double scale) {
+    return vips_resize(in, out, scale, NULL);
+}
+
 
 // MARK: drawing (in place, on a private memory image)
 

@@ -12,6 +12,7 @@ public struct Configuration: Sendable {
     public var analyzer: Analyzer?
     public var civitai: Civitai
     public var outputs: Outputs
+    public var metrics = Metrics()
     /// Where this configuration was read from ("(built-in)" for the embedded default).
     public var file: String
 
@@ -95,6 +96,15 @@ public struct Configuration: Sendable {
         public var period = "Day"
         public var sort = "Most Reactions"
         public var nsfw = "None"
+    }
+
+    public struct Metrics: Sendable {
+        /// A `*.prom` file for node_exporter's textfile collector, written atomically.
+        public var textfile: String?
+        /// `HOST:PORT` on a loopback address serving `GET /metrics`.
+        public var listen: String?
+        /// How often the textfile, the systemd STATUS line and the gauges are refreshed.
+        public var intervalSeconds = 15
     }
 
     public struct Outputs: Sendable {

@@ -109,7 +109,7 @@ struct ConfigReader {
     }
 
     mutating func read() throws(ConfigError) -> Configuration {
-        let top = try table(root, "", allowed: ["state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs"])!
+        let top = try table(root, "", allowed: ["state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics"])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -140,6 +140,17 @@ struct ConfigReader {
             outputs.sourceLongSide = try int(o["source_long_side"], "outputs.source_long_side", 256...8192) ?? outputs.sourceLongSide
         }
 
+        var metrics = Configuration.Metrics()
+        if let m = try table(top["metrics"], "metrics", allowed: ["textfile", "listen", "interval_s"]) {
+            metrics.textfile = try path(m["textfile"], "metrics.textfile")
+            if let listen = try string(m["listen"], "metrics.listen") {
+                guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil else {
+                    throw fail("metrics.listen", "must be HOST:PORT on a loopback address, e.g. \"127.0.0.1:9464\"")
+                }
+                metrics.listen = listen
+            }
+            metrics.intervalSeconds = try int(m["interval_s"], "metrics.interval_s", 1...3600) ?? metrics.intervalSeconds
+        }
         var providers: [String: Configuration.Provider] = [
             "preview": .init(name: "preview", kind: "preview", concurrency: 4, requestsPerMinute: 100_000, timeoutSeconds: 60)
         ]
@@ -205,9 +216,11 @@ struct ConfigReader {
             civitai.sort = try string(c["sort"], "civitai.sort") ?? civitai.sort
             civitai.nsfw = try string(c["nsfw"], "civitai.nsfw") ?? civitai.nsfw
         }
-        return Configuration(
+        var configuration = Configuration(
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
+        configuration.metrics = metrics
+        return configuration
     }
 
     static let commonProviderKeys: Set<String> = [

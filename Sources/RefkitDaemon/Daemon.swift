@@ -4,6 +4,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitIntake
 import RefkitProviders
+import RefkitService
 import RefkitStore
 import RefkitWatch
 
@@ -17,6 +18,10 @@ public final class Daemon: Sendable {
     let watcher: InboxWatcher
     let scheduler: KitScheduler
     let logger: Logger
+    /// Prometheus metrics (served and/or written when `[metrics]` says so).
+    public let metrics: RefkitMetrics
+    let notifier: SystemdNotifier
+    private let startupRescans = Mutex(0)
 
     public enum Mode: Sendable {
         /// Until shutdown.
@@ -35,22 +40,28 @@ public final class Daemon: Sendable {
             }
         }
         let wakeup = Wakeup()
+        let metrics = RefkitMetrics()
+        for watch in configuration.watches { metrics.declare(watch: watch.name) }
+        for provider in configuration.providers.keys { metrics.declare(provider: provider) }
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
         let scheduler = KitScheduler(
             configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers),
-            logger: logger, wakeup: wakeup)
+            logger: logger, wakeup: wakeup, metrics: metrics)
         let roots = configuration.watches.map(\.watchRoot)
         let watcher = InboxWatcher(
             roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
         return Daemon(
-            configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, scheduler: scheduler, logger: logger)
+            configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, scheduler: scheduler, logger: logger,
+            metrics: metrics)
     }
 
     init(
         configuration: Configuration, state: StateDirectory, database: RefkitDatabase, intake: IntakeService, watcher: InboxWatcher,
-        scheduler: KitScheduler, logger: Logger
+        scheduler: KitScheduler, logger: Logger, metrics: RefkitMetrics
     ) {
+        self.metrics = metrics
+        self.notifier = SystemdNotifier(logger: logger)
         self.scheduler = scheduler
         self.configuration = configuration
         self.state = state
@@ -62,6 +73,7 @@ public final class Daemon: Sendable {
 
     /// Asks a running daemon to stop (as SIGTERM does).
     public func shutdown() {
+        notifier.stopping()
         watcher.shutdown()
         Task { await scheduler.stop() }
     }
@@ -89,23 +101,37 @@ public final class Daemon: Sendable {
                 "released_claims": "\(released)", "stale_temp_files": "\(stale)",
             ])
         let processed = ProcessedCounter()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.watcher.run() }
-            group.addTask { await self.scheduler.run() }
-            group.addTask {
-                for await event in self.watcher.events {
-                    await self.handle(event)
-                    processed.increment()
+        let server = try startMetricsServer()
+        try await withThrowingTaskGroup(of: Void.self) { outer in
+            // Operations services live as long as the daemon's core and stop with it.
+            if mode == .daemon {
+                outer.addTask { await self.report() }
+                if let pinger = WatchdogPinger(notifier: self.notifier, logger: self.logger, isHealthy: { await self.scheduler.isResponsive() }) {
+                    outer.addTask { await pinger.run() }
                 }
+                if let server { outer.addTask { await server.run() } }
             }
-            if mode == .once {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.watcher.run() }
+                group.addTask { await self.scheduler.run() }
                 group.addTask {
-                    await self.waitUntilHandled(processed: processed)
-                    self.shutdown()
+                    for await event in self.watcher.events {
+                        await self.handle(event)
+                        processed.increment()
+                    }
                 }
+                if mode == .once {
+                    group.addTask {
+                        await self.waitUntilHandled(processed: processed)
+                        self.shutdown()
+                    }
+                }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            server?.shutdown()
+            outer.cancelAll()
         }
+        if mode == .daemon { try? writeMetricsTextfile() }
         await intake.shutdown()
         let summary = Summary(
             accepted: await intake.accepted, rejected: await intake.rejected, duplicates: await intake.duplicates, kits: await scheduler.finished,
@@ -136,6 +162,14 @@ public final class Daemon: Sendable {
             try? database.appendEvent(watch: root, type: "watch_resumed")
         case .rescanned(let root, let reason, let entries):
             logger.info("inbox rescanned", metadata: ["watch": "\(root)", "reason": "\(reason.rawValue)", "entries": "\(entries)"])
+            if reason == .startup {
+                // READY=1 once the store is open and every inbox's start-up rescan is queued.
+                let all = startupRescans.withLock { n -> Bool in
+                    n += 1
+                    return n == configuration.watches.count
+                }
+                if all { notifier.ready() }
+            }
         case .modeChosen(let root, let mode, let reason):
             logger.notice("inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
         case .watchLimit(let folders, let limit):
@@ -143,6 +177,47 @@ public final class Daemon: Sendable {
                 "inbox folders come close to the inotify watch limit; raise fs.inotify.max_user_watches",
                 metadata: ["folders": "\(folders)", "limit": "\(limit)"])
         }
+    }
+
+    /// Every `[metrics] interval_s`: gauges from the store, systemd's STATUS line, the textfile.
+    private func report() async {
+        var counted = (accepted: 0, rejected: 0, duplicate: 0)
+        while !Task.isCancelled {
+            let now = (accepted: await intake.accepted, rejected: await intake.rejected, duplicate: await intake.duplicates)
+            metrics.intake.increment(by: Double(now.accepted - counted.accepted), labels: ["outcome": "accepted"])
+            metrics.intake.increment(by: Double(now.rejected - counted.rejected), labels: ["outcome": "rejected"])
+            metrics.intake.increment(by: Double(now.duplicate - counted.duplicate), labels: ["outcome": "duplicate"])
+            counted = now
+            do {
+                let summary = try database.statusSummary()
+                metrics.setKits(summary.kitsByStatus)
+                metrics.queueDepth.set(Double(summary.stagesByStatus["pending"] ?? 0))
+                let running = summary.kitsByStatus["generating"] ?? 0
+                notifier.status(
+                    "queued \(summary.stagesByStatus["pending"] ?? 0) stages, running \(running) kits, awaiting selection \(summary.kitsByStatus["awaiting_selection"] ?? 0), failed today \(summary.rejectedToday) rejected, spend today $\(String(format: "%.2f", summary.spendTodayUSD))")
+                try writeMetricsTextfile()
+            } catch {
+                logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(configuration.metrics.intervalSeconds))
+        }
+    }
+
+    private func writeMetricsTextfile() throws {
+        guard let path = configuration.metrics.textfile else { return }
+        try MetricsTextfileWriter(path: path).write(metrics.registry)
+    }
+
+    private func startMetricsServer() throws -> MetricsHTTPServer? {
+        guard let listen = configuration.metrics.listen, let colon = listen.lastIndex(of: ":"),
+            let port = UInt16(listen[listen.index(after: colon)...])
+        else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        let server = try MetricsHTTPServer(host: host, port: port, registry: metrics.registry, logger: logger)
+        server.start()
+        logger.info("serving metrics", metadata: ["url": "\(server.url)"])
+        return server
     }
 
     /// `once`: the watcher has settled everything it saw, every event was handled, and intake

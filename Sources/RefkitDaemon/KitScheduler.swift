@@ -5,6 +5,7 @@ import RefkitCore
 import RefkitImaging
 import RefkitIntake
 import RefkitProviders
+import RefkitService
 import RefkitStore
 
 /// Runs stages: picks runnable ones from the store (priority first, then fair between
@@ -19,6 +20,7 @@ actor KitScheduler {
     let publisher: KitPublisher
     let logger: Logger
     let wakeup: Wakeup
+    let metrics: RefkitMetrics?
 
     private var running: [Int64: String] = [:]  // stage id -> provider
     private var runningByWatch: [String: Int] = [:]
@@ -29,7 +31,11 @@ actor KitScheduler {
     private(set) var finished: [KitStatus: Int] = [:]
     private(set) var referencesMade = 0
 
-    init(configuration: Configuration, database: RefkitDatabase, registry: ProviderRegistry, logger: Logger, wakeup: Wakeup) {
+    init(
+        configuration: Configuration, database: RefkitDatabase, registry: ProviderRegistry, logger: Logger, wakeup: Wakeup,
+        metrics: RefkitMetrics? = nil
+    ) {
+        self.metrics = metrics
         self.configuration = configuration
         self.database = database
         self.registry = registry
@@ -48,6 +54,9 @@ actor KitScheduler {
         stopping = true
         wakeup.signal()
     }
+
+    /// A round trip through the actor: true while the scheduler answers (the watchdog's test).
+    func isResponsive() -> Bool { true }
 
     /// Runs until `stop()`; then lets running stages finish (up to the drain timeout) and
     /// cancels the rest, which go back to pending at the next start.
@@ -207,6 +216,8 @@ actor KitScheduler {
                 mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
                 locksReference: stage == .avatar)
             await countReference()
+            metrics?.stages.increment(labels: ["result": "done"])
+            if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
             log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
         } catch {
             let failure = Self.failure(error)
@@ -218,6 +229,7 @@ actor KitScheduler {
             log.warning("stage failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)", "detail": "\(failure.detail)"])
             let kit = try? database.kit(runnable.kitID)
             let failsKit = stage == .avatar || (kit?.textOnly == true && false)
+            metrics?.stages.increment(labels: ["result": "failed"])
             try? database.failStage(
                 id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
                 durationMs: ms, failsKit: failsKit)
@@ -381,14 +393,18 @@ actor KitScheduler {
         var attempt = 1
         while true {
             try await entry.limiter.acquire()
+            let sent = ContinuousClock.now
             do throws(ProviderError) {
                 let image = try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
                     try await provider.generate(request)
                 }
+                metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 await entry.limiter.succeeded()
                 return image
             } catch {
+                metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
+                    metrics?.rateLimited.increment(labels: ["provider": provider.name])
                     await entry.limiter.throttled(retryAfter: error.retryAfter)
                 }
                 switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
@@ -397,6 +413,7 @@ actor KitScheduler {
                 case .retry(let delay):
                     log.notice("retrying after a retryable provider error", metadata: ["code": "\(error.code)", "attempt": "\(attempt)", "delay_ms": "\(Int(delay / .milliseconds(1)))"])
                     try? database.countRetry(id: stageID, code: error.code, message: error.message)
+                    metrics?.retries.increment(labels: ["provider": provider.name])
                     try await Task.sleep(for: delay)
                     attempt += 1
                 }

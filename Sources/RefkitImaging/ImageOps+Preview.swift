@@ -1,6 +1,6 @@
 extension ImageOps {
     /// The input fitted onto a width x height canvas above a text label band; deterministic per (input, label, seed). PNG.
-    static func labelledCanvasOnTextThread(_ bytes: [UInt8], label: String, width: Int, height: Int, seed: UInt64) throws(ImagingError) -> EncodedImage {
+    public static func labelledCanvas(_ bytes: [UInt8], label: String, width: Int, height: Int, seed: UInt64) throws(ImagingError) -> EncodedImage {
         try CanvasGeometry.validate(width: width, height: height, minimum: 64)
         let palette = CanvasPalette.forSeed(seed)
         let margin = CanvasGeometry.margin(width: width, height: height)
@@ -23,7 +23,7 @@ extension ImageOps {
     }
 
     /// A text-only card: a title bar and wrapped body text on a seed-chosen tint. PNG.
-    static func textCardOnTextThread(title: String, body: String, width: Int, height: Int, seed: UInt64) throws(ImagingError) -> EncodedImage {
+    public static func textCard(title: String, body: String, width: Int, height: Int, seed: UInt64) throws(ImagingError) -> EncodedImage {
         try CanvasGeometry.validate(width: width, height: height, minimum: 64)
         let palette = CanvasPalette.forSeed(seed)
         let margin = CanvasGeometry.margin(width: width, height: height) * 2

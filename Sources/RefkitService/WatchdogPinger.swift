@@ -6,6 +6,7 @@ import Logging
 /// A ping goes out every half watchdog interval (as `sd_watchdog_enabled(3)` advises), and only
 /// when `isHealthy` returns true at that moment. When the daemon is unhealthy for a whole
 /// interval, systemd kills and restarts it (`WatchdogSec=` with `Restart=on-failure`).
+/// A health check that never returns (a wedged actor) withholds pings too, which is the point.
 public struct WatchdogPinger: Sendable {
     /// The watchdog interval systemd enforces.
     public let interval: Duration

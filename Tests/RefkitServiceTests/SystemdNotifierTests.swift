@@ -24,6 +24,8 @@ struct SystemdNotifierTests {
         #expect(try receiver.receive() == "WATCHDOG=1")
         notifier.stopping()
         #expect(try receiver.receive() == "STOPPING=1")
+        notifier.extendTimeout(by: .seconds(45))
+        #expect(try receiver.receive() == "EXTEND_TIMEOUT_USEC=45000000")
         #expect(notifier.notify("STATUS=draining\nEXTEND_TIMEOUT_USEC=5000000"))
         #expect(try receiver.receive() == "STATUS=draining\nEXTEND_TIMEOUT_USEC=5000000")
     }
