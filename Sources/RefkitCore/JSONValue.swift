@@ -71,6 +71,14 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     public static func quote(_ s: String, into out: inout String) {
+        // Fast path: most strings (names, base64 image data) need no escaping at all.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.reserveCapacity(out.utf8.count + s.utf8.count + 2)
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
