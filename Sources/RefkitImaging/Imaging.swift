@@ -34,9 +34,6 @@ public enum Imaging {
         vips_cache_set_max(0)
         vips_cache_set_max_mem(0)
         vips_cache_set_max_files(0)
-        // refkit runs many small operations side by side from its own tasks; splitting each
-        // one over libvips worker threads only adds hand-offs (half the CPU went to them).
-        vips_concurrency_set(1)
         return .success(())
     }()
 }
