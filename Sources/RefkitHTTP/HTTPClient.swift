@@ -16,7 +16,7 @@ public final class HTTPClient: Sendable {
         self.driver = TransferDriver(maxActive: maxConcurrentTransfers)
     }
 
-    deinit { driver.shutdown() }
+    deinit { driver.requestStop() }
 
     /// Sends a request and returns the final response (after redirects).
     public func send(_ request: HTTPRequest, policy: URLPolicy = URLPolicy()) async throws(HTTPError) -> HTTPResponse {

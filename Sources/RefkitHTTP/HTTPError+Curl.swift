@@ -25,6 +25,9 @@ extension HTTPError {
             return HTTPError(code: "http_truncated", message: "the body ended early", detail: detail, retryable: true)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SSL_CONNECT_ERROR:
             return HTTPError(code: "http_connect_failed", message: "could not connect", detail: detail, retryable: true)
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_GOT_NOTHING:
+            // A connection reset or closed mid-exchange: the server may be restarting.
+            return HTTPError(code: "http_connection_reset", message: "the connection was reset", detail: detail, retryable: true)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE,
              CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE:
             return HTTPError(code: "http_tls_failed", message: "the server's certificate was not accepted", detail: detail, retryable: false)

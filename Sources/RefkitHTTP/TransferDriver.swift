@@ -69,14 +69,20 @@ final class TransferDriver: Sendable {
 
     /// Fails every transfer, stops the thread and waits for it to exit. Idempotent.
     func shutdown() {
+        requestStop()
+        // Every caller waits for the exit, then passes the signal on to the next one.
+        exited.wait()
+        exited.signal()
+    }
+
+    /// Asks the thread to fail every transfer and exit, without waiting for it: what `deinit`
+    /// uses, since it may run on a Swift concurrency thread that must never block.
+    func requestStop() {
         inbox.withLock { inbox in
             guard !inbox.stopping else { return }
             inbox.stopping = true
             if !inbox.finished { curl_multi_wakeup(multi.pointer) }
         }
-        // Every caller waits for the exit, then passes the signal on to the next one.
-        exited.wait()
-        exited.signal()
     }
 
     // MARK: The driver thread

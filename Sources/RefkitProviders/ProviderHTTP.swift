@@ -45,7 +45,7 @@ public enum ProviderHTTP {
         let message: String
         switch error.code {
         case "http_timeout": (code, message) = ("provider_timeout", "\(provider) did not answer in time")
-        case "http_connect_failed": (code, message) = ("provider_unreachable", "\(provider) could not be reached")
+        case "http_connect_failed", "http_connection_reset": (code, message) = ("provider_unreachable", "\(provider) could not be reached")
         case "http_truncated": (code, message) = ("provider_truncated", "\(provider)'s answer was cut off")
         case "http_tls_failed": (code, message) = ("provider_tls_failed", "\(provider)'s TLS certificate was not accepted")
         case "http_url_refused", "http_too_many_redirects": (code, message) = ("provider_url_refused", "\(provider)'s URL was refused")

@@ -46,7 +46,7 @@ struct CrashRecoveryTests {
             [limits]
             concurrency = 1
             [providers.preview]
-            delay_ms = 250
+            delay_ms = 600
             concurrency = 1
             [[watch]]
             name = "w"

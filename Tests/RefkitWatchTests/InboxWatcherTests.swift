@@ -83,7 +83,8 @@ struct InboxWatcherTests {
         let temp = try TemporaryFolder()
         let inbox = try temp.folder("inbox")
         let chunk = Data(repeating: 0x42, count: 64 * 1024)
-        try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .seconds(1))]) { watcher, recorder in
+        // Settle 3 s against 450 ms gaps: a loaded test machine can stretch a gap past 1 s.
+        try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .seconds(3))]) { watcher, recorder in
             let path = inbox + "/slow.jpg"
             _ = FileManager.default.createFile(atPath: path, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
