@@ -23,6 +23,7 @@ actor KitScheduler {
     let metrics: RefkitMetrics?
 
     private var running: [Int64: String] = [:]  // stage id -> provider
+    private let stageExecutor = StageExecutor()
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
@@ -145,7 +146,7 @@ actor KitScheduler {
             running[next.stageID] = provider
             runningByWatch[watch, default: 0] += 1
             free -= 1
-            group.addTask { [self] in
+            group.addTask(executorPreference: stageExecutor) { [self] in
                 await self.execute(next, provider: provider)
                 await self.stageEnded(watch: watch)
                 return next.stageID
