@@ -11,7 +11,7 @@ public struct OutboxPublisher: Sendable {
     public let sheetColumns: Int
     public let sheetCell: Int
 
-    public init(outbox: String, sheetColumns: Int = 4, sheetCell: Int = 384) {
+    public init(outbox: String, sheetColumns: Int = 4, sheetCell: Int = 256) {
         self.outbox = outbox.count > 1 && outbox.hasSuffix("/") ? String(outbox.dropLast()) : outbox
         self.sheetColumns = sheetColumns
         self.sheetCell = sheetCell
