@@ -55,11 +55,9 @@ struct TOMLLineLocator {
         let parts = name.split(separator: ".").map(String.init)
         var out: [String] = []
         for (i, part) in parts.enumerated() {
-            let prefix = (out + [part]).joined(separator: ".")
             let isLast = i == parts.count - 1
             if let n = arrayCounts[parts[0...i].joined(separator: ".")], !(isLast && excludingLast) {
                 out.append("\(part)[\(n - 1)]")
-                _ = prefix
             } else {
                 out.append(part)
             }

@@ -74,7 +74,9 @@ actor KitScheduler {
             while true {
                 if !stopping { dispatch(into: &group) }
                 if stopping && running.isEmpty { break }
-                if !waiting {
+                // After stop() no new waiter: Wakeup.wait() does not end on cancellation, and the
+                // group could not return while one was pending.
+                if !waiting && !stopping {
                     waiting = true
                     let wakeup = self.wakeup
                     group.addTask {
@@ -83,8 +85,9 @@ actor KitScheduler {
                     }
                 }
                 guard let result = await group.next() else { break }
+                if result == Self.drainDeadline { break }  // cancelAll below: unfinished stages resume at the next start
                 if let stageID = result {
-                    release(stageID)
+                    running.removeValue(forKey: stageID)
                 } else {
                     waiting = false
                     if stopping && !running.isEmpty { scheduleDrainDeadline(group: &group) }
@@ -104,17 +107,12 @@ actor KitScheduler {
         group.addTask {
             try? await Task.sleep(for: timeout)
             if !Task.isCancelled { logger.warning("drain timeout reached; cancelling the stages still running", metadata: ["timeout_s": "\(timeout)"]) }
-            return -1
+            return Self.drainDeadline
         }
     }
 
-    private func release(_ stageID: Int64) {
-        if stageID == -1 {
-            // Drain deadline: cancel whatever still runs (it resumes at the next start).
-            return
-        }
-        running.removeValue(forKey: stageID)
-    }
+    /// What the drain-deadline task returns in place of a stage id.
+    private static let drainDeadline: Int64 = -1
 
     // MARK: - Dispatch
 

@@ -182,3 +182,38 @@ fakeProviderConfig, in: dir2)
         #expect(provider.totalCalls == 602, "each stage made once")
     }
 }
+
+@Suite("Shutdown", .timeLimit(.minutes(1)))
+struct ShutdownTests {
+    /// A stop with a stage still running ends after the drain timeout, and the stage is left
+    /// to run again at the next start.
+    @Test func aStopWithAStageRunningEndsAfterTheDrainTimeout() async throws {
+        let dir = try TemporaryDirectory("drain")
+        let inbox = try dir.folder("inbox")
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [daemon]
+            drain_timeout_s = 1
+            [providers.preview]
+            delay_ms = 60000
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 100
+            """, in: dir)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 21), to: "\(inbox)/slow.jpg")
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
+        let running = RunningDaemon(daemon)
+        try await eventually("the avatar to start", timeout: .seconds(30)) {
+            try daemon.database.scalar("SELECT count(*) FROM stages WHERE status = 'running'") == 1
+        }
+        let stopped = ContinuousClock.now
+        try await running.stop()
+        #expect(ContinuousClock.now - stopped < .seconds(20), "the drain timeout (1 s) ended the stop, not the 60 s stage")
+        #expect(try daemon.database.scalar("SELECT count(*) FROM stages WHERE status = 'done'") == 0)
+        #expect(try daemon.database.requeueInterruptedStages() == 1, "the interrupted stage runs again at the next start")
+    }
+}
