@@ -102,7 +102,7 @@ public final class LoopbackServer: Sendable {
         let dispatcher = Dispatcher(store: store)
         let server = HTTPServer(
             address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled, handler: dispatcher)
-        let task = Task { try await server.run() }
+        let task = Task(executorPreference: FakeServerExecutor.shared) { try await server.run() }
         do {
             try await server.waitUntilListening(timeout: 10)
         } catch {

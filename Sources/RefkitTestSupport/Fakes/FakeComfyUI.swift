@@ -466,7 +466,7 @@ public final class FakeComfyUI: Sendable {
                     for (name, value) in reply.headers { responseHeaders[HTTPHeader(name)] = value }
                     return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: "Status"), headers: responseHeaders, body: Data(reply.body))
                 })
-            let task = Task { _ = try? await server.run() }
+            let task = Task(executorPreference: FakeServerExecutor.shared) { _ = try? await server.run() }
             try await server.waitUntilListening(timeout: 10)
             guard case .ip4(_, let bound)? = await server.listeningAddress else {
                 task.cancel()

@@ -387,7 +387,7 @@ final class FakeImageAPIServer: Sendable {
                 for (name, value) in reply.headers { responseHeaders[HTTPHeader(name)] = value }
                 return HTTPResponse(statusCode: HTTPStatusCode(reply.status, phrase: phrase(reply.status)), headers: responseHeaders, body: Data(reply.body))
             })
-        let task = Task { _ = try? await server.run() }
+        let task = Task(executorPreference: FakeServerExecutor.shared) { _ = try? await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             task.cancel()
