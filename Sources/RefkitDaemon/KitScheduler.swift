@@ -138,7 +138,10 @@ actor KitScheduler {
             let next = list.removeFirst()
             candidates[watch] = list.isEmpty ? nil : list
             let provider = providerName(kitID: next.kitID)
-            let limit = registry.entry(provider)?.config.concurrency ?? 1
+            // A provider's `concurrency` caps its requests in flight (RequestSlots); up to twice as
+            // many of its stages may run, so inputs are prepared and results written while its
+            // slots stay busy.
+            let limit = 2 * (registry.entry(provider)?.config.concurrency ?? 1)
             if perProvider[provider, default: 0] >= limit { continue }
             perProvider[provider, default: 0] += 1
             running[next.stageID] = provider
@@ -391,16 +394,24 @@ actor KitScheduler {
             maxDelay: .milliseconds(configuration.retry.maxDelayMs))
         var attempt = 1
         while true {
-            try await entry.limiter.acquire()
+            try await entry.slots.acquire()
+            do {
+                try await entry.limiter.acquire()
+            } catch {
+                entry.slots.release()
+                throw error
+            }
             let sent = ContinuousClock.now
             do throws(ProviderError) {
                 let image = try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
                     try await provider.generate(request)
                 }
+                entry.slots.release()
                 metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 await entry.limiter.succeeded()
                 return image
             } catch {
+                entry.slots.release()
                 metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
                     metrics?.rateLimited.increment(labels: ["provider": provider.name])
@@ -450,14 +461,15 @@ actor KitScheduler {
     }
 
     /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
-    /// limits from the header, then a strict full decode.
+    /// limits from the header, then a strict full decode (unless the client already did that
+    /// decode: every HTTP provider validates what it receives).
     private nonisolated func checkOutput(_ image: GeneratedImage) throws {
         let inspector = try Inspector(
             limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
         guard image.bytes.count <= configuration.limits.maxSourceBytes else {
             throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
         }
-        if case .rejected(let error) = inspector.inspectImage(image.bytes) {
+        if case .rejected(let error) = inspector.inspectImage(image.bytes, decode: !image.decodeVerified) {
             throw RefkitError("provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
         }
     }

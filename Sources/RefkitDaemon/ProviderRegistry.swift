@@ -15,6 +15,8 @@ public struct ProviderRegistry: Sendable {
         /// Where its credential came from (never the credential).
         public var credentialSource: String
         let limiter: RateLimiter
+        /// `concurrency`: the requests in flight at once.
+        let slots: RequestSlots
     }
 
     public static let defaultBaseURLs = [
@@ -40,14 +42,15 @@ public struct ProviderRegistry: Sendable {
                 let delay = Int(config.extra["delay_ms"] ?? "0") ?? 0
                 entries[name] = Entry(
                     provider: PreviewProvider(name: name, delay: .milliseconds(delay)), config: config, credentialSource: "not needed",
-                    limiter: limiter)
+                    limiter: limiter, slots: RequestSlots(limit: config.concurrency))
                 continue
             }
             let secret = Secrets.resolve(name: name, kind: config.kind, apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
             let settings = ProviderSettings(
                 name: name, kind: config.kind, baseURL: config.baseURL ?? Self.defaultBaseURLs[config.kind] ?? "", model: config.model,
                 apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD, extra: config.extra)
-            var entry = Entry(provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter)
+            var entry = Entry(provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter,
+                slots: RequestSlots(limit: config.concurrency))
             if secret.key == nil && config.kind != "comfyui" {
                 entry.unavailable = "no API key: \(secret.source)"
             } else {
@@ -70,7 +73,8 @@ public struct ProviderRegistry: Sendable {
         for (name, provider) in extra {
             let config = configuration.providers[name] ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6, requestsPerMinute: 100_000)
             entries[name] = Entry(
-                provider: provider, config: config, credentialSource: "in process", limiter: RateLimiter(requestsPerMinute: config.requestsPerMinute))
+                provider: provider, config: config, credentialSource: "in process", limiter: RateLimiter(requestsPerMinute: config.requestsPerMinute),
+                slots: RequestSlots(limit: config.concurrency))
         }
     }
 

@@ -94,7 +94,8 @@ public struct Inspector {
     }
 
     /// Judges image bytes (also used for images that did not come through an inbox).
-    public func inspectImage(_ bytes: [UInt8]) -> Verdict {
+    /// `decode: false` skips the strict full decode for bytes that were already decoded strictly.
+    public func inspectImage(_ bytes: [UInt8], decode: Bool = true) -> Verdict {
         let mime = magic.mimeType(of: bytes)
         guard Self.acceptedImageTypes[mime] != nil else { return .rejected(Self.typeError(mime)) }
         let header: ImageHeader
@@ -114,7 +115,7 @@ public struct Inspector {
                     detail: "\(header.width)x\(header.height) > \(limits.maxSourcePixels) pixels"))
         }
         do {
-            try ImageOps.verifyDecode(bytes)
+            if decode { try ImageOps.verifyDecode(bytes) }
         } catch {
             return .rejected(RefkitError("source_corrupt", "the image does not decode cleanly (truncated or damaged)", detail: error.description))
         }

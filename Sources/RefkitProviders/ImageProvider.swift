@@ -57,6 +57,8 @@ public struct GeneratedImage: Sendable {
     public var height: Int
     public var model: String
     public var costUSD: Double
+    /// Already fully (strictly) decoded by the client, so the daemon does not decode it again.
+    public var decodeVerified = false
 
     public init(bytes: [UInt8], mime: String, width: Int, height: Int, model: String, costUSD: Double) {
         self.bytes = bytes

@@ -248,7 +248,9 @@ public enum ProviderHTTP {
         } catch {
             throw invalid(error.description)
         }
-        return GeneratedImage(bytes: bytes, mime: mime, width: header.width, height: header.height, model: model, costUSD: costUSD)
+        var image = GeneratedImage(bytes: bytes, mime: mime, width: header.width, height: header.height, model: model, costUSD: costUSD)
+        image.decodeVerified = true
+        return image
     }
 
     // MARK: - Requests

@@ -10,6 +10,8 @@ final class FakeImageService: Sendable {
         var accepted = 0
         var rejected = 0
         var acceptedAt: [ContinuousClock.Instant] = []
+        var inFlight = 0
+        var peakInFlight = 0
     }
 
     let server: LoopbackServer
@@ -37,10 +39,13 @@ final class FakeImageService: Sendable {
                 }
                 counts.accepted += 1
                 counts.acceptedAt.append(now)
+                counts.inFlight += 1
+                counts.peakInFlight = max(counts.peakInFlight, counts.inFlight)
                 return true
             }
             guard allowed else { return .json(limited, status: 429) }
-            if latency > .zero { try await Task.sleep(for: latency) }
+            if latency > .zero { try? await Task.sleep(for: latency) }
+            service.counts.withLock { $0.inFlight -= 1 }
             return .json(ok)
         }
         return service

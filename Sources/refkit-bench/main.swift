@@ -65,7 +65,7 @@ let text = """
     attempts = 6
     base_delay_ms = 200
     [limits]
-    concurrency = \(max(12, providerConcurrency))
+    concurrency = \(max(12, 2 * providerConcurrency))
     [providers.instant]
     kind = "preview"
     concurrency = 12
@@ -101,7 +101,12 @@ print("provider=\(providerName) sources=\(sources) stages=\(stages) kits_complet
 if let service {
     let counts = service.counts.withLock { $0 }
     let total = counts.accepted + counts.rejected
-    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f", counts.accepted, counts.rejected,
-                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds))
+    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d", counts.accepted, counts.rejected,
+                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight))
 }
 print(String(format: "wall_s=%.2f references_per_s=%.1f cpu_s=%.2f cpu_ms_per_reference=%.1f peak_rss_mib=%.0f", wallSeconds, Double(refs) / wallSeconds, cpu, cpu * 1000 / Double(max(refs, 1)), Double(after.ru_maxrss) / 1024))
+if CommandLine.arguments.contains("--metrics") {
+    for line in daemon.metrics.registry.render().split(separator: "\n") where line.contains("duration") && !line.hasPrefix("#") && (line.contains("_sum") || line.contains("_count")) {
+        print(line)
+    }
+}
