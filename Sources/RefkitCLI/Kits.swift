@@ -72,10 +72,13 @@ extension RefkitCommand {
                 print("source:   \(source.originalName)  \(source.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
             }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
+            if let locked = record.lockedReference { print("locked:   \(locked)  (\(record.lockedHow ?? ""))") }
+            if record.status == .awaitingSelection { print("waiting:  choose an avatar: refkit select \(record.name) N") }
             print("stages:")
             for stage in stages {
                 var line = "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0) + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 line += " attempts \(stage.attempts)"
+                if stage.generation > 0 { line += "  generation \(stage.generation)" }
                 if stage.durationMs > 0 { line += "  \(stage.durationMs) ms" }
                 if stage.costUSD > 0 { line += String(format: "  $%.3f", stage.costUSD) }
                 if let code = stage.errorCode { line += "  \(code): \(stage.errorMessage ?? "")" }
@@ -109,6 +112,7 @@ enum KitView {
             } ?? .null
         ))
         members.append(("locked_reference", .optional(kit.lockedReference)))
+        members.append(("locked_how", .optional(kit.lockedHow)))
         members.append((
             "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
         ))
@@ -118,7 +122,7 @@ enum KitView {
                 stages.map { s in
                     .object([
                         ("stage", .string(s.stage)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
-                        ("provider", .optional(s.provider)), ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
+                        ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)), ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
                         ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
                         ("error", s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null),
                     ])

@@ -4,9 +4,27 @@ public struct KitPlan: Sendable, Equatable {
         public var stage: Stage
         /// The stage that must be done first (the avatar, or a plan's first character), if any.
         public var dependsOn: Stage?
+        /// The avatar of a kit with several candidates: it is chosen (not generated) once every
+        /// candidate has ended.
+        public var afterCandidates = false
+
+        public init(stage: Stage, dependsOn: Stage?, afterCandidates: Bool = false) {
+            self.stage = stage
+            self.dependsOn = dependsOn
+            self.afterCandidates = afterCandidates
+        }
+
+        /// What the store records as `depends_on`.
+        public var dependencyName: String? { afterCandidates ? KitPlan.allCandidates : dependsOn?.name }
     }
 
+    /// `depends_on` of an avatar chosen among candidates.
+    public static let allCandidates = "candidates"
+
+
     public var steps: [Step]
+
+    public init(steps: [Step]) { self.steps = steps }
 
     public var stages: [Stage] { steps.map(\.stage) }
 
@@ -28,9 +46,27 @@ public struct KitPlan: Sendable, Equatable {
             for e in expressions where !stages.contains(.expression(e)) { stages.append(.expression(e)) }
         }
         for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
-        stages.removeAll { $0 == .avatar }
+        stages.removeAll { $0 == .avatar || $0.isCandidate }
         let rest = unique(stages.filter { if case .character = $0 { false } else { true } })
-        return KitPlan(steps: [Step(stage: .avatar, dependsOn: nil)] + rest.map { Step(stage: $0, dependsOn: .avatar) })
+        let candidates = min(order.candidates ?? 1, Stage.maxCandidates)
+        let head: [Step] =
+            candidates > 1
+            ? (1...candidates).map { Step(stage: .candidate($0), dependsOn: nil) } + [Step(stage: .avatar, dependsOn: nil, afterCandidates: true)]
+            : [Step(stage: .avatar, dependsOn: nil)]
+        return KitPlan(steps: head + rest.map { Step(stage: $0, dependsOn: .avatar) })
+    }
+
+    /// The stages a follow-up order adds to an existing kit: the scenes, expressions and
+    /// stages it names (never a second avatar), all made from the kit's locked reference.
+    public static func followUp(for order: Order) -> KitPlan {
+        var stages: [Stage] = []
+        if case .list(let list)? = order.stages { stages += list }
+        if case .profile(let profile)? = order.stages { stages += profile.stages(expressions: order.expressions ?? Order.defaultExpressions) }
+        for e in order.expressions ?? [] where !stages.contains(.expression(e)) { stages.append(.expression(e)) }
+        for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
+        stages.removeAll { $0 == .avatar || $0.isCandidate }
+        stages.removeAll { if case .character = $0 { true } else { false } }
+        return KitPlan(steps: unique(stages).map { Step(stage: $0, dependsOn: .avatar) })
     }
 
     /// Each stage once, first occurrence first: a stage made twice would be paid for twice.

@@ -22,6 +22,9 @@ extension Order {
         }
         if let candidates { members.append(("candidates", .number(Double(candidates), isInteger: true))) }
         if let selection { members.append(("selection", .string(selection.rawValue))) }
+        if let select { members.append(("select", .number(Double(select), isInteger: true))) }
+        if let regenerate { members.append(("regenerate", .array(regenerate.map { .string($0.name) }))) }
+        if let retry { members.append(("retry", .bool(retry))) }
         if let provider { members.append(("provider", .string(provider))) }
         if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
         if let model { members.append(("model", .string(model))) }

@@ -61,6 +61,18 @@ public struct Order: Sendable, Equatable {
     /// Text-only plans: several characters without a source image.
     public var characters: [Character]
 
+    // Control orders: `{"kit": "mira", "select": 2}`, `{"kit": "mira", "regenerate": ["side"]}`,
+    // `{"kit": "mira", "retry": true}` act on an existing kit instead of asking for images.
+    /// Locks avatar candidate N of a kit awaiting selection.
+    public var select: Int?
+    /// Makes these stages of the kit again, with a new seed.
+    public var regenerate: [Stage]?
+    /// Retries the kit's failed stages.
+    public var retry: Bool?
+
+    /// True for an order that acts on an existing kit (select, regenerate, retry).
+    public var isControl: Bool { select != nil || regenerate != nil || retry == true }
+
     public init(
         kit: String? = nil, character: Character? = nil, stages: StageRequest? = nil, expressions: [String]? = nil,
         scenes: [Scene] = [], candidates: Int? = nil, selection: Selection? = nil, provider: String? = nil,

@@ -6,7 +6,7 @@ public enum OrderValidator {
 
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
-        "model", "analyze", "budget_usd", "priority", "source", "characters",
+        "model", "analyze", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -75,6 +75,38 @@ public enum OrderValidator {
                 throw RefkitError("order_invalid_value", "candidates out of range", detail: "$.candidates is \(n), allowed 1...\(maxCandidates)")
             }
             order.candidates = n
+        }
+        if let select = json["select"] {
+            let n = try integer(select, "$.select")
+            guard (1...maxCandidates).contains(n) else {
+                throw RefkitError("order_invalid_value", "select out of range", detail: "$.select is \(n), allowed 1...\(maxCandidates)")
+            }
+            order.select = n
+        }
+        if let regenerate = json["regenerate"] {
+            guard case .array(let items) = regenerate, !items.isEmpty else { throw wrongType("$.regenerate", "non-empty array of stage names", regenerate) }
+            var stages: [Stage] = []
+            for (i, item) in items.enumerated() {
+                let name = try string(item, "$.regenerate[\(i)]")
+                guard let stage = Stage(name: name) else {
+                    throw RefkitError("order_invalid_value", "not a stage name", detail: "$.regenerate[\(i)] \"\(name)\"")
+                }
+                if !stages.contains(stage) { stages.append(stage) }
+            }
+            order.regenerate = stages
+        }
+        if let retry = json["retry"] {
+            guard case .bool(let b) = retry else { throw wrongType("$.retry", "boolean", retry) }
+            order.retry = b
+        }
+        if order.select != nil || order.regenerate != nil || order.retry == true {
+            let actions = [order.select != nil, order.regenerate != nil, order.retry == true].filter { $0 }.count
+            guard actions == 1 else {
+                throw RefkitError("order_invalid_control", "a control order does one thing", detail: "give only one of select, regenerate, retry")
+            }
+            guard json["kit"] != nil else {
+                throw RefkitError("order_invalid_control", "a control order must name its kit", detail: "$.kit is missing")
+            }
         }
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")

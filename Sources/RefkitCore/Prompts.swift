@@ -13,7 +13,7 @@ public enum Prompts {
         let subject = describe(character)
         let view: String
         switch stage {
-        case .avatar:
+        case .avatar, .candidate:
             view = "A head-and-shoulders portrait avatar of \(subject), facing the camera, centred, square framing."
         case .referenceAvatar:
             view = "A clean reference headshot of \(subject): front-facing, neutral expression, eyes open, whole head and hair visible, square framing."

@@ -12,6 +12,8 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
     case scene(String)
     /// The reference of one character of a text-only plan.
     case character(String)
+    /// Avatar candidate N (1-based) of a kit that makes several and then picks one.
+    case candidate(Int)
 
     /// The fixed views, in the order a kit makes them.
     public static let views: [Stage] = [.avatar, .referenceAvatar, .front, .side, .back, .profile, .halfBody, .fullBody]
@@ -32,7 +34,17 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .expression(let name): "expression:\(name)"
         case .scene(let id): "scene:\(id)"
         case .character(let name): "character:\(name)"
+        case .candidate(let n): "candidate:\(n)"
         }
+    }
+
+    /// The most avatar candidates an order may ask for.
+    public static let maxCandidates = 8
+
+    /// Whether this is an avatar candidate.
+    public var isCandidate: Bool {
+        if case .candidate = self { return true }
+        return false
     }
 
     /// Parses a stage name; nil when it is not one.
@@ -47,6 +59,9 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case "expression": self = .expression(parts[1])
         case "scene": self = .scene(parts[1])
         case "character": self = .character(parts[1])
+        case "candidate":
+            guard let n = Int(parts[1]), (1...Stage.maxCandidates).contains(n), String(n) == parts[1] else { return nil }
+            self = .candidate(n)
         default: return nil
         }
     }
@@ -55,7 +70,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// itself and text-only character references).
     public var needsLockedReference: Bool {
         switch self {
-        case .avatar, .character: false
+        case .avatar, .character, .candidate: false
         default: true
         }
     }
@@ -66,6 +81,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .expression(let name): "expressions/\(name).png"
         case .scene(let id): "scenes/\(id).png"
         case .character(let name): "characters/\(name).png"
+        case .candidate(let n): "candidates/avatar-\(n).png"
         default: "\(name).png"
         }
     }
@@ -84,11 +100,13 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .expression(let name): "EXPRESSION · \(name.uppercased())"
         case .scene(let id): "SCENE · \(id.uppercased())"
         case .character(let name): "CHARACTER · \(name.uppercased())"
+        case .candidate(let n): "AVATAR CANDIDATE \(n)"
         }
     }
 
     private var rank: Int {
         switch self {
+        case .candidate: -1
         case .avatar: 0
         case .referenceAvatar: 1
         case .front: 2

@@ -15,7 +15,9 @@ struct KitPublisher: Sendable {
 
     /// The status a kit ends in, from its stages (DESIGN.md "Kit life cycle"; text-only plans
     /// by the reference-generator rule).
-    static func finalStatus(stages: [(stage: String, status: StageStatus)], textOnly: Bool, minShare: Double) -> KitStatus {
+    static func finalStatus(stages all: [(stage: String, status: StageStatus)], textOnly: Bool, minShare: Double) -> KitStatus {
+        // Avatar candidates are not references: only the chosen avatar counts.
+        let stages = all.filter { !$0.stage.hasPrefix("candidate:") }
         let done = stages.filter { $0.status == .done }
         if textOnly {
             let characters = stages.filter { $0.stage.hasPrefix("character:") }
@@ -41,7 +43,7 @@ struct KitPublisher: Sendable {
             try database.finishKit(
                 id: kitID, status: status, outboxDir: folder, errorCode: status == .failed ? (failure?.errorCode ?? "kit_failed") : nil,
                 errorMessage: status == .failed ? (failure?.errorMessage ?? "too few references were made") : nil)
-            let done = stages.filter { $0.status == .done }.count
+            let done = stages.filter { $0.status == .done && !$0.stage.hasPrefix("candidate:") }.count
             logger.info(
                 "kit finished",
                 metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
@@ -51,6 +53,19 @@ struct KitPublisher: Sendable {
             try? database.finishKit(
                 id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed", errorMessage: "\(error)")
             return .failed
+        }
+    }
+
+    /// Publishes a kit that waits for a person to choose its avatar: the candidates, the
+    /// gallery asking for a choice, and the manifest with `awaiting_selection`.
+    func publishAwaiting(kitID: String) {
+        do {
+            guard let kit = try database.kit(kitID) else { return }
+            let folder = try publish(kit: kit, stages: try database.stages(kitID: kitID), status: .awaitingSelection)
+            try database.setOutboxDir(kitID: kitID, dir: folder)
+            logger.notice("kit awaits an avatar choice", metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "refkit select \(kit.name) N"])
+        } catch {
+            logger.error("cannot publish a kit awaiting selection", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
         }
     }
 
@@ -87,27 +102,60 @@ struct KitPublisher: Sendable {
                 width: record.width, height: record.height, provenance: provenance)
         }
         var images: [ManifestImage] = []
+        var candidates: [ManifestImage] = []
+        let history = Dictionary(grouping: try database.stageHistory(kitID: kit.id), by: \.stage)
+        func published(_ stage: Stage, work: String, suffix: String = "") -> String {
+            let ext = (work as NSString).pathExtension
+            return ((stage.fileName as NSString).deletingPathExtension as String) + suffix + "." + (ext.isEmpty ? "png" : ext)
+        }
         for s in stages {
             var file: String?
+            var previous: ManifestImage.Previous?
             if s.status == .done, let work = s.file, let stage = Stage(name: s.stage) {
-                let ext = (work as NSString).pathExtension
-                let name = ((stage.fileName as NSString).deletingPathExtension as String) + "." + (ext.isEmpty ? "png" : ext)
+                let name = published(stage, work: work)
                 files.append(KitFile(relativePath: name, contents: try self.work.read(work)))
                 file = name
+                // A regenerated stage keeps the result it replaced beside it, as NAME.prev.EXT.
+                if s.generation > 0, let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }), let lastWork = last.file,
+                    lastWork != work, let bytes = try? self.work.read(lastWork)
+                {
+                    let prevName = published(stage, work: lastWork, suffix: ".prev")
+                    if !files.contains(where: { $0.relativePath == prevName }) {
+                        files.append(KitFile(relativePath: prevName, contents: bytes))
+                        previous = ManifestImage.Previous(file: prevName, sha256: last.sha256)
+                    }
+                }
             }
-            images.append(
-                ManifestImage(
-                    stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,
-                    width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model, prompt: s.prompt,
-                    seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
-                    error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") }))
+            var image = ManifestImage(
+                stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,
+                width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model, prompt: s.prompt,
+                seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
+                error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") })
+            image.previous = previous
+            image.history = (history[s.stage] ?? []).map {
+                ManifestImage.HistoryEntry(
+                    generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,
+                    attempts: $0.attempts, costUSD: $0.costUSD, error: $0.errorCode.map { code in ManifestImage.Failure(code: code, message: "") },
+                    endedAt: $0.endedAt, replacedAt: $0.replacedAt)
+            }
+            if s.stage.hasPrefix("candidate:") { candidates.append(image) } else { images.append(image) }
         }
         let locked = images.first { $0.stage == Stage.avatar.name && $0.file != nil }.map {
             LockedReference(file: $0.file!, how: kit.lockedHow ?? "auto: the only avatar candidate")
         }
-        let manifest = ManifestDocument(
+        let historyCost = history.values.joined().reduce(0) { $0 + $1.costUSD }
+        let totals = ManifestTotals(
+            costUSD: (images + candidates).reduce(historyCost) { $0 + $1.costUSD }, durationMs: (images + candidates).reduce(0) { $0 + $1.durationMs })
+        var manifest = ManifestDocument(
             id: kit.id, kit: kit.name, status: status, createdAt: kit.createdAt, updatedAt: Timestamp.string(), refkitVersion: RefkitBuild.version,
-            source: manifestSource, character: character, lockedReference: locked, stages: images, candidates: [])
+            source: manifestSource, character: character, lockedReference: locked, stages: images, candidates: candidates, totals: totals)
+        if let locked {
+            manifest.conditioning = manifestSource == nil ? "locked reference \(locked.file)" : "source and locked reference \(locked.file)"
+        } else if manifestSource != nil {
+            manifest.conditioning = "source only: the kit has no locked avatar reference, so every stage is made from the source"
+        } else {
+            manifest.conditioning = "text only: no source image and no locked reference"
+        }
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

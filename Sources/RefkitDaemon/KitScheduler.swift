@@ -69,6 +69,20 @@ actor KitScheduler {
         } catch {
             logger.error("cannot read the stage queue", metadata: ["error": "\(error)"])
         }
+        // Commands from the CLI (select, regenerate, retry, delete) reach us through the
+        // database: watch its WAL file (a stat a second) and look for new work when it changes.
+        let watcher = Task { [wakeup, stateDir = configuration.stateDir] in
+            var last = Self.walStamp(stateDir)
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                let now = Self.walStamp(stateDir)
+                if now != last {
+                    last = now
+                    wakeup.signal()
+                }
+            }
+        }
+        defer { watcher.cancel() }
         await withTaskGroup(of: Int64?.self) { group in
             var waiting = false
             while true {
@@ -95,6 +109,13 @@ actor KitScheduler {
             }
             group.cancelAll()
         }
+    }
+
+    /// The WAL file's size and change time: it changes with every commit, ours or another process's.
+    static func walStamp(_ stateDir: String) -> [Int] {
+        var st = stat()
+        guard stat("\(stateDir)/refkit.sqlite-wal", &st) == 0 else { return [] }
+        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
     }
 
     private var drainScheduled = false
@@ -197,6 +218,9 @@ actor KitScheduler {
         log[metadataKey: "stage"] = "\(runnable.stage)"
         log[metadataKey: "provider"] = "\(providerName)"
         do {
+          if stage == .avatar, try await chooseAmongCandidates(runnable, log: log) {
+            // The avatar of a kit with candidates is chosen (or waits for a person), not generated.
+          } else {
             var image: GeneratedImage
             do {
                 image = try await generate(runnable, stage: stage, providerName: providerName, log: log)
@@ -210,7 +234,7 @@ actor KitScheduler {
             }
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
-            let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext)
+            let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
             try work.write(image.bytes, to: path)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
             try database.completeStage(
@@ -221,11 +245,16 @@ actor KitScheduler {
             metrics?.stages.increment(labels: ["result": "done"])
             if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
             log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
+          }
         } catch {
             let failure = Self.failure(error)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
             if Task.isCancelled {
                 log.notice("stage interrupted; it runs again at the next start")
+                return
+            }
+            if failure.code == "stage_withdrawn" {
+                log.notice("stage withdrawn before it started")
                 return
             }
             log.warning("stage failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)", "detail": "\(failure.detail)"])
@@ -241,6 +270,51 @@ actor KitScheduler {
         }
     }
 
+    /// The avatar step of a kit made with several candidates: once every candidate has ended,
+    /// `selection: manual` puts the kit in `awaiting_selection` (published so people can look),
+    /// `auto` locks the analyzer's best match to the source, or the first candidate made.
+    /// False when the kit has no candidates (its avatar is generated as usual).
+    private nonisolated func chooseAmongCandidates(_ runnable: RunnableStage, log: Logger) async throws -> Bool {
+        let stages = try database.stages(kitID: runnable.kitID)
+        let candidates = stages.filter { $0.stage.hasPrefix("candidate:") }
+        guard !candidates.isEmpty else { return false }
+        let made = candidates.filter { $0.status == .done && $0.file != nil }
+        guard !made.isEmpty else {
+            let reasons = candidates.compactMap { c in c.errorCode.map { "\(c.stage): \($0)" } }.joined(separator: "; ")
+            throw RefkitError("candidates_all_failed", "no avatar candidate was made", detail: reasons)
+        }
+        let order = try effectiveOrder(kitID: runnable.kitID)
+        if order.selection == .manual {
+            try database.awaitSelection(kitID: runnable.kitID)
+            publisher.publishAwaiting(kitID: runnable.kitID)
+            log.notice("avatar candidates made; waiting for a choice", metadata: ["candidates": "\(made.count)/\(candidates.count)"])
+            return true
+        }
+        func number(_ record: StageRecord) -> Int {
+            if case .candidate(let n)? = Stage(name: record.stage) { return n }
+            return 1
+        }
+        var chosen = made[0]
+        var how = "auto: first candidate made (candidate \(number(chosen)) of \(candidates.count))"
+        if made.count > 1, let analyzer = registry.analyzer, let kit = try database.kit(runnable.kitID), let sourceID = kit.sourceID,
+            let record = try database.source(id: sourceID)
+        {
+            do {
+                let source = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
+                let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: $0.mime ?? "image/png") }
+                let pick = try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                chosen = made[pick.index]
+                how = "auto: the analyzer's best match to the source (candidate \(number(chosen)) of \(candidates.count)): \(pick.reason)"
+            } catch {
+                log.warning("the analyzer could not choose a candidate; taking the first", metadata: ["error": "\(error)"])
+                how += "; the analyzer could not choose: \(Self.failure(error).code)"
+            }
+        }
+        try database.selectCandidate(kit: runnable.kitID, number: number(chosen), how: how, requireAwaiting: false)
+        log.info("avatar chosen among candidates", metadata: ["how": "\(how)"])
+        return true
+    }
+
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
     /// and validates what comes back.
     private nonisolated func generate(_ runnable: RunnableStage, stage: Stage, providerName: String, log: Logger) async throws -> GeneratedImage {
@@ -251,9 +325,12 @@ actor KitScheduler {
         guard let provider = entry.provider else {
             throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
         }
-        try database.startStage(
+        let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
             prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+        guard started else {
+            throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
+        }
         let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
         try checkOutput(image)
         return image
@@ -328,7 +405,8 @@ actor KitScheduler {
         }
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
-            height: height, seed: Self.seed(kitID: kit.id, stage: stage.name), model: order.model, title: title, body: body)
+            height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
+            model: order.model, title: title, body: body)
     }
 
     /// The analyzer's description of the kit's source: run once (before the avatar) and kept

@@ -15,9 +15,11 @@ struct WorkFiles: Sendable {
     func kitDir(_ kitID: String) -> String { "\(stateDir)/work/\(kitID)" }
 
     /// Relative to the state directory.
-    func stagePath(kitID: String, stage: Stage, attempt: Int, ext: String) -> String {
+    /// Each generation (`regenerate`) has its own name, so the result it replaces stays readable.
+    func stagePath(kitID: String, stage: Stage, attempt: Int, ext: String, generation: Int = 0) -> String {
         let name = stage.fileName.replacingOccurrences(of: "/", with: "__")
-        return "work/\(kitID)/\((name as NSString).deletingPathExtension).\(attempt).\(ext)"
+        let base = (name as NSString).deletingPathExtension + (generation > 0 ? ".g\(generation)" : "")
+        return "work/\(kitID)/\(base).\(attempt).\(ext)"
     }
 
     func absolute(_ relative: String) -> String { "\(stateDir)/\(relative)" }

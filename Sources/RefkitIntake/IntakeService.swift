@@ -144,7 +144,9 @@ public actor IntakeService {
                 reject(entry, claimID: claimID, RefkitError("order_image_rejected", "the order's image was rejected", detail: "\(partner.fileName): \(partner.code)"), watch: watch)
                 break
             }
-            if orders[key] != nil {
+            if order.isControl {
+                applyControl(order, entry: entry, claimID: claimID, text: text, watch: watch)
+            } else if orders[key] != nil {
                 // A second sidecar for one stem (e.g. rewritten after being taken): judge it on its own later.
                 reject(entry, claimID: claimID, RefkitError("order_duplicate_sidecar", "another order for this name is already waiting", detail: entry.fileName), watch: watch)
             } else if let image = images.removeValue(forKey: key) {
@@ -152,7 +154,9 @@ public actor IntakeService {
             } else if order.isTextOnlyPlan {
                 acceptDrop(image: nil, order: (entry, claimID, order, text), watch: watch)
             } else {
-                let wait = Duration.milliseconds(watch.imageWaitMs)
+                // An order naming an existing kit is a follow-up unless its image comes right after it.
+                let followUp = order.kit.flatMap { try? database.kit(named: $0, watch: watch.name) } != nil
+                let wait = Duration.milliseconds(followUp ? min(watch.sidecarWaitMs, watch.imageWaitMs) : watch.imageWaitMs)
                 orders[key] = PendingOrder(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), order: order, text: text)
                 reschedule()
             }
@@ -207,6 +211,19 @@ public actor IntakeService {
         for (key, order) in orders where order.base.deadline <= now {
             guard let watch = watches[order.base.entry.watch] else { continue }
             orders.removeValue(forKey: key)
+            if let name = order.order.kit {
+                if let kit = try? database.kit(named: name, watch: watch.name) {
+                    acceptFollowUp(order, kit: kit, watch: watch)
+                } else {
+                    reject(
+                        order.base.entry, claimID: order.base.claimID,
+                        RefkitError(
+                            "order_kit_unknown", "the order names a kit that does not exist, and no image came with it",
+                            detail: "no kit \"\(name)\" in watch \(watch.name); waited \(watch.imageWaitMs) ms for \(order.base.entry.stem).{jpg,png,webp,heic,avif}"),
+                        watch: watch)
+                }
+                continue
+            }
             reject(
                 order.base.entry, claimID: order.base.claimID,
                 RefkitError(
@@ -281,6 +298,78 @@ public actor IntakeService {
         } catch {
             logger.error("cannot record an accepted drop; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
             for id in claims { try? database.releaseClaim(id: id) }
+        }
+    }
+
+    /// A follow-up order: new scenes, expressions or stages for an existing kit, made from its
+    /// locked reference.
+    private func acceptFollowUp(_ pending: PendingOrder, kit: KitRecord, watch: Configuration.Watch) {
+        let entry = pending.base.entry
+        let claimID = pending.base.claimID
+        if kit.status == .failed, !kit.textOnly {
+            reject(
+                entry, claimID: claimID,
+                RefkitError("order_kit_failed", "the kit failed (it has no avatar to work from)", detail: "run `refkit retry \(kit.name)` first, then drop the order again"),
+                watch: watch)
+            return
+        }
+        let plan = KitPlan.followUp(for: pending.order)
+        guard !plan.steps.isEmpty else {
+            reject(
+                entry, claimID: claimID,
+                RefkitError("order_follow_up_empty", "the follow-up order asks for nothing to make", detail: "give \"scenes\", \"expressions\" or \"stages\" for kit \(kit.name)"),
+                watch: watch)
+            return
+        }
+        // Text-only kits have no avatar: their follow-ups are made from their first character.
+        let steps = plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOn: kit.textOnly ? nil : .avatar) }
+        do {
+            _ = try originals.store(pending.text, sha256: SHA256Digest.hex(of: pending.text), ext: "json")
+            let added = try database.addFollowUp(
+                kitID: kit.id, order: NewOrder(origin: .standalone, json: pending.order.jsonValue.serialized, fileName: entry.fileName),
+                plan: KitPlan(steps: steps), claims: [claimID])
+            _ = unlinkIfUnchanged(entry)
+            if added.isEmpty {
+                duplicates += 1
+                logger.info("follow-up order asks for nothing new", metadata: ["watch": "\(watch.name)", "kit.id": "\(kit.id)", "file": "\(entry.relativePath)"])
+            } else {
+                accepted += 1
+                logger.info("follow-up order queued", metadata: ["watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "added": "\(added.joined(separator: ","))"])
+                onKitQueued(kit.id)
+            }
+        } catch {
+            logger.error("cannot record a follow-up order; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
+            try? database.releaseClaim(id: claimID)
+        }
+    }
+
+    /// A control order (`select`, `regenerate`, `retry`): the same database operation as the
+    /// CLI command, then the file leaves the inbox. An order that cannot act is rejected with why.
+    private func applyControl(_ order: Order, entry: InboxEntry, claimID: Int64, text: [UInt8], watch: Configuration.Watch) {
+        guard let name = order.kit else { return }
+        do {
+            guard let kit = try database.kit(named: name, watch: watch.name) else {
+                throw RefkitError("order_kit_unknown", "the control order names a kit that does not exist", detail: "no kit \"\(name)\" in watch \(watch.name)")
+            }
+            let result: KitCommandResult
+            if let n = order.select {
+                result = try database.selectCandidate(kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true)
+            } else if let stages = order.regenerate {
+                result = try database.regenerate(kit: kit.id, stages: stages.map(\.name))
+            } else {
+                result = try database.retryFailed(kit: kit.id)
+            }
+            _ = try originals.store(text, sha256: SHA256Digest.hex(of: text), ext: "json")
+            try database.finishClaim(id: claimID, kitID: kit.id)
+            _ = unlinkIfUnchanged(entry)
+            accepted += 1
+            logger.info("control order applied", metadata: ["watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "result": "\(result.message)"])
+            onKitQueued(kit.id)
+        } catch let error as RefkitError {
+            reject(entry, claimID: claimID, error, watch: watch)
+        } catch {
+            logger.error("cannot apply a control order; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
+            try? database.releaseClaim(id: claimID)
         }
     }
 

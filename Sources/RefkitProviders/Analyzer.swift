@@ -73,21 +73,50 @@ public struct Analyzer: Sendable {
         }
     }
 
+    static let choosePrompt = """
+        The first image is the source picture of a character. The images after it are numbered avatar candidates, \
+        1 to N in the order given. Answer with a JSON object {"best": N, "reason": "..."}: the candidate that best keeps \
+        the source character's identity (face, hair, colours, outfit) in a clean head-and-shoulders avatar, and one \
+        sentence under 160 characters saying why.
+        """
+
+    /// Asks the model which avatar candidate best matches the source: (0-based index, reason).
+    public func chooseCandidate(source: ReferenceImage, candidates: [ReferenceImage]) async throws(ProviderError) -> (index: Int, reason: String) {
+        do throws(ProviderError) {
+            let object = try await chat(system: Self.choosePrompt, text: "Source first, then \(candidates.count) candidates.", images: [source] + candidates)
+            let best = object.first { $0.key == "best" }?.value
+            guard let n = best?.intValue ?? best?.stringValue.flatMap({ Int($0) }), (1...candidates.count).contains(n) else {
+                throw ProviderHTTP.badResponse(provider: Self.name, "did not name a candidate between 1 and \(candidates.count)")
+            }
+            let reason = object.first { $0.key == "reason" }?.value.stringValue ?? ""
+            return (n - 1, String(reason.prefix(300)))
+        } catch {
+            throw ProviderHTTP.redact(error, secret: apiKey)
+        }
+    }
+
     private func request(_ image: ReferenceImage) async throws(ProviderError) -> AnalyzedCharacter {
+        Self.character(from: try await chat(system: Self.systemPrompt, text: Self.userPrompt, images: [image]))
+    }
+
+    /// One chat completion with images, answered by a JSON object.
+    private func chat(system: String, text: String, images: [ReferenceImage]) async throws(ProviderError) -> [(key: String, value: JSONValue)] {
         guard let apiKey, !apiKey.isEmpty else {
             throw ProviderError(code: "provider_not_configured", message: "the analyzer has no API key", retryable: false)
         }
-        let dataURL = "data:\(image.mime);base64,\(ProviderHTTP.base64Encode(image.bytes))"
+        let imageParts = images.map { image in
+            JSONValue.object([
+                ("type", .string("image_url")),
+                ("image_url", .object([("url", .string("data:\(image.mime);base64,\(ProviderHTTP.base64Encode(image.bytes))")), ("detail", .string("auto"))])),
+            ])
+        }
         let body = JSONValue.object([
             ("model", .string(model)),
             ("messages", .array([
-                .object([("role", .string("system")), ("content", .string(Self.systemPrompt))]),
+                .object([("role", .string("system")), ("content", .string(system))]),
                 .object([
                     ("role", .string("user")),
-                    ("content", .array([
-                        .object([("type", .string("text")), ("text", .string(Self.userPrompt))]),
-                        .object([("type", .string("image_url")), ("image_url", .object([("url", .string(dataURL)), ("detail", .string("auto"))]))]),
-                    ])),
+                    ("content", .array([.object([("type", .string("text")), ("text", .string(text))])] + imageParts)),
                 ]),
             ])),
             ("response_format", .object([("type", .string("json_object"))])),
@@ -129,7 +158,7 @@ public struct Analyzer: Sendable {
             error.detail = (finish == "length" ? "finish_reason length (cut off); " : "") + "content: " + ProviderHTTP.quote(Array(content.utf8))
             throw error
         }
-        return Self.character(from: object)
+        return object
     }
 
     /// The message content as text: a string, or the text parts of an array.

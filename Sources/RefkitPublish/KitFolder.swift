@@ -54,6 +54,7 @@ final class KitFolder {
         if let locked = manifest.lockedReference { _ = try bytes(of: locked.file) }
         for i in resolved.stages.indices {
             if let file = resolved.stages[i].file { resolved.stages[i].sha256 = try check(file, expected: resolved.stages[i].sha256) }
+            if let previous = resolved.stages[i].previous { resolved.stages[i].previous?.sha256 = try check(previous.file, expected: previous.sha256) }
         }
         for i in resolved.candidates.indices {
             if let file = resolved.candidates[i].file {

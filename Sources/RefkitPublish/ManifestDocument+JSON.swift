@@ -15,6 +15,7 @@ extension ManifestDocument {
             ("source", source?.jsonValue ?? .null),
             ("character", character.jsonValue),
             ("locked_reference", lockedReference?.jsonValue ?? .null),
+            ("conditioning", .optional(conditioning)),
             ("stages", .array(stages.map(\.jsonValue))),
             ("candidates", .array(candidates.map(\.jsonValue))),
             ("totals", totals.jsonValue),
@@ -78,6 +79,26 @@ extension ManifestImage {
             ("duration_ms", .integer(durationMs)),
             ("cost_usd", .usd(costUSD)),
             ("error", error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
+            ("previous", previous.map { .object([("file", .string($0.file)), ("sha256", .optional($0.sha256))]) } ?? .null),
+            ("history", .array(history.map(\.jsonValue))),
+        ])
+    }
+}
+
+extension ManifestImage.HistoryEntry {
+    public var jsonValue: JSONValue {
+        .object([
+            ("generation", .integer(generation)),
+            ("status", .string(status.rawValue)),
+            ("sha256", .optional(sha256)),
+            ("provider", .optional(provider)),
+            ("model", .optional(model)),
+            ("seed", .seed(seed)),
+            ("attempts", .integer(attempts)),
+            ("cost_usd", .usd(costUSD)),
+            ("error", error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
+            ("ended_at", .string(endedAt)),
+            ("replaced_at", .string(replacedAt)),
         ])
     }
 }

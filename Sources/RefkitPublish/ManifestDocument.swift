@@ -22,6 +22,9 @@ public struct ManifestDocument: Sendable, Equatable {
     public var stages: [ManifestImage]
     public var candidates: [ManifestImage]
     public var totals: ManifestTotals
+    /// What the kit's later stages are made from: the source and the locked reference, or,
+    /// for a kit without a locked avatar, the source alone (said so here).
+    public var conditioning: String?
 
     /// `totals` defaults to the sum over stages and candidates.
     public init(

@@ -33,6 +33,53 @@ public struct ManifestImage: Sendable, Equatable {
     public var durationMs: Int
     public var costUSD: Double
     public var error: Failure?
+    /// After `regenerate`: the result it replaced, kept beside it as `NAME.prev.EXT`.
+    public var previous: Previous?
+    /// Earlier results of this stage, oldest first (regenerated or retried).
+    public var history: [HistoryEntry] = []
+
+    /// The file a regenerated stage replaced.
+    public struct Previous: Sendable, Equatable {
+        public var file: String
+        public var sha256: String?
+
+        public init(file: String, sha256: String?) {
+            self.file = file
+            self.sha256 = sha256
+        }
+    }
+
+    /// One earlier result of the stage.
+    public struct HistoryEntry: Sendable, Equatable {
+        public var generation: Int
+        public var status: StageStatus
+        public var sha256: String?
+        public var provider: String?
+        public var model: String?
+        public var seed: Int64?
+        public var attempts: Int
+        public var costUSD: Double
+        public var error: Failure?
+        public var endedAt: String
+        public var replacedAt: String
+
+        public init(
+            generation: Int, status: StageStatus, sha256: String?, provider: String?, model: String?, seed: Int64?, attempts: Int, costUSD: Double,
+            error: Failure?, endedAt: String, replacedAt: String
+        ) {
+            self.generation = generation
+            self.status = status
+            self.sha256 = sha256
+            self.provider = provider
+            self.model = model
+            self.seed = seed
+            self.attempts = attempts
+            self.costUSD = costUSD
+            self.error = error
+            self.endedAt = endedAt
+            self.replacedAt = replacedAt
+        }
+    }
 
     public init(
         stage: String, status: StageStatus, file: String? = nil, sha256: String? = nil, mime: String? = nil,

@@ -72,6 +72,7 @@ extension ManifestDocument {
         if let source { paths.append(source.file) }
         if let lockedReference { paths.append(lockedReference.file) }
         paths += (stages + candidates).compactMap(\.file)
+        paths += stages.compactMap(\.previous?.file)
         return paths
     }
 }

@@ -109,6 +109,34 @@ enum Migrations {
             // What the analyzer said of the source (JSON), kept so it runs once per kit.
             try db.execute(sql: "ALTER TABLE kits ADD COLUMN analysis TEXT")
         }
+        migrator.registerMigration("v4-kit-lifecycle") { db in
+            // generation: how many times the stage was made again (regenerate); the seed follows it.
+            // stage_history: each replaced result of a stage, for the manifest's attempt history.
+            try db.execute(sql: """
+                ALTER TABLE stages ADD COLUMN generation INTEGER NOT NULL DEFAULT 0 CHECK (generation >= 0);
+                CREATE TABLE stage_history (
+                    id INTEGER PRIMARY KEY,
+                    kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,
+                    stage TEXT NOT NULL,
+                    generation INTEGER NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('done','failed','skipped')),
+                    file TEXT,
+                    sha256 TEXT,
+                    mime TEXT,
+                    provider TEXT,
+                    model TEXT,
+                    seed INTEGER,
+                    attempts INTEGER NOT NULL,
+                    cost_usd REAL NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    error_code TEXT,
+                    error_message TEXT,
+                    ended_at TEXT NOT NULL,
+                    replaced_at TEXT NOT NULL
+                );
+                CREATE INDEX stage_history_kit ON stage_history(kit_id, stage);
+                """)
+        }
         return migrator
     }
 }

@@ -129,6 +129,28 @@ public struct StageRecord: Sendable, Equatable {
     public var errorCode: String?
     public var errorMessage: String?
     public var updatedAt: String
+    /// How many times the stage was made again (`regenerate`).
+    public var generation: Int = 0
+}
+
+/// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).
+public struct StageHistoryRecord: Sendable, Equatable {
+    public var stage: String
+    public var generation: Int
+    public var status: StageStatus
+    public var file: String?
+    public var sha256: String?
+    public var mime: String?
+    public var provider: String?
+    public var model: String?
+    public var seed: Int64?
+    public var attempts: Int
+    public var costUSD: Double
+    public var durationMs: Int
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var endedAt: String
+    public var replacedAt: String
 }
 
 public struct EventRecord: Sendable, Equatable {

@@ -135,7 +135,7 @@ extension RefkitDatabase {
         for step in steps {
             try db.execute(
                 sql: "INSERT INTO stages (kit_id, stage, depends_on, status, updated_at) VALUES (?, ?, ?, 'pending', ?)",
-                arguments: [kitID, step.stage.name, step.dependsOn?.name, now])
+                arguments: [kitID, step.stage.name, step.dependencyName, now])
         }
     }
 

@@ -10,6 +10,8 @@ public struct RunnableStage: Sendable, Equatable {
     public var watch: String
     public var priority: Int
     public var kitCreatedAt: String
+    /// How many times the stage was made again (`regenerate`): part of its seed.
+    public var generation: Int = 0
 }
 
 /// What finishing a stage did to its kit.
@@ -39,17 +41,20 @@ extension RefkitDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT s.id, s.kit_id, s.stage, k.watch, k.priority, k.created_at
+                    SELECT s.id, s.kit_id, s.stage, s.generation, k.watch, k.priority, k.created_at
                     FROM stages s JOIN kits k ON k.id = s.kit_id
                     WHERE s.status = 'pending' AND k.watch = ? AND k.status IN ('queued', 'analyzing', 'generating')
-                      AND (s.depends_on IS NULL OR EXISTS (
-                          SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
+                      AND (s.depends_on IS NULL
+                           OR (s.depends_on = 'candidates' AND NOT EXISTS (
+                               SELECT 1 FROM stages c WHERE c.kit_id = s.kit_id AND c.stage LIKE 'candidate:%' AND c.status IN ('pending', 'running')))
+                           OR EXISTS (
+                               SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
                     ORDER BY k.priority DESC, k.created_at, k.id, s.id
                     LIMIT ?
                     """,
                 arguments: [watch, limit + running.count])
             return rows.map {
-                RunnableStage(stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"], kitCreatedAt: $0["created_at"])
+                RunnableStage(stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"], kitCreatedAt: $0["created_at"], generation: $0["generation"])
             }.filter { !running.contains($0.stageID) }.prefix(limit).map { $0 }
         }
     }
@@ -68,8 +73,10 @@ extension RefkitDatabase {
         }
     }
 
-    /// Marks a stage running (one more attempt) and its kit generating.
-    public func startStage(id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64) throws {
+    /// Marks a stage running (one more attempt) and its kit generating. False when the stage
+    /// is no longer there to run (its kit was deleted, or it was reset meanwhile).
+    @discardableResult
+    public func startStage(id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64) throws -> Bool {
         try pool.write { db in
             let now = Self.now()
             try db.execute(
@@ -79,8 +86,10 @@ extension RefkitDatabase {
                     WHERE id = ? AND status IN ('pending', 'running')
                     """,
                 arguments: [provider, model, prompt, seed, now, id])
+            guard db.changesCount == 1 else { return false }
             try db.execute(
                 sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing')", arguments: [now, kitID])
+            return true
         }
     }
 
@@ -104,9 +113,10 @@ extension RefkitDatabase {
                 sql: """
                     UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?, cost_usd = cost_usd + ?,
                         duration_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
-                    WHERE id = ?
+                    WHERE id = ? AND status = 'running'
                     """,
                 arguments: [file, sha256, mime, width, height, model, costUSD, durationMs, now, id])
+            guard db.changesCount == 1 else { return }
             if locksReference {
                 try db.execute(
                     sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, updated_at = ? WHERE id = ?",
@@ -176,14 +186,20 @@ extension RefkitDatabase {
         try pool.read { db in
             try Double.fetchOne(
                 db,
-                sql: "SELECT coalesce(sum(s.cost_usd), 0) FROM stages s JOIN kits k ON k.id = s.kit_id WHERE k.watch = ? AND s.updated_at >= ?",
-                arguments: [watch, Timestamp.day()]) ?? 0
+                sql: """
+                    SELECT coalesce((SELECT sum(s.cost_usd) FROM stages s JOIN kits k ON k.id = s.kit_id WHERE k.watch = ? AND s.updated_at >= ?), 0)
+                         + coalesce((SELECT sum(h.cost_usd) FROM stage_history h JOIN kits k ON k.id = h.kit_id WHERE k.watch = ? AND h.ended_at >= ?), 0)
+                    """,
+                arguments: [watch, Timestamp.day(), watch, Timestamp.day()]) ?? 0
         }
     }
 
     public func kitCost(kitID: String) throws -> Double {
         try pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT coalesce(sum(cost_usd), 0) FROM stages WHERE kit_id = ?", arguments: [kitID]) ?? 0
+            try Double.fetchOne(
+                db,
+                sql: "SELECT coalesce((SELECT sum(cost_usd) FROM stages WHERE kit_id = ?), 0) + coalesce((SELECT sum(cost_usd) FROM stage_history WHERE kit_id = ?), 0)",
+                arguments: [kitID, kitID]) ?? 0
         }
     }
 

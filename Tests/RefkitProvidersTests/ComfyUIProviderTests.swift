@@ -204,8 +204,8 @@ struct ComfyUIProviderTests {
     func timeout() async throws {
         let fake = try await FakeComfyUI.start()
         defer { Task { await fake.stop() } }
-        fake.setJobDuration(.seconds(30))
-        let comfy = try provider([fake.baseURL], timeout: .seconds(8), http: http)  // room for the uploads and the queueing on a loaded machine
+        fake.setJobDuration(.seconds(60))
+        let comfy = try provider([fake.baseURL], timeout: .seconds(12), http: http)  // room for the uploads and the queueing on a loaded machine
         let error = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
         #expect(error.code == "provider_timeout")
         #expect(error.retryable)

@@ -47,7 +47,7 @@ struct OutboxPublisherTests {
         guard case .object(let members) = json else { Issue.record("manifest is not an object"); return }
         #expect(members.map(\.key) == [
             "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "character",
-            "locked_reference", "stages", "candidates", "totals",
+            "locked_reference", "conditioning", "stages", "candidates", "totals",
         ])
         var listed: [(String, String)] = []
         if let file = json["source"]?["file"], case .string(let f) = file, case .string(let sha)? = json["source"]?["sha256"] { listed.append((f, sha)) }

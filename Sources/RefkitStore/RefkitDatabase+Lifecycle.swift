@@ -1,0 +1,285 @@
+import Foundation
+import GRDB
+import RefkitCore
+
+/// What a kit command did, for the CLI and the log.
+public struct KitCommandResult: Sendable, Equatable {
+    public var kitID: String
+    public var kitName: String
+    /// The stages it touched (selected, queued again, ...).
+    public var stages: [String]
+    public var message: String
+}
+
+/// What deleting a kit leaves for the caller to remove from disk (after the commit).
+public struct DeletedKit: Sendable, Equatable {
+    public var kitID: String
+    public var kitName: String
+    public var outboxDir: String?
+    /// The stored original, when no other kit uses it any more.
+    public var orphanedOriginal: String?
+}
+
+/// The kit life cycle after intake (DESIGN.md "Kit life cycle"): choosing an avatar candidate,
+/// follow-up orders, regenerate, retry and delete. Each is one write transaction whose
+/// preconditions are checked inside it, so the CLI and a running daemon (which reach the same
+/// database) can never interleave into an inconsistent kit.
+extension RefkitDatabase {
+    static func commandError(_ code: String, _ message: String, _ detail: String = "") -> RefkitError {
+        RefkitError(code, message, detail: detail)
+    }
+
+    static func kitRow(_ db: Database, _ reference: String) throws -> KitRecord {
+        guard
+            let kit = try Row.fetchOne(
+                db, sql: "SELECT * FROM kits WHERE id = ? OR name = ? OR slug = ? ORDER BY (id = ?) DESC, created_at LIMIT 1",
+                arguments: [reference, reference, reference, reference]
+            ).map(kitRecord)
+        else {
+            throw commandError("kit_unknown", "no kit has this id, name or slug", reference)
+        }
+        return kit
+    }
+
+    /// A kit of one watch by name or slug (the first made), for follow-up orders.
+    public func kit(named name: String, watch: String) throws -> KitRecord? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM kits WHERE watch = ? AND (name = ? OR slug = ?) ORDER BY created_at LIMIT 1", arguments: [watch, name, name]
+            ).map(Self.kitRecord)
+        }
+    }
+
+    /// The avatar step of a kit with candidates found the candidates ended: the kit waits for a
+    /// person to choose (`refkit select`, or a control order).
+    public func awaitSelection(kitID: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE kits SET status = 'awaiting_selection', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing', 'generating')",
+                arguments: [Self.now(), kitID])
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: "awaiting_selection")
+        }
+    }
+
+    /// Locks avatar candidate `number` as the kit's avatar and reference; the kit goes on.
+    ///
+    /// `requireAwaiting`: a person's choice (CLI, control order) is taken only while the kit
+    /// waits for one; the automatic choice is made by the daemon while the kit is generating.
+    @discardableResult
+    public func selectCandidate(kit reference: String, number: Int, how: String, requireAwaiting: Bool) throws -> KitCommandResult {
+        try pool.write { db in
+            let kit = try Self.kitRow(db, reference)
+            if requireAwaiting {
+                guard kit.status == .awaitingSelection else {
+                    throw Self.commandError(
+                        "kit_not_awaiting_selection", "the kit is not waiting for an avatar choice",
+                        "\(kit.name) is \(kit.status.rawValue); only kits made with \"selection\": \"manual\" and several candidates wait")
+                }
+            }
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
+            let candidateStages = stages.filter { $0.stage.hasPrefix("candidate:") }
+            guard !candidateStages.isEmpty else {
+                throw Self.commandError("kit_has_no_candidates", "the kit was made with a single avatar", kit.name)
+            }
+            guard let chosen = candidateStages.first(where: { $0.stage == Stage.candidate(number).name }) else {
+                throw Self.commandError("candidate_unknown", "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
+            }
+            guard chosen.status == .done, let file = chosen.file, let sha = chosen.sha256 else {
+                throw Self.commandError(
+                    "candidate_not_made", "that candidate was not made", "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
+            }
+            guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }), avatar.status != .done, avatar.status != .running else {
+                throw Self.commandError("avatar_already_chosen", "the kit's avatar is already chosen", kit.lockedHow ?? "")
+            }
+            let now = Self.now()
+            try db.execute(
+                sql: """
+                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, provider = ?, model = ?, prompt = ?,
+                        seed = ?, error_code = NULL, error_message = NULL, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [file, sha, chosen.mime, chosen.width, chosen.height, chosen.provider, chosen.model, chosen.prompt, chosen.seed, now, avatar.id])
+            try db.execute(
+                sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, status = 'generating', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?",
+                arguments: [file, how, now, kit.id])
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "selected", message: how)
+            return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [chosen.stage], message: "candidate \(number) is the avatar and locked reference (\(how))")
+        }
+    }
+
+    /// Adds a follow-up order's stages to an existing kit (those it does not have yet) and
+    /// queues the kit again. Returns the stages added (empty: nothing new).
+    public func addFollowUp(kitID: String, order: NewOrder, plan: KitPlan, claims: [Int64]) throws -> [String] {
+        try pool.write { db in
+            let now = Self.now()
+            let have = Set(try String.fetchAll(db, sql: "SELECT stage FROM stages WHERE kit_id = ?", arguments: [kitID]))
+            let missing = plan.steps.filter { !have.contains($0.stage.name) }
+            for id in claims {
+                try db.execute(
+                    sql: "UPDATE intake_claims SET state = ?, kit_id = ?, finished_at = ? WHERE id = ?",
+                    arguments: [missing.isEmpty ? ClaimState.duplicate.rawValue : ClaimState.accepted.rawValue, kitID, now, id])
+            }
+            guard !missing.isEmpty else { return [] }
+            try Self.insertStages(db, kitID: kitID, steps: missing, now: now)
+            try Self.insertOrder(db, kitID: kitID, order: order, now: now)
+            try db.execute(
+                sql: """
+                    UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, error_code = NULL,
+                        error_message = NULL, updated_at = ? WHERE id = ?
+                    """,
+                arguments: [now, kitID])
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "follow_up", message: missing.map(\.stage.name).joined(separator: ","))
+            return missing.map(\.stage.name)
+        }
+    }
+
+    /// Makes `stages` of a kit again with a new seed: each done (or failed) result goes to the
+    /// history, the stage waits again, and its published file stays until the new one replaces it.
+    @discardableResult
+    public func regenerate(kit reference: String, stages names: [String]) throws -> KitCommandResult {
+        try pool.write { db in
+            let kit = try Self.kitRow(db, reference)
+            guard !names.isEmpty else { throw Self.commandError("stages_missing", "name at least one stage to make again") }
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
+            let hasCandidates = stages.contains { $0.stage.hasPrefix("candidate:") }
+            var touched: [StageRecord] = []
+            for name in names {
+                guard let stage = stages.first(where: { $0.stage == name }) else {
+                    throw Self.commandError(
+                        "stage_unknown", "the kit has no such stage", "\(kit.name) has: \(stages.map(\.stage).joined(separator: ", "))")
+                }
+                if name == Stage.avatar.name && hasCandidates {
+                    throw Self.commandError(
+                        "stage_is_selected", "this kit's avatar is chosen among candidates, not generated",
+                        "regenerate a candidate (candidate:N) and select it, or select another candidate")
+                }
+                guard stage.status != .running else {
+                    throw Self.commandError("stage_running", "the stage is being made right now", "\(name): try again when it has ended")
+                }
+                guard stage.status != .pending else {
+                    throw Self.commandError("stage_pending", "the stage is already waiting to be made", name)
+                }
+                touched.append(stage)
+            }
+            let now = Self.now()
+            for stage in touched {
+                try Self.archive(db, stage, now: now)
+                try db.execute(
+                    sql: """
+                        UPDATE stages SET status = 'pending', generation = generation + 1, attempts = 0, cost_usd = 0, duration_ms = 0,
+                            error_code = NULL, error_message = NULL, updated_at = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [now, stage.id])
+            }
+            try Self.requeue(db, kit, now: now)
+            let list = touched.map(\.stage)
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))
+            return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
+        }
+    }
+
+    /// Queues the failed (and therefore skipped) stages of a kit again. Done stages are untouched.
+    @discardableResult
+    public func retryFailed(kit reference: String) throws -> KitCommandResult {
+        try pool.write { db in
+            let kit = try Self.kitRow(db, reference)
+            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? AND status IN ('failed', 'skipped')", arguments: [kit.id])
+                .map(Self.stageRecord)
+            guard !stages.isEmpty else {
+                throw Self.commandError("nothing_to_retry", "the kit has no failed stages", "\(kit.name) is \(kit.status.rawValue)")
+            }
+            let now = Self.now()
+            for stage in stages where stage.status == .failed { try Self.archive(db, stage, now: now) }
+            try db.execute(
+                sql: """
+                    UPDATE stages SET status = 'pending', attempts = 0, duration_ms = 0, error_code = NULL, error_message = NULL, updated_at = ?
+                    WHERE kit_id = ? AND status IN ('failed', 'skipped')
+                    """,
+                arguments: [now, kit.id])
+            try Self.requeue(db, kit, now: now)
+            let list = stages.map(\.stage)
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: list.joined(separator: ","))
+            return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) failed stage(s) queued again")
+        }
+    }
+
+    /// Removes a kit's state. Refused while one of its stages is being made. The caller removes
+    /// the outbox folder, the work files and (when orphaned) the original after this commits.
+    public func deleteKit(_ reference: String) throws -> DeletedKit {
+        try pool.write { db in
+            let kit = try Self.kitRow(db, reference)
+            let running = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'running'", arguments: [kit.id]) ?? 0
+            guard running == 0 else {
+                throw Self.commandError("kit_busy", "the kit has stages being made right now", "\(running) running; try again when they have ended")
+            }
+            var orphaned: String?
+            try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
+            try db.execute(sql: "DELETE FROM kits WHERE id = ?", arguments: [kit.id])
+            if let sourceID = kit.sourceID {
+                let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM kits WHERE source_id = ?", arguments: [sourceID]) ?? 0
+                if users == 0 {
+                    orphaned = try String.fetchOne(db, sql: "SELECT stored_path FROM sources WHERE id = ?", arguments: [sourceID])
+                    try db.execute(sql: "UPDATE intake_claims SET source_id = NULL WHERE source_id = ?", arguments: [sourceID])
+                    try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [sourceID])
+                }
+            }
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: "deleted")
+            return DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
+        }
+    }
+
+    /// Marks a control order's claim as taken for `kitID`.
+    public func finishClaim(id: Int64, kitID: String) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?", arguments: [kitID, Self.now(), id])
+        }
+    }
+
+    /// Earlier results of a kit's stages, oldest first.
+    public func stageHistory(kitID: String) throws -> [StageHistoryRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM stage_history WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map {
+                StageHistoryRecord(
+                    stage: $0["stage"], generation: $0["generation"], status: StageStatus(rawValue: $0["status"]) ?? .failed, file: $0["file"],
+                    sha256: $0["sha256"], mime: $0["mime"], provider: $0["provider"], model: $0["model"], seed: $0["seed"], attempts: $0["attempts"],
+                    costUSD: $0["cost_usd"], durationMs: $0["duration_ms"], errorCode: $0["error_code"], errorMessage: $0["error_message"],
+                    endedAt: $0["ended_at"], replacedAt: $0["replaced_at"])
+            }
+        }
+    }
+
+    /// Work files the store still refers to (stage outputs, current and earlier, and locked
+    /// references), relative to the state directory: the janitor keeps these.
+    public func referencedWorkFiles() throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT file FROM stages WHERE file IS NOT NULL UNION SELECT file FROM stage_history WHERE file IS NOT NULL"))
+        }
+    }
+
+    static func archive(_ db: Database, _ stage: StageRecord, now: String) throws {
+        guard stage.status == .done || stage.status == .failed else { return }
+        try db.execute(
+            sql: """
+                INSERT INTO stage_history (kit_id, stage, generation, status, file, sha256, mime, provider, model, seed, attempts, cost_usd,
+                    duration_ms, error_code, error_message, ended_at, replaced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                stage.kitID, stage.stage, stage.generation, stage.status.rawValue, stage.status == .done ? stage.file : nil,
+                stage.status == .done ? stage.sha256 : nil, stage.mime, stage.provider, stage.model, stage.seed, stage.attempts, stage.costUSD,
+                stage.durationMs, stage.errorCode, stage.errorMessage, stage.updatedAt, now,
+            ])
+    }
+
+    /// A kit with stages to make again goes back to `queued` (a kit waiting for a choice keeps waiting).
+    static func requeue(_ db: Database, _ kit: KitRecord, now: String) throws {
+        try db.execute(
+            sql: """
+                UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, error_code = NULL,
+                    error_message = NULL, updated_at = ? WHERE id = ?
+                """,
+            arguments: [now, kit.id])
+    }
+}
