@@ -25,6 +25,9 @@ extension Order {
         if let select { members.append(("select", .number(Double(select), isInteger: true))) }
         if let regenerate { members.append(("regenerate", .array(regenerate.map { .string($0.name) }))) }
         if let retry { members.append(("retry", .bool(retry))) }
+        if let faceSwap {
+            members.append(("face_swap", .object([("target", .string(faceSwap.target))] + (faceSwap.name.map { [("name", JSONValue.string($0))] } ?? []))))
+        }
         if let provider { members.append(("provider", .string(provider))) }
         if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
         if let model { members.append(("model", .string(model))) }

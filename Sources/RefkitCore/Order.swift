@@ -70,6 +70,21 @@ public struct Order: Sendable, Equatable {
     /// Retries the kit's failed stages.
     public var retry: Bool?
 
+    /// A face-swap follow-up: the kit's locked face onto `target`, the image dropped with the order.
+    public struct FaceSwap: Sendable, Equatable {
+        /// The file name of the image dropped with the order (`group.jpg`).
+        public var target: String
+        /// The output's name (`swaps/NAME.png`); default: the target's stem.
+        public var name: String?
+
+        public init(target: String, name: String? = nil) {
+            self.target = target
+            self.name = name
+        }
+    }
+
+    public var faceSwap: FaceSwap?
+
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
 

@@ -6,7 +6,7 @@ public enum OrderValidator {
 
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
-        "model", "analyze", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
+        "model", "analyze", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry", "face_swap",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -107,6 +107,23 @@ public enum OrderValidator {
             guard json["kit"] != nil else {
                 throw RefkitError("order_invalid_control", "a control order must name its kit", detail: "$.kit is missing")
             }
+        }
+        if let swap = json["face_swap"] {
+            guard case .object(let members) = swap else { throw wrongType("$.face_swap", "object", swap) }
+            try checkKeys(members, allowed: ["target", "name"], path: "$.face_swap")
+            guard let targetValue = swap["target"] else {
+                throw RefkitError("order_missing_field", "a face swap names its target image", detail: "$.face_swap.target is missing")
+            }
+            let target = try string(targetValue, "$.face_swap.target")
+            guard (1...255).contains(target.utf8.count), !target.contains("/"), !target.hasPrefix("."), !target.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                throw RefkitError("order_invalid_value", "the face swap target must be a plain file name in the same inbox", detail: "$.face_swap.target \"\(target)\"")
+            }
+            var name: String?
+            if let n = swap["name"] { name = try identifier(n, path: "$.face_swap.name", what: "face swap name") }
+            guard json["kit"] != nil else {
+                throw RefkitError("order_invalid_control", "a face swap order must name its kit", detail: "$.kit is missing")
+            }
+            order.faceSwap = Order.FaceSwap(target: target, name: name)
         }
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")

@@ -34,6 +34,8 @@ public enum Prompts {
         case .scene(let id):
             let what = scene.flatMap { $0.isEmpty ? nil : $0 } ?? id.replacingOccurrences(of: "_", with: " ")
             return "\(subject.prefix(1).uppercased() + subject.dropFirst()) in this scene: \(what). \(identity) Natural composition, the character clearly recognisable."
+        case .swap:
+            return "Face swap: in the first image, replace the face of the main person with the face of the character in the reference image (\(subject)). Keep the first image's pose, body, clothing, lighting, background and every other person exactly as they are; match skin tone and lighting so the result looks natural."
         case .character:
             return "A character reference portrait of \(subject): front-facing, head to mid-torso, clear lighting. \(background)"
         }

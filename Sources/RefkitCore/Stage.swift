@@ -14,6 +14,8 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
     case character(String)
     /// Avatar candidate N (1-based) of a kit that makes several and then picks one.
     case candidate(Int)
+    /// The kit's locked face put onto a target image dropped with a face-swap order.
+    case swap(String)
 
     /// The fixed views, in the order a kit makes them.
     public static let views: [Stage] = [.avatar, .referenceAvatar, .front, .side, .back, .profile, .halfBody, .fullBody]
@@ -35,6 +37,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .scene(let id): "scene:\(id)"
         case .character(let name): "character:\(name)"
         case .candidate(let n): "candidate:\(n)"
+        case .swap(let id): "swap:\(id)"
         }
     }
 
@@ -58,6 +61,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         switch parts[0] {
         case "expression": self = .expression(parts[1])
         case "scene": self = .scene(parts[1])
+        case "swap": self = .swap(parts[1])
         case "character": self = .character(parts[1])
         case "candidate":
             guard let n = Int(parts[1]), (1...Stage.maxCandidates).contains(n), String(n) == parts[1] else { return nil }
@@ -82,6 +86,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .scene(let id): "scenes/\(id).png"
         case .character(let name): "characters/\(name).png"
         case .candidate(let n): "candidates/avatar-\(n).png"
+        case .swap(let id): "swaps/\(id).png"
         default: "\(name).png"
         }
     }
@@ -101,6 +106,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .scene(let id): "SCENE · \(id.uppercased())"
         case .character(let name): "CHARACTER · \(name.uppercased())"
         case .candidate(let n): "AVATAR CANDIDATE \(n)"
+        case .swap(let id): "FACE SWAP · \(id.uppercased())"
         }
     }
 
@@ -118,6 +124,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .character: 8
         case .expression: 9
         case .scene: 10
+        case .swap: 11
         }
     }
 

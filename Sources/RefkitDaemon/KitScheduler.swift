@@ -363,6 +363,18 @@ actor KitScheduler {
         if stage.needsLockedReference, let file = kit.lockedReference {
             locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
+        if case .swap = stage {
+            // A face swap works on its target image, with the locked face as the reference.
+            guard locked != nil else {
+                throw RefkitError("face_swap_needs_locked_reference", "the kit has no locked avatar to take the face from")
+            }
+            guard let input = try database.stages(kitID: kit.id).first(where: { $0.id == runnable.stageID })?.input else {
+                throw RefkitError("face_swap_target_missing", "the face swap's target image is not recorded")
+            }
+            let ext = (input as NSString).pathExtension.lowercased()
+            let mime = ["jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic", "heif": "image/heif", "avif": "image/avif"][ext] ?? "image/jpeg"
+            source = ReferenceImage(bytes: try work.read(input), mime: mime)
+        }
         var references: [ReferenceImage] = []
         var facts = order.character ?? Order.Character()
         if order.analyze == true, let source, !kit.textOnly {

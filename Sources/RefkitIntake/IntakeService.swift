@@ -155,7 +155,7 @@ public actor IntakeService {
                 acceptDrop(image: nil, order: (entry, claimID, order, text), watch: watch)
             } else {
                 // An order naming an existing kit is a follow-up unless its image comes right after it.
-                let followUp = order.kit.flatMap { try? database.kit(named: $0, watch: watch.name) } != nil
+                let followUp = order.faceSwap == nil && order.kit.flatMap { try? database.kit(named: $0, watch: watch.name) } != nil
                 let wait = Duration.milliseconds(followUp ? min(watch.sidecarWaitMs, watch.imageWaitMs) : watch.imageWaitMs)
                 orders[key] = PendingOrder(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), order: order, text: text)
                 reschedule()
@@ -211,6 +211,15 @@ public actor IntakeService {
         for (key, order) in orders where order.base.deadline <= now {
             guard let watch = watches[order.base.entry.watch] else { continue }
             orders.removeValue(forKey: key)
+            if let swap = order.order.faceSwap {
+                reject(
+                    order.base.entry, claimID: order.base.claimID,
+                    RefkitError(
+                        "order_face_swap_without_image", "the face swap's target image did not arrive",
+                        detail: "waited \(watch.imageWaitMs) ms for \(swap.target) (drop it beside \(order.base.entry.fileName), with the same name stem)"),
+                    watch: watch)
+                continue
+            }
             if let name = order.order.kit {
                 if let kit = try? database.kit(named: name, watch: watch.name) {
                     acceptFollowUp(order, kit: kit, watch: watch)
@@ -255,6 +264,10 @@ public actor IntakeService {
         order: (entry: InboxEntry, claimID: Int64, order: Order, text: [UInt8])?,
         watch: Configuration.Watch
     ) {
+        if let order, let swap = order.order.faceSwap, let image {
+            acceptFaceSwap(swap, image: image, order: order, watch: watch)
+            return
+        }
         let given = order?.order ?? Order()
         let effective = given.overlaying(watch.defaultOrder)
         let stem = image?.entry.stem ?? order?.entry.stem ?? "kit"
@@ -298,6 +311,56 @@ public actor IntakeService {
         } catch {
             logger.error("cannot record an accepted drop; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
             for id in claims { try? database.releaseClaim(id: id) }
+        }
+    }
+
+    /// A face-swap order with its target image: the kit's locked face onto the target, written
+    /// to `swaps/NAME.png` in the kit.
+    private func acceptFaceSwap(
+        _ swap: Order.FaceSwap, image: (entry: InboxEntry, claimID: Int64, facts: SourceFacts, bytes: [UInt8]),
+        order: (entry: InboxEntry, claimID: Int64, order: Order, text: [UInt8]), watch: Configuration.Watch
+    ) {
+        func refuse(_ error: RefkitError) {
+            reject(order.entry, claimID: order.claimID, error, watch: watch)
+            reject(image.entry, claimID: image.claimID, RefkitError("source_face_swap_refused", "the face swap order for this image was rejected", detail: "\(order.entry.fileName): \(error.code)"), watch: watch)
+        }
+        guard swap.target == image.entry.fileName else {
+            refuse(RefkitError("order_face_swap_target_mismatch", "the face swap names another image than the one dropped with it", detail: "target \(swap.target), dropped \(image.entry.fileName)"))
+            return
+        }
+        let name = order.order.kit ?? ""
+        guard let kit = try? database.kit(named: name, watch: watch.name) else {
+            refuse(RefkitError("order_kit_unknown", "the face swap names a kit that does not exist", detail: "no kit \"\(name)\" in watch \(watch.name)"))
+            return
+        }
+        guard kit.status != .failed, !kit.textOnly else {
+            refuse(RefkitError("order_kit_has_no_face", "the kit has no locked avatar to take the face from", detail: "\(kit.name) is \(kit.status.rawValue)\(kit.textOnly ? " (text-only plan)" : "")"))
+            return
+        }
+        let id = swap.name ?? SafeName.slug(image.entry.stem)
+        guard SafeName.isSafeIdentifier(id), let stage = Stage(name: "swap:\(id)") else {
+            refuse(RefkitError("order_invalid_value", "the face swap needs a name of letters, digits, _ and -", detail: "give \"face_swap\": {\"name\": ...}"))
+            return
+        }
+        do {
+            let ext = Inspector.acceptedImageTypes[image.facts.mime] ?? "bin"
+            let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: ext)
+            _ = try originals.store(order.text, sha256: SHA256Digest.hex(of: order.text), ext: "json")
+            try database.addFaceSwap(
+                kitID: kit.id, stage: stage, input: stored,
+                order: NewOrder(origin: .sidecar, json: order.order.jsonValue.serialized, fileName: order.entry.fileName),
+                claims: [image.claimID, order.claimID])
+            _ = unlinkIfUnchanged(image.entry)
+            _ = unlinkIfUnchanged(order.entry)
+            accepted += 1
+            logger.info("face swap queued", metadata: ["watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "stage": "\(stage.name)"])
+            onKitQueued(kit.id)
+        } catch let error as RefkitError where error.code.hasPrefix("order_") {
+            refuse(error)
+        } catch {
+            logger.error("cannot record a face swap; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
+            try? database.releaseClaim(id: image.claimID)
+            try? database.releaseClaim(id: order.claimID)
         }
     }
 

@@ -111,9 +111,11 @@ enum Migrations {
         }
         migrator.registerMigration("v4-kit-lifecycle") { db in
             // generation: how many times the stage was made again (regenerate); the seed follows it.
+            // input: a stage's own input image (a face swap's target), relative to the state directory.
             // stage_history: each replaced result of a stage, for the manifest's attempt history.
             try db.execute(sql: """
                 ALTER TABLE stages ADD COLUMN generation INTEGER NOT NULL DEFAULT 0 CHECK (generation >= 0);
+                ALTER TABLE stages ADD COLUMN input TEXT;
                 CREATE TABLE stage_history (
                     id INTEGER PRIMARY KEY,
                     kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,

@@ -131,6 +131,8 @@ public struct StageRecord: Sendable, Equatable {
     public var updatedAt: String
     /// How many times the stage was made again (`regenerate`).
     public var generation: Int = 0
+    /// The stage's own input image (a face swap's target), relative to the state directory.
+    public var input: String?
 }
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).

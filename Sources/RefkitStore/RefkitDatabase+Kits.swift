@@ -17,7 +17,7 @@ extension RefkitDatabase {
             status: StageStatus(rawValue: row["status"]) ?? .pending, provider: row["provider"], model: row["model"], prompt: row["prompt"],
             seed: row["seed"], attempts: row["attempts"], file: row["file"], sha256: row["sha256"], mime: row["mime"], width: row["width"],
             height: row["height"], costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], updatedAt: row["updated_at"], generation: row["generation"] ?? 0)
+            errorMessage: row["error_message"], updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"])
     }
 
     public func kits(status: KitStatus? = nil) throws -> [KitRecord] {

@@ -133,6 +133,34 @@ extension RefkitDatabase {
         }
     }
 
+    /// Adds a face swap to a kit: stage `swap:NAME` with its target image (already stored).
+    public func addFaceSwap(kitID: String, stage: Stage, input: String, order: NewOrder, claims: [Int64]) throws {
+        try pool.write { db in
+            let now = Self.now()
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND stage = ?)", arguments: [kitID, stage.name]) == true {
+                throw Self.commandError(
+                    "order_duplicate_face_swap", "the kit already has a face swap of this name",
+                    "\(stage.name): give \"face_swap\": {\"name\": ...} another name, or `refkit regenerate` it")
+            }
+            try db.execute(
+                sql: "INSERT INTO stages (kit_id, stage, depends_on, status, input, updated_at) VALUES (?, ?, 'avatar', 'pending', ?, ?)",
+                arguments: [kitID, stage.name, input, now])
+            try Self.insertOrder(db, kitID: kitID, order: order, now: now)
+            for id in claims {
+                try db.execute(sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?", arguments: [kitID, now, id])
+            }
+            try db.execute(
+                sql: "UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, updated_at = ? WHERE id = ?",
+                arguments: [now, kitID])
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "face_swap", message: stage.name)
+        }
+    }
+
+    /// Work files and stored inputs the store still refers to.
+    public func referencedInputs() throws -> Set<String> {
+        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT input FROM stages WHERE input IS NOT NULL")) }
+    }
+
     /// Makes `stages` of a kit again with a new seed: each done (or failed) result goes to the
     /// history, the stage waits again, and its published file stays until the new one replaces it.
     @discardableResult

@@ -474,3 +474,40 @@ extension JSONValue {
 func manifestJSON(_ folder: String) -> JSONValue? {
     FileFixtures.read("\(folder)/manifest.json").flatMap { try? JSONValue.parse($0) }
 }
+
+@Suite("Face swap", .timeLimit(.minutes(2)))
+struct FaceSwapTests {
+    /// `{"kit": "mira", "face_swap": {"target": "group.jpg"}}` dropped with group.jpg puts the
+    /// kit's locked face onto the target: swaps/group.png in the kit, listed in the manifest.
+    @Test func theLockedFaceGoesOntoTheTarget() async throws {
+        let dir = try TemporaryDirectory("face-swap")
+        let inbox = try dir.folder("inbox")
+        let provider = SeededProvider()
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(lifecycleConfig(#"stages = "core""#), in: dir), logger: quietLogger, providers: ["fake": provider])
+        let running = RunningDaemon(daemon)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 11, width: 96, height: 128), to: "\(inbox)/mira.jpg")
+        try await eventually("mira is complete") { try daemon.database.kit("mira")?.status == .complete }
+        let mira = try #require(try daemon.database.kit("mira"))
+        let folder = try #require(mira.outboxDir)
+
+        try FileFixtures.write(#"{"kit": "mira", "face_swap": {"target": "group.jpg"}}"#, to: "\(inbox)/group.json")
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 12, width: 128, height: 96), to: "\(inbox)/group.jpg")
+        // A swap whose target is another file than the one beside it is refused, both files kept.
+        try FileFixtures.write(#"{"kit": "mira", "face_swap": {"target": "other.jpg"}}"#, to: "\(inbox)/crowd.json")
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 13, width: 128, height: 96), to: "\(inbox)/crowd.jpg")
+        try await eventually("the swap is made", state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }) {
+            try daemon.database.kit(mira.id)?.status == .complete && daemon.database.stages(kitID: mira.id).contains { $0.stage == "swap:group" && $0.status == .done }
+        }
+        try await eventually("the swap is published") { FileFixtures.exists("\(folder)/swaps/group.png") && manifestJSON(folder)?.serialized.contains("swaps/group.png") == true }
+        try checkKitFolderExactly(folder)
+        let call = try #require(provider.calls.first { $0.kitID == mira.id && $0.stage == "swap:group" })
+        #expect(call.hadLockedReference && call.hadSource, "the target with the locked face as reference")
+        #expect(provider.calls.filter { $0.kitID == mira.id && $0.stage == "avatar" }.count == 1)
+        #expect(!FileFixtures.exists("\(inbox)/group.jpg") && !FileFixtures.exists("\(inbox)/group.json"))
+        try await eventually("the mismatched swap is rejected") { rejectedError(dir, "crowd.json") != nil && rejectedError(dir, "crowd.jpg") != nil }
+        #expect(rejectedError(dir, "crowd.json")?.contains("order_face_swap_target_mismatch") == true)
+        #expect(try daemon.database.kits().count == 1, "no kit was made of the target images")
+        try await running.stop()
+    }
+}
