@@ -142,10 +142,22 @@ public struct BatchSummary: Sendable, Equatable {
     }
 
     /// One line for people (`refkit status`, the log).
-    public var line: String {
-        "batch \(batchID): \(total) images, \(complete) complete with all references, \(partial) partial, \(avatarOnly) avatar only, "
-            + "\(failed) failed; \(referencesMade) references, $\(String(format: "%.2f", spendUSD)), \(Self.clock(wallTimeSeconds))"
-            + (abandoned ? " (given up with kits unfinished)" : "")
+    public var line: String { Self.line(json) }
+
+    /// The line of a stored summary document.
+    public static func line(_ json: JSONValue) -> String {
+        func int(_ key: String) -> Int {
+            if case .number(let d, _)? = json[key] { return Int(d) }
+            return 0
+        }
+        var spend = 0.0
+        var wall = 0.0
+        if case .number(let d, _)? = json["spend_usd"] { spend = d }
+        if case .number(let d, _)? = json["wall_time_s"] { wall = d }
+        let abandoned = json["abandoned"] == .bool(true)
+        return "batch \(int("batch")): \(int("total")) images, \(int("complete")) complete with all references, \(int("partial")) partial, "
+            + "\(int("avatar_only")) avatar only, \(int("failed")) failed; \(int("references_made")) references, "
+            + "$\(String(format: "%.2f", spend)), \(clock(wall))" + (abandoned ? " (given up with kits unfinished)" : "")
     }
 
     static func clock(_ seconds: Double) -> String {
