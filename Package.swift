@@ -42,18 +42,23 @@ let package = Package(
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
+        .target(name: "RefkitCivitai", dependencies: [
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP", "RefkitProviders",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
-            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
+            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitCivitai", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP", "RefkitCivitai",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
         .executableTarget(name: "refkit-bench", dependencies: [
-            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport",
+            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
@@ -74,7 +79,10 @@ let package = Package(
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitCivitaiTests", dependencies: [
+            "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

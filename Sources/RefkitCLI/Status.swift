@@ -1,4 +1,5 @@
 import ArgumentParser
+import RefkitCivitai
 import RefkitCore
 import RefkitStore
 
@@ -19,6 +20,8 @@ extension RefkitCommand {
             let summary = try database.statusSummary()
             let pid = StateAccess.daemonPID(configuration)
             let queueDepth = (summary.stagesByStatus["pending"] ?? 0) + (summary.stagesByStatus["running"] ?? 0)
+            let lastBatch = try BatchSummaries.last(database: database)
+            let openBatches = try database.openCivitaiBatches().count
             if json {
                 let doc = JSONValue.object([
                     ("schema", .string("refkit.status/1")),
@@ -31,6 +34,7 @@ extension RefkitCommand {
                     ("sources", .int(summary.sources)),
                     ("rejected_today", .int(summary.rejectedToday)),
                     ("spend_today_usd", .number(summary.spendTodayUSD, isInteger: false)),
+                    ("civitai", .object([("open_batches", .int(openBatches)), ("last_batch", lastBatch ?? .null)])),
                 ])
                 print(doc.pretty)
                 return
@@ -43,6 +47,12 @@ extension RefkitCommand {
             print("intake:        accepted \(summary.claimsByState["accepted"] ?? 0), duplicate \(summary.claimsByState["duplicate"] ?? 0), rejected \(summary.claimsByState["rejected"] ?? 0) (today \(summary.rejectedToday))")
             print("sources:       \(summary.sources)")
             print("spend today:   $\(String(format: "%.2f", summary.spendTodayUSD))")
+            if let lastBatch {
+                let finished = lastBatch["finished_at"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "?"
+                print("civitai:       \(BatchSummary.line(lastBatch)) (finished \(finished))\(openBatches > 0 ? "; \(openBatches) batch(es) in progress" : "")")
+            } else if openBatches > 0 {
+                print("civitai:       \(openBatches) batch(es) in progress")
+            }
         }
     }
 }

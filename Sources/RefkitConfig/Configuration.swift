@@ -90,12 +90,34 @@ public struct Configuration: Sendable {
     }
 
     public struct Civitai: Sendable {
+        public static let periods = ["AllTime", "Year", "Month", "Week", "Day"]
+        public static let sorts = ["Most Reactions", "Most Comments", "Most Collected", "Newest", "Oldest", "Random"]
+        public static let nsfwValues = ["None", "Soft", "Mature", "X", "true", "false"]
+        public static let ratings = ["None", "Soft", "Mature", "X"]
+
         public var baseURL = "https://civitai.com"
         public var apiKeyEnv: String?
+        public var apiKeyFile: String?
+        /// New images written per run.
         public var limit = 20
+        /// Items per API page (the API's `limit`).
+        public var pageSize = 50
+        public var maxPages = 20
         public var period = "Day"
         public var sort = "Most Reactions"
         public var nsfw = "None"
+        public var modelID: Int64?
+        public var username: String?
+        public var tags: String?
+        /// The highest content rating written into the inbox (None, Soft, Mature, X).
+        public var maxRating = "None"
+        public var minWidth = 512
+        public var minHeight = 512
+        /// nil: `[limits] max_source_bytes`.
+        public var maxImageBytes: Int?
+        public var attempts = 5
+        public var maxRetryWaitSeconds = 120
+        public var timeoutSeconds = 60
     }
 
     public struct Metrics: Sendable {

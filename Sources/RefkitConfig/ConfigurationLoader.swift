@@ -207,20 +207,55 @@ struct ConfigReader {
                 apiKeyFile: try path(a["api_key_file"], "analyzer.api_key_file"),
                 timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60)
         }
-        var civitai = Configuration.Civitai()
-        if let c = try table(top["civitai"], "civitai", allowed: ["base_url", "api_key_env", "limit", "period", "sort", "nsfw"]) {
-            civitai.baseURL = try string(c["base_url"], "civitai.base_url") ?? civitai.baseURL
-            civitai.apiKeyEnv = try string(c["api_key_env"], "civitai.api_key_env")
-            civitai.limit = try int(c["limit"], "civitai.limit", 1...1000) ?? civitai.limit
-            civitai.period = try string(c["period"], "civitai.period") ?? civitai.period
-            civitai.sort = try string(c["sort"], "civitai.sort") ?? civitai.sort
-            civitai.nsfw = try string(c["nsfw"], "civitai.nsfw") ?? civitai.nsfw
-        }
+        let civitai = try readCivitai(top["civitai"])
         var configuration = Configuration(
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
         configuration.metrics = metrics
         return configuration
+    }
+
+    static let civitaiKeys: Set<String> = [
+        "base_url", "api_key_env", "api_key_file", "limit", "page_size", "max_pages", "period", "sort", "nsfw", "model_id", "username", "tags",
+        "max_rating", "min_width", "min_height", "max_image_bytes", "attempts", "max_retry_wait_s", "timeout_s",
+    ]
+
+    func readCivitai(_ node: ConfigNode?) throws(ConfigError) -> Configuration.Civitai {
+        var civitai = Configuration.Civitai()
+        guard let c = try table(node, "civitai", allowed: Self.civitaiKeys) else { return civitai }
+        func oneOf(_ key: String, _ allowed: [String]) throws(ConfigError) -> String? {
+            guard let value = try string(c[key], "civitai.\(key)") else { return nil }
+            guard allowed.contains(value) else { throw fail("civitai.\(key)", "must be one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))") }
+            return value
+        }
+        civitai.baseURL = try string(c["base_url"], "civitai.base_url") ?? civitai.baseURL
+        if !(civitai.baseURL.hasPrefix("https://") || civitai.baseURL.hasPrefix("http://")) {
+            throw fail("civitai.base_url", "must start with https:// (or http:// for a local server)")
+        }
+        civitai.apiKeyEnv = try string(c["api_key_env"], "civitai.api_key_env")
+        civitai.apiKeyFile = try path(c["api_key_file"], "civitai.api_key_file")
+        civitai.limit = try int(c["limit"], "civitai.limit", 1...1000) ?? civitai.limit
+        civitai.pageSize = try int(c["page_size"], "civitai.page_size", 1...200) ?? civitai.pageSize
+        civitai.maxPages = try int(c["max_pages"], "civitai.max_pages", 1...1000) ?? civitai.maxPages
+        civitai.period = try oneOf("period", Configuration.Civitai.periods) ?? civitai.period
+        civitai.sort = try oneOf("sort", Configuration.Civitai.sorts) ?? civitai.sort
+        civitai.nsfw = try oneOf("nsfw", Configuration.Civitai.nsfwValues) ?? civitai.nsfw
+        if let id = try int(c["model_id"], "civitai.model_id", 0...Int.max) { civitai.modelID = id == 0 ? nil : Int64(id) }
+        if let name = try string(c["username"], "civitai.username") { civitai.username = name.isEmpty ? nil : name }
+        switch c["tags"] {
+        case nil: break
+        case .int(let tag)?: civitai.tags = String(tag)
+        case .string(let tag)?: civitai.tags = tag.isEmpty ? nil : tag
+        case let other?: throw fail("civitai.tags", "must be a tag id (integer) or a string, got \(other.typeName)")
+        }
+        civitai.maxRating = try oneOf("max_rating", Configuration.Civitai.ratings) ?? civitai.maxRating
+        civitai.minWidth = try int(c["min_width"], "civitai.min_width", 1...65535) ?? civitai.minWidth
+        civitai.minHeight = try int(c["min_height"], "civitai.min_height", 1...65535) ?? civitai.minHeight
+        civitai.maxImageBytes = try int(c["max_image_bytes"], "civitai.max_image_bytes", 1...(1 << 34))
+        civitai.attempts = try int(c["attempts"], "civitai.attempts", 1...20) ?? civitai.attempts
+        civitai.maxRetryWaitSeconds = try int(c["max_retry_wait_s"], "civitai.max_retry_wait_s", 0...3600) ?? civitai.maxRetryWaitSeconds
+        civitai.timeoutSeconds = try int(c["timeout_s"], "civitai.timeout_s", 1...3600) ?? civitai.timeoutSeconds
+        return civitai
     }
 
     static let commonProviderKeys: Set<String> = [

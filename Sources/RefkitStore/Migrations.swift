@@ -109,6 +109,42 @@ enum Migrations {
             // What the analyzer said of the source (JSON), kept so it runs once per kit.
             try db.execute(sql: "ALTER TABLE kits ADD COLUMN analysis TEXT")
         }
+        migrator.registerMigration("v3-civitai") { db in
+            // `refkit civitai`: one row per night's fetch, the images it wrote (their kits are
+            // found by sha256 when the batch summary is made), and the seen-set that keeps an
+            // image from being fetched or written twice across nights (by id and by content).
+            try db.execute(sql: """
+                CREATE TABLE civitai_batches (
+                    id INTEGER PRIMARY KEY,
+                    inbox TEXT NOT NULL,
+                    requested INTEGER NOT NULL CHECK (requested >= 0),
+                    written INTEGER NOT NULL DEFAULT 0 CHECK (written >= 0),
+                    started_at TEXT NOT NULL,
+                    fetched_at TEXT,
+                    finished_at TEXT,
+                    summary TEXT,
+                    CHECK (finished_at IS NULL OR (fetched_at IS NOT NULL AND summary IS NOT NULL))
+                );
+                CREATE TABLE civitai_seen (
+                    image_id INTEGER PRIMARY KEY,
+                    sha256 TEXT CHECK (sha256 IS NULL OR length(sha256) = 64),
+                    outcome TEXT NOT NULL CHECK (outcome IN ('written','duplicate','rejected')),
+                    code TEXT,
+                    batch_id INTEGER REFERENCES civitai_batches(id) ON DELETE SET NULL,
+                    seen_at TEXT NOT NULL
+                );
+                CREATE INDEX civitai_seen_sha256 ON civitai_seen(sha256);
+                CREATE TABLE civitai_batch_images (
+                    batch_id INTEGER NOT NULL REFERENCES civitai_batches(id) ON DELETE CASCADE,
+                    image_id INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                    kit TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    written_at TEXT NOT NULL,
+                    PRIMARY KEY (batch_id, image_id)
+                );
+                """)
+        }
         migrator.registerMigration("v4-kit-lifecycle") { db in
             // generation: how many times the stage was made again (regenerate); the seed follows it.
             // input: a stage's own input image (a face swap's target), relative to the state directory.

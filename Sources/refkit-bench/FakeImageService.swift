@@ -3,8 +3,9 @@ import RefkitImaging
 import RefkitTestSupport
 import Synchronization
 
-/// A Gemini-shaped image service on loopback for benchmarks: a fixed latency per request and,
-/// optionally, a sliding-window limit answered with 429 + RetryInfo beyond it.
+/// A Gemini-shaped image service on loopback for benchmarks: a latency per request (fixed, or
+/// log-normal around a median with `sigma`, from a seeded generator, handed out in arrival
+/// order) and, optionally, a sliding-window limit answered with 429 + RetryInfo beyond it.
 final class FakeImageService: Sendable {
     struct Counts: Sendable {
         var accepted = 0
@@ -12,6 +13,10 @@ final class FakeImageService: Sendable {
         var acceptedAt: [ContinuousClock.Instant] = []
         var inFlight = 0
         var peakInFlight = 0
+        /// The latencies served so far (the ideal schedule is computed from them).
+        var servedLatency: Duration = .zero
+        var longestLatency: Duration = .zero
+        var random = SplitMix64(seed: 0x5eed)
     }
 
     let server: LoopbackServer
@@ -19,7 +24,7 @@ final class FakeImageService: Sendable {
 
     init(server: LoopbackServer) { self.server = server }
 
-    static func start(latency: Duration, perMinute: Int?) async throws -> FakeImageService {
+    static func start(latency: Duration, perMinute: Int?, sigma: Double = 0) async throws -> FakeImageService {
         let server = try await LoopbackServer.start()
         let service = FakeImageService(server: server)
         let png = try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png")
@@ -44,10 +49,35 @@ final class FakeImageService: Sendable {
                 return true
             }
             guard allowed else { return .json(limited, status: 429) }
-            if latency > .zero { try? await Task.sleep(for: latency) }
+            let wait = service.counts.withLock { counts -> Duration in
+                let wait = sigma > 0 ? latency * exp(sigma * counts.random.nextGaussian()) : latency
+                counts.servedLatency += wait
+                counts.longestLatency = max(counts.longestLatency, wait)
+                return wait
+            }
+            if wait > .zero { try? await Task.sleep(for: wait) }
             service.counts.withLock { $0.inFlight -= 1 }
             return .json(ok)
         }
         return service
     }
+}
+
+/// A small seeded generator (SplitMix64) with standard normal draws (Box-Muller).
+struct SplitMix64: Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1].
+    mutating func nextUnit() -> Double { (Double(next() >> 11) + 1) / Double(1 << 53) }
+
+    mutating func nextGaussian() -> Double { (-2 * log(nextUnit())).squareRoot() * cos(2 * Double.pi * nextUnit()) }
 }

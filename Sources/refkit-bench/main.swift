@@ -3,6 +3,14 @@
 //
 //   swift run -c release refkit-bench [--sources N] [--provider preview|instant] [--stages turnaround]
 //
+// The nightly Civitai batch (issue 7): --civitai fills the inbox with `refkit civitai`'s code
+// against the in-process FakeCivitai (images + sidecar orders, kits civitai-ID, turnaround),
+// then the daemon makes the kits through the Gemini client against a fake whose latency is
+// log-normal around --latency-ms (spread --latency-sigma); prints the wall time against the
+// ideal schedule (every request slot busy: served latency / concurrency) and the batch summary.
+//
+//   refkit-bench --civitai --provider gemini --sources 20 --stages turnaround --latency-ms 10000 --latency-sigma 0.25 --concurrency 6
+//
 // Prints wall time, references/s, CPU seconds per reference (getrusage of this process) and
 // peak RSS.
 import Foundation
@@ -12,6 +20,10 @@ import RefkitCore
 import RefkitDaemon
 import RefkitImaging
 import RefkitProviders
+import RefkitCivitai
+import RefkitHTTP
+import RefkitStore
+import RefkitTestSupport
 
 struct InstantProvider: ImageProvider {
     let name = "instant"
@@ -36,18 +48,27 @@ let latencyMs = Int(argument("--latency-ms", "0")) ?? 0
 let serviceLimit = Int(argument("--service-limit", "0")) ?? 0
 let providerConcurrency = Int(argument("--concurrency", "12")) ?? 12
 let requestsPerMinute = Int(argument("--rpm", "1000000")) ?? 1_000_000
+let latencySigma = Double(argument("--latency-sigma", "0")) ?? 0
+let civitaiMode = CommandLine.arguments.contains("--civitai")
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("refkit-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: "\(root)/inbox", withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: root) }
 
+var civitai: FakeCivitai?
 for i in 0..<sources {
     let bytes = try ImageOps.synthesize(width: 768, height: 1024, seed: UInt64(i + 1), format: "jpeg")
-    FileManager.default.createFile(atPath: "\(root)/inbox/src-\(i).jpg", contents: Data(bytes))
+    if civitaiMode {
+        if civitai == nil { civitai = try await FakeCivitai.start() }
+        civitai?.host("\(i + 1).jpeg", bytes: bytes)
+    } else {
+        FileManager.default.createFile(atPath: "\(root)/inbox/src-\(i).jpg", contents: Data(bytes))
+    }
 }
+civitai?.setFeed((1...sources).map { FakeCivitai.Item(id: Int64(70_000 + $0), file: "\($0).jpeg", width: 768, height: 1024) })
 var service: FakeImageService?
 var geminiTable = ""
 if providerName == "gemini" {
-    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil)
+    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma)
     service = fake
     FileManager.default.createFile(atPath: "\(root)/gemini.key", contents: Data("bench-key".utf8))
     geminiTable = """
@@ -76,15 +97,31 @@ let text = """
     inbox = "inbox"
     outbox = "outbox"
     settle_ms = 0
-    sidecar_wait_ms = 0
+    sidecar_wait_ms = \(civitaiMode ? 2000 : 0)
       [watch.default_order]
       stages = "\(stages)"
       provider = "\(providerName)"
+    [civitai]
+    base_url = "\(civitai?.baseURL ?? "https://civitai.com")"
+    limit = \(min(max(sources, 1), 1000))
+    page_size = 8
     """
 let configuration = try ConfigurationLoader.parse(text: text, file: "bench.toml", relativeTo: root)
 var logger = Logger(label: "bench")
 logger.logLevel = .error
 let instant = InstantProvider(image: try ImageOps.synthesize(width: 256, height: 256, seed: 9, format: "png"))
+if let civitai {
+    let fetchStarted = ContinuousClock.now
+    try FileManager.default.createDirectory(atPath: configuration.stateDir, withIntermediateDirectories: true)
+    let database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
+    let settings = CivitaiSettings(configuration)
+    let report = try await CivitaiIngest(
+        client: CivitaiClient(http: HTTPClient(logger: logger), settings: settings, token: nil, logger: logger), database: database,
+        settings: settings, inbox: "\(root)/inbox", stateDirectory: configuration.stateDir, logger: logger
+    ).run()
+    await civitai.stop()
+    print("civitai: \(report.line) in \(ContinuousClock.now - fetchStarted)")
+}
 let daemon = try Daemon.build(configuration: configuration, logger: logger, providers: providerName == "instant" ? ["instant": instant] : [:])
 var before = rusage()
 getrusage(RUSAGE_SELF.rawValue, &before)
@@ -103,6 +140,18 @@ if let service {
     let total = counts.accepted + counts.rejected
     print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d", counts.accepted, counts.rejected,
                  100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight))
+    if latencyMs > 0 {
+        // The ideal schedule keeps every one of the provider's slots busy from start to end.
+        func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+        let ideal = max(s(counts.servedLatency) / Double(providerConcurrency), 2 * s(counts.longestLatency))
+        print(String(format: "schedule: served_latency_s=%.1f mean_latency_s=%.2f ideal_s=%.1f wall_over_ideal=%.3f", s(counts.servedLatency),
+                     s(counts.servedLatency) / Double(max(counts.accepted, 1)), ideal, wallSeconds / ideal))
+    }
+}
+if civitaiMode {
+    for batch in BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: logger) {
+        print("civitai: \(batch.line)")
+    }
 }
 print(String(format: "wall_s=%.2f references_per_s=%.1f cpu_s=%.2f cpu_ms_per_reference=%.1f peak_rss_mib=%.0f", wallSeconds, Double(refs) / wallSeconds, cpu, cpu * 1000 / Double(max(refs, 1)), Double(after.ru_maxrss) / 1024))
 if CommandLine.arguments.contains("--metrics") {

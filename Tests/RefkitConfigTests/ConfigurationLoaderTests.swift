@@ -52,7 +52,7 @@ struct ConfigurationLoaderTests {
         #expect(civitai.priority < manual.priority)
         #expect(civitai.maxCostPerKitUSD < manual.maxCostPerKitUSD)
         #expect(civitai.maxCostPerDayUSD < manual.maxCostPerDayUSD)
-        #expect(civitai.defaultOrder.stages == .profile(.core))
+        #expect(civitai.defaultOrder.stages == .profile(.turnaround))
         #expect(civitai.defaultOrder.provider == "gemini")
         #expect(civitai.defaultOrder.selection == .auto)
         #expect(civitai.defaultOrder.analyze == true)
@@ -109,7 +109,7 @@ struct ConfigurationLoaderTests {
                 "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore",
             ],
             "analyzer": ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"],
-            "civitai": ["base_url", "api_key_env", "limit", "period", "sort", "nsfw"],
+            "civitai": ConfigReader.civitaiKeys,
         ]
         for (section, keys) in expected {
             #expect(keys.subtracting(sections[section] ?? []).isEmpty, "[\(section)] lacks \(keys.subtracting(sections[section] ?? []).sorted())")
