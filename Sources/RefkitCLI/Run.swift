@@ -55,6 +55,10 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     if mode == .once, (summary.kits[.failed] ?? 0) > 0 {
         throw CLIError(code: 1, message: "\(summary.kits[.failed]!) kit(s) failed; see `refkit kits --status failed`")
     }
+    if mode == .once, summary.waitingForSpace > 0 {
+        // Made but not published: the next run or once publishes them when space is free.
+        throw CLIError(code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
+    }
 }
 
 /// Turns SIGTERM and SIGINT into a callback (dispatch sources, not async-signal handlers).

@@ -85,6 +85,8 @@ public final class Daemon: Sendable {
         public var duplicates: Int
         public var kits: [KitStatus: Int]
         public var references: Int
+        /// Kits with every stage ended whose publish waits for space (`disk_full`).
+        public var waitingForSpace: Int
         public var duration: Duration
     }
 
@@ -110,6 +112,7 @@ public final class Daemon: Sendable {
                     outer.addTask { await pinger.run() }
                 }
                 if let server { outer.addTask { await server.run() } }
+                outer.addTask { await self.publishWaitingKits() }
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.watcher.run() }
@@ -135,13 +138,14 @@ public final class Daemon: Sendable {
         await intake.shutdown()
         let summary = Summary(
             accepted: await intake.accepted, rejected: await intake.rejected, duplicates: await intake.duplicates, kits: await scheduler.finished,
-            references: await scheduler.referencesMade, duration: ContinuousClock.now - started)
+            references: await scheduler.referencesMade, waitingForSpace: (try? database.kitsReadyToFinish().count) ?? 0,
+            duration: ContinuousClock.now - started)
         logger.notice(
             "batch summary",
             metadata: [
                 "accepted": "\(summary.accepted)", "rejected": "\(summary.rejected)", "duplicates": "\(summary.duplicates)",
                 "complete": "\(summary.kits[.complete] ?? 0)", "partial": "\(summary.kits[.partial] ?? 0)", "failed": "\(summary.kits[.failed] ?? 0)",
-                "references": "\(summary.references)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
+                "references": "\(summary.references)", "waiting_for_space": "\(summary.waitingForSpace)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
             ])
         return summary
     }
@@ -200,6 +204,17 @@ public final class Daemon: Sendable {
                 logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(configuration.metrics.intervalSeconds))
+        }
+    }
+
+    /// Kits whose publish met a full outbox wait (KitPublisher.waitForSpace) and are published
+    /// again every `disk_full_retry_s`, so they complete on their own once space is freed.
+    private func publishWaitingKits() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(configuration.daemon.diskFullRetrySeconds))
+            guard !Task.isCancelled, let waiting = try? database.kitsReadyToFinish(), !waiting.isEmpty else { continue }
+            let still = await scheduler.finishWaitingKits()
+            logger.info("published kits that waited for space", metadata: ["tried": "\(waiting.count)", "still_waiting": "\(still)"])
         }
     }
 

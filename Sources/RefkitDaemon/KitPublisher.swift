@@ -33,7 +33,8 @@ struct KitPublisher: Sendable {
     /// Publishes the kit and records its final status; nil when it could not be published.
     func finish(kitID: String) async -> KitStatus? {
         do {
-            guard let kit = try database.kit(kitID) else { return nil }
+            // A kit already finished is not published again (two stages ending together both ask).
+            guard let kit = try database.kit(kitID), !kit.status.isFinished else { return nil }
             let stages = try database.stages(kitID: kitID)
             let status = Self.finalStatus(stages: stages.map { ($0.stage, $0.status) }, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: status)
@@ -46,6 +47,11 @@ struct KitPublisher: Sendable {
                 "kit finished",
                 metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
             return status
+        } catch let error as RefkitError where error.code == "disk_full" {
+            // A full outbox is waited out, not failed: the kit stays unfinished and the daemon
+            // publishes it again when space is freed (Daemon.publishWaitingKits).
+            waitForSpace(kitID: kitID, error: error)
+            return nil
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
             try? database.finishKit(

@@ -489,6 +489,13 @@ actor KitScheduler {
 
     private func claimFinish(_ kitID: String) -> Bool { finishing.insert(kitID).inserted }
 
+    /// Publishes kits that have nothing left to run but are not finished (a publish that waits
+    /// for space after `disk_full`). Returns how many still wait.
+    func finishWaitingKits() async -> Int {
+        for kitID in (try? database.kitsReadyToFinish()) ?? [] { await finish(kitID: kitID) }
+        return (try? database.kitsReadyToFinish().count) ?? 0
+    }
+
     private func finished(kitID: String, status: KitStatus?) {
         finishing.remove(kitID)
         if let status { finished[status, default: 0] += 1 }
