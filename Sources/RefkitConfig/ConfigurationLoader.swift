@@ -116,11 +116,7 @@ struct ConfigReader {
         guard levels.contains(logLevel) else { throw fail("log_level", "must be one of \(levels.joined(separator: ", "))") }
 
         var daemon = Configuration.Daemon()
-        let daemonKeys: Set<String> = [
-            "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
-            "summary_interval_s",
-        ]
-        if let d = try table(top["daemon"], "daemon", allowed: daemonKeys) {
+        if let d = try table(top["daemon"], "daemon", allowed: Self.daemonKeys) {
             daemon.rescanIntervalSeconds = try int(d["rescan_interval_s"], "daemon.rescan_interval_s", 5...86400) ?? daemon.rescanIntervalSeconds
             daemon.pollIntervalMs = try int(d["poll_interval_ms"], "daemon.poll_interval_ms", 100...600_000) ?? daemon.pollIntervalMs
             daemon.drainTimeoutSeconds = try int(d["drain_timeout_s"], "daemon.drain_timeout_s", 0...3600) ?? daemon.drainTimeoutSeconds
@@ -231,6 +227,11 @@ struct ConfigReader {
         configuration.metrics = metrics
         return configuration
     }
+
+    static let daemonKeys: Set<String> = [
+        "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
+        "summary_interval_s",
+    ]
 
     static let commonProviderKeys: Set<String> = [
         "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s", "price_per_image_usd",
