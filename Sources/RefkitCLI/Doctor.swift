@@ -26,16 +26,29 @@ extension RefkitCommand {
         @Flag(help: "Do not contact the providers.")
         var offline = false
 
+        @Option(help: "Check folder permissions for this user (default: refkit when it exists and doctor runs as root, else you).")
+        var user: String?
+
         func run() async throws {
             let configuration = try options.loadConfiguration()
             var report = DoctorReport()
-            report.ok("config", configuration.file)
-            checkFolder(&report, "state_dir", configuration.stateDir)
+            report.ok("config", "\(configuration.file) (\(configuration.watches.count) watches, \(configuration.providers.count) providers)")
+            let account = ServiceAccount.resolve(user)
+            if let name = user, account == nil {
+                report.fail("service user", "no user named \(name)")
+            }
+            let who = account ?? ServiceAccount.current
+            checkFolder(&report, "state_dir", configuration.stateDir, for: who)
             let dbPath = "\(configuration.stateDir)/refkit.sqlite"
             if FileManager.default.fileExists(atPath: dbPath) {
                 do {
                     let database = try RefkitDatabase(path: dbPath)
-                    report.ok("database", "\(dbPath) (migrations: \(try database.appliedMigrations().joined(separator: ", ")))")
+                    let problems = try database.scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'")
+                    if problems > 0 {
+                        report.fail("database", "\(dbPath): PRAGMA integrity_check reports \(problems) problem(s); restore from a backup or see `sqlite3 \(dbPath) 'PRAGMA integrity_check'`")
+                    } else {
+                        report.ok("database", "\(dbPath) (integrity ok; migrations: \(try database.appliedMigrations().joined(separator: ", ")))")
+                    }
                 } catch {
                     report.fail("database", "\(dbPath): \(error)")
                 }
@@ -44,19 +57,33 @@ extension RefkitCommand {
             }
             var folders = 0
             for watch in configuration.watches {
-                checkFolder(&report, "watch \(watch.name) inbox", watch.inbox)
-                checkFolder(&report, "watch \(watch.name) outbox", watch.outbox)
-                checkFolder(&report, "watch \(watch.name) rejected", watch.rejected)
+                checkFolder(&report, "watch \(watch.name) inbox", watch.inbox, for: who)
+                checkFolder(&report, "watch \(watch.name) outbox", watch.outbox, for: who)
+                checkFolder(&report, "watch \(watch.name) rejected", watch.rejected, for: who)
                 folders += watch.recursive ? countFolders(watch.inbox) : 1
             }
-            let limit = Int((try? String(contentsOfFile: "/proc/sys/fs/inotify/max_user_watches", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
-            if limit > 0, folders * 10 > limit * 8 {
-                report.warn("inotify", "\(folders) folders to watch, fs.inotify.max_user_watches is \(limit): raise it")
+            let inotify = InotifyLimits.read()
+            if inotify.maxUserWatches > 0, folders * 10 > inotify.maxUserWatches * 8 {
+                report.warn("inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches is \(inotify.maxUserWatches): raise it")
             } else {
-                report.ok("inotify", "\(folders) folders to watch, fs.inotify.max_user_watches \(limit)")
+                report.ok("inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches \(inotify.maxUserWatches)")
+            }
+            // refkit uses one inotify instance (two for a moment during a reload).
+            let inUse = InotifyLimits.instancesInUse(uid: who.uid)
+            if inotify.maxUserInstances > 0, inUse + 2 > inotify.maxUserInstances {
+                report.fail("inotify instances", "\(inUse) in use by \(who.name) of fs.inotify.max_user_instances \(inotify.maxUserInstances); refkit needs 1 more: raise it")
+            } else {
+                report.ok("inotify instances", "\(inUse) in use by \(who.name), fs.inotify.max_user_instances \(inotify.maxUserInstances)")
             }
             let logger = Logger(label: "refkit.doctor", factory: { _ in SwiftLogNoOpLogHandler() })
             let registry = ProviderRegistry(configuration: configuration, logger: logger)
+            if configuration.analyzer != nil {
+                if let why = registry.analyzerUnavailable {
+                    report.fail("analyzer", why)
+                } else {
+                    report.ok("analyzer", "credential present")
+                }
+            }
             for name in registry.entries.keys.sorted() {
                 let entry = registry.entries[name]!
                 if let why = entry.unavailable {
@@ -77,16 +104,23 @@ extension RefkitCommand {
             if report.failed { throw ExitCode(1) }
         }
 
-        func checkFolder(_ report: inout DoctorReport, _ what: String, _ path: String) {
+        func checkFolder(_ report: inout DoctorReport, _ what: String, _ path: String, for account: ServiceAccount) {
             var isDir: ObjCBool = false
             if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
-                report.warn(what, "\(path) does not exist (created at start-up)")
+                // refkit creates it at start-up: the nearest existing parent must let it.
+                var parent = (path as NSString).deletingLastPathComponent
+                while !FileManager.default.fileExists(atPath: parent), parent != "/" { parent = (parent as NSString).deletingLastPathComponent }
+                if let denied = account.denied(parent, want: [.write, .search]) {
+                    report.fail(what, "\(path) does not exist and \(account.name) cannot create it (\(denied))")
+                } else {
+                    report.warn(what, "\(path) does not exist (created at start-up)")
+                }
             } else if !isDir.boolValue {
                 report.fail(what, "\(path) is not a folder")
-            } else if access(path, W_OK | X_OK) != 0 {
-                report.fail(what, "\(path) is not writable by this user")
+            } else if let denied = account.denied(path, want: [.read, .write, .search]) {
+                report.fail(what, "\(path) is not usable by \(account.name): \(denied)")
             } else {
-                report.ok(what, path)
+                report.ok(what, "\(path) (usable by \(account.name))")
             }
         }
 

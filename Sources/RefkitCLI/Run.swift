@@ -14,7 +14,9 @@ extension RefkitCommand {
             abstract: "Run the daemon: watch the inboxes and process what arrives, until SIGTERM or SIGINT.",
             discussion: """
                 At start-up every inbox is rescanned, so files dropped while refkit was down are taken. \
-                SIGTERM or SIGINT stops intake and exits cleanly. Run it under systemd (see systemd/refkit.service).
+                SIGTERM or SIGINT stops intake, lets running stages finish (up to drain_timeout_s) and exits cleanly. \
+                SIGHUP re-reads the configuration file: watches, providers and limits change without dropping work; \
+                a file with an error is logged and the running configuration kept. Run it under systemd (see systemd/refkit.service).
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -47,6 +49,15 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
         throw CLIError(code: 73, message: "cannot start: \(error)")
     }
     let signals = SignalWatch { signal in
+        if signal == "SIGHUP" {
+            guard mode == .daemon else {
+                logger.notice("SIGHUP ignored: once does not reload its configuration")
+                return
+            }
+            logger.notice("signal received, reloading the configuration", metadata: ["signal": "\(signal)"])
+            daemon.reload()
+            return
+        }
         logger.notice("signal received, stopping", metadata: ["signal": "\(signal)"])
         daemon.shutdown()
     }
@@ -55,14 +66,19 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     if mode == .once, (summary.kits[.failed] ?? 0) > 0 {
         throw CLIError(code: 1, message: "\(summary.kits[.failed]!) kit(s) failed; see `refkit kits --status failed`")
     }
+    if mode == .once, summary.waitingForSpace > 0 {
+        // Made but not published: the next run or once publishes them when space is free.
+        throw CLIError(code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
+    }
 }
 
-/// Turns SIGTERM and SIGINT into a callback (dispatch sources, not async-signal handlers).
+/// Turns SIGTERM and SIGINT (stop) and SIGHUP (reload) into a callback (dispatch sources, not
+/// async-signal handlers).
 final class SignalWatch: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
 
     init(_ handler: @escaping @Sendable (String) -> Void) {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { handler(name) }

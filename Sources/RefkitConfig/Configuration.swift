@@ -20,6 +20,16 @@ public struct Configuration: Sendable {
         public var rescanIntervalSeconds = 300
         public var pollIntervalMs = 2000
         public var drainTimeoutSeconds = 30
+        /// While a kit's publish waits after `disk_full`, how often it is tried again.
+        public var diskFullRetrySeconds = 30
+        /// Work files of finished kits older than this are removed (their published copies stay).
+        public var workRetentionHours = 24
+        /// Bound of the state directory's size in MiB (0: none); work files of finished kits go first, oldest first.
+        public var maxStateMB = 0
+        /// How often the janitor runs (work-file retention, state size).
+        public var janitorIntervalSeconds = 3600
+        /// How often `run` logs a batch summary of the last period.
+        public var summaryIntervalSeconds = 3600
     }
 
     public struct Limits: Sendable {

@@ -116,10 +116,15 @@ struct ConfigReader {
         guard levels.contains(logLevel) else { throw fail("log_level", "must be one of \(levels.joined(separator: ", "))") }
 
         var daemon = Configuration.Daemon()
-        if let d = try table(top["daemon"], "daemon", allowed: ["rescan_interval_s", "poll_interval_ms", "drain_timeout_s"]) {
+        if let d = try table(top["daemon"], "daemon", allowed: Self.daemonKeys) {
             daemon.rescanIntervalSeconds = try int(d["rescan_interval_s"], "daemon.rescan_interval_s", 5...86400) ?? daemon.rescanIntervalSeconds
             daemon.pollIntervalMs = try int(d["poll_interval_ms"], "daemon.poll_interval_ms", 100...600_000) ?? daemon.pollIntervalMs
             daemon.drainTimeoutSeconds = try int(d["drain_timeout_s"], "daemon.drain_timeout_s", 0...3600) ?? daemon.drainTimeoutSeconds
+            daemon.diskFullRetrySeconds = try int(d["disk_full_retry_s"], "daemon.disk_full_retry_s", 1...86400) ?? daemon.diskFullRetrySeconds
+            daemon.workRetentionHours = try int(d["work_retention_h"], "daemon.work_retention_h", 0...87600) ?? daemon.workRetentionHours
+            daemon.maxStateMB = try int(d["max_state_mb"], "daemon.max_state_mb", 0...(1 << 30)) ?? daemon.maxStateMB
+            daemon.janitorIntervalSeconds = try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
+            daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
         }
         var limits = Configuration.Limits()
         if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"]) {
@@ -214,6 +219,11 @@ struct ConfigReader {
         configuration.metrics = metrics
         return configuration
     }
+
+    static let daemonKeys: Set<String> = [
+        "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
+        "summary_interval_s",
+    ]
 
     static let civitaiKeys: Set<String> = [
         "base_url", "api_key_env", "api_key_file", "limit", "page_size", "max_pages", "period", "sort", "nsfw", "model_id", "username", "tags",

@@ -10,18 +10,27 @@ import RefkitWatch
 
 /// The daemon: watches the inboxes, takes files in, and (from the pipeline on) makes kits.
 /// Built by `Daemon.build`, which both the CLI and the tests call.
+///
+/// What depends on the configuration (watcher, intake, scheduler, providers) lives in a
+/// `Generation`; a reload (`reload()`, SIGHUP) builds a new one from the re-read file and hands
+/// over to it without dropping work (see `Daemon+Reload.swift`).
 public final class Daemon: Sendable {
-    public let configuration: Configuration
+    /// The configuration in force (the latest one a reload adopted).
+    public var configuration: Configuration { slots.withLock { $0.latest.configuration } }
     public let state: StateDirectory
     public let database: RefkitDatabase
-    public let intake: IntakeService
-    let watcher: InboxWatcher
-    let scheduler: KitScheduler
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
     let notifier: SystemdNotifier
+    /// Providers given by the caller (tests, the bench), kept for every generation.
+    let extraProviders: [String: any ImageProvider]
+    let slots: Mutex<Slots>
     private let startupRescans = Mutex(0)
+    /// Sends EXTEND_TIMEOUT_USEC while a stop drains (Daemon+Stop.swift).
+    let stopTimeoutExtension = Mutex<Task<Void, Never>?>(nil)
+    let reloadRequests: AsyncStream<Void>
+    let reloadContinuation: AsyncStream<Void>.Continuation
 
     public enum Mode: Sendable {
         /// Until shutdown.
@@ -30,53 +39,77 @@ public final class Daemon: Sendable {
         case once
     }
 
+    /// Which generation runs where, and what retired ones did.
+    struct Slots {
+        /// The newest generation; the intake and scheduler loops move to it when theirs ends.
+        var latest: Generation
+        /// The generation whose watcher and intake run.
+        var front: Generation
+        /// The generation whose scheduler runs.
+        var back: Generation
+        var stopping = false
+        var retired = Totals()
+        /// Set when the loop's last generation was added to `retired` at the stop.
+        var frontRetired = false
+        var backRetired = false
+        /// Reloads waiting for both loops to reach a generation.
+        var switchWaiters: [(number: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    }
+
+    /// Counts of retired generations (added to the running one's for summaries and metrics).
+    struct Totals {
+        var accepted = 0
+        var rejected = 0
+        var duplicates = 0
+        var kits: [KitStatus: Int] = [:]
+        var references = 0
+    }
+
     /// Opens the state (taking its lock), prepares the folders and wires the services.
-    public static func build(configuration: Configuration, logger: Logger, providers: [String: any ImageProvider] = [:]) throws -> Daemon {
+    /// `environment` is where `NOTIFY_SOCKET` and `WATCHDOG_USEC` are read (the process's own by default).
+    public static func build(
+        configuration: Configuration, logger: Logger, providers: [String: any ImageProvider] = [:],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
         let database = try RefkitDatabase(path: state.databasePath)
-        for watch in configuration.watches {
-            for dir in [watch.inbox, watch.outbox, watch.rejected] {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            }
-        }
-        let wakeup = Wakeup()
         let metrics = RefkitMetrics()
-        for watch in configuration.watches { metrics.declare(watch: watch.name) }
-        for provider in configuration.providers.keys { metrics.declare(provider: provider) }
-        let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
-        let scheduler = KitScheduler(
-            configuration: configuration, database: database, registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers),
-            logger: logger, wakeup: wakeup, metrics: metrics)
-        let roots = configuration.watches.map(\.watchRoot)
-        let watcher = InboxWatcher(
-            roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
-            pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
+        let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
         return Daemon(
-            configuration: configuration, state: state, database: database, intake: intake, watcher: watcher, scheduler: scheduler, logger: logger,
-            metrics: metrics)
+            state: state, database: database, generation: generation, logger: logger, metrics: metrics,
+            notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers)
     }
 
     init(
-        configuration: Configuration, state: StateDirectory, database: RefkitDatabase, intake: IntakeService, watcher: InboxWatcher,
-        scheduler: KitScheduler, logger: Logger, metrics: RefkitMetrics
+        state: StateDirectory, database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
+        providers: [String: any ImageProvider]
     ) {
         self.metrics = metrics
-        self.notifier = SystemdNotifier(logger: logger)
-        self.scheduler = scheduler
-        self.configuration = configuration
+        self.notifier = notifier
         self.state = state
         self.database = database
-        self.intake = intake
-        self.watcher = watcher
         self.logger = logger
+        self.extraProviders = providers
+        self.slots = Mutex(Slots(latest: generation, front: generation, back: generation))
+        (reloadRequests, reloadContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Asks a running daemon to stop (as SIGTERM does).
+    /// Asks a running daemon to stop (as SIGTERM does): intake stops, running stages drain.
     public func shutdown() {
+        let generations = slots.withLock { s -> [Generation] in
+            s.stopping = true
+            return [s.front, s.back, s.latest]
+        }
         notifier.stopping()
-        watcher.shutdown()
-        Task { await scheduler.stop() }
+        startStopTimeoutExtension()
+        reloadContinuation.finish()
+        for generation in generations {
+            generation.watcher.shutdown()
+            Task { await generation.scheduler.stop() }
+        }
     }
+
+    var isStopping: Bool { slots.withLock { $0.stopping } }
 
     /// What one `run` did.
     public struct Summary: Sendable {
@@ -85,6 +118,8 @@ public final class Daemon: Sendable {
         public var duplicates: Int
         public var kits: [KitStatus: Int]
         public var references: Int
+        /// Kits with every stage ended whose publish waits for space (`disk_full`).
+        public var waitingForSpace: Int
         public var duration: Duration
     }
 
@@ -93,12 +128,12 @@ public final class Daemon: Sendable {
     public func run(_ mode: Mode) async throws -> Summary {
         let started = ContinuousClock.now
         let released = try database.releaseUnfinishedClaims()
-        let stale = state.removeStaleTemporaries()
+        let swept = Janitor(daemon: self).startupSweep()
         logger.info(
             "refkit starting",
             metadata: [
                 "config": "\(configuration.file)", "state_dir": "\(configuration.stateDir)", "watches": "\(configuration.watches.count)",
-                "released_claims": "\(released)", "stale_temp_files": "\(stale)",
+                "released_claims": "\(released)", "stale_temp_files": "\(swept.stateTemporaries)", "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
         let processed = ProcessedCounter()
         let server = try startMetricsServer()
@@ -106,20 +141,18 @@ public final class Daemon: Sendable {
             // Operations services live as long as the daemon's core and stop with it.
             if mode == .daemon {
                 outer.addTask { await self.report() }
-                if let pinger = WatchdogPinger(notifier: self.notifier, logger: self.logger, isHealthy: { await self.scheduler.isResponsive() }) {
+                if let pinger = WatchdogPinger(notifier: self.notifier, logger: self.logger, isHealthy: { await self.currentScheduler.isResponsive() }) {
                     outer.addTask { await pinger.run() }
                 }
                 if let server { outer.addTask { await server.run() } }
+                outer.addTask { await self.publishWaitingKits() }
+                outer.addTask { await self.periodicSummaries() }
+                outer.addTask { await Janitor(daemon: self).run() }
+                outer.addTask { await self.handleReloads() }
             }
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await self.watcher.run() }
-                group.addTask { await self.scheduler.run() }
-                group.addTask {
-                    for await event in self.watcher.events {
-                        await self.handle(event)
-                        processed.increment()
-                    }
-                }
+                group.addTask { try await self.runIntake(processed: processed) }
+                group.addTask { await self.runScheduler() }
                 if mode == .once {
                     group.addTask {
                         await self.waitUntilHandled(processed: processed)
@@ -131,29 +164,135 @@ public final class Daemon: Sendable {
             server?.shutdown()
             outer.cancelAll()
         }
+        stopTimeoutExtension.withLock { $0?.cancel() }
         if mode == .daemon { try? writeMetricsTextfile() }
-        await intake.shutdown()
+        let totals = await self.totals()
         let summary = Summary(
-            accepted: await intake.accepted, rejected: await intake.rejected, duplicates: await intake.duplicates, kits: await scheduler.finished,
-            references: await scheduler.referencesMade, duration: ContinuousClock.now - started)
+            accepted: totals.accepted, rejected: totals.rejected, duplicates: totals.duplicates, kits: totals.kits, references: totals.references,
+            waitingForSpace: (try? database.kitsReadyToFinish().count) ?? 0, duration: ContinuousClock.now - started)
         logger.notice(
             "batch summary",
             metadata: [
                 "accepted": "\(summary.accepted)", "rejected": "\(summary.rejected)", "duplicates": "\(summary.duplicates)",
                 "complete": "\(summary.kits[.complete] ?? 0)", "partial": "\(summary.kits[.partial] ?? 0)", "failed": "\(summary.kits[.failed] ?? 0)",
-                "references": "\(summary.references)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
+                "references": "\(summary.references)", "waiting_for_space": "\(summary.waitingForSpace)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
             ])
         return summary
     }
 
-    private func handle(_ event: InboxEvent) async {
+    // MARK: - The two loops a reload hands over
+
+    /// Watcher and intake of the current generation; after a reload, of the next one.
+    private func runIntake(processed: ProcessedCounter) async throws {
+        var generation = slots.withLock { $0.front }
+        while true {
+            let current = generation
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await current.watcher.run() }
+                group.addTask {
+                    for await event in current.watcher.events {
+                        await self.handle(event, generation: current)
+                        processed.increment()
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await generation.intake.shutdown()
+            let counts = (await generation.intake.accepted, await generation.intake.rejected, await generation.intake.duplicates)
+            let next = slots.withLock { s -> Generation? in
+                s.retired.accepted += counts.0
+                s.retired.rejected += counts.1
+                s.retired.duplicates += counts.2
+                guard !s.stopping, s.latest !== generation else {
+                    s.frontRetired = true
+                    return nil
+                }
+                s.front = s.latest
+                return s.latest
+            }
+            guard let next else { return }
+            // Pairings the old intake held are claimed in the store only: free them for the new one's rescan.
+            _ = try? database.releaseUnfinishedClaims()
+            generation = next
+            switched()
+        }
+    }
+
+    /// The current generation's scheduler; after a reload, once it has drained, the next one's.
+    private func runScheduler() async {
+        var generation = slots.withLock { $0.back }
+        while true {
+            await generation.scheduler.run()
+            let finished = await generation.scheduler.finished
+            let references = await generation.scheduler.referencesMade
+            let next = slots.withLock { s -> Generation? in
+                s.retired.kits.merge(finished, uniquingKeysWith: +)
+                s.retired.references += references
+                guard !s.stopping, s.latest !== generation else {
+                    s.backRetired = true
+                    return nil
+                }
+                s.back = s.latest
+                return s.latest
+            }
+            guard let next else { return }
+            generation = next
+            switched()
+        }
+    }
+
+    /// Resumes reloads waiting for both loops to reach their generation.
+    private func switched() {
+        let ready = slots.withLock { s -> [CheckedContinuation<Void, Never>] in
+            let reached = min(s.front.number, s.back.number)
+            let done = s.switchWaiters.filter { $0.number <= reached || s.stopping }
+            s.switchWaiters.removeAll { $0.number <= reached || s.stopping }
+            return done.map(\.continuation)
+        }
+        ready.forEach { $0.resume() }
+    }
+
+    /// Waits until intake and scheduler both run generation `number` (or the daemon stops).
+    func waitForSwitch(to number: Int) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = slots.withLock { s -> Bool in
+                if s.stopping || min(s.front.number, s.back.number) >= number { return true }
+                s.switchWaiters.append((number, c))
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
+
+    var currentScheduler: KitScheduler { slots.withLock { $0.back.scheduler } }
+
+    /// Counts of retired generations plus the running ones.
+    func totals() async -> Totals {
+        let (retired, front, back) = slots.withLock { ($0.retired, $0.frontRetired ? nil : $0.front, $0.backRetired ? nil : $0.back) }
+        var totals = retired
+        if let front {
+            totals.accepted += await front.intake.accepted
+            totals.rejected += await front.intake.rejected
+            totals.duplicates += await front.intake.duplicates
+        }
+        if let back {
+            totals.kits.merge(await back.scheduler.finished, uniquingKeysWith: +)
+            totals.references += await back.scheduler.referencesMade
+        }
+        return totals
+    }
+
+    private func handle(_ event: InboxEvent, generation: Generation) async {
         switch event {
         case .ready(let ready):
+            // Inbox lag: from the file's last change (its arrival, as far as the filesystem tells) to its intake.
+            let lag = max(0, Date().timeIntervalSince1970 - Double(ready.mtimeNanos) / 1e9)
+            metrics.inboxLag.set(lag, labels: ["watch": ready.root])
             let kind = InboxEntry.Kind(rawValue: ready.kind.rawValue) ?? .other
             let entry = InboxEntry(
                 watch: ready.root, path: ready.path, relativePath: ready.relativePath, kind: kind, size: ready.size, mtimeNanos: ready.mtimeNanos,
                 inode: ready.inode, device: ready.device, linkCount: ready.linkCount)
-            await intake.handle(entry)
+            await generation.intake.handle(entry)
         case .rootPaused(let root, let reason):
             logger.critical("inbox paused: its folder is gone or was replaced; nothing is deleted", metadata: ["watch": "\(root)", "reason": "\(reason)"])
             try? database.appendEvent(watch: root, type: "watch_paused", message: reason)
@@ -162,11 +301,11 @@ public final class Daemon: Sendable {
             try? database.appendEvent(watch: root, type: "watch_resumed")
         case .rescanned(let root, let reason, let entries):
             logger.info("inbox rescanned", metadata: ["watch": "\(root)", "reason": "\(reason.rawValue)", "entries": "\(entries)"])
-            if reason == .startup {
+            if reason == .startup, generation.number == 1 {
                 // READY=1 once the store is open and every inbox's start-up rescan is queued.
                 let all = startupRescans.withLock { n -> Bool in
                     n += 1
-                    return n == configuration.watches.count
+                    return n == generation.configuration.watches.count
                 }
                 if all { notifier.ready() }
             }
@@ -183,7 +322,8 @@ public final class Daemon: Sendable {
     private func report() async {
         var counted = (accepted: 0, rejected: 0, duplicate: 0)
         while !Task.isCancelled {
-            let now = (accepted: await intake.accepted, rejected: await intake.rejected, duplicate: await intake.duplicates)
+            let totals = await totals()
+            let now = (accepted: totals.accepted, rejected: totals.rejected, duplicate: totals.duplicates)
             metrics.intake.increment(by: Double(now.accepted - counted.accepted), labels: ["outcome": "accepted"])
             metrics.intake.increment(by: Double(now.rejected - counted.rejected), labels: ["outcome": "rejected"])
             metrics.intake.increment(by: Double(now.duplicate - counted.duplicate), labels: ["outcome": "duplicate"])
@@ -200,6 +340,17 @@ public final class Daemon: Sendable {
                 logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(configuration.metrics.intervalSeconds))
+        }
+    }
+
+    /// Kits whose publish met a full outbox wait (KitPublisher.waitForSpace) and are published
+    /// again every `disk_full_retry_s`, so they complete on their own once space is freed.
+    private func publishWaitingKits() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(configuration.daemon.diskFullRetrySeconds))
+            guard !Task.isCancelled, let waiting = try? database.kitsReadyToFinish(), !waiting.isEmpty else { continue }
+            let still = await currentScheduler.finishWaitingKits()
+            logger.info("published kits that waited for space", metadata: ["tried": "\(waiting.count)", "still_waiting": "\(still)"])
         }
     }
 
@@ -223,6 +374,11 @@ public final class Daemon: Sendable {
     /// `once`: the watcher has settled everything it saw, every event was handled, and intake
     /// has no pairing left waiting.
     private func waitUntilHandled(processed: ProcessedCounter) async {
+        // `once` takes no reloads: one generation.
+        let generation = slots.withLock { $0.latest }
+        let watcher = generation.watcher
+        let scheduler = generation.scheduler
+        let intake = generation.intake
         while !Task.isCancelled {
             let yielded = await watcher.idle()
             while processed.value < yielded {

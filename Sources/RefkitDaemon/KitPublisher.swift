@@ -35,7 +35,8 @@ struct KitPublisher: Sendable {
     /// Publishes the kit and records its final status; nil when it could not be published.
     func finish(kitID: String) async -> KitStatus? {
         do {
-            guard let kit = try database.kit(kitID) else { return nil }
+            // A kit already finished is not published again (two stages ending together both ask).
+            guard let kit = try database.kit(kitID), !kit.status.isFinished else { return nil }
             let stages = try database.stages(kitID: kitID)
             let status = Self.finalStatus(stages: stages.map { ($0.stage, $0.status) }, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: status)
@@ -48,6 +49,11 @@ struct KitPublisher: Sendable {
                 "kit finished",
                 metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
             return status
+        } catch let error as RefkitError where error.code == "disk_full" {
+            // A full outbox is waited out, not failed: the kit stays unfinished and the daemon
+            // publishes it again when space is freed (Daemon.publishWaitingKits).
+            waitForSpace(kitID: kitID, error: error)
+            return nil
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
             try? database.finishKit(
@@ -117,10 +123,13 @@ struct KitPublisher: Sendable {
                 file = name
                 // A regenerated stage keeps the result it replaced beside it, as NAME.prev.EXT.
                 if s.generation > 0, let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }), let lastWork = last.file,
-                    lastWork != work, let bytes = try? self.work.read(lastWork)
+                    lastWork != work
                 {
+                    // From the work file, or (once the janitor pruned it) the copy already published.
                     let prevName = published(stage, work: lastWork, suffix: ".prev")
-                    if !files.contains(where: { $0.relativePath == prevName }) {
+                    let candidates = [try? self.work.read(lastWork), kit.outboxDir.flatMap { FileManager.default.contents(atPath: "\($0)/\(prevName)") }.map { [UInt8]($0) }]
+                    let bytes = candidates.compactMap { $0 }.first { SHA256Digest.hex(of: $0) == last.sha256 }
+                    if let bytes, !files.contains(where: { $0.relativePath == prevName }) {
                         files.append(KitFile(relativePath: prevName, contents: bytes))
                         previous = ManifestImage.Previous(file: prevName, sha256: last.sha256)
                     }

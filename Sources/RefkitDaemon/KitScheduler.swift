@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RefkitConfig
+import RefkitCivitai
 import RefkitCore
 import RefkitImaging
 import RefkitIntake
@@ -574,10 +575,19 @@ actor KitScheduler {
     private nonisolated func finish(kitID: String) async {
         guard await claimFinish(kitID) else { return }
         let status = await publisher.finish(kitID: kitID)
+        // A nightly Civitai batch whose kits have all ended gets its summary now.
+        BatchSummaries.completeFinishedBatches(database: database, stateDirectory: configuration.stateDir, logger: logger)
         await finished(kitID: kitID, status: status)
     }
 
     private func claimFinish(_ kitID: String) -> Bool { finishing.insert(kitID).inserted }
+
+    /// Publishes kits that have nothing left to run but are not finished (a publish that waits
+    /// for space after `disk_full`). Returns how many still wait.
+    func finishWaitingKits() async -> Int {
+        for kitID in (try? database.kitsReadyToFinish()) ?? [] { await finish(kitID: kitID) }
+        return (try? database.kitsReadyToFinish().count) ?? 0
+    }
 
     private func finished(kitID: String, status: KitStatus?) {
         finishing.remove(kitID)

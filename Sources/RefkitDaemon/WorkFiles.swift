@@ -24,11 +24,39 @@ struct WorkFiles: Sendable {
 
     func absolute(_ relative: String) -> String { "\(stateDir)/\(relative)" }
 
+    /// A work file's bytes; for a kit whose work files the janitor removed, its published copy
+    /// (the caller checks it against the stage's recorded sha256 before using it in a manifest).
     func read(_ relative: String) throws(RefkitError) -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: absolute(relative)) else {
-            throw RefkitError("work_file_missing", "a work file is missing from the state directory", detail: relative)
+        if let data = FileManager.default.contents(atPath: absolute(relative)) { return [UInt8](data) }
+        if let published = publishedCopy(of: relative), let data = FileManager.default.contents(atPath: published) { return [UInt8](data) }
+        throw RefkitError("work_file_missing", "a work file is missing from the state directory", detail: relative)
+    }
+
+    /// The note the janitor leaves in a pruned kit's folder: the kit's outbox folder.
+    static let publishedNote = "published"
+
+    /// Whether a kit's folder holds work files (anything but the janitor's note).
+    func hasWorkFiles(kitID: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: kitDir(kitID))) ?? []).contains { $0 != Self.publishedNote }
+    }
+
+    /// `work/KIT/expressions__smile.2.png` -> `OUTBOX/KIT/expressions/smile.png`, when the kit was pruned.
+    func publishedCopy(of relative: String) -> String? {
+        let parts = relative.split(separator: "/").map(String.init)
+        guard parts.count == 3, parts[0] == "work",
+            let note = FileManager.default.contents(atPath: "\(kitDir(parts[1]))/\(Self.publishedNote)"),
+            let folder = String(data: note, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !folder.isEmpty
+        else { return nil }
+        let ext = (parts[2] as NSString).pathExtension
+        var stem = (parts[2] as NSString).deletingPathExtension
+        if let dot = stem.lastIndex(of: "."), Int(stem[stem.index(after: dot)...]) != nil { stem = String(stem[..<dot]) }
+        // A regenerated stage's work file carries its generation (`side.g2.1.png`).
+        if let dot = stem.lastIndex(of: "."), stem[stem.index(after: dot)...].first == "g", Int(stem[stem.index(dot, offsetBy: 2)...]) != nil {
+            stem = String(stem[..<dot])
         }
-        return [UInt8](data)
+        let name = stem.replacingOccurrences(of: "__", with: "/") + (ext.isEmpty ? "" : ".\(ext)")
+        guard !name.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) else { return nil }
+        return "\(folder)/\(name)"
     }
 
     /// The normalised source of a kit, made from the original on first use.

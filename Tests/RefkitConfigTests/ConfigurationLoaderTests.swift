@@ -100,7 +100,7 @@ struct ConfigurationLoaderTests {
         }
         let expected: [String: Set<String>] = [
             "": ["state_dir", "log_level"],
-            "daemon": ["rescan_interval_s", "poll_interval_ms", "drain_timeout_s"],
+            "daemon": ConfigReader.daemonKeys,
             "limits": ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"],
             "retry": ["attempts", "base_delay_ms", "max_delay_ms"],
             "outputs": ["text_plan_min_share", "source_long_side"],

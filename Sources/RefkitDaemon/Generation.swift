@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitIntake
+import RefkitProviders
+import RefkitService
+import RefkitStore
+import RefkitWatch
+
+/// Everything that depends on the configuration: the watcher over its inboxes, intake with its
+/// limits, the providers, and the scheduler with its limits. A reload builds a new generation
+/// and the daemon hands over to it (Daemon+Reload.swift).
+final class Generation: Sendable {
+    let number: Int
+    let configuration: Configuration
+    let intake: IntakeService
+    let watcher: InboxWatcher
+    let scheduler: KitScheduler
+
+    private init(number: Int, configuration: Configuration, intake: IntakeService, watcher: InboxWatcher, scheduler: KitScheduler) {
+        self.number = number
+        self.configuration = configuration
+        self.intake = intake
+        self.watcher = watcher
+        self.scheduler = scheduler
+    }
+
+    /// Creates the watches' folders, declares their metrics and wires the services; nothing runs yet.
+    static func make(
+        number: Int, configuration: Configuration, database: RefkitDatabase, logger: Logger, metrics: RefkitMetrics,
+        providers: [String: any ImageProvider]
+    ) throws -> Generation {
+        for watch in configuration.watches {
+            for dir in [watch.inbox, watch.outbox, watch.rejected] {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            }
+        }
+        for watch in configuration.watches { metrics.declare(watch: watch.name) }
+        for provider in configuration.providers.keys { metrics.declare(provider: provider) }
+        let wakeup = Wakeup()
+        let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
+        let scheduler = KitScheduler(
+            configuration: configuration, database: database,
+            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics)
+        let watcher = InboxWatcher(
+            roots: configuration.watches.map(\.watchRoot), rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
+            pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
+        return Generation(number: number, configuration: configuration, intake: intake, watcher: watcher, scheduler: scheduler)
+    }
+}

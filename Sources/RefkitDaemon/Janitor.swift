@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitPublish
+import RefkitStore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps the state directory and the outboxes clean.
+///
+/// - At start-up (no other refkit holds the state lock, so no write is in flight): every temp
+///   file in `STATE/tmp` and every `.refkit-tmp-*` file in the outboxes, leftovers of a crash.
+/// - Every `janitor_interval_s` (and once at start): the work files of kits finished more than
+///   `work_retention_h` ago, then, while the state directory is larger than `max_state_mb`, the
+///   work files of finished kits oldest first. A pruned kit's folder keeps a `published` note
+///   with its outbox folder, from which `WorkFiles.read` takes its references if the kit is
+///   published again (a follow-up order); the normalised source is remade from the original.
+/// - Work folders of kits that no longer exist. Originals are never removed: every kit keeps
+///   its original, and intake reuses them for identical drops.
+struct Janitor: Sendable {
+    let state: StateDirectory
+    let database: RefkitDatabase
+    let configuration: @Sendable () -> Configuration
+    let logger: Logger
+
+    init(daemon: Daemon) {
+        self.state = daemon.state
+        self.database = daemon.database
+        self.configuration = { daemon.configuration }
+        self.logger = daemon.logger
+    }
+
+    init(state: StateDirectory, database: RefkitDatabase, configuration: Configuration, logger: Logger) {
+        self.state = state
+        self.database = database
+        self.configuration = { configuration }
+        self.logger = logger
+    }
+
+    /// Removes crash leftovers; call only while holding the state lock, before anything writes.
+    func startupSweep() -> (stateTemporaries: Int, outboxTemporaries: Int) {
+        let stateTemporaries = state.removeStaleTemporaries()
+        var outboxTemporaries = 0
+        for outbox in Set(configuration().watches.map(\.outbox)) {
+            outboxTemporaries += OutboxPublisher(outbox: outbox).removeStaleTemporaries(olderThan: 0)
+        }
+        return (stateTemporaries, outboxTemporaries)
+    }
+
+    /// Sweeps now, then every `janitor_interval_s`, until cancelled. The file work runs on a
+    /// dispatch queue (it blocks), not on the cooperative pool.
+    func run() async {
+        let executor = StageExecutor()
+        while !Task.isCancelled {
+            let report = await withTaskExecutorPreference(executor) { sweep() }
+            if report.prunedKits > 0 || report.orphans > 0 {
+                logger.info(
+                    "janitor removed old work files",
+                    metadata: [
+                        "kits": "\(report.prunedKits)", "orphan_folders": "\(report.orphans)", "freed_bytes": "\(report.freedBytes)",
+                        "state_bytes": "\(report.stateBytes)",
+                    ])
+            }
+            do { try await Task.sleep(for: .seconds(configuration().daemon.janitorIntervalSeconds)) } catch { return }
+        }
+    }
+
+    struct Report: Sendable, Equatable {
+        var prunedKits = 0
+        var orphans = 0
+        var freedBytes: Int64 = 0
+        var stateBytes: Int64 = 0
+    }
+
+    /// One pass of retention and size bound.
+    func sweep(now: Date = Date()) -> Report {
+        let config = configuration()
+        var report = Report()
+        let work = WorkFiles(stateDir: state.path)
+        guard let kits = try? database.kits() else { return report }
+        let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Folders of kits that are gone (deleted).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? [] where byID[name] == nil {
+            report.freedBytes += Self.size(of: work.kitDir(name))
+            if (try? FileManager.default.removeItem(atPath: work.kitDir(name))) != nil { report.orphans += 1 }
+        }
+        // Finished kits with work files, oldest first.
+        let candidates = kits.filter { $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id) }
+            .sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
+        let cutoff = Timestamp.string(now.addingTimeInterval(-Double(config.daemon.workRetentionHours) * 3600))
+        var pruned = Set<String>()
+        for kit in candidates where kit.updatedAt <= cutoff {
+            report.freedBytes += prune(kit, work: work)
+            pruned.insert(kit.id)
+        }
+        report.stateBytes = Self.size(of: state.path)
+        if config.daemon.maxStateMB > 0 {
+            let limit = Int64(config.daemon.maxStateMB) << 20
+            for kit in candidates where report.stateBytes > limit && !pruned.contains(kit.id) {
+                let freed = prune(kit, work: work)
+                report.freedBytes += freed
+                report.stateBytes -= freed
+                pruned.insert(kit.id)
+            }
+            if report.stateBytes > limit {
+                logger.warning(
+                    "the state directory is above max_state_mb with every finished kit's work files removed; originals, the database and unfinished kits are kept",
+                    metadata: ["state_bytes": "\(report.stateBytes)", "max_state_mb": "\(config.daemon.maxStateMB)"])
+            }
+        }
+        report.prunedKits = pruned.count
+        return report
+    }
+
+    /// Removes a finished kit's work files, leaving the note of where its kit was published.
+    private func prune(_ kit: KitRecord, work: WorkFiles) -> Int64 {
+        guard let outbox = kit.outboxDir else { return 0 }
+        let dir = work.kitDir(kit.id)
+        var freed: Int64 = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name != WorkFiles.publishedNote {
+            freed += Self.size(of: "\(dir)/\(name)")
+            try? FileManager.default.removeItem(atPath: "\(dir)/\(name)")
+        }
+        try? work.write(Array((outbox + "\n").utf8), to: "work/\(kit.id)/\(WorkFiles.publishedNote)")
+        return freed
+    }
+
+    /// Bytes on disk below `path` (allocated blocks, symlinks not followed).
+    static func size(of path: String) -> Int64 {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return 0 }
+        var total = Int64(info.st_blocks) * 512
+        if info.st_mode & S_IFMT == S_IFDIR {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { total += size(of: "\(path)/\(name)") }
+        }
+        return total
+    }
+}

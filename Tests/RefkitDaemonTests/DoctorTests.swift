@@ -1,0 +1,101 @@
+import Foundation
+import RefkitConfig
+import RefkitDaemon
+import RefkitTestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `refkit doctor` as the real binary: its lines and its exit status.
+@Suite("refkit doctor", .timeLimit(.minutes(2)))
+struct DoctorTests {
+    static func config(_ dir: TemporaryDirectory, baseURL: String) throws -> String {
+        let file = dir.url("refkit.toml")
+        try FileFixtures.write("key-for-doctor\n", to: dir.url("key.txt"))
+        try FileFixtures.write(
+            """
+            state_dir = "state"
+            [providers.gemini]
+            base_url = "\(baseURL)"
+            api_key_file = "key.txt"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+              [watch.default_order]
+              stages = ["avatar"]
+              provider = "preview"
+            """, to: file)
+        return file
+    }
+
+    static func doctor(_ arguments: [String], in dir: TemporaryDirectory) async throws -> (status: Int32, lines: [String]) {
+        let log = dir.url("doctor-\(UInt32.random(in: 0...UInt32.max)).log")
+        let run = try RefkitProcess(["doctor"] + arguments, log: log)
+        let status = try await run.waitForExit()
+        let output = try String(contentsOfFile: log, encoding: .utf8)
+        return (status, output.split(separator: "\n").map(String.init))
+    }
+
+    /// Opens the state once (the database appears), as a first run would.
+    static func initialiseState(_ file: String) async throws {
+        let configuration = try ConfigurationLoader.load(path: file)
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
+        try await daemon.run(.once)
+    }
+
+    @Test func aHealthyInstallationPassesWithTheProviderReached() async throws {
+        let dir = try TemporaryDirectory("doctor-ok")
+        let server = try await LoopbackServer.start()
+        server.route(nil, "/*") { _ in .text("not here", status: 404) }
+        let file = try Self.config(dir, baseURL: server.baseURL)
+        try await Self.initialiseState(file)
+        let (status, lines) = try await Self.doctor(["--config", file], in: dir)
+        await server.stop()
+        #expect(status == 0, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.hasPrefix("ok    database: ") && $0.contains("integrity ok") })
+        #expect(lines.contains { $0.hasPrefix("ok    provider gemini: ") && $0.contains("key.txt") })
+        #expect(lines.contains { $0.hasPrefix("ok    provider gemini endpoint: \(server.baseURL) answered HTTP 404") })
+        #expect(lines.contains { $0.hasPrefix("ok    inotify watches: 1 folders to watch") })
+        #expect(lines.contains { $0.hasPrefix("ok    inotify instances: ") })
+        #expect(!lines.contains { $0.contains("key-for-doctor") }, "the credential was printed")
+    }
+
+    @Test func aCorruptDatabaseAndAnUnreachableProviderFail() async throws {
+        let dir = try TemporaryDirectory("doctor-bad")
+        let file = try Self.config(dir, baseURL: "http://127.0.0.1:1")
+        try await Self.initialiseState(file)
+        // Scribble over every page after the first (the header stays valid, the b-trees do not).
+        let db = dir.url("state/refkit.sqlite")
+        var bytes = try #require(FileFixtures.read(db))
+        #expect(bytes.count > 8192)
+        for i in 4096..<bytes.count { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
+        try FileFixtures.write(bytes, to: db)
+        let (status, lines) = try await Self.doctor(["--config", file], in: dir)
+        #expect(status == 1)
+        #expect(lines.contains { $0.hasPrefix("FAIL  database: ") }, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0.hasPrefix("FAIL  provider gemini endpoint: http://127.0.0.1:1") })
+    }
+
+    @Test func foldersAreCheckedForTheServiceUser() async throws {
+        let dir = try TemporaryDirectory("doctor-user")
+        let file = try Self.config(dir, baseURL: "http://127.0.0.1:1")
+        for name in ["state", "inbox", "outbox", "rejected"] { try dir.folder(name) }
+        // mkdtemp made the folder 0700: nobody cannot even look inside.
+        var (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "nobody"], in: dir)
+        #expect(status == 1)
+        #expect(lines.contains { $0.hasPrefix("FAIL  watch w inbox: ") && $0.contains("nobody") && $0.contains("no search (x) permission on \(dir.path)") })
+        chmod(dir.path, 0o755)
+        (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "nobody"], in: dir)
+        #expect(lines.contains { $0.hasPrefix("FAIL  watch w outbox: ") && $0.contains("mode 755") }, "\(lines.joined(separator: "\n"))")
+        for name in ["state", "inbox", "outbox", "rejected"] { chmod(dir.url(name), 0o777) }
+        (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "nobody"], in: dir)
+        #expect(status == 0, "\(lines.joined(separator: "\n"))")
+        #expect(lines.contains { $0 == "ok    watch w outbox: \(dir.url("outbox")) (usable by nobody)" })
+        (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "no-such-user-here"], in: dir)
+        #expect(status == 1 && lines.contains { $0.hasPrefix("FAIL  service user: no user named no-such-user-here") })
+    }
+}
+
