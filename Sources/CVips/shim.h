@@ -8,7 +8,12 @@
 
 
 static inline int rk_vips_init(void) {
-    return VIPS_INIT("refkit");
+    int status = VIPS_INIT("refkit");
+    /* Orc's run-time generated SIMD code crashed refkit-bench once in a liborc frame (Debian's
+       orc 0.4.33) with many small pipelines running side by side; sharp and imagor disable it
+       for the same reason. The C paths are used instead. */
+    if (status == 0) vips_vector_set_enabled(FALSE);
+    return status;
 }
 
 static inline const char *rk_vips_version_string(void) {

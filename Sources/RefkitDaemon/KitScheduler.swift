@@ -485,24 +485,38 @@ actor KitScheduler {
             maxDelay: .milliseconds(configuration.retry.maxDelayMs))
         var attempt = 1
         while true {
-            try await entry.slots.acquire()
+            // A single-exchange provider takes its slot inside ProviderHTTP.send (so its request
+            // body is built and its answer decoded outside the slot); others hold one per job.
+            let gated = provider.gatesItsOwnRequest
+            if !gated { try await entry.slots.acquire() }
             do {
                 try await entry.limiter.acquire()
             } catch {
-                entry.slots.release()
+                if !gated { entry.slots.release() }
                 throw error
             }
             let sent = ContinuousClock.now
             do throws(ProviderError) {
+                let slots = entry.slots
                 let image = try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
-                    try await provider.generate(request)
+                    if gated {
+                        let result = await RequestGating.$gate.withValue(slots) { () async -> Result<GeneratedImage, ProviderError> in
+                            do throws(ProviderError) {
+                                return .success(try await provider.generate(request))
+                            } catch {
+                                return .failure(error)
+                            }
+                        }
+                        return try result.get()
+                    }
+                    return try await provider.generate(request)
                 }
-                entry.slots.release()
+                if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 await entry.limiter.succeeded()
                 return image
             } catch {
-                entry.slots.release()
+                if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
                     metrics?.rateLimited.increment(labels: ["provider": provider.name])

@@ -1,3 +1,4 @@
+import RefkitProviders
 import Synchronization
 
 /// A provider's `concurrency`: how many of its requests are in flight at once. A stage holds
@@ -6,7 +7,7 @@ import Synchronization
 /// outstanding while other stages do their local work beside them.
 ///
 /// Waiters are served first come, first served; a cancelled waiter leaves the queue at once.
-final class RequestSlots: Sendable {
+final class RequestSlots: RequestGate, Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Void, any Error>

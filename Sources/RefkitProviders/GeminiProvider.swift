@@ -19,6 +19,8 @@ public struct GeminiProvider: ImageProvider {
     ]
 
     public let name: String
+    /// One image is one generate/edits call: only that exchange holds a slot.
+    public var gatesItsOwnRequest: Bool { true }
     let settings: ProviderSettings
     let http: HTTPClient
     let logger: Logger

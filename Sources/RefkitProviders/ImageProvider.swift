@@ -94,4 +94,24 @@ public protocol ImageProvider: Sendable {
     /// The configured name (`preview`, `gemini`, …).
     var name: String { get }
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage
+    /// True when one image is one HTTP exchange that passes through `ProviderHTTP.send`: the
+    /// provider's `concurrency` then gates only that exchange (`RequestGating`), so building the
+    /// request body and decoding the answer happen outside the provider's slots. Job-based
+    /// providers (queues, polling) keep a slot for the whole job.
+    var gatesItsOwnRequest: Bool { get }
+}
+
+extension ImageProvider {
+    public var gatesItsOwnRequest: Bool { false }
+}
+
+/// A provider's concurrency limit, entered around one HTTP exchange.
+public protocol RequestGate: Sendable {
+    func acquire() async throws
+    func release()
+}
+
+/// The gate the current task's provider requests pass through, if any (set by the scheduler).
+public enum RequestGating {
+    @TaskLocal public static var gate: (any RequestGate)?
 }

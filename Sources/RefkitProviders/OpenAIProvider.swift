@@ -14,6 +14,8 @@ public struct OpenAIProvider: ImageProvider {
     static let passThroughKeys = ["quality", "input_fidelity", "background", "output_format"]
 
     public let name: String
+    /// One image is one generate/edits call: only that exchange holds a slot.
+    public var gatesItsOwnRequest: Bool { true }
     let settings: ProviderSettings
     let http: HTTPClient
     let logger: Logger

@@ -259,6 +259,14 @@ public enum ProviderHTTP {
     public static func send(
         _ request: HTTPRequest, via http: HTTPClient, provider: String, secret: String?, policy: URLPolicy
     ) async throws(ProviderError) -> HTTPResponse {
+        if let gate = RequestGating.gate {
+            do {
+                try await gate.acquire()
+            } catch {
+                throw ProviderError(code: "cancelled", message: "cancelled while waiting for a request slot", retryable: true)
+            }
+        }
+        defer { RequestGating.gate?.release() }
         do {
             return try await http.send(request, policy: policy)
         } catch {

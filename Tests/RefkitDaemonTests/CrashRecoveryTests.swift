@@ -27,6 +27,11 @@ final class RefkitProcess {
 
     func kill(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
 
+    /// A test that fails half-way must not leave a daemon running behind it.
+    deinit {
+        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
         try await eventually("refkit (pid \(process.processIdentifier)) to exit", timeout: timeout) { !process.isRunning }
         return process.terminationStatus
