@@ -8,6 +8,8 @@ final class KitFolder {
     /// Kit-relative path → bytes known to be on disk now.
     private var known: [String: [UInt8]] = [:]
     private var digests: [String: String] = [:]
+    /// Folders with renames not yet made durable (one fsync per folder, before the manifest).
+    private var unsynced: [String: OutboxDirectory] = [:]
 
     init(root: OutboxDirectory) {
         self.root = root
@@ -20,10 +22,17 @@ final class KitFolder {
         if let existing = try directory.contents(of: name), existing.count == bytes.count, SHA256Digest.hex(of: existing) == digest {
             // Already published: no write, no fsync.
         } else {
-            try directory.write(bytes, to: name)
+            try directory.write(bytes, to: name, syncDirectory: false)
+            unsynced[directory.path] = directory
         }
         known[path] = bytes
         digests[path] = digest
+    }
+
+    /// Makes every rename so far durable: one fsync per folder written to.
+    func syncWritten() throws(RefkitError) {
+        for directory in unsynced.values { try directory.sync() }
+        unsynced.removeAll()
     }
 
     /// The bytes at `path`, from this publish or from disk; `outbox_missing_file` when absent.

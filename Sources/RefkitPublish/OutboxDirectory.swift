@@ -74,8 +74,9 @@ final class OutboxDirectory {
     }
 
     /// Replaces `name` with `bytes` atomically: temp file in this directory, write, fsync, rename,
-    /// fsync this directory. On failure the temp file is removed and `name` is untouched.
-    func write(_ bytes: [UInt8], to name: String) throws(RefkitError) {
+    /// fsync this directory (unless `syncDirectory` is false: the caller then calls `sync()`
+    /// once after several writes). On failure the temp file is removed and `name` is untouched.
+    func write(_ bytes: [UInt8], to name: String, syncDirectory: Bool = true) throws(RefkitError) {
         let temporary = KitPath.temporaryPrefix + String(UInt64.random(in: .min ... .max), radix: 36)
         let target = "\(path)/\(name)"
         let tempFD = try Syscall.retrying("create", "\(path)/\(temporary)") {
@@ -102,7 +103,7 @@ final class OutboxDirectory {
             unlinkat(fd, temporary, 0)
             throw error
         }
-        try sync()
+        if syncDirectory { try sync() }
     }
 
     /// fsync of the directory itself, so renames and new entries in it survive a crash.

@@ -41,8 +41,11 @@ public struct OutboxPublisher: Sendable {
         let hasSheet = try writeSheet(of: manifest, into: kit)
         let resolved = try kit.verified(manifest)
         try kit.place(Array(KitGallery.html(for: resolved, hasSheet: hasSheet).utf8), at: KitPath.galleryName)
-        // Last: the kit is complete when this appears or changes.
+        // Every file the manifest lists is durable before it is written...
+        try kit.syncWritten()
+        // ...and last: the kit is complete when this appears or changes.
         try kit.place(Array(resolved.jsonValue.prettySerialized.utf8), at: KitPath.manifestName)
+        try kit.syncWritten()
         return "\(outbox)/\(folder)"
     }
 
