@@ -118,6 +118,10 @@ extension RefkitCommand {
             }
             let work = "\(configuration.stateDir)/work/\(deleted.kitID)"
             if FileManager.default.fileExists(atPath: work) { try FileManager.default.removeItem(atPath: work) }
+            for input in deleted.orphanedInputs {
+                try? FileManager.default.removeItem(atPath: "\(configuration.stateDir)/\(input)")
+                removed.append("face-swap target \(input)")
+            }
             if let original = deleted.orphanedOriginal {
                 try? FileManager.default.removeItem(atPath: "\(configuration.stateDir)/\(original)")
                 removed.append("original \(original)")

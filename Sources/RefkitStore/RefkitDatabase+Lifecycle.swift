@@ -18,6 +18,8 @@ public struct DeletedKit: Sendable, Equatable {
     public var outboxDir: String?
     /// The stored original, when no other kit uses it any more.
     public var orphanedOriginal: String?
+    /// Stored face-swap targets no other kit uses any more.
+    public var orphanedInputs: [String] = []
 }
 
 /// The kit life cycle after intake (DESIGN.md "Kit life cycle"): choosing an avatar candidate,
@@ -242,6 +244,7 @@ extension RefkitDatabase {
                 throw Self.commandError("kit_busy", "the kit has stages being made right now", "\(running) running; try again when they have ended")
             }
             var orphaned: String?
+            let inputs = try String.fetchAll(db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
             try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
             try db.execute(sql: "DELETE FROM kits WHERE id = ?", arguments: [kit.id])
             if let sourceID = kit.sourceID {
@@ -252,8 +255,18 @@ extension RefkitDatabase {
                     try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [sourceID])
                 }
             }
+            var orphanedInputs: [String] = []
+            for input in inputs {
+                let used = try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE input = ?) OR EXISTS (SELECT 1 FROM sources WHERE stored_path = ?)",
+                    arguments: [input, input]) ?? true
+                if !used { orphanedInputs.append(input) }
+            }
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: "deleted")
-            return DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
+            var deleted = DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
+            deleted.orphanedInputs = orphanedInputs
+            return deleted
         }
     }
 

@@ -508,6 +508,14 @@ struct FaceSwapTests {
         try await eventually("the mismatched swap is rejected") { rejectedError(dir, "crowd.json") != nil && rejectedError(dir, "crowd.jpg") != nil }
         #expect(rejectedError(dir, "crowd.json")?.contains("order_face_swap_target_mismatch") == true)
         #expect(try daemon.database.kits().count == 1, "no kit was made of the target images")
+        let target = try #require(try daemon.database.stages(kitID: mira.id).first { $0.stage == "swap:group" }?.input)
+        #expect(FileFixtures.exists("\(dir.path)/state/\(target)"))
         try await running.stop()
+        // Deleting the kit removes the face swap's stored target too (no other kit uses it).
+        try FileFixtures.write(lifecycleConfig(#"stages = "core""#), to: dir.url("refkit.toml"))
+        let deleted = try refkitCLI(["delete", "mira", "--yes"], config: dir.url("refkit.toml"))
+        #expect(deleted.status == 0, "\(deleted.output)")
+        #expect(!FileFixtures.exists("\(dir.path)/state/\(target)"))
+        #expect(!FileFixtures.exists(folder))
     }
 }
