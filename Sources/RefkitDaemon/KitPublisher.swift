@@ -37,13 +37,18 @@ struct KitPublisher: Sendable {
         do {
             // A kit already finished is not published again (two stages ending together both ask).
             guard let kit = try database.kit(kitID), !kit.status.isFinished else { return nil }
+            let fingerprint = try database.stagesFingerprint(kitID: kitID)
             let stages = try database.stages(kitID: kitID)
             let status = Self.finalStatus(stages: stages.map { ($0.stage, $0.status) }, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: status)
             let failure = stages.first { $0.stage == Stage.avatar.name && $0.status == .failed }
-            try database.finishKit(
+            let recorded = try database.finishKit(
                 id: kitID, status: status, outboxDir: folder, errorCode: status == .failed ? (failure?.errorCode ?? "kit_failed") : nil,
-                errorMessage: status == .failed ? (failure?.errorMessage ?? "too few references were made") : nil)
+                errorMessage: status == .failed ? (failure?.errorMessage ?? "too few references were made") : nil, stagesFingerprint: fingerprint)
+            guard recorded else {
+                logger.info("kit changed while it was published; it goes on", metadata: ["kit.id": "\(kitID)"])
+                return nil
+            }
             let done = stages.filter { $0.status == .done && !$0.stage.hasPrefix("candidate:") }.count
             logger.info(
                 "kit finished",
@@ -86,7 +91,12 @@ struct KitPublisher: Sendable {
         var provenance: JSONValue?
         var character = ManifestCharacter()
         let orders = try database.orders(kitID: kit.id)
-        if let last = orders.last, let order = try? OrderValidator.validate(bytes: Array(last.json.utf8)) {
+        // All the kit's orders folded, later ones winning field by field (a follow-up or a face
+        // swap order does not erase the character or provenance the first order gave).
+        let folded = orders.compactMap { try? OrderValidator.validate(bytes: Array($0.json.utf8)) }.reduce(nil as Order?) { merged, next in
+            merged.map { next.overlaying($0) } ?? next
+        }
+        if let order = folded {
             provenance = order.source
             character = ManifestCharacter(
                 name: order.character?.name, description: order.character?.description,
@@ -117,23 +127,31 @@ struct KitPublisher: Sendable {
         for s in stages {
             var file: String?
             var previous: ManifestImage.Previous?
+            // A regenerated stage keeps the last result it replaced as NAME.prev.EXT, listed as
+            // `previous` (also when the new attempt failed or is still to be made).
+            if s.generation > 0, let stage = Stage(name: s.stage),
+                let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }), let lastWork = last.file,
+                s.status != .done || lastWork != s.file
+            {
+                // From the work file, or (once the janitor pruned it) the copy already published.
+                let prevName = published(stage, work: lastWork, suffix: ".prev")
+                let found = [
+                    try? self.work.read(lastWork),
+                    kit.outboxDir.flatMap { FileManager.default.contents(atPath: "\($0)/\(prevName)") }.map { [UInt8]($0) },
+                ]
+                // Before the new file: on a pruned kit the old result's only copy may be the
+                // published NAME.png the new file replaces.
+                if let bytes = found.compactMap({ $0 }).first(where: { SHA256Digest.hex(of: $0) == last.sha256 }),
+                    !files.contains(where: { $0.relativePath == prevName })
+                {
+                    files.append(KitFile(relativePath: prevName, contents: bytes))
+                    previous = ManifestImage.Previous(file: prevName, sha256: last.sha256)
+                }
+            }
             if s.status == .done, let work = s.file, let stage = Stage(name: s.stage) {
                 let name = published(stage, work: work)
                 files.append(KitFile(relativePath: name, contents: try self.work.read(work)))
                 file = name
-                // A regenerated stage keeps the result it replaced beside it, as NAME.prev.EXT.
-                if s.generation > 0, let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }), let lastWork = last.file,
-                    lastWork != work
-                {
-                    // From the work file, or (once the janitor pruned it) the copy already published.
-                    let prevName = published(stage, work: lastWork, suffix: ".prev")
-                    let candidates = [try? self.work.read(lastWork), kit.outboxDir.flatMap { FileManager.default.contents(atPath: "\($0)/\(prevName)") }.map { [UInt8]($0) }]
-                    let bytes = candidates.compactMap { $0 }.first { SHA256Digest.hex(of: $0) == last.sha256 }
-                    if let bytes, !files.contains(where: { $0.relativePath == prevName }) {
-                        files.append(KitFile(relativePath: prevName, contents: bytes))
-                        previous = ManifestImage.Previous(file: prevName, sha256: last.sha256)
-                    }
-                }
             }
             var image = ManifestImage(
                 stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,

@@ -311,7 +311,13 @@ actor KitScheduler {
                 how += "; the analyzer could not choose: \(Self.failure(error).code)"
             }
         }
-        try database.selectCandidate(kit: runnable.kitID, number: number(chosen), how: how, requireAwaiting: false)
+        do {
+            try database.selectCandidate(kit: runnable.kitID, number: number(chosen), how: how, requireAwaiting: false)
+        } catch let error as RefkitError where error.code == "candidate_not_made" || error.code == "avatar_already_chosen" {
+            // A candidate changed while it was being chosen (regenerated): choose again once it has ended.
+            log.notice("the candidates changed while one was being chosen; choosing again later", metadata: ["code": "\(error.code)"])
+            return true
+        }
         log.info("avatar chosen among candidates", metadata: ["how": "\(how)"])
         return true
     }
@@ -498,7 +504,10 @@ actor KitScheduler {
             let sent = ContinuousClock.now
             do throws(ProviderError) {
                 let slots = entry.slots
-                let image = try await Self.withTimeout(.seconds(config.timeoutSeconds)) { () async throws(ProviderError) -> GeneratedImage in
+                // A gated provider's exchange carries its own timeout (timeout_s, from when it is
+                // sent), so waiting for a slot never counts as the provider being slow.
+                let limit: Duration = gated ? .seconds(config.timeoutSeconds * 4 + 600) : .seconds(config.timeoutSeconds)
+                let image = try await Self.withTimeout(limit) { () async throws(ProviderError) -> GeneratedImage in
                     if gated {
                         let result = await RequestGating.$gate.withValue(slots) { () async -> Result<GeneratedImage, ProviderError> in
                             do throws(ProviderError) {
@@ -587,14 +596,27 @@ actor KitScheduler {
 
     /// Publishes a kit whose stages have all ended, once even when its last two stages end together.
     private nonisolated func finish(kitID: String) async {
+        // A finish asked for while another is publishing the kit is not dropped: that publish
+        // may have read the kit before the change, so it runs once more when the first ends.
         guard await claimFinish(kitID) else { return }
-        let status = await publisher.finish(kitID: kitID)
+        var status = await publisher.finish(kitID: kitID)
+        while await takeFinishAgain(kitID) {
+            if let again = await publisher.finish(kitID: kitID) { status = again }
+        }
         // A nightly Civitai batch whose kits have all ended gets its summary now.
         BatchSummaries.completeFinishedBatches(database: database, stateDirectory: configuration.stateDir, logger: logger)
         await finished(kitID: kitID, status: status)
     }
 
-    private func claimFinish(_ kitID: String) -> Bool { finishing.insert(kitID).inserted }
+    private var finishAgain: Set<String> = []
+
+    private func claimFinish(_ kitID: String) -> Bool {
+        if finishing.insert(kitID).inserted { return true }
+        finishAgain.insert(kitID)
+        return false
+    }
+
+    private func takeFinishAgain(_ kitID: String) -> Bool { finishAgain.remove(kitID) != nil }
 
     /// Publishes kits that have nothing left to run but are not finished (a publish that waits
     /// for space after `disk_full`). Returns how many still wait.

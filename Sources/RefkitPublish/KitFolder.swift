@@ -20,7 +20,9 @@ final class KitFolder {
         let (directory, name) = try locate(path)
         let digest = SHA256Digest.hex(of: bytes)
         if let existing = try directory.contents(of: name), existing.count == bytes.count, SHA256Digest.hex(of: existing) == digest {
-            // Already published: no write, no fsync.
+            // Already published: no write. Its folder is still synced before the manifest: an
+            // earlier publish may have renamed it there and stopped before its fsync.
+            unsynced[directory.path] = directory
         } else {
             try directory.write(bytes, to: name, syncDirectory: false)
             unsynced[directory.path] = directory

@@ -46,6 +46,9 @@ public struct OutboxPublisher: Sendable {
         // ...and last: the kit is complete when this appears or changes.
         try kit.place(Array(resolved.jsonValue.prettySerialized.utf8), at: KitPath.manifestName)
         try kit.syncWritten()
+        var keep = Set(resolved.listedFiles).union([KitPath.manifestName, KitPath.galleryName])
+        if hasSheet { keep.insert(KitPath.sheetName) }
+        _ = Self.sweepUnlisted(kitFolder: "\(outbox)/\(folder)", keep: keep)
         return "\(outbox)/\(folder)"
     }
 

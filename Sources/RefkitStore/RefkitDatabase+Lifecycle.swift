@@ -32,6 +32,13 @@ extension RefkitDatabase {
     }
 
     static func kitRow(_ db: Database, _ reference: String) throws -> KitRecord {
+        let byID = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM kits WHERE id = ?)", arguments: [reference]) ?? false
+        if !byID {
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM kits WHERE name = ? OR slug = ? ORDER BY created_at", arguments: [reference, reference])
+            if Set(ids).count > 1 {
+                throw commandError("kit_ambiguous", "several kits have this name", "\(reference) is \(ids.joined(separator: ", ")): give the id (see `refkit kits`)")
+            }
+        }
         guard
             let kit = try Row.fetchOne(
                 db, sql: "SELECT * FROM kits WHERE id = ? OR name = ? OR slug = ? ORDER BY (id = ?) DESC, created_at LIMIT 1",
@@ -114,6 +121,7 @@ extension RefkitDatabase {
     public func addFollowUp(kitID: String, order: NewOrder, plan: KitPlan, claims: [Int64]) throws -> [String] {
         try pool.write { db in
             let now = Self.now()
+            try Self.requireLiveAvatar(db, kitID: kitID, dependsOnAvatar: plan.steps.contains { $0.dependsOn == .avatar })
             let have = Set(try String.fetchAll(db, sql: "SELECT stage FROM stages WHERE kit_id = ?", arguments: [kitID]))
             let missing = plan.steps.filter { !have.contains($0.stage.name) }
             for id in claims {
@@ -139,6 +147,7 @@ extension RefkitDatabase {
     public func addFaceSwap(kitID: String, stage: Stage, input: String, order: NewOrder, claims: [Int64]) throws {
         try pool.write { db in
             let now = Self.now()
+            try Self.requireLiveAvatar(db, kitID: kitID, dependsOnAvatar: true)
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND stage = ?)", arguments: [kitID, stage.name]) == true {
                 throw Self.commandError(
                     "order_duplicate_face_swap", "the kit already has a face swap of this name",
@@ -188,6 +197,17 @@ extension RefkitDatabase {
                 }
                 guard stage.status != .pending else {
                     throw Self.commandError("stage_pending", "the stage is already waiting to be made", name)
+                }
+                if let dependency = stage.dependsOn, dependency != KitPlan.allCandidates,
+                    let parent = stages.first(where: { $0.stage == dependency }), parent.status == .failed || parent.status == .skipped
+                {
+                    throw Self.commandError(
+                        "stage_dependency_failed", "the stage it is made from failed", "\(dependency) is \(parent.status.rawValue): `refkit retry \(kit.name)` first")
+                }
+                if name.hasPrefix("candidate:") && kit.status != .awaitingSelection
+                    && stages.contains(where: { $0.stage == Stage.avatar.name && $0.status != .done })
+                {
+                    throw Self.commandError("stage_being_chosen", "the avatar is being chosen among the candidates right now", "try again when the kit waits for a choice or has one")
                 }
                 touched.append(stage)
             }
@@ -243,6 +263,10 @@ extension RefkitDatabase {
             guard running == 0 else {
                 throw Self.commandError("kit_busy", "the kit has stages being made right now", "\(running) running; try again when they have ended")
             }
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'pending'", arguments: [kit.id]) ?? 0
+            if [.queued, .analyzing, .generating].contains(kit.status) && pending == 0 {
+                throw Self.commandError("kit_busy", "the kit is being published right now", "try again in a moment")
+            }
             var orphaned: String?
             let inputs = try String.fetchAll(db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
             try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
@@ -296,6 +320,15 @@ extension RefkitDatabase {
     public func referencedWorkFiles() throws -> Set<String> {
         try pool.read { db in
             Set(try String.fetchAll(db, sql: "SELECT file FROM stages WHERE file IS NOT NULL UNION SELECT file FROM stage_history WHERE file IS NOT NULL"))
+        }
+    }
+
+    /// New stages made from the avatar need an avatar that is done or still to come.
+    static func requireLiveAvatar(_ db: Database, kitID: String, dependsOnAvatar: Bool) throws {
+        guard dependsOnAvatar else { return }
+        let status = try String.fetchOne(db, sql: "SELECT status FROM stages WHERE kit_id = ? AND stage = 'avatar'", arguments: [kitID])
+        if status == nil || status == "failed" || status == "skipped" {
+            throw commandError("order_kit_failed", "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
         }
     }
 

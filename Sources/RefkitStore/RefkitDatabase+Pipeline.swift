@@ -165,13 +165,34 @@ extension RefkitDatabase {
         }
     }
 
-    /// Sets a kit's final (or waiting) status and where it was published.
-    public func finishKit(id: String, status: KitStatus, outboxDir: String?, errorCode: String?, errorMessage: String?) throws {
+    /// Sets a kit's final status and where it was published: only while the kit is still active
+    /// with nothing left to run. False when something changed meanwhile (a CLI command, a
+    /// follow-up or a control order queued more work during the publish): the kit then stays
+    /// active and is published again when that work ends.
+    @discardableResult
+    public func finishKit(
+        id: String, status: KitStatus, outboxDir: String?, errorCode: String?, errorMessage: String?, stagesFingerprint: String? = nil
+    ) throws -> Bool {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE kits SET status = ?, outbox_dir = coalesce(?, outbox_dir), error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
-                arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id])
+                sql: """
+                    UPDATE kits SET status = ?, outbox_dir = coalesce(?, outbox_dir), error_code = ?, error_message = ?, updated_at = ?
+                    WHERE id = ? AND status IN ('queued', 'analyzing', 'generating')
+                      AND NOT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND status IN ('pending', 'running'))
+                      AND (? IS NULL OR coalesce((SELECT group_concat(x, ',') FROM (SELECT id || ':' || status || ':' || generation AS x FROM stages WHERE kit_id = ? ORDER BY id)), '') = ?)
+                    """,
+                arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id, stagesFingerprint, id, stagesFingerprint])
+            guard db.changesCount == 1 else { return false }
             try Self.appendEvent(db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
+            return true
+        }
+    }
+
+    /// Every stage's id, status and generation: what a publish saw, checked again when the kit
+    /// is marked finished.
+    public func stagesFingerprint(kitID: String) throws -> String {
+        try pool.read { db in
+            try String.fetchOne(db, sql: "SELECT coalesce((SELECT group_concat(x, ',') FROM (SELECT id || ':' || status || ':' || generation AS x FROM stages WHERE kit_id = ? ORDER BY id)), '')", arguments: [kitID]) ?? ""
         }
     }
 

@@ -355,6 +355,43 @@ struct LifecycleTests {
         try await running.stop()
     }
 
+    /// A regenerate that fails keeps the last good result as NAME.prev.png and the kit folder
+    /// still matches its manifest; a stage behind a failed avatar cannot be regenerated.
+    @Test func aFailedRegenerateKeepsThePreviousResult() async throws {
+        let dir = try TemporaryDirectory("regenerate-fails")
+        let inbox = try dir.folder("inbox")
+        let text = lifecycleConfig(#"stages = "turnaround""#)
+        try FileFixtures.write(text, to: dir.url("refkit.toml"))
+        let provider = SeededProvider()
+        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let running = RunningDaemon(daemon)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 21, width: 96, height: 128), to: "\(inbox)/ivy.jpg")
+        try await eventually("ivy is complete") { try daemon.database.kit("ivy")?.status == .complete }
+        let ivy = try #require(try daemon.database.kit("ivy"))
+        let folder = try #require(ivy.outboxDir)
+        let oldSide = try #require(FileFixtures.sha256("\(folder)/side.png"))
+
+        provider.fail(["side", "avatar"])
+        let cli = try refkitCLI(["regenerate", "ivy", "side"], config: dir.url("refkit.toml"))
+        #expect(cli.status == 0, "\(cli.output)")
+        try await eventually("ivy ends partial and is published") {
+            try daemon.database.kit("ivy")?.status == .partial && manifestJSON(folder)?["status"] == .string("partial")
+        }
+        let manifest = try checkKitFolderExactly(folder)
+        let side = try #require(manifest["stages"]?.arrayValue?.first { $0["stage"] == .string("side") })
+        #expect(side["status"] == .string("failed"))
+        #expect(side["previous"]?["file"] == .string("side.prev.png"))
+        #expect(FileFixtures.sha256("\(folder)/side.prev.png") == oldSide, "the last good result is kept")
+        #expect(!FileFixtures.exists("\(folder)/side.png"), "no file the manifest does not list")
+
+        // A kit whose avatar failed: its skipped stages cannot be regenerated (retry it instead).
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 22, width: 96, height: 128), to: "\(inbox)/zed.jpg")
+        try await eventually("zed fails") { try daemon.database.kit("zed")?.status == .failed }
+        let refused = try refkitCLI(["regenerate", "zed", "side"], config: dir.url("refkit.toml"))
+        #expect(refused.status != 0 && refused.output.contains("stage_dependency_failed"), "\(refused.output)")
+        try await running.stop()
+    }
+
     /// `refkit retry` queues only failed stages (and those skipped because of them), here
     /// against a running daemon.
     @Test func retryOnlyTouchesFailedStages() async throws {
