@@ -12,6 +12,12 @@ import RefkitStore
 /// inbox entry is unlinked only after that commit; at every moment a file is either still in
 /// the inbox or recorded with its original safe.
 public actor IntakeService {
+    /// Intake blocks its thread (reading files, libmagic, strict decodes, fsyncs, SQLite
+    /// writes), so it runs on its own serial queue, never on one of Swift's cooperative
+    /// threads (two on this machine), where it would stall every other task.
+    private let executor = QueueExecutor(label: "refkit.intake")
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
     struct Pending {
         var entry: InboxEntry
         var claimID: Int64

@@ -156,16 +156,10 @@ struct CivitaiBatchTests {
         // `refkit status --json` shows it.
         try FileFixtures.write(
             "state_dir = \"\(configuration.stateDir)\"\n[[watch]]\nname = \"civitai\"\ninbox = \"inbox\"\noutbox = \"outbox\"\n", to: dir.url("status.toml"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: refkitBinary)
-        process.arguments = ["status", "--json", "--config", dir.url("status.toml")]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let status = try JSONValue.parse([UInt8](output))
+        let result = try await refkitCLI(["status", "--json"], config: dir.url("status.toml"))
+        #expect(result.status == 0)
+        let output = Array(result.output.utf8)
+        let status = try JSONValue.parse(output)
         #expect(status["civitai"]?["last_batch"]?["avatar_only"] == .number(2, isInteger: true))
         #expect(status["civitai"]?["open_batches"] == .number(0, isInteger: true))
     }

@@ -89,7 +89,7 @@ func kitFiles(_ folder: String) -> Set<String> {
 /// The manifest lists exactly the files of the kit folder, each with its sha256, validates
 /// against the schema, and the gallery links every listed image.
 @discardableResult
-func checkKitFolderExactly(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+func checkKitFolderExactly(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
     let manifest = try checkManifest(kitFolder: folder)
     var listed: [String: String] = [:]
     func add(_ file: JSONValue?, _ sha: JSONValue?) {
@@ -111,7 +111,7 @@ func checkKitFolderExactly(_ folder: String, sourceLocation: SourceLocation = #_
     for file in listed.keys where !file.contains(".prev.") {
         #expect(html.contains(file), "index.html shows \(file)", sourceLocation: sourceLocation)
     }
-    if let errors = try validateAgainstSchema("manifest.schema.json", files: ["\(folder)/manifest.json"]) {
+    if let errors = try await offPool({ try validateAgainstSchema("manifest.schema.json", files: ["\(folder)/manifest.json"]) }) {
         Issue.record("manifest does not validate: \(errors)", sourceLocation: sourceLocation)
     }
     return manifest
@@ -120,7 +120,20 @@ func checkKitFolderExactly(_ folder: String, sourceLocation: SourceLocation = #_
 /// Runs the real `refkit` binary (another process, another database connection) against the
 /// configuration file of `dir`.
 @discardableResult
-func refkitCLI(_ arguments: [String], config: String) throws -> (status: Int32, output: String) {
+func refkitCLI(_ arguments: [String], config: String) async throws -> (status: Int32, output: String) {
+    // Waiting for a process blocks a thread: never one of the cooperative pool's two, or the
+    // in-process fakes of tests running beside this one starve.
+    try await offPool { try refkitCLISync(arguments, config: config) }
+}
+
+/// Runs blocking work on a dispatch thread and awaits it.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
+}
+
+func refkitCLISync(_ arguments: [String], config: String) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: refkitBinary)
     process.arguments = arguments + ["--config", config]
@@ -178,7 +191,7 @@ struct LifecycleTests {
         }
         let ann = try #require(try daemon.database.kit("ann"))
         let annFolder = try #require(ann.outboxDir)
-        var manifest = try checkKitFolderExactly(annFolder)
+        var manifest = try await checkKitFolderExactly(annFolder)
         #expect(manifest["status"] == .string("awaiting_selection"))
         #expect(manifest["candidates"]?.arrayValue?.count == 3)
         #expect(kitFiles(annFolder).isSuperset(of: ["candidates/avatar-1.png", "candidates/avatar-2.png", "candidates/avatar-3.png"]))
@@ -192,11 +205,11 @@ struct LifecycleTests {
         try await eventually("the new kit is being made") { provider.held("candidate:1") == 1 }
 
         // A wrong choice is refused with a reason; the kit keeps waiting.
-        let bad = try refkitCLI(["select", "ann", "7"], config: dir.url("refkit.toml"))
+        let bad = try await refkitCLI(["select", "ann", "7"], config: dir.url("refkit.toml"))
         #expect(bad.status != 0)
         #expect(bad.output.contains("candidate_unknown"), "\(bad.output)")
 
-        let cli = try refkitCLI(["select", "ann", "2"], config: dir.url("refkit.toml"))
+        let cli = try await refkitCLI(["select", "ann", "2"], config: dir.url("refkit.toml"))
         #expect(cli.status == 0, "\(cli.output)")
         try FileFixtures.write(#"{"kit": "bob", "select": 3}"#, to: "\(inbox)/bob-choice.json")
 
@@ -204,12 +217,12 @@ struct LifecycleTests {
             try daemon.database.kit("ann")?.status == .complete && daemon.database.kit("bob")?.status == .complete
         }
         provider.open("candidate:1")
-        manifest = try checkKitFolderExactly(annFolder)
+        manifest = try await checkKitFolderExactly(annFolder)
         #expect(manifest["status"] == .string("complete"))
         #expect(manifest["locked_reference"]?["how"]?.stringValue?.hasPrefix("selected: candidate 2") == true)
         #expect(FileFixtures.sha256("\(annFolder)/avatar.png") == FileFixtures.sha256("\(annFolder)/candidates/avatar-2.png"))
         let bob = try #require(try daemon.database.kit("bob"))
-        let bobManifest = try checkKitFolderExactly(try #require(bob.outboxDir))
+        let bobManifest = try await checkKitFolderExactly(try #require(bob.outboxDir))
         #expect(bobManifest["locked_reference"]?["how"]?.stringValue?.contains("candidate 3") == true)
         #expect(FileFixtures.sha256("\(bob.outboxDir!)/avatar.png") == FileFixtures.sha256("\(bob.outboxDir!)/candidates/avatar-3.png"))
         #expect(!FileFixtures.exists("\(inbox)/bob-choice.json"), "the control order left the inbox")
@@ -217,7 +230,7 @@ struct LifecycleTests {
         let sides = provider.calls.filter { $0.stage == "side" && ($0.kitID == ann.id || $0.kitID == bob.id) }
         #expect(sides.count == 2 && sides.allSatisfy { $0.hadLockedReference && $0.hadSource })
         // Selecting again is refused: the avatar is chosen.
-        let again = try refkitCLI(["select", "ann", "1"], config: dir.url("refkit.toml"))
+        let again = try await refkitCLI(["select", "ann", "1"], config: dir.url("refkit.toml"))
         #expect(again.status != 0 && again.output.contains("kit_not_awaiting_selection"), "\(again.output)")
         try await running.stop()
     }
@@ -234,7 +247,7 @@ struct LifecycleTests {
         let summary = try await daemon.run(.once)
         #expect(summary.kits[.complete] == 1, "\(summary.kits)")
         let one = try #require(try daemon.database.kit("one"))
-        let manifest = try checkKitFolderExactly(try #require(one.outboxDir))
+        let manifest = try await checkKitFolderExactly(try #require(one.outboxDir))
         #expect(manifest["locked_reference"]?["how"]?.stringValue?.hasPrefix("auto: first candidate made (candidate 1 of 2)") == true)
         #expect(FileFixtures.sha256("\(one.outboxDir!)/avatar.png") == FileFixtures.sha256("\(one.outboxDir!)/candidates/avatar-1.png"))
         #expect(manifest["stages"]?.arrayValue?.map { $0["stage"] } == [.string("avatar"), .string("profile")], "candidates are not references")
@@ -255,7 +268,9 @@ struct LifecycleTests {
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 4, width: 96, height: 128), to: "\(inbox2)/two.jpg")
         _ = try await daemon2.run(.once)
         let two = try #require(try daemon2.database.kit("two"))
-        let manifest2 = try checkKitFolderExactly(try #require(two.outboxDir))
+        let events2 = (try? daemon2.database.events(kitID: two.id).map { "\($0.type) \($0.code ?? "") \($0.message ?? "")" }) ?? []
+        let stages2 = (try? daemon2.database.stages(kitID: two.id).map { "\($0.stage)=\($0.status.rawValue) \($0.errorCode ?? "")" }) ?? []
+        let manifest2 = try await checkKitFolderExactly(try #require(two.outboxDir, "kit two: \(two.status.rawValue) \(two.errorCode ?? "") \(stages2) \(events2)"))
         let how = manifest2["locked_reference"]?["how"]?.stringValue ?? ""
         #expect(how.contains("analyzer's best match") && how.contains("candidate 2 of 3") && how.contains("keeps the auburn hair"), "\(how)")
         #expect(FileFixtures.sha256("\(two.outboxDir!)/avatar.png") == FileFixtures.sha256("\(two.outboxDir!)/candidates/avatar-2.png"))
@@ -287,7 +302,7 @@ struct LifecycleTests {
             let stages = try daemon.database.stages(kitID: mira.id)
             return try daemon.database.kit(mira.id)?.status == .complete && stages.contains { $0.stage == "scene:beach" && $0.status == .done }
         }
-        let manifest = try checkKitFolderExactly(folder)
+        let manifest = try await checkKitFolderExactly(folder)
         #expect(FileFixtures.exists("\(folder)/scenes/beach.png") && FileFixtures.exists("\(folder)/expressions/smile.png"))
         #expect(manifest["stages"]?.arrayValue?.count == 4)
         #expect(FileFixtures.sha256("\(folder)/sheet.png") != sheetBefore, "the sheet shows the new references")
@@ -320,19 +335,19 @@ struct LifecycleTests {
         let oldSheet = FileFixtures.sha256("\(folder)/sheet.png")
 
         provider.hold("side")
-        let cli = try refkitCLI(["regenerate", "kai", "side"], config: dir.url("refkit.toml"))
+        let cli = try await refkitCLI(["regenerate", "kai", "side"], config: dir.url("refkit.toml"))
         #expect(cli.status == 0, "\(cli.output)")
         try await eventually("the new side view is being made") { provider.held("side") == 1 }
         #expect(FileFixtures.sha256("\(folder)/side.png") == oldSide, "the old file stays until the new one is in place")
-        try checkKitFolderExactly(folder)
-        let busy = try refkitCLI(["regenerate", "kai", "side"], config: dir.url("refkit.toml"))
+        try await checkKitFolderExactly(folder)
+        let busy = try await refkitCLI(["regenerate", "kai", "side"], config: dir.url("refkit.toml"))
         #expect(busy.status != 0 && busy.output.contains("stage_running"), "\(busy.output)")
         provider.open("side")
         try await eventually("kai is complete again") {
             try daemon.database.kit("kai")?.status == .complete && daemon.database.stages(kitID: kai.id).first { $0.stage == "side" }?.status == .done
         }
         try await eventually("the new side view is published") { FileFixtures.sha256("\(folder)/side.png") != oldSide }
-        let manifest = try checkKitFolderExactly(folder)
+        let manifest = try await checkKitFolderExactly(folder)
         #expect(FileFixtures.sha256("\(folder)/side.prev.png") == oldSide)
         #expect(FileFixtures.sha256("\(folder)/back.png") == oldBack, "other stages untouched")
         #expect(FileFixtures.sha256("\(folder)/sheet.png") != oldSheet)
@@ -351,7 +366,7 @@ struct LifecycleTests {
                 && FileFixtures.exists("\(folder)/back.prev.png")
         }
         try await eventually("the manifest lists back.prev.png") { manifestJSON(folder)?.serialized.contains("back.prev.png") == true }
-        try checkKitFolderExactly(folder)
+        try await checkKitFolderExactly(folder)
         try await running.stop()
     }
 
@@ -372,12 +387,12 @@ struct LifecycleTests {
         let oldSide = try #require(FileFixtures.sha256("\(folder)/side.png"))
 
         provider.fail(["side", "avatar"])
-        let cli = try refkitCLI(["regenerate", "ivy", "side"], config: dir.url("refkit.toml"))
+        let cli = try await refkitCLI(["regenerate", "ivy", "side"], config: dir.url("refkit.toml"))
         #expect(cli.status == 0, "\(cli.output)")
         try await eventually("ivy ends partial and is published") {
             try daemon.database.kit("ivy")?.status == .partial && manifestJSON(folder)?["status"] == .string("partial")
         }
-        let manifest = try checkKitFolderExactly(folder)
+        let manifest = try await checkKitFolderExactly(folder)
         let side = try #require(manifest["stages"]?.arrayValue?.first { $0["stage"] == .string("side") })
         #expect(side["status"] == .string("failed"))
         #expect(side["previous"]?["file"] == .string("side.prev.png"))
@@ -387,7 +402,7 @@ struct LifecycleTests {
         // A kit whose avatar failed: its skipped stages cannot be regenerated (retry it instead).
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 22, width: 96, height: 128), to: "\(inbox)/zed.jpg")
         try await eventually("zed fails") { try daemon.database.kit("zed")?.status == .failed }
-        let refused = try refkitCLI(["regenerate", "zed", "side"], config: dir.url("refkit.toml"))
+        let refused = try await refkitCLI(["regenerate", "zed", "side"], config: dir.url("refkit.toml"))
         #expect(refused.status != 0 && refused.output.contains("stage_dependency_failed"), "\(refused.output)")
         try await running.stop()
     }
@@ -413,7 +428,7 @@ struct LifecycleTests {
         let callsBefore = provider.calls.count
 
         provider.fail([])
-        let cli = try refkitCLI(["retry", "rio"], config: dir.url("refkit.toml"))
+        let cli = try await refkitCLI(["retry", "rio"], config: dir.url("refkit.toml"))
         #expect(cli.status == 0, "\(cli.output)")
         #expect(cli.output.contains("back") && cli.output.contains("side"), "\(cli.output)")
         try await eventually("rio is complete", state: { "\((try? daemon.database.stages(kitID: rio.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }) {
@@ -428,10 +443,10 @@ struct LifecycleTests {
         }
         #expect(FileFixtures.sha256("\(folder)/front.png") == frontSha)
         try await eventually("the complete kit is published") { manifestJSON(folder)?["status"] == .string("complete") }
-        let manifest = try checkKitFolderExactly(folder)
+        let manifest = try await checkKitFolderExactly(folder)
         let side = manifest["stages"]?.arrayValue?.first { $0["stage"] == .string("side") }
         #expect(side?["history"]?.arrayValue?.first?["status"] == .string("failed"), "the failed attempt is in the history")
-        let nothing = try refkitCLI(["retry", "rio"], config: dir.url("refkit.toml"))
+        let nothing = try await refkitCLI(["retry", "rio"], config: dir.url("refkit.toml"))
         #expect(nothing.status != 0 && nothing.output.contains("nothing_to_retry"), "\(nothing.output)")
         try await running.stop()
     }
@@ -465,26 +480,26 @@ struct LifecycleTests {
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 9, width: 96, height: 128), to: "\(inbox)/busy.jpg")
         try await eventually("the daemon is busy") { provider.held("avatar") == 1 }
         let busyKit = try #require(try daemon.database.kit("busy"))
-        let refused = try refkitCLI(["delete", "busy", "--yes"], config: dir.url("refkit.toml"))
+        let refused = try await refkitCLI(["delete", "busy", "--yes"], config: dir.url("refkit.toml"))
         #expect(refused.status != 0 && refused.output.contains("kit_busy"), "\(refused.output)")
 
-        let deleted = try refkitCLI(["delete", "twin-a", "--yes"], config: dir.url("refkit.toml"))
+        let deleted = try await refkitCLI(["delete", "twin-a", "--yes"], config: dir.url("refkit.toml"))
         #expect(deleted.status == 0, "\(deleted.output)")
         #expect(!FileFixtures.exists(a.outboxDir!))
         #expect(try daemon.database.kit(a.id) == nil)
         #expect(FileFixtures.exists(original), "the other kit still uses the original")
         #expect(try daemon.database.source(id: a.sourceID!) != nil)
         for (file, sha) in bFiles { #expect(FileFixtures.sha256("\(b.outboxDir!)/\(file)") == sha, "\(file) of the other kit") }
-        try checkKitFolderExactly(b.outboxDir!)
+        try await checkKitFolderExactly(b.outboxDir!)
 
-        let last = try refkitCLI(["delete", "twin-b", "--yes"], config: dir.url("refkit.toml"))
+        let last = try await refkitCLI(["delete", "twin-b", "--yes"], config: dir.url("refkit.toml"))
         #expect(last.status == 0, "\(last.output)")
         #expect(!FileFixtures.exists(original), "no kit uses the original any more")
         #expect(!FileFixtures.exists("\(dir.path)/state/work/\(b.id)"))
 
         provider.open("avatar")
         try await eventually("the busy kit completes") { try daemon.database.kit(busyKit.id)?.status == .complete }
-        let unknown = try refkitCLI(["delete", "twin-a", "--yes"], config: dir.url("refkit.toml"))
+        let unknown = try await refkitCLI(["delete", "twin-a", "--yes"], config: dir.url("refkit.toml"))
         #expect(unknown.status != 0 && unknown.output.contains("kit_unknown"), "\(unknown.output)")
         try await running.stop()
     }
@@ -537,7 +552,7 @@ struct FaceSwapTests {
             try daemon.database.kit(mira.id)?.status == .complete && daemon.database.stages(kitID: mira.id).contains { $0.stage == "swap:group" && $0.status == .done }
         }
         try await eventually("the swap is published") { FileFixtures.exists("\(folder)/swaps/group.png") && manifestJSON(folder)?.serialized.contains("swaps/group.png") == true }
-        try checkKitFolderExactly(folder)
+        try await checkKitFolderExactly(folder)
         let call = try #require(provider.calls.first { $0.kitID == mira.id && $0.stage == "swap:group" })
         #expect(call.hadLockedReference && call.hadSource, "the target with the locked face as reference")
         #expect(provider.calls.filter { $0.kitID == mira.id && $0.stage == "avatar" }.count == 1)
@@ -550,7 +565,7 @@ struct FaceSwapTests {
         try await running.stop()
         // Deleting the kit removes the face swap's stored target too (no other kit uses it).
         try FileFixtures.write(lifecycleConfig(#"stages = "core""#), to: dir.url("refkit.toml"))
-        let deleted = try refkitCLI(["delete", "mira", "--yes"], config: dir.url("refkit.toml"))
+        let deleted = try await refkitCLI(["delete", "mira", "--yes"], config: dir.url("refkit.toml"))
         #expect(deleted.status == 0, "\(deleted.output)")
         #expect(!FileFixtures.exists("\(dir.path)/state/\(target)"))
         #expect(!FileFixtures.exists(folder))

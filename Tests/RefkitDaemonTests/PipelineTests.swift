@@ -78,11 +78,12 @@ struct PipelineTests {
         let kenjiManifest = try checkManifest(kitFolder: kenji.outboxDir!)
         #expect(kenjiManifest["source"]?["provenance"]?["platform"] == .string("example") || kenjiManifest["source"]?["platform"] == .string("example"))
 
-        if let errors = try validateAgainstSchema("manifest.schema.json", files: manifests) {
+        if let errors = try await offPool({ [manifests] in try validateAgainstSchema("manifest.schema.json", files: manifests) }) {
             Issue.record("manifests do not validate: \(errors)")
         }
         let orders = try FileManager.default.contentsOfDirectory(atPath: "\(repositoryRoot)/inbox-example").filter { $0.hasSuffix(".json") }
-        if let errors = try validateAgainstSchema("order.schema.json", files: orders.map { "\(repositoryRoot)/inbox-example/\($0)" }) {
+        let orderFiles = orders.map { "\(repositoryRoot)/inbox-example/\($0)" }
+        if let errors = try await offPool({ try validateAgainstSchema("order.schema.json", files: orderFiles) }) {
             Issue.record("example orders do not validate: \(errors)")
         }
     }
