@@ -174,14 +174,14 @@ extension RefkitDatabase {
         id: String, status: KitStatus, outboxDir: String?, errorCode: String?, errorMessage: String?, stagesFingerprint: String? = nil
     ) throws -> Bool {
         try pool.write { db in
+            if let stagesFingerprint, try Self.fingerprint(db, kitID: id) != stagesFingerprint { return false }
             try db.execute(
                 sql: """
                     UPDATE kits SET status = ?, outbox_dir = coalesce(?, outbox_dir), error_code = ?, error_message = ?, updated_at = ?
                     WHERE id = ? AND status IN ('queued', 'analyzing', 'generating')
                       AND NOT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND status IN ('pending', 'running'))
-                      AND (? IS NULL OR coalesce((SELECT group_concat(x, ',') FROM (SELECT id || ':' || status || ':' || generation AS x FROM stages WHERE kit_id = ? ORDER BY id)), '') = ?)
                     """,
-                arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id, stagesFingerprint, id, stagesFingerprint])
+                arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id])
             guard db.changesCount == 1 else { return false }
             try Self.appendEvent(db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
             return true
@@ -192,8 +192,13 @@ extension RefkitDatabase {
     /// is marked finished.
     public func stagesFingerprint(kitID: String) throws -> String {
         try pool.read { db in
-            try String.fetchOne(db, sql: "SELECT coalesce((SELECT group_concat(x, ',') FROM (SELECT id || ':' || status || ':' || generation AS x FROM stages WHERE kit_id = ? ORDER BY id)), '')", arguments: [kitID]) ?? ""
+            try Self.fingerprint(db, kitID: kitID)
         }
+    }
+
+    static func fingerprint(_ db: Database, kitID: String) throws -> String {
+        try Row.fetchAll(db, sql: "SELECT id, status, generation FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID])
+            .map { "\($0["id"] as Int64):\($0["status"] as String):\($0["generation"] as Int)" }.joined(separator: ",")
     }
 
     public func setOutboxDir(kitID: String, dir: String) throws {
