@@ -61,7 +61,7 @@ struct KitPublisher: Sendable {
             return nil
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
-            try? database.finishKit(
+            _ = try? database.finishKit(
                 id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed", errorMessage: "\(error)")
             return .failed
         }
