@@ -71,19 +71,9 @@ actor KitScheduler {
             logger.error("cannot read the stage queue", metadata: ["error": "\(error)"])
         }
         // Commands from the CLI (select, regenerate, retry, delete) reach us through the
-        // database: watch its WAL file (a stat a second) and look for new work when it changes.
-        let watcher = Task { [wakeup, stateDir = configuration.stateDir] in
-            var last = Self.walStamp(stateDir)
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
-                let now = Self.walStamp(stateDir)
-                if now != last {
-                    last = now
-                    wakeup.signal()
-                }
-            }
-        }
-        defer { watcher.cancel() }
+        // database: look for new work when another process changed it.
+        let watcher = DatabaseChangeWatch(stateDir: configuration.stateDir) { [wakeup] in wakeup.signal() }
+        defer { watcher.stop() }
         await withTaskGroup(of: Int64?.self) { group in
             var waiting = false
             while true {
