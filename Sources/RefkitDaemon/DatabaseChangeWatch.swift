@@ -21,7 +21,7 @@ final class DatabaseChangeWatch: Sendable {
         let thread = Thread { [stopped] in
             defer { if fd >= 0 { close(fd) } }
             var buffer = [UInt8](repeating: 0, count: 4096)
-            var lastStamp = KitScheduler.walStamp(stateDir)
+            var lastStamp = Self.walStamp(stateDir)
             while !stopped.value.withLock({ $0 }) {
                 if watching {
                     var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -46,7 +46,7 @@ final class DatabaseChangeWatch: Sendable {
                     usleep(100_000)
                 } else {
                     sleep(5)
-                    let stamp = KitScheduler.walStamp(stateDir)
+                    let stamp = Self.walStamp(stateDir)
                     if stamp != lastStamp {
                         lastStamp = stamp
                         onChange()
@@ -56,6 +56,13 @@ final class DatabaseChangeWatch: Sendable {
         }
         thread.name = "refkit-db-watch"
         thread.start()
+    }
+
+    /// The WAL file's size and change time: it changes with every commit, ours or another process's.
+    private static func walStamp(_ stateDir: String) -> [Int] {
+        var st = stat()
+        guard stat("\(stateDir)/refkit.sqlite-wal", &st) == 0 else { return [] }
+        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
     }
 
     /// The thread ends at its next wake-up (at most a minute later); it holds nothing.

@@ -102,13 +102,6 @@ actor KitScheduler {
         }
     }
 
-    /// The WAL file's size and change time: it changes with every commit, ours or another process's.
-    static func walStamp(_ stateDir: String) -> [Int] {
-        var st = stat()
-        guard stat("\(stateDir)/refkit.sqlite-wal", &st) == 0 else { return [] }
-        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
-    }
-
     private var drainScheduled = false
 
     private func scheduleDrainDeadline(group: inout TaskGroup<Int64?>) {

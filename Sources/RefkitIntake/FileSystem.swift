@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// Syscalls used by intake, with EINTR retried and errors as `RefkitError`s that carry errno.
-enum FileSystem {
+public enum FileSystem {
     static func errnoText(_ code: Int32 = errno) -> String { "\(String(cString: strerror(code))) (errno \(code))" }
 
     /// lstat: never follows a symlink.
@@ -68,11 +68,11 @@ enum FileSystem {
         }
     }
 
-    static func mkdirs(_ path: String) throws(RefkitError) {
+    static func mkdirs(_ path: String, unwritableCode: String = "state_unwritable") throws(RefkitError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw RefkitError("state_unwritable", "cannot create a folder", detail: "\(path): \(error.localizedDescription)")
+            throw RefkitError(unwritableCode, "cannot create a folder", detail: "\(path): \(error.localizedDescription)")
         }
     }
 
@@ -85,11 +85,16 @@ enum FileSystem {
     }
 
     /// Writes bytes durably: temp file in the same folder, fsync, rename, fsync the folder.
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(RefkitError) {
+    /// `mode` is the new file's permission bits; `unwritableCode` names a failure that is not
+    /// a full disk (which is always `disk_full`).
+    public static func writeAtomically(
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, unwritableCode: String = "state_unwritable"
+    ) throws(RefkitError) {
+        func writeError(_ path: String) -> RefkitError { FileSystem.writeError(path, unwritableCode: unwritableCode) }
         let dir = (path as NSString).deletingLastPathComponent
-        try mkdirs(dir)
+        try mkdirs(dir, unwritableCode: unwritableCode)
         let temp = "\(dir)/.refkit-tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = retrying { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) }
+        let fd = retrying { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
         guard fd >= 0 else { throw writeError(path) }
         var done = 0
         while done < bytes.count {
@@ -117,9 +122,9 @@ enum FileSystem {
         fsyncPath(dir, directory: true)
     }
 
-    static func writeError(_ path: String) -> RefkitError {
+    static func writeError(_ path: String, unwritableCode: String = "state_unwritable") -> RefkitError {
         let e = errno
-        return RefkitError(e == ENOSPC ? "disk_full" : "state_unwritable", "cannot write a file", detail: "\(path): \(errnoText(e))")
+        return RefkitError(e == ENOSPC ? "disk_full" : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(e))")
     }
 
     /// Moves an entry (of any kind, without opening it) to `target`, which must not exist.

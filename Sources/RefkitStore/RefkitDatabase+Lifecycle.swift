@@ -167,11 +167,6 @@ extension RefkitDatabase {
         }
     }
 
-    /// Work files and stored inputs the store still refers to.
-    public func referencedInputs() throws -> Set<String> {
-        try pool.read { db in Set(try String.fetchAll(db, sql: "SELECT input FROM stages WHERE input IS NOT NULL")) }
-    }
-
     /// Makes `stages` of a kit again with a new seed: each done (or failed) result goes to the
     /// history, the stage waits again, and its published file stays until the new one replaces it.
     @discardableResult
@@ -312,14 +307,6 @@ extension RefkitDatabase {
                     costUSD: $0["cost_usd"], durationMs: $0["duration_ms"], errorCode: $0["error_code"], errorMessage: $0["error_message"],
                     endedAt: $0["ended_at"], replacedAt: $0["replaced_at"])
             }
-        }
-    }
-
-    /// Work files the store still refers to (stage outputs, current and earlier, and locked
-    /// references), relative to the state directory: the janitor keeps these.
-    public func referencedWorkFiles() throws -> Set<String> {
-        try pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT file FROM stages WHERE file IS NOT NULL UNION SELECT file FROM stage_history WHERE file IS NOT NULL"))
         }
     }
 
