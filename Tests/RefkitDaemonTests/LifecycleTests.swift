@@ -166,6 +166,32 @@ func lifecycleConfig(_ order: String, imageWaitMs: Int = 400) -> String {
     """
 }
 
+/// A running daemon (a SeededProvider as "fake") over one inbox, its configuration also in
+/// refkit.toml for the CLI, and one kit made from NAME.jpg, complete.
+struct CompleteKitRig {
+    let dir: TemporaryDirectory
+    let inbox: String
+    let provider: SeededProvider
+    let daemon: Daemon
+    let running: RunningDaemon
+    let kit: KitRecord
+    let folder: String
+
+    static func start(_ label: String, stages: String, kit name: String, seed: UInt64) async throws -> CompleteKitRig {
+        let dir = try TemporaryDirectory(label)
+        let inbox = try dir.folder("inbox")
+        let text = lifecycleConfig("stages = \"\(stages)\"")
+        try FileFixtures.write(text, to: dir.url("refkit.toml"))
+        let provider = SeededProvider()
+        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let running = RunningDaemon(daemon)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: seed, width: 96, height: 128), to: "\(inbox)/\(name).jpg")
+        try await eventually("\(name) is complete") { try daemon.database.kit(name)?.status == .complete }
+        let kit = try #require(try daemon.database.kit(name))
+        return CompleteKitRig(dir: dir, inbox: inbox, provider: provider, daemon: daemon, running: running, kit: kit, folder: try #require(kit.outboxDir))
+    }
+}
+
 @Suite("Kit life cycle", .timeLimit(.minutes(3)))
 struct LifecycleTests {
     /// `selection: manual` waits in awaiting_selection; `refkit select` (another process) and a
@@ -282,16 +308,8 @@ struct LifecycleTests {
     /// A follow-up order adds scenes to a kit, made from its locked reference; an order naming
     /// an unknown kit is rejected with a clear error.
     @Test func followUpScenesOnAKit() async throws {
-        let dir = try TemporaryDirectory("follow-up")
-        let inbox = try dir.folder("inbox")
-        let provider = SeededProvider()
-        let text = lifecycleConfig(#"stages = "core""#)
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
-        let running = RunningDaemon(daemon)
-        try FileFixtures.write(try ImageFixtures.jpeg(seed: 5, width: 96, height: 128), to: "\(inbox)/mira.jpg")
-        try await eventually("mira is complete") { try daemon.database.kit("mira")?.status == .complete }
-        let mira = try #require(try daemon.database.kit("mira"))
-        let folder = try #require(mira.outboxDir)
+        let rig = try await CompleteKitRig.start("follow-up", stages: "core", kit: "mira", seed: 5)
+        let (dir, inbox, provider, daemon, running, mira, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
         let sheetBefore = FileFixtures.sha256("\(folder)/sheet.png")
 
         try FileFixtures.write(
@@ -319,17 +337,8 @@ struct LifecycleTests {
     /// `refkit regenerate` (and the control order) makes a stage again with a new seed; the old
     /// file stays published until the new one is in place, then is kept as NAME.prev.png.
     @Test func regenerateKeepsTheOldFileUntilTheNewOneIsInPlace() async throws {
-        let dir = try TemporaryDirectory("regenerate")
-        let inbox = try dir.folder("inbox")
-        let text = lifecycleConfig(#"stages = "turnaround""#)
-        try FileFixtures.write(text, to: dir.url("refkit.toml"))
-        let provider = SeededProvider()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
-        let running = RunningDaemon(daemon)
-        try FileFixtures.write(try ImageFixtures.jpeg(seed: 6, width: 96, height: 128), to: "\(inbox)/kai.jpg")
-        try await eventually("kai is complete") { try daemon.database.kit("kai")?.status == .complete }
-        let kai = try #require(try daemon.database.kit("kai"))
-        let folder = try #require(kai.outboxDir)
+        let rig = try await CompleteKitRig.start("regenerate", stages: "turnaround", kit: "kai", seed: 6)
+        let (dir, inbox, provider, daemon, running, kai, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
         let oldSide = try #require(FileFixtures.sha256("\(folder)/side.png"))
         let oldBack = try #require(FileFixtures.sha256("\(folder)/back.png"))
         let oldSheet = FileFixtures.sha256("\(folder)/sheet.png")
@@ -373,17 +382,8 @@ struct LifecycleTests {
     /// A regenerate that fails keeps the last good result as NAME.prev.png and the kit folder
     /// still matches its manifest; a stage behind a failed avatar cannot be regenerated.
     @Test func aFailedRegenerateKeepsThePreviousResult() async throws {
-        let dir = try TemporaryDirectory("regenerate-fails")
-        let inbox = try dir.folder("inbox")
-        let text = lifecycleConfig(#"stages = "turnaround""#)
-        try FileFixtures.write(text, to: dir.url("refkit.toml"))
-        let provider = SeededProvider()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
-        let running = RunningDaemon(daemon)
-        try FileFixtures.write(try ImageFixtures.jpeg(seed: 21, width: 96, height: 128), to: "\(inbox)/ivy.jpg")
-        try await eventually("ivy is complete") { try daemon.database.kit("ivy")?.status == .complete }
-        let ivy = try #require(try daemon.database.kit("ivy"))
-        let folder = try #require(ivy.outboxDir)
+        let rig = try await CompleteKitRig.start("regenerate-fails", stages: "turnaround", kit: "ivy", seed: 21)
+        let (dir, inbox, provider, daemon, running, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.folder)
         let oldSide = try #require(FileFixtures.sha256("\(folder)/side.png"))
 
         provider.fail(["side", "avatar"])
@@ -532,16 +532,8 @@ struct FaceSwapTests {
     /// `{"kit": "mira", "face_swap": {"target": "group.jpg"}}` dropped with group.jpg puts the
     /// kit's locked face onto the target: swaps/group.png in the kit, listed in the manifest.
     @Test func theLockedFaceGoesOntoTheTarget() async throws {
-        let dir = try TemporaryDirectory("face-swap")
-        let inbox = try dir.folder("inbox")
-        let provider = SeededProvider()
-        let daemon = try Daemon.build(
-            configuration: try loadConfiguration(lifecycleConfig(#"stages = "core""#), in: dir), logger: quietLogger, providers: ["fake": provider])
-        let running = RunningDaemon(daemon)
-        try FileFixtures.write(try ImageFixtures.jpeg(seed: 11, width: 96, height: 128), to: "\(inbox)/mira.jpg")
-        try await eventually("mira is complete") { try daemon.database.kit("mira")?.status == .complete }
-        let mira = try #require(try daemon.database.kit("mira"))
-        let folder = try #require(mira.outboxDir)
+        let rig = try await CompleteKitRig.start("face-swap", stages: "core", kit: "mira", seed: 11)
+        let (dir, inbox, provider, daemon, running, mira, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
 
         try FileFixtures.write(#"{"kit": "mira", "face_swap": {"target": "group.jpg"}}"#, to: "\(inbox)/group.json")
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 12, width: 128, height: 96), to: "\(inbox)/group.jpg")
@@ -564,7 +556,6 @@ struct FaceSwapTests {
         #expect(FileFixtures.exists("\(dir.path)/state/\(target)"))
         try await running.stop()
         // Deleting the kit removes the face swap's stored target too (no other kit uses it).
-        try FileFixtures.write(lifecycleConfig(#"stages = "core""#), to: dir.url("refkit.toml"))
         let deleted = try await refkitCLI(["delete", "mira", "--yes"], config: dir.url("refkit.toml"))
         #expect(deleted.status == 0, "\(deleted.output)")
         #expect(!FileFixtures.exists("\(dir.path)/state/\(target)"))
