@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
-            "RefkitCore", "RefkitImaging", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+            "RefkitCore", "RefkitImaging", "CSystem", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),

@@ -141,17 +141,9 @@ public enum FileFixtures {
 
     /// Runs a tool (`cp`, `mv`, `tar`, ...) found on PATH and throws unless it exits 0.
     public static func run(_ arguments: [String], in directory: String? = nil) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw FixtureError("\(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let (status, output) = try ChildProcess.run("/usr/bin/env", arguments, directory: directory)
+        guard status == 0 else {
+            throw FixtureError("\(arguments.joined(separator: " ")) exited \(status): \(output)")
         }
     }
 }

@@ -10,31 +10,24 @@ import Glibc
 
 /// Runs the real `refkit` binary as a child process.
 final class RefkitProcess {
-    let process = Process()
+    let child: ChildProcess
     let log: String
 
     init(_ arguments: [String], log: String) throws {
         self.log = log
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        process.executableURL = URL(fileURLWithPath: refkitBinary)
-        process.arguments = arguments
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        handle.seekToEndOfFile()
-        process.standardError = handle
-        process.standardOutput = handle
-        try process.run()
+        child = try ChildProcess(refkitBinary, arguments, stdout: .append(log), stderr: .stdout)
     }
 
-    func kill(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+    func kill(_ signal: Int32) { child.kill(signal) }
 
     /// A test that fails half-way must not leave a daemon running behind it.
     deinit {
-        if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+        if child.isRunning { child.kill(SIGKILL) }
     }
 
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {
-        try await eventually("refkit (pid \(process.processIdentifier)) to exit", timeout: timeout) { !process.isRunning }
-        return process.terminationStatus
+        try await eventually("refkit (pid \(child.pid)) to exit", timeout: timeout) { !child.isRunning }
+        return child.terminationStatus ?? -1
     }
 }
 

@@ -111,16 +111,8 @@ func validateAgainstSchema(_ schema: String, files: [String]) throws -> String? 
         print("\\n".join(errors))
         sys.exit(1 if errors else 0)
         """
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, "\(repositoryRoot)/schemas/\(schema)"] + files
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return process.terminationStatus == 0 ? nil : output
+    let (status, output) = try ChildProcess.run("/usr/bin/env", ["python3", "-c", script, "\(repositoryRoot)/schemas/\(schema)"] + files)
+    return status == 0 ? nil : output
 }
 
 func loadConfiguration(_ text: String, in directory: TemporaryDirectory) throws -> Configuration {

@@ -134,17 +134,7 @@ func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async thro
 }
 
 func refkitCLISync(_ arguments: [String], config: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: refkitBinary)
-    process.arguments = arguments + ["--config", config]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
+    try ChildProcess.run(refkitBinary, arguments + ["--config", config])
 }
 
 func lifecycleConfig(_ order: String, imageWaitMs: Int = 400) -> String {

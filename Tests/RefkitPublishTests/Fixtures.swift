@@ -1,4 +1,5 @@
 import Foundation
+import RefkitTestSupport
 import RefkitCore
 import RefkitImaging
 @testable import RefkitPublish
@@ -116,19 +117,14 @@ enum SchemaValidator {
                 out.append(None if not errors else "%s: %s" % ("/".join(map(str, errors[0].absolute_path)), errors[0].message))
             print(json.dumps(out))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schemasDirectory + "/" + schema, instancesPath]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ValidatorFailure(message: "python3 jsonschema failed: " + String(decoding: errData, as: UTF8.self))
+        let errorsPath = instancesPath + ".stderr"
+        defer { try? FileManager.default.removeItem(atPath: errorsPath) }
+        let (status, output) = try ChildProcess.run(
+            "/usr/bin/env", ["python3", "-c", script, schemasDirectory + "/" + schema, instancesPath], stderr: .append(errorsPath))
+        let outData = Data(output.utf8)
+        guard status == 0 else {
+            let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+            throw ValidatorFailure(message: "python3 jsonschema failed: " + errors)
         }
         guard case .array(let results) = try JSONValue.parse([UInt8](outData)), results.count == instances.count else {
             throw ValidatorFailure(message: "unexpected validator output: " + String(decoding: outData, as: UTF8.self))

@@ -79,18 +79,7 @@ struct MetricsHTTPServerTests {
 
     /// Runs curl (never on a Swift concurrency thread: the wait happens in the termination handler).
     private func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["--max-time", "10", "--noproxy", "*"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        return (status, String(decoding: data, as: UTF8.self))
+        try await ChildProcess.runOffPool("/usr/bin/curl", ["--max-time", "10", "--noproxy", "*"] + arguments, stderr: .discard)
     }
 
     private func split(_ response: String) -> (head: String, body: String) {

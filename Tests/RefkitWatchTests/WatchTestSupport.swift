@@ -1,4 +1,5 @@
 import Foundation
+import RefkitTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -160,14 +161,9 @@ func writeFile(_ path: String, bytes: Int, fill: UInt8 = 0x61) throws {
 
 /// Runs a program and waits for it; throws if it fails.
 func runProgram(_ executable: String, _ arguments: [String], in directory: String? = nil) throws {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(executable) \(arguments) exited \(process.terminationStatus)"])
+    let (status, output) = try ChildProcess.run(executable, arguments, directory: directory)
+    guard status == 0 else {
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(executable) \(arguments) exited \(status): \(output)"])
     }
 }
 
