@@ -384,8 +384,13 @@ public final class Daemon: Sendable {
             while processed.value < yielded {
                 try? await Task.sleep(for: .milliseconds(10))
             }
-            let schedulerIdle = (try? await scheduler.isIdle) ?? true
-            if await intake.isIdle, schedulerIdle {
+            // Intake first: once it is idle (and the watcher, checked again below, saw nothing
+            // new) no kit can appear, so the scheduler's answer that follows is final. Asked the
+            // other way round, a kit queued between the two answers was missed and `once` stopped
+            // with it unmade (seen under load). A store error means "not known yet".
+            let intakeIdle = await intake.isIdle
+            let schedulerIdle = (try? await scheduler.isIdle) ?? false
+            if intakeIdle, schedulerIdle {
                 // Intake moved files; let the watcher confirm nothing new settled meanwhile.
                 if await watcher.idle() == yielded { return }
             } else {
