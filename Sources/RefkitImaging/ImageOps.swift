@@ -1,4 +1,11 @@
 import CVips
+import Synchronization
+
+/// Strict decodes run one at a time: libvips keeps one error text for the whole process, and
+/// a strict decode's verdict (truncated or damaged) is read from that text. Two failing at once
+/// could each read the other's words (seen in the test suite: a cut PNG named "corrupt"). A
+/// decode that succeeds costs ~1 ms per 256 px image here, so the lock is rarely contended.
+private let strictDecodeLock = Mutex(())
 
 /// Image operations over encoded bytes; every function is synchronous and safe to call from many tasks at once.
 public enum ImageOps {
@@ -19,12 +26,14 @@ public enum ImageOps {
 
     /// Full decode with fail_on=warning; check the pixel limit before calling.
     public static func verifyDecode(_ bytes: [UInt8]) throws(ImagingError) {
-        // Sequential access: one top-to-bottom pass, no whole-image cache.
-        let image = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: true)
-        do {
-            _ = try image.average()
-        } catch {
-            throw DecodeFailure.classify(error.detail)
+        try strictDecodeLock.withLock { _ throws(ImagingError) in
+            // Sequential access: one top-to-bottom pass, no whole-image cache.
+            let image = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: true)
+            do throws(ImagingError) {
+                _ = try image.average()
+            } catch {
+                throw DecodeFailure.classify(error.detail)
+            }
         }
     }
 }
