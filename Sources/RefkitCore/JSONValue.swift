@@ -72,7 +72,7 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func quote(_ s: String, into out: inout String) {
         // Fast path: most strings (names, base64 image data) need no escaping at all.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !needsEscaping(s) {
             out.reserveCapacity(out.utf8.count + s.utf8.count + 2)
             out += "\""
             out += s
@@ -94,6 +94,20 @@ public indirect enum JSONValue: Sendable, Equatable {
             }
         }
         out += "\""
+    }
+
+    /// Whether any byte needs an escape; a tight loop over the contiguous UTF-8 of native
+    /// strings (a request body's base64 images are hundreds of kilobytes).
+    private static func needsEscaping(_ s: String) -> Bool {
+        func scan(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+            var found = false
+            for byte in buffer { found = found || byte < 0x20 || byte == 0x22 || byte == 0x5C }
+            return found
+        }
+        if let found = s.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        var copy = s
+        copy.makeContiguousUTF8()
+        return copy.utf8.withContiguousStorageIfAvailable(scan) ?? true
     }
 }
 
@@ -233,6 +247,29 @@ private struct JSONParser {
         index += 1
         var out = [UInt8]()
         while true {
+            // A run of plain bytes is copied at once (a response's base64 image is one long run).
+            let start = index
+            let end = bytes.withUnsafeBufferPointer { buffer in
+                var i = start
+                while i < buffer.count {
+                    let b = buffer[i]
+                    if b == 0x22 || b == 0x5C || b < 0x20 { break }
+                    i += 1
+                }
+                return i
+            }
+            if end > start {
+                if out.isEmpty, end < bytes.count, bytes[end] == 0x22 {
+                    // The whole string had no escapes.
+                    index = end + 1
+                    guard let s = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }) else {
+                        throw fail("string is not valid UTF-8")
+                    }
+                    return s
+                }
+                out.append(contentsOf: bytes[start..<end])
+                index = end
+            }
             guard index < bytes.count else { throw fail("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { index += 1; break }

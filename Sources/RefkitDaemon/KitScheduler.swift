@@ -143,10 +143,11 @@ actor KitScheduler {
             let next = list.removeFirst()
             candidates[watch] = list.isEmpty ? nil : list
             let provider = providerName(kitID: next.kitID)
-            // A provider's `concurrency` caps its requests in flight (RequestSlots); up to twice as
-            // many of its stages may run, so inputs are prepared and results written while its
-            // slots stay busy.
-            let limit = 2 * (registry.entry(provider)?.config.concurrency ?? 1)
+            // A provider's `concurrency` caps its requests in flight (RequestSlots); up to three
+            // times as many of its stages may run, so the next requests are built and waiting,
+            // and results written, while its slots stay busy (twice as many left a slot idle
+            // 5 % of the time in the 200 ms benchmark: BENCHMARKS.md).
+            let limit = 3 * (registry.entry(provider)?.config.concurrency ?? 1)
             if perProvider[provider, default: 0] >= limit { continue }
             perProvider[provider, default: 0] += 1
             running[next.stageID] = provider
@@ -474,8 +475,9 @@ actor KitScheduler {
             maxDelay: .milliseconds(configuration.retry.maxDelayMs))
         var attempt = 1
         while true {
-            // A single-exchange provider takes its slot inside ProviderHTTP.send (so its request
-            // body is built and its answer decoded outside the slot); others hold one per job.
+            // A single-exchange provider's request waits for its place in the HTTP client's driver
+            // (so its body is built and its answer decoded outside the slot, and a finished
+            // request's place goes to the next at once); others hold a slot per job.
             let gated = provider.gatesItsOwnRequest
             if !gated { try await entry.slots.acquire() }
             do {
@@ -486,13 +488,13 @@ actor KitScheduler {
             }
             let sent = ContinuousClock.now
             do throws(ProviderError) {
-                let slots = entry.slots
+                let transfers = entry.slots.transfers
                 // A gated provider's exchange carries its own timeout (timeout_s, from when it is
                 // sent), so waiting for a slot never counts as the provider being slow.
                 let limit: Duration = gated ? .seconds(config.timeoutSeconds * 4 + 600) : .seconds(config.timeoutSeconds)
                 let image = try await Self.withTimeout(limit) { () async throws(ProviderError) -> GeneratedImage in
                     if gated {
-                        let result = await RequestGating.$gate.withValue(slots) { () async -> Result<GeneratedImage, ProviderError> in
+                        let result = await RequestGating.$gate.withValue(transfers) { () async -> Result<GeneratedImage, ProviderError> in
                             do throws(ProviderError) {
                                 return .success(try await provider.generate(request))
                             } catch {
@@ -583,7 +585,10 @@ actor KitScheduler {
         // may have read the kit before the change, so it runs once more when the first ends.
         guard await claimFinish(kitID) else { return }
         var status = await publisher.finish(kitID: kitID)
-        while await takeFinishAgain(kitID) {
+        // Taking a pending "again" and giving up the claim are one step on the actor: a finish
+        // asked for between two separate steps would find the claim still held, leave its
+        // "again" behind and be lost (seen: a kit left `generating` with nothing to run).
+        while await finishAgainOrRelease(kitID) {
             if let again = await publisher.finish(kitID: kitID) { status = again }
         }
         // A nightly Civitai batch whose kits have all ended gets its summary now.
@@ -599,7 +604,12 @@ actor KitScheduler {
         return false
     }
 
-    private func takeFinishAgain(_ kitID: String) -> Bool { finishAgain.remove(kitID) != nil }
+    /// True (keeping the claim) when another finish was asked for meanwhile; else releases it.
+    private func finishAgainOrRelease(_ kitID: String) -> Bool {
+        if finishAgain.remove(kitID) != nil { return true }
+        finishing.remove(kitID)
+        return false
+    }
 
     /// Publishes kits that have nothing left to run but are not finished (a publish that waits
     /// for space after `disk_full`). Returns how many still wait.
@@ -609,7 +619,6 @@ actor KitScheduler {
     }
 
     private func finished(kitID: String, status: KitStatus?) {
-        finishing.remove(kitID)
         if let status { finished[status, default: 0] += 1 }
         providerOfKit.removeValue(forKey: kitID)
     }

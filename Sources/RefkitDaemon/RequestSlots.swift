@@ -1,4 +1,4 @@
-import RefkitProviders
+import RefkitHTTP
 import Synchronization
 
 /// A provider's `concurrency`: how many of its requests are in flight at once. A stage holds
@@ -6,8 +6,13 @@ import Synchronization
 /// validates or writes the image, so a provider with `concurrency = 16` really has 16 requests
 /// outstanding while other stages do their local work beside them.
 ///
+/// Job-based providers (queues, polling) hold a slot for the whole job through `acquire` and
+/// `release`. Single-exchange providers (Gemini, OpenAI) use `transfers` instead: the HTTP
+/// client's driver thread starts their requests as places free up, with no task in between.
+/// A provider is one kind or the other, so the two never share a limit.
+///
 /// Waiters are served first come, first served; a cancelled waiter leaves the queue at once.
-final class RequestSlots: RequestGate, Sendable {
+final class RequestSlots: Sendable {
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<Void, any Error>
@@ -25,10 +30,13 @@ final class RequestSlots: RequestGate, Sendable {
 
     let limit: Int
     private let state: Mutex<State>
+    /// The same limit, for requests started by the HTTP client's driver (`RequestGating`).
+    let transfers: TransferGate
 
     init(limit: Int) {
         self.limit = max(1, limit)
         state = Mutex(State(free: max(1, limit)))
+        transfers = TransferGate(limit: limit)
     }
 
     /// Requests in flight now, and the most there ever were.

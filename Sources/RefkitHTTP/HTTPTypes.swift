@@ -11,6 +11,9 @@ public struct HTTPRequest: Sendable {
     public var maxResponseBytes: Int
     /// Header names whose values never reach a log (authorization, x-goog-api-key, …).
     public var secretHeaders: Set<String>
+    /// When set, the request waits (unstarted, in the client's driver) until the gate's group
+    /// has fewer than `limit` transfers in flight. Every redirect hop passes the gate again.
+    public var gate: TransferGate?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],

@@ -14,6 +14,8 @@ final class Transfer: @unchecked Sendable {
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     let maxResponseBytes: Int
+    /// The group whose place this transfer takes while it runs (`HTTPRequest.gate`).
+    let gate: TransferGate?
     /// When set, the connection's peer address is checked again just before the request is
     /// sent (the pinned address could still be a reused connection's).
     let requirePublicPeer: Bool
@@ -37,6 +39,7 @@ final class Transfer: @unchecked Sendable {
         self.easy = easy
         self.url = url
         self.maxResponseBytes = request.maxResponseBytes
+        self.gate = request.gate
         self.requirePublicPeer = pinnedAddresses != nil
         self.errorBuffer = .allocate(capacity: refkit_curl_error_size())
         errorBuffer.initialize(repeating: 0, count: refkit_curl_error_size())

@@ -109,17 +109,27 @@ final class TransferDriver: Sendable {
                 for (easy, transfer) in active where cancelled.contains(transfer.id) {
                     curl_multi_remove_handle(multi.pointer, easy)
                     active[easy] = nil
+                    transfer.gate?.leave()
                     transfer.resume(.failure(.cancelled()))
                 }
             }
             if stopping { break }
 
-            while active.count < maxActive, !waiting.isEmpty {
-                let transfer = waiting.removeFirst()
+            // Start what may start, first come first served within each gate: a transfer whose
+            // gate is full waits without holding back transfers of other groups.
+            var index = 0
+            while active.count < maxActive, index < waiting.count {
+                let transfer = waiting[index]
+                if let gate = transfer.gate, !gate.tryEnter() {
+                    index += 1
+                    continue
+                }
+                waiting.remove(at: index)
                 let code = curl_multi_add_handle(multi.pointer, transfer.easy)
                 if code == CURLM_OK {
                     active[transfer.easy] = transfer
                 } else {
+                    transfer.gate?.leave()
                     transfer.resume(.failure(HTTPError(
                         code: "http_failed", message: "curl_multi_add_handle failed",
                         detail: String(cString: curl_multi_strerror(code)), retryable: false)))
@@ -129,16 +139,20 @@ final class TransferDriver: Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi.pointer, &running)
             var remaining: Int32 = 0
+            var ended = false
             while let message = curl_multi_info_read(multi.pointer, &remaining) {
                 guard refkit_curl_msg_is_done(message) != 0, let easy = refkit_curl_msg_easy_handle(message),
                       let transfer = active.removeValue(forKey: easy) else { continue }
                 let code = refkit_curl_msg_result(message)
                 curl_multi_remove_handle(multi.pointer, easy)
+                // The place is free before the finished request's task runs again.
+                transfer.gate?.leave()
+                ended = true
                 completingThreads.withLock { _ = $0.insert(UInt(pthread_self())) }
                 transfer.resume(code == CURLE_OK ? .success(transfer.outcome()) : .failure(.from(code, transfer: transfer)))
             }
-            // A finished transfer frees a slot: start the next before sleeping.
-            if active.count < maxActive, !waiting.isEmpty { continue }
+            // A finished transfer frees a place: start the next before sleeping.
+            if ended, !waiting.isEmpty { continue }
 
             // Sleeps until a socket is ready, curl's next timeout, or a wake-up.
             if curl_multi_poll(multi.pointer, nil, 0, Self.idlePollMilliseconds, nil) != CURLM_OK {
@@ -150,6 +164,7 @@ final class TransferDriver: Sendable {
         let shutDown = HTTPError.cancelled("the HTTP client was shut down")
         for (easy, transfer) in active {
             curl_multi_remove_handle(multi.pointer, easy)
+            transfer.gate?.leave()
             transfer.resume(.failure(shutDown))
         }
         for transfer in waiting { transfer.resume(.failure(shutDown)) }

@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitHTTP
 
 /// An image given to a provider.
 public struct ReferenceImage: Sendable {
@@ -105,13 +106,9 @@ extension ImageProvider {
     public var gatesItsOwnRequest: Bool { false }
 }
 
-/// A provider's concurrency limit, entered around one HTTP exchange.
-public protocol RequestGate: Sendable {
-    func acquire() async throws
-    func release()
-}
-
-/// The gate the current task's provider requests pass through, if any (set by the scheduler).
+/// The gate the current task's provider requests pass through, if any (set by the scheduler):
+/// `ProviderHTTP.send` hands it to the HTTP client, whose driver starts the request only when
+/// the provider has a free place (see `TransferGate`).
 public enum RequestGating {
-    @TaskLocal public static var gate: (any RequestGate)?
+    @TaskLocal public static var gate: TransferGate?
 }

@@ -134,64 +134,77 @@ public enum ProviderHTTP {
 
     /// Standard base64 with padding.
     public static func base64Encode(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
+        let length = (bytes.count + 2) / 3 * 4
+        guard length > 0 else { return "" }
+        return String(unsafeUninitializedCapacity: length) { out in
+            bytes.withUnsafeBufferPointer { input in
+                alphabet.withUnsafeBufferPointer { table in
+                    var i = 0, o = 0
+                    while i + 3 <= input.count {
+                        let n = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
+                        out[o] = table[Int(n >> 18 & 63)]
+                        out[o + 1] = table[Int(n >> 12 & 63)]
+                        out[o + 2] = table[Int(n >> 6 & 63)]
+                        out[o + 3] = table[Int(n & 63)]
+                        i += 3
+                        o += 4
+                    }
+                    let rest = input.count - i
+                    if rest > 0 {
+                        let n = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                        out[o] = table[Int(n >> 18 & 63)]
+                        out[o + 1] = table[Int(n >> 12 & 63)]
+                        out[o + 2] = rest == 2 ? table[Int(n >> 6 & 63)] : UInt8(ascii: "=")
+                        out[o + 3] = UInt8(ascii: "=")
+                    }
+                }
+            }
+            return length
         }
-        let rest = bytes.count - i
-        if rest > 0 {
-            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes base64 (standard or URL-safe alphabet, padding optional, line breaks ignored).
     /// nil when a character is outside the alphabet, padding is misplaced or the length is impossible.
     public static func base64Decode(_ text: String) -> [UInt8]? {
-        var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count / 4 * 3)
-        var accumulator: UInt32 = 0
-        var count = 0
-        var padding = 0
-        for c in text.utf8 {
-            if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { continue }
-            if c == UInt8(ascii: "=") { padding += 1; continue }
-            if padding > 0 { return nil }  // data after padding
-            let v = decodeTable[Int(c)]
-            if v == 0xFF { return nil }
-            accumulator = accumulator << 6 | UInt32(v)
-            count += 1
-            if count == 4 {
-                out.append(UInt8(accumulator >> 16 & 0xFF))
-                out.append(UInt8(accumulator >> 8 & 0xFF))
-                out.append(UInt8(accumulator & 0xFF))
-                accumulator = 0
-                count = 0
+        var text = text
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable { input -> [UInt8]? in
+            decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+                var out = [UInt8]()
+                out.reserveCapacity(input.count / 4 * 3)
+                var accumulator: UInt32 = 0
+                var count = 0
+                var padding = 0
+                for c in input {
+                    if c == UInt8(ascii: "\n") || c == UInt8(ascii: "\r") { continue }
+                    if c == UInt8(ascii: "=") { padding += 1; continue }
+                    if padding > 0 { return nil }  // data after padding
+                    let v = table[Int(c)]
+                    if v == 0xFF { return nil }
+                    accumulator = accumulator << 6 | UInt32(v)
+                    count += 1
+                    if count == 4 {
+                        out.append(UInt8(accumulator >> 16 & 0xFF))
+                        out.append(UInt8(accumulator >> 8 & 0xFF))
+                        out.append(UInt8(accumulator & 0xFF))
+                        accumulator = 0
+                        count = 0
+                    }
+                }
+                switch count {
+                case 0: guard padding == 0 else { return nil }
+                case 2:
+                    guard padding == 0 || padding == 2 else { return nil }
+                    out.append(UInt8(accumulator >> 4 & 0xFF))
+                case 3:
+                    guard padding == 0 || padding == 1 else { return nil }
+                    out.append(UInt8(accumulator >> 10 & 0xFF))
+                    out.append(UInt8(accumulator >> 2 & 0xFF))
+                default: return nil
+                }
+                return out
             }
-        }
-        switch count {
-        case 0: guard padding == 0 else { return nil }
-        case 2:
-            guard padding == 0 || padding == 2 else { return nil }
-            out.append(UInt8(accumulator >> 4 & 0xFF))
-        case 3:
-            guard padding == 0 || padding == 1 else { return nil }
-            out.append(UInt8(accumulator >> 10 & 0xFF))
-            out.append(UInt8(accumulator >> 2 & 0xFF))
-        default: return nil
-        }
-        return out
+        } ?? nil
     }
 
     // MARK: - JSON
@@ -259,14 +272,8 @@ public enum ProviderHTTP {
     public static func send(
         _ request: HTTPRequest, via http: HTTPClient, provider: String, secret: String?, policy: URLPolicy
     ) async throws(ProviderError) -> HTTPResponse {
-        if let gate = RequestGating.gate {
-            do {
-                try await gate.acquire()
-            } catch {
-                throw ProviderError(code: "cancelled", message: "cancelled while waiting for a request slot", retryable: true)
-            }
-        }
-        defer { RequestGating.gate?.release() }
+        var request = request
+        if let gate = RequestGating.gate { request.gate = gate }
         do {
             return try await http.send(request, policy: policy)
         } catch {

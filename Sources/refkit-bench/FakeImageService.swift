@@ -17,50 +17,94 @@ final class FakeImageService: Sendable {
         var servedLatency: Duration = .zero
         var longestLatency: Duration = .zero
         var random = SplitMix64(seed: 0x5eed)
+        /// When the first request arrived and the last answer left, and the integral of requests
+        /// in flight over time (slot-seconds the fake held), for the timeline line.
+        var firstAt: ContinuousClock.Instant?
+        var lastAt: ContinuousClock.Instant?
+        var busy: Duration = .zero
+        var changedAt: ContinuousClock.Instant?
+
+        mutating func step(_ delta: Int, at now: ContinuousClock.Instant) {
+            if let changedAt { busy += (now - changedAt) * inFlight }
+            changedAt = now
+            inFlight += delta
+            if firstAt == nil { firstAt = now }
+            lastAt = now
+        }
     }
 
-    let server: LoopbackServer
+    let baseURL: String
     let counts = Mutex(Counts())
+    private let keep: (any Sendable)?
+    var connections: Int? { (keep as? ThreadedHTTPServer)?.connections.load(ordering: .relaxed) }
 
-    init(server: LoopbackServer) { self.server = server }
+    private init(baseURL: String, keep: (any Sendable)?) {
+        self.baseURL = baseURL
+        self.keep = keep
+    }
 
-    static func start(latency: Duration, perMinute: Int?, sigma: Double = 0) async throws -> FakeImageService {
-        let server = try await LoopbackServer.start()
-        let service = FakeImageService(server: server)
+    /// What one request gets: 429 beyond the limit, else the image after its latency.
+    private static func answer(_ counts: borrowing Mutex<Counts>, latency: Duration, perMinute: Int?, sigma: Double) -> (status: Int, wait: Duration) {
+        let now = ContinuousClock.now
+        return counts.withLock { counts -> (Int, Duration) in
+            if let perMinute {
+                let windowStart = now - .seconds(60)
+                let recent = counts.acceptedAt.reversed().prefix { $0 > windowStart }.count
+                if recent >= perMinute {
+                    counts.rejected += 1
+                    return (429, .zero)
+                }
+            }
+            counts.accepted += 1
+            counts.acceptedAt.append(now)
+            counts.step(1, at: now)
+            counts.peakInFlight = max(counts.peakInFlight, counts.inFlight)
+            let wait = sigma > 0 ? latency * exp(sigma * counts.random.nextGaussian()) : latency
+            counts.servedLatency += wait
+            counts.longestLatency = max(counts.longestLatency, wait)
+            return (200, wait)
+        }
+    }
+
+    /// `flyingFox`: the tests' LoopbackServer (async, FlyingFox) instead of the threaded server.
+    static func start(latency: Duration, perMinute: Int?, sigma: Double = 0, flyingFox: Bool = false) async throws -> FakeImageService {
         let png = try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png")
         let b64 = Data(png).base64EncodedString()
         let ok = #"{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"\#(b64)"}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
         let limited = #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}"#
-        server.route("POST", "/v1beta/models/*") { _ in
-            let now = ContinuousClock.now
-            let allowed = service.counts.withLock { counts -> Bool in
-                if let perMinute {
-                    let windowStart = now - .seconds(60)
-                    let recent = counts.acceptedAt.reversed().prefix { $0 > windowStart }.count
-                    if recent >= perMinute {
-                        counts.rejected += 1
-                        return false
-                    }
+        let service: FakeImageService
+        if flyingFox {
+            let server = try await LoopbackServer.start()
+            service = FakeImageService(baseURL: server.baseURL, keep: server)
+            server.route("POST", "/v1beta/models/*") { _ in
+                let (status, wait) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
+                guard status == 200 else { return .json(limited, status: 429) }
+                if wait > .zero { try? await Task.sleep(for: wait) }
+                service.counts.withLock { $0.step(-1, at: .now) }
+                return .json(ok)
+            }
+        } else {
+            let okBytes = Array(ok.utf8), limitedBytes = Array(limited.utf8)
+            let box = ServiceBox()
+            let server = try ThreadedHTTPServer { method, path, _ in
+                guard method == "POST", path.hasPrefix("/v1beta/models/"), let service = box.service else {
+                    return .init(status: 404, body: Array(#"{"error":{"code":404,"message":"not found","status":"NOT_FOUND"}}"#.utf8))
                 }
-                counts.accepted += 1
-                counts.acceptedAt.append(now)
-                counts.inFlight += 1
-                counts.peakInFlight = max(counts.peakInFlight, counts.inFlight)
-                return true
+                let (status, wait) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
+                guard status == 200 else { return .init(status: 429, body: limitedBytes) }
+                if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+                service.counts.withLock { $0.step(-1, at: .now) }
+                return .init(status: 200, body: okBytes)
             }
-            guard allowed else { return .json(limited, status: 429) }
-            let wait = service.counts.withLock { counts -> Duration in
-                let wait = sigma > 0 ? latency * exp(sigma * counts.random.nextGaussian()) : latency
-                counts.servedLatency += wait
-                counts.longestLatency = max(counts.longestLatency, wait)
-                return wait
-            }
-            if wait > .zero { try? await Task.sleep(for: wait) }
-            service.counts.withLock { $0.inFlight -= 1 }
-            return .json(ok)
+            service = FakeImageService(baseURL: server.baseURL, keep: server)
+            box.service = service
         }
         return service
     }
+}
+
+private final class ServiceBox: @unchecked Sendable {
+    var service: FakeImageService?
 }
 
 /// A small seeded generator (SplitMix64) with standard normal draws (Box-Muller).

@@ -68,12 +68,12 @@ civitai?.setFeed((1...sources).map { FakeCivitai.Item(id: Int64(70_000 + $0), fi
 var service: FakeImageService?
 var geminiTable = ""
 if providerName == "gemini" {
-    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma)
+    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma, flyingFox: CommandLine.arguments.contains("--flyingfox"))
     service = fake
     FileManager.default.createFile(atPath: "\(root)/gemini.key", contents: Data("bench-key".utf8))
     geminiTable = """
         [providers.gemini]
-        base_url = "\(fake.server.baseURL)"
+        base_url = "\(fake.baseURL)"
         api_key_file = "gemini.key"
         concurrency = \(providerConcurrency)
         requests_per_minute = \(requestsPerMinute)
@@ -86,7 +86,7 @@ let text = """
     attempts = 6
     base_delay_ms = 200
     [limits]
-    concurrency = \(max(12, 2 * providerConcurrency))
+    concurrency = \(max(12, 3 * providerConcurrency))
     [providers.instant]
     kind = "preview"
     concurrency = 12
@@ -138,12 +138,16 @@ print("provider=\(providerName) sources=\(sources) stages=\(stages) kits_complet
 if let service {
     let counts = service.counts.withLock { $0 }
     let total = counts.accepted + counts.rejected
-    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d", counts.accepted, counts.rejected,
-                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight))
+    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d connections=%d", counts.accepted, counts.rejected,
+                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight, service.connections ?? -1))
     if latencyMs > 0 {
         // The ideal schedule keeps every one of the provider's slots busy from start to end.
         func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let ideal = max(s(counts.servedLatency) / Double(providerConcurrency), 2 * s(counts.longestLatency))
+        if let first = counts.firstAt, let last = counts.lastAt {
+            print(String(format: "timeline: first_request_s=%.2f last_answer_s=%.2f tail_s=%.2f mean_in_flight=%.2f", s(first - started), s(last - started),
+                         wallSeconds - s(last - started), s(counts.busy) / s(last - first)))
+        }
         print(String(format: "schedule: served_latency_s=%.1f mean_latency_s=%.2f ideal_s=%.1f wall_over_ideal=%.3f", s(counts.servedLatency),
                      s(counts.servedLatency) / Double(max(counts.accepted, 1)), ideal, wallSeconds / ideal))
     }
