@@ -379,6 +379,7 @@ public final class Daemon: Sendable {
         let watcher = generation.watcher
         let scheduler = generation.scheduler
         let intake = generation.intake
+        var storeErrors = 0
         while !Task.isCancelled {
             let yielded = await watcher.idle()
             while processed.value < yielded {
@@ -389,7 +390,21 @@ public final class Daemon: Sendable {
             // other way round, a kit queued between the two answers was missed and `once` stopped
             // with it unmade (seen under load). A store error means "not known yet".
             let intakeIdle = await intake.isIdle
-            let schedulerIdle = (try? await scheduler.isIdle) ?? false
+            let schedulerIdle: Bool
+            do {
+                schedulerIdle = try await scheduler.isIdle
+                storeErrors = 0
+            } catch {
+                // A store that stays unreadable (I/O error, database removed) must not keep
+                // `once` waiting for ever: after ~10 s of failures it stops with what it has.
+                storeErrors += 1
+                if storeErrors == 1 { logger.warning("cannot read the stage queue", metadata: ["error": "\(error)"]) }
+                if storeErrors >= 200 {
+                    logger.error("the stage queue stayed unreadable; stopping", metadata: ["error": "\(error)"])
+                    return
+                }
+                schedulerIdle = false
+            }
             if intakeIdle, schedulerIdle {
                 // Intake moved files; let the watcher confirm nothing new settled meanwhile.
                 if await watcher.idle() == yielded { return }

@@ -23,6 +23,8 @@ public final class HTTPClient: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + request.timeout
+        // A gated request's hops may each wait for a place; only the time they ran counts.
+        var ran: Duration = .zero
         var hop = request
         var redirects = 0
         let requestID = driver.makeID()
@@ -37,7 +39,7 @@ public final class HTTPClient: Sendable {
             } catch {
                 throw log(error, hop, requestID, start)
             }
-            let remaining = deadline - clock.now
+            let remaining = request.gate == nil ? deadline - clock.now : request.timeout - ran
             guard remaining > .zero else {
                 throw log(HTTPError(code: "http_timeout", message: "the request timed out", retryable: true), hop, requestID, start)
             }
@@ -57,7 +59,7 @@ public final class HTTPClient: Sendable {
                 timeout: remaining)
             let outcome: TransferOutcome
             switch await driver.perform(transfer) {
-            case .success(let value): outcome = value
+            case .success(let value): outcome = value; ran += value.ranFor
             case .failure(let error): throw log(error, hop, requestID, start)
             }
             let response = outcome.response

@@ -26,6 +26,9 @@ final class Transfer: @unchecked Sendable {
     private(set) var exceededLimit = false
     private(set) var refusedPeer: String?
 
+    /// When the driver added it to the multi handle (after any wait for its gate).
+    var startedAt: ContinuousClock.Instant?
+
     /// Resumed exactly once, by the driver thread (or by a cancel that finds it still queued).
     var continuation: CheckedContinuation<Result<TransferOutcome, HTTPError>, Never>?
 
@@ -202,7 +205,7 @@ final class Transfer: @unchecked Sendable {
     func outcome() -> TransferOutcome {
         TransferOutcome(
             response: HTTPResponse(status: responseCode, headers: headers, body: body),
-            redirectURL: redirectURL)
+            redirectURL: redirectURL, ranFor: startedAt.map { ContinuousClock.now - $0 } ?? .zero)
     }
 }
 
@@ -210,6 +213,8 @@ final class Transfer: @unchecked Sendable {
 struct TransferOutcome: Sendable {
     var response: HTTPResponse
     var redirectURL: String?
+    /// From its start in the driver to its end (waiting for a gate excluded).
+    var ranFor: Duration
 }
 
 // C callbacks: plain functions (no captures), reaching their Transfer through the context pointer.

@@ -127,6 +127,7 @@ final class TransferDriver: Sendable {
                 waiting.remove(at: index)
                 let code = curl_multi_add_handle(multi.pointer, transfer.easy)
                 if code == CURLM_OK {
+                    transfer.startedAt = .now
                     active[transfer.easy] = transfer
                 } else {
                     transfer.gate?.leave()

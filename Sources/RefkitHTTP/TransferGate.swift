@@ -7,7 +7,11 @@ import Synchronization
 /// has a free place; when one of the group's transfers ends, the driver starts the next one
 /// before it even resumes the finished request's task. A slot is therefore never idle while
 /// the task that held it waits for a thread, and a request waiting for a slot is not yet
-/// counting its timeout (curl starts the clock when the transfer starts).
+/// counting its timeout (curl starts the clock when the transfer starts; for redirects, each
+/// hop passes the gate again and only the time hops ran adds up to `HTTPRequest.timeout`).
+///
+/// A gate belongs to one `HTTPClient`: a place freed by another client's driver would not
+/// wake this one's (the daemon keeps one client and one gate per provider).
 public final class TransferGate: Sendable {
     public let limit: Int
     private let counts = Mutex((inFlight: 0, peak: 0))

@@ -1,11 +1,4 @@
 import CVips
-import Synchronization
-
-/// Strict decodes run one at a time: libvips keeps one error text for the whole process, and
-/// a strict decode's verdict (truncated or damaged) is read from that text. Two failing at once
-/// could each read the other's words (seen in the test suite: a cut PNG named "corrupt"). A
-/// decode that succeeds costs ~1 ms per 256 px image here, so the lock is rarely contended.
-private let strictDecodeLock = Mutex(())
 
 /// Image operations over encoded bytes; every function is synchronous and safe to call from many tasks at once.
 public enum ImageOps {
@@ -25,15 +18,31 @@ public enum ImageOps {
     }
 
     /// Full decode with fail_on=warning; check the pixel limit before calling.
+    ///
+    /// The verdict (truncated or damaged) is read from libvips' error text, which is one buffer
+    /// for the whole process: under concurrency it may hold another thread's words (seen in the
+    /// test suite: a cut PNG named "corrupt"). So a failure is named from a second decode made
+    /// while holding `VipsErrorBuffer.naming`, with the buffer emptied first; decodes that
+    /// succeed never wait for anything.
     public static func verifyDecode(_ bytes: [UInt8]) throws(ImagingError) {
-        try strictDecodeLock.withLock { _ throws(ImagingError) in
-            // Sequential access: one top-to-bottom pass, no whole-image cache.
-            let image = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: true)
-            do throws(ImagingError) {
-                _ = try image.average()
-            } catch {
-                throw DecodeFailure.classify(error.detail)
+        do {
+            try strictDecode(bytes)
+        } catch {
+            try VipsErrorBuffer.naming.withLock { _ throws(ImagingError) in
+                _ = VipsErrorBuffer.take()
+                try strictDecode(bytes)
             }
+            throw error  // it decoded the second time (it should not): the first verdict stands
+        }
+    }
+
+    private static func strictDecode(_ bytes: [UInt8]) throws(ImagingError) {
+        // Sequential access: one top-to-bottom pass, no whole-image cache.
+        let image = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: true)
+        do {
+            _ = try image.average()
+        } catch {
+            throw DecodeFailure.classify(error.detail)
         }
     }
 }

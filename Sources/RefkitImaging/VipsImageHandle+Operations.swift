@@ -47,7 +47,7 @@ extension VipsImageHandle {
         var out: UnsafeMutablePointer<VipsImage>?
         guard rk_vips_icc_transform(pointer, &out, "srgb", 1) == 0, let out else {
             if let out { g_object_unref(out) }
-            vips_error_clear()
+            VipsErrorBuffer.clear()
             return self
         }
         return VipsImageHandle(taking: out)

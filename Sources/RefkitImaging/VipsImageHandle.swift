@@ -56,7 +56,7 @@ final class VipsImageHandle {
         guard hasField(name) else { return nil }
         var value: Int32 = 0
         guard vips_image_get_int(pointer, name, &value) == 0 else {
-            vips_error_clear()
+            VipsErrorBuffer.clear()
             return nil
         }
         return Int(value)
@@ -66,7 +66,7 @@ final class VipsImageHandle {
         guard hasField(name) else { return nil }
         var value: UnsafePointer<CChar>?
         guard vips_image_get_string(pointer, name, &value) == 0, let value else {
-            vips_error_clear()
+            VipsErrorBuffer.clear()
             return nil
         }
         return String(cString: value)

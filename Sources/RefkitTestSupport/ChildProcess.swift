@@ -59,6 +59,7 @@ public final class ChildProcess: Sendable {
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
             }
         }
+        if case .capture = stderr { throw FixtureError("ChildProcess captures stdout only; send stderr to .stdout or a file") }
         try open(stdout, as: 1)
         try open(stderr, as: 2)
         posix_spawn_file_actions_addclosefrom_np(&actions, 3)
@@ -125,11 +126,13 @@ public final class ChildProcess: Sendable {
     public var isRunning: Bool {
         if exit.withLock({ $0 }) != nil { return false }
         var status: Int32 = 0
-        let reaped = waitpid(pid, &status, WNOHANG)
+        var reaped = waitpid(pid, &status, WNOHANG)
+        while reaped < 0, errno == EINTR { reaped = waitpid(pid, &status, WNOHANG) }
         if reaped == pid {
             record(status)
             return false
         }
+        // 0: still running. -1 (ECHILD): a concurrent `wait()` reaped it and records its status.
         return reaped == 0
     }
 
@@ -138,6 +141,13 @@ public final class ChildProcess: Sendable {
 
     public func kill(_ signal: Int32) {
         if exit.withLock({ $0 }) == nil { _ = Glibc.kill(pid, signal) }
+    }
+
+    /// SIGKILL and reap, for clean-up: no child and no zombie is left behind.
+    public func killAndReap() {
+        guard isRunning else { return }
+        kill(SIGKILL)
+        wait()
     }
 
     @discardableResult

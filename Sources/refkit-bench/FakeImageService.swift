@@ -103,8 +103,13 @@ final class FakeImageService: Sendable {
     }
 }
 
-private final class ServiceBox: @unchecked Sendable {
-    var service: FakeImageService?
+/// The service, set once the server it answers through exists.
+private final class ServiceBox: Sendable {
+    private let value = Mutex<FakeImageService?>(nil)
+    var service: FakeImageService? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
+    }
 }
 
 /// A small seeded generator (SplitMix64) with standard normal draws (Box-Muller).

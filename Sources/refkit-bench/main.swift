@@ -12,7 +12,11 @@
 //   refkit-bench --civitai --provider gemini --sources 20 --stages turnaround --latency-ms 10000 --latency-sigma 0.25 --concurrency 6
 //
 // Prints wall time, references/s, CPU seconds per reference (getrusage of this process) and
-// peak RSS.
+// peak RSS. With --provider gemini the fake (plain blocking threads, ThreadedHTTPServer; add
+// --flyingfox for the tests' FlyingFox server) also prints `service:` (accepted, rejected, peak
+// in flight, connections) and `timeline:` (first request, last answer, and mean_in_flight:
+// the time-average of requests it held, which is --concurrency when no slot is ever idle);
+// --metrics adds refkit's own request-duration sums.
 import Foundation
 import Logging
 import RefkitConfig

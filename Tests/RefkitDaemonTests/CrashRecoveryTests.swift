@@ -22,7 +22,7 @@ final class RefkitProcess {
 
     /// A test that fails half-way must not leave a daemon running behind it.
     deinit {
-        if child.isRunning { child.kill(SIGKILL) }
+        child.killAndReap()
     }
 
     func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32 {

@@ -157,4 +157,26 @@ struct TransferGateTests {
         #expect(try await second.value.status == 200)
         await server.stop()
     }
+
+    @Test func aRedirectedRequestCountsOnlyTheTimeItsHopsRan() async throws {
+        let (server, route, client, _, request) = try await GatedRoute.start(limit: 1)
+        defer { client.shutdown() }
+        server.route("GET", "/moved") { _ in .redirect(to: "/here") }
+        server.route("GET", "/here") { _ in .text("arrived") }
+
+        let first = Task { try await client.send(request) }
+        var arrivals = route.arrivals.makeAsyncIterator()
+        #expect(await arrivals.next() == 1)
+        var moved = request
+        moved.url = server.baseURL + "/moved"
+        moved.timeout = .seconds(2)
+        let second = Task { try await client.send(moved) }
+        // Longer than the redirected request's whole timeout: both of its hops wait, run briefly.
+        try await Task.sleep(for: .milliseconds(2500))
+        route.releaseOne()
+        #expect(try await first.value.status == 200)
+        let response = try await second.value
+        #expect(response.status == 200 && String(decoding: response.body, as: UTF8.self) == "arrived")
+        await server.stop()
+    }
 }
