@@ -132,6 +132,24 @@ actor KitScheduler {
         }
         var perProvider: [String: Int] = [:]
         for provider in running.values { perProvider[provider, default: 0] += 1 }
+        // A provider's `concurrency` caps its requests in flight (RequestSlots); more of its
+        // stages may run, so the next requests are built and waiting, and results written,
+        // while its slots stay busy: up to twice as many first, and up to three times as many
+        // with places no other provider's stage wanted in this round (2x left a slot idle 5 %
+        // of the time in the 200 ms benchmark, BENCHMARKS.md; 3x for everyone at once would let
+        // one provider crowd the others out of `[limits] concurrency`).
+        var overTwice: [(watch: String, stage: RunnableStage, provider: String)] = []
+        func start(_ next: RunnableStage, watch: String, provider: String) {
+            perProvider[provider, default: 0] += 1
+            running[next.stageID] = provider
+            runningByWatch[watch, default: 0] += 1
+            free -= 1
+            group.addTask(executorPreference: stageExecutor) { [self] in
+                await self.execute(next, provider: provider)
+                await self.stageEnded(watch: watch)
+                return next.stageID
+            }
+        }
         while free > 0 {
             let levels = candidates.values.compactMap { $0.first?.priority }
             guard let top = levels.max() else { break }
@@ -143,21 +161,16 @@ actor KitScheduler {
             let next = list.removeFirst()
             candidates[watch] = list.isEmpty ? nil : list
             let provider = providerName(kitID: next.kitID)
-            // A provider's `concurrency` caps its requests in flight (RequestSlots); up to three
-            // times as many of its stages may run, so the next requests are built and waiting,
-            // and results written, while its slots stay busy (twice as many left a slot idle
-            // 5 % of the time in the 200 ms benchmark: BENCHMARKS.md).
-            let limit = 3 * (registry.entry(provider)?.config.concurrency ?? 1)
-            if perProvider[provider, default: 0] >= limit { continue }
-            perProvider[provider, default: 0] += 1
-            running[next.stageID] = provider
-            runningByWatch[watch, default: 0] += 1
-            free -= 1
-            group.addTask(executorPreference: stageExecutor) { [self] in
-                await self.execute(next, provider: provider)
-                await self.stageEnded(watch: watch)
-                return next.stageID
+            let concurrency = registry.entry(provider)?.config.concurrency ?? 1
+            if perProvider[provider, default: 0] >= 2 * concurrency {
+                overTwice.append((watch, next, provider))
+                continue
             }
+            start(next, watch: watch, provider: provider)
+        }
+        for (watch, next, provider) in overTwice where free > 0 {
+            let concurrency = registry.entry(provider)?.config.concurrency ?? 1
+            if perProvider[provider, default: 0] < 3 * concurrency { start(next, watch: watch, provider: provider) }
         }
     }
 
