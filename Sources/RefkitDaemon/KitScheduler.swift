@@ -126,7 +126,9 @@ actor KitScheduler {
         guard free > 0 else { return }
         var candidates: [String: [RunnableStage]] = [:]
         for watch in configuration.watches {
-            if let list = try? database.runnableStages(watch: watch.name, excluding: Set(running.keys), limit: free), !list.isEmpty {
+            // More candidates than places: stages of a provider at its cap must not hide the next
+            // provider's behind them.
+            if let list = try? database.runnableStages(watch: watch.name, excluding: Set(running.keys), limit: free + 16), !list.isEmpty {
                 candidates[watch.name] = list
             }
         }
