@@ -156,7 +156,7 @@ public final class Daemon: Sendable {
                 if mode == .once {
                     group.addTask {
                         await self.waitUntilHandled(processed: processed)
-                        self.shutdown()
+                        if !self.isStopping { self.shutdown() }
                     }
                 }
                 try await group.waitForAll()
@@ -380,9 +380,11 @@ public final class Daemon: Sendable {
         let scheduler = generation.scheduler
         let intake = generation.intake
         var storeErrors = 0
-        while !Task.isCancelled {
+        // A stop (SIGTERM, SIGINT) ends the wait too: files still waiting for their sidecar or
+        // image stay in the inbox for the next run.
+        while !Task.isCancelled, !isStopping {
             let yielded = await watcher.idle()
-            while processed.value < yielded {
+            while processed.value < yielded, !isStopping {
                 try? await Task.sleep(for: .milliseconds(10))
             }
             // Intake first: once it is idle (and the watcher, checked again below, saw nothing

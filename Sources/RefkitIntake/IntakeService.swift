@@ -142,6 +142,7 @@ public actor IntakeService {
                 acceptDrop(image: (entry, claimID, facts, bytes), order: (order.base.entry, order.base.claimID, order.order, order.text), watch: watch)
             } else {
                 let wait = Duration.milliseconds(watch.sidecarWaitMs)
+                logger.debug("image waits for its sidecar", metadata: ["watch": "\(watch.name)", "file": "\(entry.relativePath)", "wait_ms": "\(watch.sidecarWaitMs)"])
                 images[key] = PendingImage(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), facts: facts, bytes: bytes)
                 reschedule()
             }
@@ -163,6 +164,7 @@ public actor IntakeService {
                 // An order naming an existing kit is a follow-up unless its image comes right after it.
                 let followUp = order.faceSwap == nil && order.kit.flatMap { try? database.kit(named: $0, watch: watch.name) } != nil
                 let wait = Duration.milliseconds(followUp ? min(watch.sidecarWaitMs, watch.imageWaitMs) : watch.imageWaitMs)
+                logger.debug("order waits for its image", metadata: ["watch": "\(watch.name)", "file": "\(entry.relativePath)", "wait_ms": "\(wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000)"])
                 orders[key] = PendingOrder(base: Pending(entry: entry, claimID: claimID, deadline: now + wait, firstDeadline: now + wait), order: order, text: text)
                 reschedule()
             }

@@ -33,6 +33,35 @@ final class RefkitProcess {
 
 @Suite("Crash recovery", .timeLimit(.minutes(3)))
 struct CrashRecoveryTests {
+    /// `refkit once` waiting on a sidecar whose image has not come stops on SIGTERM at once
+    /// (it waited out image_wait_ms before), and leaves the sidecar in the inbox.
+    @Test func onceStopsOnSIGTERMWhileAFileWaitsForItsPartner() async throws {
+        let dir = try TemporaryDirectory("once-stop")
+        let inbox = try dir.folder("inbox")
+        let config = dir.url("refkit.toml")
+        try FileFixtures.write(
+            """
+            state_dir = "state"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            image_wait_ms = 120000
+              [watch.default_order]
+              provider = "preview"
+            """, to: config)
+        try FileFixtures.write(#"{"stages": ["avatar"]}"#, to: "\(inbox)/lonely.json")
+        let once = try RefkitProcess(["once", "--config", config, "--log-level", "debug"], log: dir.url("once.log"))
+        try await eventually("the sidecar to wait for its image", timeout: .seconds(30)) {
+            ((try? String(contentsOfFile: dir.url("once.log"), encoding: .utf8)) ?? "").contains("order waits for its image")
+        }
+        once.kill(SIGTERM)
+        let status = try await once.waitForExit(timeout: .seconds(15))
+        #expect(status == 0, "\((try? String(contentsOfFile: dir.url("once.log"), encoding: .utf8)) ?? "")")
+        #expect(FileFixtures.exists("\(inbox)/lonely.json"), "the waiting sidecar stays for the next run")
+    }
+
     @Test func sigkillMidKitResumesWithoutRepeatingFinishedStages() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: refkitBinary), "build the refkit product first: \(refkitBinary)")
         let dir = try TemporaryDirectory("crash")
