@@ -422,16 +422,17 @@ public actor IntakeService {
             guard let kit = try database.kit(named: name, watch: watch.name) else {
                 throw RefkitError("order_kit_unknown", "the control order names a kit that does not exist", detail: "no kit \"\(name)\" in watch \(watch.name)")
             }
+            _ = try originals.store(text, sha256: SHA256Digest.hex(of: text), ext: "json")
+            // The change and the claim commit in one transaction (see finishClaim).
             let result: KitCommandResult
             if let n = order.select {
-                result = try database.selectCandidate(kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true)
+                result = try database.selectCandidate(
+                    kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true, claim: claimID)
             } else if let stages = order.regenerate {
-                result = try database.regenerate(kit: kit.id, stages: stages.map(\.name))
+                result = try database.regenerate(kit: kit.id, stages: stages.map(\.name), claim: claimID)
             } else {
-                result = try database.retryFailed(kit: kit.id)
+                result = try database.retryFailed(kit: kit.id, claim: claimID)
             }
-            _ = try originals.store(text, sha256: SHA256Digest.hex(of: text), ext: "json")
-            try database.finishClaim(id: claimID, kitID: kit.id)
             _ = unlinkIfUnchanged(entry)
             accepted += 1
             logger.info("control order applied", metadata: ["watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "result": "\(result.message)"])

@@ -75,7 +75,7 @@ extension RefkitDatabase {
     /// `requireAwaiting`: a person's choice (CLI, control order) is taken only while the kit
     /// waits for one; the automatic choice is made by the daemon while the kit is generating.
     @discardableResult
-    public func selectCandidate(kit reference: String, number: Int, how: String, requireAwaiting: Bool) throws -> KitCommandResult {
+    public func selectCandidate(kit reference: String, number: Int, how: String, requireAwaiting: Bool, claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
             if requireAwaiting {
@@ -112,6 +112,7 @@ extension RefkitDatabase {
                 sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, status = 'generating', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?",
                 arguments: [file, how, now, kit.id])
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "selected", message: how)
+            try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [chosen.stage], message: "candidate \(number) is the avatar and locked reference (\(how))")
         }
     }
@@ -170,7 +171,7 @@ extension RefkitDatabase {
     /// Makes `stages` of a kit again with a new seed: each done (or failed) result goes to the
     /// history, the stage waits again, and its published file stays until the new one replaces it.
     @discardableResult
-    public func regenerate(kit reference: String, stages names: [String]) throws -> KitCommandResult {
+    public func regenerate(kit reference: String, stages names: [String], claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
             guard !names.isEmpty else { throw Self.commandError("stages_missing", "name at least one stage to make again") }
@@ -220,13 +221,14 @@ extension RefkitDatabase {
             try Self.requeue(db, kit, now: now)
             let list = touched.map(\.stage)
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))
+            try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
         }
     }
 
     /// Queues the failed (and therefore skipped) stages of a kit again. Done stages are untouched.
     @discardableResult
-    public func retryFailed(kit reference: String) throws -> KitCommandResult {
+    public func retryFailed(kit reference: String, claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? AND status IN ('failed', 'skipped')", arguments: [kit.id])
@@ -245,6 +247,7 @@ extension RefkitDatabase {
             try Self.requeue(db, kit, now: now)
             let list = stages.map(\.stage)
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: list.joined(separator: ","))
+            try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) failed stage(s) queued again")
         }
     }
@@ -291,10 +294,16 @@ extension RefkitDatabase {
 
     /// Marks a control order's claim as taken for `kitID`.
     public func finishClaim(id: Int64, kitID: String) throws {
-        try pool.write { db in
-            try db.execute(
-                sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?", arguments: [kitID, Self.now(), id])
-        }
+        try pool.write { db in try Self.finishClaim(db, id, kitID: kitID) }
+    }
+
+    /// Marks an inbox claim accepted inside the caller's transaction: a control order's effect
+    /// and its claim commit together, so a crash between them can neither apply it twice (a
+    /// second paid regenerate) nor reject an order that was applied.
+    static func finishClaim(_ db: Database, _ id: Int64?, kitID: String) throws {
+        guard let id else { return }
+        try db.execute(
+            sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?", arguments: [kitID, now(), id])
     }
 
     /// Earlier results of a kit's stages, oldest first.

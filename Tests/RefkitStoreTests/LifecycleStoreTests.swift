@@ -35,6 +35,24 @@ struct LifecycleStoreTests {
         #expect(!guarded, "a pending stage still blocks finishing")
     }
 
+    /// A control order's change and its inbox claim commit together: applied, the claim is
+    /// accepted in the same transaction (a restart only removes the file, never applies it
+    /// again); refused, the claim stays open for the rejection.
+    @Test func aControlOrdersChangeAndItsClaimCommitTogether() throws {
+        let store = try StoreFixture()
+        guard case .newKit(let kitID, _) = try store.acceptNew() else { Issue.record("no kit"); return }
+        try completeAll(store, kitID: kitID)
+        let controlFile = StoreFixture.file("mira-again.json", inode: 43)
+        guard case .claimed(let claim) = try store.database.claim(controlFile) else { Issue.record("not claimable"); return }
+        try store.database.regenerate(kit: kitID, stages: ["side"], claim: claim)
+        #expect(try store.database.claim(controlFile) == .alreadyClaimed(id: claim, state: .accepted))
+
+        let second = StoreFixture.file("mira-third.json", inode: 44)
+        guard case .claimed(let refused) = try store.database.claim(second) else { Issue.record("not claimable"); return }
+        #expect(throws: RefkitError.self) { try store.database.regenerate(kit: kitID, stages: ["side"], claim: refused) }
+        #expect(try store.database.claim(second) == .alreadyClaimed(id: refused, state: .claimed), "a refused order changes nothing, its claim included")
+    }
+
     /// Nothing may be queued that can never run: a stage whose avatar failed, or a follow-up
     /// on a kit without an avatar.
     @Test func nothingIsQueuedBehindAFailedAvatar() throws {
