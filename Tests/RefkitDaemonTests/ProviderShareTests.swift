@@ -49,8 +49,7 @@ struct ProviderShareTests {
         for (i, name) in ["a1", "a2", "a3"].enumerated() {
             try FileFixtures.write(try ImageFixtures.jpeg(seed: UInt64(20 + i), width: 64, height: 64), to: "\(inbox)/\(name).jpg")
         }
-        try await eventually("a runs three stages") { try runningStages("a") == 3 }
-        #expect(a.held("avatar") == 1, "a's concurrency is 1")
+        try await eventually("a runs three stages, one of them at the provider") { try runningStages("a") == 3 && a.held("avatar") == 1 }
         // b's two kits find one place left.
         for (i, name) in ["b1", "b2"].enumerated() {
             try FileFixtures.write(#"{"provider": "b"}"#, to: "\(inbox)/\(name).json")
@@ -58,6 +57,7 @@ struct ProviderShareTests {
         }
         try await eventually("b runs one avatar") { b.held("avatar") == 1 }
         #expect(try runningStages("a") == 3 && runningStages("b") == 1)
+        #expect(a.held("avatar") == 1, "a's concurrency is 1: its other two stages wait for the request slot")
 
         // a's avatars may answer; its fronts become runnable (the first is held at a): the
         // place a frees goes to b's waiting avatar first, since a is above twice its
