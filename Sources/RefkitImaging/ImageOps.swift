@@ -22,13 +22,13 @@ public enum ImageOps {
     /// The verdict (truncated or damaged) is read from libvips' error text, which is one buffer
     /// for the whole process: under concurrency it may hold another thread's words (seen in the
     /// test suite: a cut PNG named "corrupt"). So a failure is named from a second decode made
-    /// while holding `VipsErrorBuffer.naming`, with the buffer emptied first; decodes that
+    /// while holding the error text exclusively (`VipsErrorBuffer`), with the buffer emptied first; decodes that
     /// succeed never wait for anything.
     public static func verifyDecode(_ bytes: [UInt8]) throws(ImagingError) {
         do {
             try strictDecode(bytes)
         } catch {
-            try VipsErrorBuffer.naming.withLock { _ throws(ImagingError) in
+            try VipsErrorBuffer.exclusively { () throws(ImagingError) in
                 _ = VipsErrorBuffer.take()
                 try strictDecode(bytes)
             }

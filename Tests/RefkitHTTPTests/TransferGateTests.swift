@@ -146,10 +146,10 @@ struct TransferGateTests {
         var arrivals = route.arrivals.makeAsyncIterator()
         #expect(await arrivals.next() == 1)
         var short = request
-        short.timeout = .seconds(2)
+        short.timeout = .seconds(5)
         let second = Task { try await client.send(short) }
         // Deliberately longer than the second request's whole timeout: it is waiting, not running.
-        try await Task.sleep(for: .milliseconds(2500))
+        try await Task.sleep(for: .milliseconds(5500))
         route.releaseOne()
         #expect(try await first.value.status == 200)
         #expect(await arrivals.next() == 2)
@@ -169,10 +169,10 @@ struct TransferGateTests {
         #expect(await arrivals.next() == 1)
         var moved = request
         moved.url = server.baseURL + "/moved"
-        moved.timeout = .seconds(2)
+        moved.timeout = .seconds(5)
         let second = Task { try await client.send(moved) }
         // Longer than the redirected request's whole timeout: both of its hops wait, run briefly.
-        try await Task.sleep(for: .milliseconds(2500))
+        try await Task.sleep(for: .milliseconds(5500))
         route.releaseOne()
         #expect(try await first.value.status == 200)
         let response = try await second.value
