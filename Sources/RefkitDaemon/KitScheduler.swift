@@ -502,6 +502,9 @@ actor KitScheduler {
                 throw error
             }
             let sent = ContinuousClock.now
+            let timer = ExchangeTimer()
+            // Gated: the time its exchanges ran, not the wait for a place before them.
+            func duration() -> Duration { gated ? timer.total ?? ContinuousClock.now - sent : ContinuousClock.now - sent }
             do throws(ProviderError) {
                 let transfers = entry.slots.transfers
                 // A gated provider's exchange carries its own timeout (timeout_s, from when it is
@@ -510,10 +513,12 @@ actor KitScheduler {
                 let image = try await Self.withTimeout(limit) { () async throws(ProviderError) -> GeneratedImage in
                     if gated {
                         let result = await RequestGating.$gate.withValue(transfers) { () async -> Result<GeneratedImage, ProviderError> in
-                            do throws(ProviderError) {
-                                return .success(try await provider.generate(request))
-                            } catch {
-                                return .failure(error)
+                            await RequestGating.$timer.withValue(timer) { () async -> Result<GeneratedImage, ProviderError> in
+                                do throws(ProviderError) {
+                                    return .success(try await provider.generate(request))
+                                } catch {
+                                    return .failure(error)
+                                }
                             }
                         }
                         return try result.get()
@@ -521,12 +526,12 @@ actor KitScheduler {
                     return try await provider.generate(request)
                 }
                 if !gated { entry.slots.release() }
-                metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
+                metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
                 await entry.limiter.succeeded()
                 return image
             } catch {
                 if !gated { entry.slots.release() }
-                metrics?.providerRequestDuration.observe(ContinuousClock.now - sent, labels: ["provider": provider.name])
+                metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
                     metrics?.rateLimited.increment(labels: ["provider": provider.name])
                     await entry.limiter.throttled(retryAfter: error.retryAfter)

@@ -62,7 +62,8 @@ public final class HTTPClient: Sendable {
             case .success(let value): outcome = value; ran += value.ranFor
             case .failure(let error): throw log(error, hop, requestID, start)
             }
-            let response = outcome.response
+            var response = outcome.response
+            response.duration = ran
 
             logger.debug("http response", metadata: [
                 "http.id": "\(requestID)", "http.status": "\(response.status)", "http.bytes": "\(response.body.count)",

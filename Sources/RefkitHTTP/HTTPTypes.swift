@@ -37,6 +37,9 @@ public struct HTTPResponse: Sendable {
     /// Names lowercased, in the order received (of the final response after redirects).
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// How long the exchange ran, over all its hops, from each hop's start in the client's
+    /// driver to its answer (waits for a `TransferGate` place excluded).
+    public var duration: Duration = .zero
 
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
         self.status = status

@@ -1,5 +1,6 @@
 import RefkitCore
 import RefkitHTTP
+import Synchronization
 
 /// An image given to a provider.
 public struct ReferenceImage: Sendable {
@@ -111,4 +112,19 @@ extension ImageProvider {
 /// the provider has a free place (see `TransferGate`).
 public enum RequestGating {
     @TaskLocal public static var gate: TransferGate?
+    /// Collects how long the current task's provider exchanges ran (set by the scheduler, so
+    /// its request-duration metric leaves out the wait for a place).
+    @TaskLocal public static var timer: ExchangeTimer?
+}
+
+/// A sum of exchange durations, added to by `ProviderHTTP.send`.
+public final class ExchangeTimer: Sendable {
+    private let state = Mutex((total: Duration.zero, exchanges: 0))
+
+    public init() {}
+
+    func add(_ duration: Duration) { state.withLock { $0.total += duration; $0.exchanges += 1 } }
+
+    /// The summed duration, or nil when no exchange completed (a transport failure).
+    public var total: Duration? { state.withLock { $0.exchanges > 0 ? $0.total : nil } }
 }

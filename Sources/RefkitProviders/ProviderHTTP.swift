@@ -275,7 +275,9 @@ public enum ProviderHTTP {
         var request = request
         if let gate = RequestGating.gate { request.gate = gate }
         do {
-            return try await http.send(request, policy: policy)
+            let response = try await http.send(request, policy: policy)
+            RequestGating.timer?.add(response.duration)
+            return response
         } catch {
             throw redact(transportError(error, provider: provider), secret: secret)
         }
