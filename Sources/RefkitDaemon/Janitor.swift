@@ -25,6 +25,8 @@ struct Janitor: Sendable {
     let database: RefkitDatabase
     let configuration: @Sendable () -> Configuration
     let logger: Logger
+    /// Tests: runs between the sweep's reading of the kits and its removals.
+    var afterSnapshot: (@Sendable () throws -> Void)?
 
     init(daemon: Daemon) {
         self.state = daemon.state
@@ -81,9 +83,12 @@ struct Janitor: Sendable {
         var report = Report()
         let work = WorkFiles(stateDir: state.path)
         guard let kits = try? database.kits() else { return report }
+        try? afterSnapshot?()
         let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Folders of kits that are gone (deleted).
+        // Folders of kits that are gone (deleted). Asked again just before: a kit accepted
+        // after the list above already has its work folder.
         for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? [] where byID[name] == nil {
+            guard (try? database.kit(name)) == .some(nil) else { continue }
             report.freedBytes += Self.size(of: work.kitDir(name))
             if (try? FileManager.default.removeItem(atPath: work.kitDir(name))) != nil { report.orphans += 1 }
         }
@@ -93,14 +98,15 @@ struct Janitor: Sendable {
         let cutoff = Timestamp.string(now.addingTimeInterval(-Double(config.daemon.workRetentionHours) * 3600))
         var pruned = Set<String>()
         for kit in candidates where kit.updatedAt <= cutoff {
-            report.freedBytes += prune(kit, work: work)
+            guard let freed = prune(kit, work: work) else { continue }
+            report.freedBytes += freed
             pruned.insert(kit.id)
         }
         report.stateBytes = Self.size(of: state.path)
         if config.daemon.maxStateMB > 0 {
             let limit = Int64(config.daemon.maxStateMB) << 20
             for kit in candidates where report.stateBytes > limit && !pruned.contains(kit.id) {
-                let freed = prune(kit, work: work)
+                guard let freed = prune(kit, work: work) else { continue }
                 report.freedBytes += freed
                 report.stateBytes -= freed
                 pruned.insert(kit.id)
@@ -116,8 +122,13 @@ struct Janitor: Sendable {
     }
 
     /// Removes a finished kit's work files, leaving the note of where its kit was published.
-    private func prune(_ kit: KitRecord, work: WorkFiles) -> Int64 {
-        guard let outbox = kit.outboxDir else { return 0 }
+    /// Returns the bytes freed, or nil when the kit is no longer prunable.
+    private func prune(_ kit: KitRecord, work: WorkFiles) -> Int64? {
+        // Asked again just before: a regenerate, retry or follow-up since the list was read
+        // puts the kit back to work (and changes updated_at); its files stay.
+        guard let current = try? database.kit(kit.id), current.status.isFinished, current.updatedAt == kit.updatedAt,
+            let outbox = current.outboxDir
+        else { return nil }
         let dir = work.kitDir(kit.id)
         var freed: Int64 = 0
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name != WorkFiles.publishedNote {

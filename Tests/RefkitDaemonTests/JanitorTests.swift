@@ -135,4 +135,29 @@ struct JanitorTests {
         #expect(report.prunedKits == 1)
         #expect(FileFixtures.names(in: dir.url("state/work/\(kits[1].id)")).contains("source.jpg"))
     }
+
+    /// The sweep reads the kits, then removes: a kit put back to work (regenerate) or accepted
+    /// in between keeps its work files.
+    @Test func kitsThatChangeDuringASweepKeepTheirWorkFiles() async throws {
+        let dir = try TemporaryDirectory("janitor-race")
+        let configuration = try Self.config(dir, daemon: "work_retention_h = 0")
+        let kits = try await Self.makeKits(dir, configuration, provider: try CountingProvider())
+        let database = try RefkitDatabase(path: dir.url("state/refkit.sqlite"))
+        let stateDir = try StateDirectory(path: configuration.stateDir)
+        var janitor = Janitor(state: stateDir, database: database, configuration: configuration, logger: quietLogger)
+        let regenerated = kits[0].id
+        janitor.afterSnapshot = {
+            try database.regenerate(kit: regenerated, stages: ["front"])
+            try database.execute("""
+                CREATE TEMP TABLE fresh AS SELECT * FROM kits WHERE id = '\(kits[1].id)';
+                UPDATE fresh SET id = 'fresh-kit', name = 'fresh', slug = 'fresh', status = 'generating';
+                INSERT INTO kits SELECT * FROM fresh;
+                """)
+            try FileFixtures.write("x", to: dir.url("state/work/fresh-kit/source.jpg"))
+        }
+        let report = janitor.sweep()
+        #expect(report.orphans == 0 && FileFixtures.exists(dir.url("state/work/fresh-kit/source.jpg")), "a kit accepted during the sweep is not an orphan")
+        #expect(FileFixtures.names(in: dir.url("state/work/\(regenerated)")).contains("source.jpg"), "a kit put back to work keeps its files")
+        #expect(report.prunedKits == 1, "the other finished kit is pruned as usual")
+    }
 }
