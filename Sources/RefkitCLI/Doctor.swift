@@ -100,6 +100,7 @@ extension RefkitCommand {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
                 }
             }
+            for advice in configuration.concurrencyAdvice { report.warn("concurrency", advice) }
             print(report.lines.joined(separator: "\n"))
             if report.failed { throw ExitCode(1) }
         }

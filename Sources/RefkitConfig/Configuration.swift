@@ -147,4 +147,21 @@ public struct Configuration: Sendable {
     }
 
     public func watch(named name: String) -> Watch? { watches.first { $0.name == name } }
+
+    /// Advice on `[limits] concurrency` against each provider's `concurrency`, one line per
+    /// provider that cannot reach its own (said at start-up and by `refkit doctor`): stages
+    /// are what `[limits] concurrency` counts, and a provider's requests in flight need about
+    /// two to three stages each (one sending, others preparing inputs or writing results).
+    public var concurrencyAdvice: [String] {
+        providers.values.sorted { $0.name < $1.name }.compactMap { provider in
+            let stages = limits.concurrency
+            if stages < provider.concurrency {
+                return "providers.\(provider.name) concurrency = \(provider.concurrency), but [limits] concurrency = \(stages) lets at most \(stages) of its requests run at once; set [limits] concurrency to about \(3 * provider.concurrency)"
+            }
+            if stages < 2 * provider.concurrency {
+                return "providers.\(provider.name) concurrency = \(provider.concurrency) is rarely reached with [limits] concurrency = \(stages): stages also prepare inputs and write results; about \(3 * provider.concurrency) keeps it busy"
+            }
+            return nil
+        }
+    }
 }

@@ -135,6 +135,7 @@ public final class Daemon: Sendable {
                 "config": "\(configuration.file)", "state_dir": "\(configuration.stateDir)", "watches": "\(configuration.watches.count)",
                 "released_claims": "\(released)", "stale_temp_files": "\(swept.stateTemporaries)", "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
+        for advice in configuration.concurrencyAdvice { logger.warning("concurrency limits", metadata: ["advice": "\(advice)"]) }
         let processed = ProcessedCounter()
         let server = try startMetricsServer()
         try await withThrowingTaskGroup(of: Void.self) { outer in

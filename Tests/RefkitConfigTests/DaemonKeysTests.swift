@@ -43,4 +43,21 @@ struct DaemonKeysTests {
             #expect(readme.contains("`[daemon] \(key)`"), "README lacks [daemon] \(key)")
         }
     }
+
+    @Test func concurrencyAdviceNamesProvidersThatCannotReachTheirConcurrency() throws {
+        func advice(_ limits: Int, _ providers: [(String, Int)]) throws -> [String] {
+            let tables = providers.map { "[providers.\($0.0)]\nkind = \"preview\"\nconcurrency = \($0.1)\n" }.joined()
+            return try ConfigurationLoader.parse(
+                text: "[limits]\nconcurrency = \(limits)\n\(tables)[[watch]]\nname = \"w\"\ninbox = \"/srv/in\"\noutbox = \"/srv/out\"\n",
+                file: "/etc/refkit/refkit.toml", relativeTo: "/etc/refkit"
+            ).concurrencyAdvice
+        }
+        let starved = try advice(12, [("fast", 16), ("slow", 4)])
+        #expect(starved.count == 1)
+        #expect(starved.first?.contains("providers.fast concurrency = 16, but [limits] concurrency = 12 lets at most 12") == true)
+        #expect(starved.first?.contains("about 48") == true)
+        let tight = try advice(12, [("fast", 8)])
+        #expect(tight.count == 1 && tight[0].contains("rarely reached"))
+        #expect(try advice(48, [("fast", 16), ("slow", 4)]).isEmpty)
+    }
 }
