@@ -46,23 +46,9 @@ public struct GeminiProvider: ImageProvider {
             method: "POST", url: "\(base)/v1beta/models/\(model):generateContent",
             headers: [("content-type", "application/json"), ("x-goog-api-key", key)],
             body: Array(body.serialized.utf8), timeout: settings.timeout, maxResponseBytes: maxResponseBytes)
-        var metadata: Logger.Metadata = [
-            "provider": "\(name)", "model": "\(model)", "kit.id": "\(request.kitID)", "stage": "\(request.stage.name)",
-        ]
-        logger.debug("provider request", metadata: metadata.merging(["request.bytes": "\(httpRequest.body.count)"]) { $1 })
-        let clock = ContinuousClock()
-        let started = clock.now
-        do {
-            let response = try await ProviderHTTP.send(httpRequest, via: http, provider: name, secret: key, policy: ProviderHTTP.policy(for: base))
-            metadata["http.status"] = "\(response.status)"
-            let image = try interpret(response, model: model)
-            logger.debug("provider image", metadata: metadata.merging(["duration_ms": "\(ProviderHTTP.milliseconds(clock.now - started))"]) { $1 })
-            return image
-        } catch {
-            let error = ProviderHTTP.redact(error, secret: key)
-            logger.warning("provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
-            throw error
-        }
+        return try await ProviderHTTP.loggedExchange(
+            httpRequest, for: request, provider: name, model: model, key: key, base: base, http: http, logger: logger
+        ) { response throws(ProviderError) in try interpret(response, model: model) }
     }
 
     /// `models/NAME` or `NAME`; the name goes into the URL path, so only URL-safe characters.

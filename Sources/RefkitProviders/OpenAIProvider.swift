@@ -37,23 +37,9 @@ public struct OpenAIProvider: ImageProvider {
         let model = request.model ?? settings.model ?? Self.defaultModel
         let base = ProviderHTTP.trimmedBase(settings.baseURL)
         let httpRequest = self.httpRequest(request, model: model, base: base, key: key)
-        var metadata: Logger.Metadata = [
-            "provider": "\(name)", "model": "\(model)", "kit.id": "\(request.kitID)", "stage": "\(request.stage.name)",
-        ]
-        logger.debug("provider request", metadata: metadata.merging(["request.bytes": "\(httpRequest.body.count)"]) { $1 })
-        let clock = ContinuousClock()
-        let started = clock.now
-        do {
-            let response = try await ProviderHTTP.send(httpRequest, via: http, provider: name, secret: key, policy: ProviderHTTP.policy(for: base))
-            metadata["http.status"] = "\(response.status)"
-            let image = try interpret(response, model: model)
-            logger.debug("provider image", metadata: metadata.merging(["duration_ms": "\(ProviderHTTP.milliseconds(clock.now - started))"]) { $1 })
-            return image
-        } catch {
-            let error = ProviderHTTP.redact(error, secret: key)
-            logger.warning("provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
-            throw error
-        }
+        return try await ProviderHTTP.loggedExchange(
+            httpRequest, for: request, provider: name, model: model, key: key, base: base, http: http, logger: logger
+        ) { response throws(ProviderError) in try interpret(response, model: model) }
     }
 
     /// The images to condition on, in order: source, locked reference, further references.

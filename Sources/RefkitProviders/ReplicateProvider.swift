@@ -44,10 +44,7 @@ public struct ReplicateProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderHTTP.missingKey(provider: name) }
-        var metadata: Logger.Metadata = ["provider": "\(name)", "kit.id": "\(request.kitID)", "stage": "\(request.stage.name)"]
-        let started = ContinuousClock.now
-        do {
+        try await PolledJob.logged(request, provider: name, settings: settings, logger: logger) { key, metadata throws(ProviderError) in
             let base = ProviderHTTP.trimmedBase(settings.baseURL.isEmpty ? Self.defaultBaseURL : settings.baseURL)
             // Accept the API root with or without its version (`…/v1` as in the example config).
             let api = base.hasSuffix("/v1") ? base : base + "/v1"
@@ -60,13 +57,7 @@ public struct ReplicateProvider: ImageProvider {
             logger.debug("provider request", metadata: metadata.merging(["request.bytes": "\(body.count)"]) { $1 })
             let created = try success(try await job.call("POST", url, body: body, headers: [("prefer", preferWait)]))
             let prediction = try await finished(created, job: job, api: api)
-            let image = try await image(from: prediction, job: job, model: model)
-            logger.debug("provider image", metadata: metadata.merging(["duration_ms": "\(ProviderHTTP.milliseconds(.now - started))"]) { $1 })
-            return image
-        } catch {
-            let error = ProviderHTTP.redact(error, secret: key)
-            logger.warning("provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
-            throw error
+            return try await image(from: prediction, job: job, model: model)
         }
     }
 

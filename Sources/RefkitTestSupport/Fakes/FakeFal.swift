@@ -10,7 +10,7 @@ import Synchronization
 /// `POST /sync/{app}` is the blocking `fal.run` API (`syncBaseURL`). Generated images are served
 /// from `/files/NAME` without auth, as fal's CDN does. Every request is recorded; scripted
 /// replies (`script`) replace the normal answer of a route, first in first out.
-public final class FakeFal: Sendable {
+public final class FakeFal: ScriptedFake {
     /// The routes of the fake, for scripting and counting.
     public enum Route: String, Sendable {
         case submit, status, result, cancel, sync, file, unknown
@@ -25,6 +25,7 @@ public final class FakeFal: Sendable {
     /// The PNG the default output points at (`{base}/files/result.png`).
     public let resultImage: [UInt8]
 
+    public var record: FakeRecord<Route> { core.record }
     private let core: Core
     private let loopback: Loopback
 
@@ -41,10 +42,8 @@ public final class FakeFal: Sendable {
         let image = try resultImage ?? ImageFixtures.png(seed: 77, width: 40, height: 30)
         let core = Core(key: key)
         let loopback = try await Loopback.start { call in core.handle(call) }
-        core.state.withLock {
-            $0.baseURL = loopback.baseURL
-            $0.files["result.png"] = (image, "image/png")
-        }
+        core.state.withLock { $0.baseURL = loopback.baseURL }
+        core.record.host("result.png", bytes: image, contentType: "image/png")
         return FakeFal(key: key, resultImage: image, core: core, loopback: loopback)
     }
 
@@ -52,25 +51,12 @@ public final class FakeFal: Sendable {
     public static func with<T>(
         key: String = "fal-test-key-0123456789", resultImage: [UInt8]? = nil, _ body: (FakeFal) async throws -> T
     ) async throws -> T {
-        let fake = try await start(key: key, resultImage: resultImage)
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
+        try await running(start(key: key, resultImage: resultImage), body)
     }
 
     public func stop() async { await loopback.stop() }
 
-    // MARK: Scripting
-
-    /// Replies that replace the normal answer of `route`, used first in first out.
-    public func script(_ route: Route, _ replies: Reply...) {
-        core.state.withLock { $0.scripted[route, default: []].append(contentsOf: replies) }
-    }
+    // MARK: Scripting (`script` and `host` come from ScriptedFake)
 
     /// The statuses successive polls of one request report; the last one repeats.
     /// Default: IN_QUEUE, IN_PROGRESS, COMPLETED.
@@ -85,25 +71,6 @@ public final class FakeFal: Sendable {
         core.state.withLock { $0.outputTemplate = template }
     }
 
-    /// Serves `bytes` at `{base}/files/NAME`.
-    public func host(_ name: String, bytes: [UInt8], contentType: String) {
-        core.state.withLock { $0.files[name] = (bytes, contentType) }
-    }
-
-    // MARK: Inspection
-
-    /// Every request of `route`, in order.
-    public func calls(_ route: Route) -> [Call] {
-        core.state.withLock { $0.calls.filter { $0.route == route }.map(\.call) }
-    }
-
-    /// Every request, in order.
-    public var allCalls: [Call] { core.state.withLock { $0.calls.map(\.call) } }
-
-    public func count(_ route: Route) -> Int {
-        core.state.withLock { $0.calls.count { $0.route == route } }
-    }
-
     // MARK: - The server's behaviour
 
     private struct Job {
@@ -116,17 +83,15 @@ public final class FakeFal: Sendable {
 
     private struct State {
         var baseURL = ""
-        var calls: [(route: Route, call: Call)] = []
-        var scripted: [Route: [Reply]] = [:]
         var statusSequence = ["IN_QUEUE", "IN_PROGRESS", "COMPLETED"]
         var outputTemplate: String?
-        var files: [String: (bytes: [UInt8], contentType: String)] = [:]
         var jobs: [String: Job] = [:]
     }
 
     private final class Core: Sendable {
         let key: String
         let state = Mutex(State())
+        let record = FakeRecord<Route>()
 
         init(key: String) { self.key = key }
 
@@ -134,14 +99,10 @@ public final class FakeFal: Sendable {
             let parts = call.path.split(separator: "/").map(String.init)
             let route = Self.route(method: call.method, parts: parts)
             return state.withLock { state in
-                state.calls.append((route, call))
-                if route == .file {
-                    if let reply = state.scripted[.file]?.popFirst() { return reply }
-                    guard parts.count == 2, let file = state.files[parts[1]] else { return .json(404, #"{"detail":"Not Found"}"#) }
-                    return Reply(status: 200, headers: ["content-type": file.contentType], body: file.bytes)
-                }
+                record.receive(call, as: route)
+                if route == .file { return record.serveFile(parts, route: .file, notFound: .json(404, #"{"detail":"Not Found"}"#)) }
                 guard call.header("authorization") == "Key \(key)" else { return .json(401, #"{"detail":"Unauthorized"}"#) }
-                if let reply = state.scripted[route]?.popFirst() { return reply }
+                if let reply = record.takeScripted(route) { return reply }
                 switch route {
                 case .submit: return submit(call, parts: parts, state: &state)
                 case .sync:
@@ -243,7 +204,7 @@ public final class FakeFal: Sendable {
 
         func output(for input: RefkitCore.JSONValue, state: State) -> String {
             if let template = state.outputTemplate { return template.replacingOccurrences(of: "{base}", with: state.baseURL) }
-            let size = state.files["result.png"]?.bytes.count ?? 0
+            let size = record.file("result.png")?.bytes.count ?? 0
             var prompt = ""
             if case .string(let p)? = input["prompt"] { RefkitCore.JSONValue.quote(p, into: &prompt) } else { prompt = "\"\"" }
             return
@@ -338,11 +299,5 @@ extension FakeFal {
     enum Validated {
         case input(RefkitCore.JSONValue)
         case rejected(Reply)
-    }
-}
-
-extension Array {
-    fileprivate mutating func popFirst() -> Element? {
-        isEmpty ? nil : removeFirst()
     }
 }

@@ -10,7 +10,7 @@ import Synchronization
 /// Predictions carry `urls.get`/`urls.cancel` pointing at the fake, and their output points at
 /// `/files/NAME`, served without auth. Every request is recorded; scripted replies (`script`)
 /// replace the normal answer of a route, first in first out.
-public final class FakeReplicate: Sendable {
+public final class FakeReplicate: ScriptedFake {
     public typealias Call = FakeFal.Call
     public typealias Reply = FakeFal.Reply
 
@@ -25,6 +25,7 @@ public final class FakeReplicate: Sendable {
     /// The PNG the default output points at (`{base}/files/out.png`).
     public let resultImage: [UInt8]
 
+    public var record: FakeRecord<Route> { core.record }
     private let core: Core
     private let loopback: FakeFal.Loopback
 
@@ -41,10 +42,8 @@ public final class FakeReplicate: Sendable {
         let image = try resultImage ?? ImageFixtures.png(seed: 88, width: 36, height: 28)
         let core = Core(token: token)
         let loopback = try await FakeFal.Loopback.start { call in core.handle(call) }
-        core.state.withLock {
-            $0.baseURL = loopback.baseURL
-            $0.files["out.png"] = (image, "image/png")
-        }
+        core.state.withLock { $0.baseURL = loopback.baseURL }
+        core.record.host("out.png", bytes: image, contentType: "image/png")
         return FakeReplicate(token: token, resultImage: image, core: core, loopback: loopback)
     }
 
@@ -52,25 +51,12 @@ public final class FakeReplicate: Sendable {
     public static func with<T>(
         token: String = "r8_test_token_0123456789", resultImage: [UInt8]? = nil, _ body: (FakeReplicate) async throws -> T
     ) async throws -> T {
-        let fake = try await start(token: token, resultImage: resultImage)
-        do {
-            let result = try await body(fake)
-            await fake.stop()
-            return result
-        } catch {
-            await fake.stop()
-            throw error
-        }
+        try await running(start(token: token, resultImage: resultImage), body)
     }
 
     public func stop() async { await loopback.stop() }
 
-    // MARK: Scripting
-
-    /// Replies that replace the normal answer of `route`, used first in first out.
-    public func script(_ route: Route, _ replies: Reply...) {
-        core.state.withLock { $0.scripted[route, default: []].append(contentsOf: replies) }
-    }
+    // MARK: Scripting (`script` and `host` come from ScriptedFake, as does the inspection API)
 
     /// The statuses a prediction reports: the create answer (without `Prefer: wait`) shows the
     /// first, each GET the next; the last repeats. Default: starting, processing, succeeded.
@@ -96,23 +82,6 @@ public final class FakeReplicate: Sendable {
         core.state.withLock { $0.failure = error }
     }
 
-    /// Serves `bytes` at `{base}/files/NAME`.
-    public func host(_ name: String, bytes: [UInt8], contentType: String) {
-        core.state.withLock { $0.files[name] = (bytes, contentType) }
-    }
-
-    // MARK: Inspection
-
-    public func calls(_ route: Route) -> [Call] {
-        core.state.withLock { $0.calls.filter { $0.route == route }.map(\.call) }
-    }
-
-    public var allCalls: [Call] { core.state.withLock { $0.calls.map(\.call) } }
-
-    public func count(_ route: Route) -> Int {
-        core.state.withLock { $0.calls.count { $0.route == route } }
-    }
-
     // MARK: - The server's behaviour
 
     private struct Prediction {
@@ -125,19 +94,17 @@ public final class FakeReplicate: Sendable {
 
     private struct State {
         var baseURL = ""
-        var calls: [(route: Route, call: Call)] = []
-        var scripted: [Route: [Reply]] = [:]
         var statusSequence = ["starting", "processing", "succeeded"]
         var finishesWithinWait = true
         var outputTemplate: String?
         var failure = "Prediction failed"
-        var files: [String: (bytes: [UInt8], contentType: String)] = [:]
         var predictions: [String: Prediction] = [:]
     }
 
     private final class Core: Sendable {
         let token: String
         let state = Mutex(State())
+        let record = FakeRecord<Route>()
 
         init(token: String) { self.token = token }
 
@@ -145,16 +112,14 @@ public final class FakeReplicate: Sendable {
             let parts = call.path.split(separator: "/").map(String.init)
             let route = Self.route(method: call.method, parts: parts)
             return state.withLock { state in
-                state.calls.append((route, call))
+                record.receive(call, as: route)
                 if route == .file {
-                    if let reply = Self.takeScripted(.file, from: &state) { return reply }
-                    guard parts.count == 2, let file = state.files[parts[1]] else { return Self.problem(404, "Not found", "The requested file does not exist") }
-                    return Reply(status: 200, headers: ["content-type": file.contentType], body: file.bytes)
+                    return record.serveFile(parts, route: .file, notFound: Self.problem(404, "Not found", "The requested file does not exist"))
                 }
                 guard call.header("authorization") == "Bearer \(token)" else {
                     return Self.problem(401, "Unauthenticated", "You did not pass a valid authentication token")
                 }
-                if let reply = Self.takeScripted(route, from: &state) { return reply }
+                if let reply = record.takeScripted(route) { return reply }
                 switch route {
                 case .create: return create(call, parts: parts, state: &state)
                 case .get, .cancel:
@@ -170,13 +135,6 @@ public final class FakeReplicate: Sendable {
                 case .file, .unknown: return Self.problem(404, "Not found", "The requested resource could not be found")
                 }
             }
-        }
-
-        static func takeScripted(_ route: Route, from state: inout State) -> Reply? {
-            guard var queue = state.scripted[route], !queue.isEmpty else { return nil }
-            let reply = queue.removeFirst()
-            state.scripted[route] = queue
-            return reply
         }
 
         static func route(method: String, parts: [String]) -> Route {
