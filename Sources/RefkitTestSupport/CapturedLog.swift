@@ -1,17 +1,26 @@
 import Logging
 import Synchronization
 
-/// Collects every log line (at trace level) so a test can search them for secrets.
+/// Collects every log line a logger emits, at trace level, so a test can search them (for a
+/// message, a metadata value, or a secret that must not be there). A line reads
+/// `LEVEL MESSAGE key=value key=value`, metadata sorted by key.
 public final class CapturedLog: Sendable {
     public init() {}
 
     public let lines = Mutex<[String]>([])
 
-    public var logger: Logger {
-        var logger = Logger(label: "refkit.test.capture") { [self] _ in CapturingHandler(log: self) }
+    /// A logger feeding this capture.
+    public var logger: Logger { logger("refkit.test.capture") }
+
+    /// A logger feeding this capture, under `label`.
+    public func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label) { [self] _ in CapturingHandler(log: self) }
         logger.logLevel = .trace
         return logger
     }
+
+    /// Every line so far.
+    public var all: [String] { lines.withLock { $0 } }
 
     public var text: String { lines.withLock { $0.joined(separator: "\n") } }
 }
@@ -25,8 +34,8 @@ struct CapturingHandler: LogHandler {
         set { metadata[key] = newValue }
     }
     func log(event: LogEvent) {
-        var all = metadata
-        if let extra = event.metadata { all.merge(extra) { $1 } }
-        log.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        log.lines.withLock { $0.append("\(event.level) \(event.message) \(rendered)") }
     }
 }

@@ -44,13 +44,18 @@ struct OperationsTests {
         let lag = daemon.metrics.inboxLag.value(labels: ["watch": "w"])
         #expect(lag >= 120 && lag < 180, "inbox lag \(lag)")
         try await eventually("a periodic summary that counts the kit", state: { log.text.split(separator: "\n").filter { $0.contains("batch summary") }.joined(separator: "\n") }) {
-            log.text.split(separator: "\n").contains { $0.contains("notice batch summary") && $0.contains("\"period_s\"") && $0.contains("\"complete\": 1") }
+            log.text.split(separator: "\n").contains { $0.contains("notice batch summary") && $0.contains(" period_s=") && has($0, "complete=1") }
         }
-        let line = try #require(log.text.split(separator: "\n").first { $0.contains("\"complete\": 1") && $0.contains("\"period_s\"") })
-        #expect(line.contains("\"total\": 1") && line.contains("\"failed\": 0"))
+        let line = try #require(log.text.split(separator: "\n").first { has($0, "complete=1") && $0.contains(" period_s=") })
+        #expect(has(line, "total=1") && has(line, "failed=0"))
         try await running.stop()
         // Over the whole run: both references, two cents.
-        let lines = log.text.split(separator: "\n").filter { $0.contains("\"period_s\"") }
-        #expect(lines.contains { $0.contains("\"spend_usd\": 0.0200") } || lines.contains { $0.contains("\"spend_usd\": 0.0100") })
+        let lines = log.text.split(separator: "\n").filter { $0.contains(" period_s=") }
+        #expect(lines.contains { has($0, "spend_usd=0.0200") } || lines.contains { has($0, "spend_usd=0.0100") })
     }
+}
+
+/// Whether a captured log line carries `token` (`key=value`) as one of its words.
+private func has(_ line: Substring, _ token: String) -> Bool {
+    line.split(separator: " ").contains { $0 == token }
 }

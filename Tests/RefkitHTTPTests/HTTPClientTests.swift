@@ -544,8 +544,8 @@ struct HTTPClientPolicyTests {
         let server = try await LoopbackServer.start()
         server.route(nil, "/gen") { _ in .json(#"{"answer":"RESPONSE-SECRET-4"}"#) }
         server.route("GET", "/to-gen") { _ in .redirect(to: "/gen?api_key=SECRET-5&x=1") }
-        let (logger, store) = capturingLogger()
-        let client = HTTPClient(logger: logger)
+        let log = CapturedLog()
+        let client = HTTPClient(logger: log.logger("test.http"))
         defer { client.shutdown() }
 
         _ = try await client.send(HTTPRequest(
@@ -557,7 +557,7 @@ struct HTTPClientPolicyTests {
             try await client.send(HTTPRequest(url: "http://127.0.0.1:\(try RawServer.closedPort())/x?token=SECRET-8"))
         }
 
-        let lines = store.all
+        let lines = log.all
         #expect(lines.contains { $0.contains("http request") })
         #expect(lines.contains { $0.contains("http response") && $0.contains("http.status=200") })
         #expect(lines.contains { $0.contains("key=REDACTED") && $0.contains("alt=json") })

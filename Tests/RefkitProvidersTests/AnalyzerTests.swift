@@ -138,8 +138,8 @@ struct AnalyzerTests {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
         let wrong = "sk-wrong-key-5a8b1c9d2e7f"
-        let sink = RedactionLogSink()
-        let logger = Logger(label: "test.analyzer.secret") { _ in sink.handler() }
+        let sink = CapturedLog()
+        let logger = sink.logger("test.analyzer.secret")
         let client = HTTPClient(logger: logger)
 
         let error = try #require(await failure { _ = try await analyzer(fake, key: wrong, http: client).analyze(image: try image()) })

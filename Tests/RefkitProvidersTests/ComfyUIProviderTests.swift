@@ -288,8 +288,8 @@ struct ComfyUIProviderTests {
         let fake = try await FakeComfyUI.start()
         defer { Task { await fake.stop() } }
         let key = "comfy-proxy-secret-7f3a9c1e"
-        let sink = RedactionLogSink()
-        let logger = Logger(label: "test.comfyui.secret") { _ in sink.handler() }
+        let sink = CapturedLog()
+        let logger = sink.logger("test.comfyui.secret")
         let client = HTTPClient(logger: logger)
         var config = settings(endpoints: [fake.baseURL])
         config.apiKey = key
@@ -405,29 +405,3 @@ struct ComfyUIEndpointsTests {
     }
 }
 
-/// Collects every log line (message and metadata) a logger emits, at trace level.
-final class RedactionLogSink: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func handler() -> RedactionLogHandler { RedactionLogHandler(sink: self) }
-
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-}
-
-struct RedactionLogHandler: LogHandler {
-    let sink: RedactionLogSink
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { $1 }
-        sink.append("\(event.level) \(event.message) \(all)")
-    }
-}

@@ -255,7 +255,7 @@ struct FalProviderTests {
     @Test func aRejectedKeyNeverAppearsInTheErrorOrTheLog() async throws {
         let images = try Images()
         try await FakeFal.with { fal in
-            let capture = LogCapture()
+            let capture = CapturedLog()
             let http = HTTPClient(logger: capture.logger)
             defer { http.shutdown() }
             let wrong = fal.key
@@ -276,7 +276,7 @@ struct FalProviderTests {
     @Test func aSuccessfulRunLogsNoKey() async throws {
         let images = try Images()
         try await FakeFal.with { fal in
-            let capture = LogCapture()
+            let capture = CapturedLog()
             let http = HTTPClient(logger: capture.logger)
             defer { http.shutdown() }
             _ = try await Self.provider(fal, http: http, logger: capture.logger).generate(images.request())
@@ -442,38 +442,6 @@ struct FalProviderTests {
             #expect(fal.count(.result) == 0)
         }
     }
-}
-
-extension FalProviderTests {
-/// Collects every log line and its metadata, to check that no secret reaches a log.
-final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var logger: Logger {
-        var logger = Logger(label: "test.capture") { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var metadataProvider: Logger.MetadataProvider?
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.lines.withLock { $0.append("\(event.level) \(event.message) \(all)") }
-        }
-    }
-}
 }
 
 extension JSONValue {

@@ -8,38 +8,6 @@ import Testing
 
 @testable import RefkitProviders
 
-/// Log lines (message and metadata) captured from a provider and its HTTP client, to prove
-/// that no secret reaches them.
-final class ImageAPILogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    func logger(_ label: String) -> Logger {
-        var logger = Logger(label: label) { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    private struct Handler: LogHandler {
-        let capture: ImageAPILogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            let all = metadata.merging(event.metadata ?? [:]) { $1 }
-            capture.append("\(event.level) \(event.message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
-        }
-    }
-}
-
 /// Shared request fixtures for the image API tests.
 enum ImageAPIFixtures {
     static let source = ReferenceImage(bytes: try! ImageFixtures.jpeg(seed: 1, width: 60, height: 80), mime: "image/jpeg")
@@ -71,7 +39,7 @@ struct GeminiProviderTests {
         let fake: FakeGemini
         let provider: GeminiProvider
         let http: HTTPClient
-        let logs: ImageAPILogCapture
+        let logs: CapturedLog
 
         func stop() async {
             http.shutdown()
@@ -84,7 +52,7 @@ struct GeminiProviderTests {
         _ body: (Rig) async throws -> Void
     ) async throws {
         let fake = try await FakeGemini.start()
-        let logs = ImageAPILogCapture()
+        let logs = CapturedLog()
         let http = HTTPClient(logger: logs.logger("http"))
         let settings = ProviderSettings(
             name: "gemini", kind: "gemini", baseURL: fake.baseURL + "/", model: nil, apiKey: key ?? fake.apiKey, timeout: timeout,
@@ -340,7 +308,7 @@ struct GeminiProviderTests {
         let fake = try await FakeGemini.start()
         let base = fake.baseURL
         await fake.stop()
-        let logs = ImageAPILogCapture()
+        let logs = CapturedLog()
         let http = HTTPClient(logger: logs.logger("http"))
         defer { http.shutdown() }
         let provider = GeminiProvider(

@@ -13,7 +13,7 @@ struct OpenAIProviderTests {
         let fake: FakeOpenAI
         let provider: OpenAIProvider
         let http: HTTPClient
-        let logs: ImageAPILogCapture
+        let logs: CapturedLog
     }
 
     func withRig(
@@ -21,7 +21,7 @@ struct OpenAIProviderTests {
         _ body: (Rig) async throws -> Void
     ) async throws {
         let fake = try await FakeOpenAI.start()
-        let logs = ImageAPILogCapture()
+        let logs = CapturedLog()
         let http = HTTPClient(logger: logs.logger("http"))
         let settings = ProviderSettings(
             name: "openai", kind: "openai", baseURL: fake.baseURL, model: "gpt-image-1", apiKey: key ?? fake.apiKey, timeout: timeout,

@@ -196,7 +196,7 @@ struct ReplicateProviderTests {
 
     @Test func aRejectedTokenNeverAppearsInTheErrorOrTheLog() async throws {
         try await Self.run { fake, http, source, locked in
-            let capture = FalProviderTests.LogCapture()
+            let capture = CapturedLog()
             let wrong = fake.token
             // A server that echoes the token it refused.
             fake.script(.create, .json(401, #"{"title":"Unauthenticated","detail":"Invalid token \#(wrong)","status":401}"#))
