@@ -172,10 +172,14 @@ public final class ChildProcess: Sendable {
     public static func runOffPool(
         _ executable: String, _ arguments: [String], directory: String? = nil, stderr: Output = .stdout
     ) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(executable, arguments, directory: directory, stderr: stderr) })
-            }
-        }
+        try await offPool { try run(executable, arguments, directory: directory, stderr: stderr) }
+    }
+}
+
+/// Runs blocking work (a process wait, a python validator) on a dispatch thread and awaits it:
+/// never on one of the cooperative pool's threads, or in-process fakes beside it starve.
+public func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
     }
 }

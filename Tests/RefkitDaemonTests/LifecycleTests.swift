@@ -123,18 +123,7 @@ func checkKitFolderExactly(_ folder: String, sourceLocation: SourceLocation = #_
 func refkitCLI(_ arguments: [String], config: String) async throws -> (status: Int32, output: String) {
     // Waiting for a process blocks a thread: never one of the cooperative pool's two, or the
     // in-process fakes of tests running beside this one starve.
-    try await offPool { try refkitCLISync(arguments, config: config) }
-}
-
-/// Runs blocking work on a dispatch thread and awaits it.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}
-
-func refkitCLISync(_ arguments: [String], config: String) throws -> (status: Int32, output: String) {
-    try ChildProcess.run(refkitBinary, arguments + ["--config", config])
+    try await ChildProcess.runOffPool(refkitBinary, arguments + ["--config", config])
 }
 
 func lifecycleConfig(_ order: String, imageWaitMs: Int = 400) -> String {
