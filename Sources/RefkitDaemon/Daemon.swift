@@ -96,10 +96,14 @@ public final class Daemon: Sendable {
 
     /// Asks a running daemon to stop (as SIGTERM does): intake stops, running stages drain.
     public func shutdown() {
-        let generations = slots.withLock { s -> [Generation] in
+        let (generations, waiters) = slots.withLock { s -> ([Generation], [CheckedContinuation<Void, Never>]) in
             s.stopping = true
-            return [s.front, s.back, s.latest]
+            // A stop wins over a reload in flight: the loops end without reaching its generation,
+            // so the reload waiting for that hand-over is released here, or it (and `run`) never returns.
+            defer { s.switchWaiters = [] }
+            return ([s.front, s.back, s.latest], s.switchWaiters.map(\.continuation))
         }
+        waiters.forEach { $0.resume() }
         notifier.stopping()
         startStopTimeoutExtension()
         reloadContinuation.finish()
