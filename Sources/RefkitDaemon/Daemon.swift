@@ -140,6 +140,7 @@ public final class Daemon: Sendable {
                 "released_claims": "\(released)", "stale_temp_files": "\(swept.stateTemporaries)", "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
         for advice in configuration.concurrencyAdvice { logger.warning("concurrency limits", metadata: ["advice": "\(advice)"]) }
+        warnUnusableProviders()
         let processed = ProcessedCounter()
         let server = try startMetricsServer()
         try await withThrowingTaskGroup(of: Void.self) { outer in
