@@ -100,6 +100,11 @@ extension RefkitCommand {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
                 }
             }
+            for endpoint in configuration.clearTextEndpoints {
+                // Accepted only because plain_http_hosts lists the host: say what that costs.
+                report.warn(
+                    "plain http", "\(endpoint.key) = \(endpoint.url): credentials cross the network in clear text (\(endpoint.host) is in plain_http_hosts)")
+            }
             for advice in configuration.concurrencyAdvice { report.warn("concurrency", advice) }
             print(report.lines.joined(separator: "\n"))
             if report.failed { throw ExitCode(1) }

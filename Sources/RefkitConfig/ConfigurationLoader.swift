@@ -109,7 +109,9 @@ struct ConfigReader {
     }
 
     mutating func read() throws(ConfigError) -> Configuration {
-        let top = try table(root, "", allowed: ["state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics"])!
+        let top = try table(root, "", allowed: [
+            "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics", "plain_http_hosts",
+        ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -152,6 +154,7 @@ struct ConfigReader {
                 guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil else {
                     throw fail("metrics.listen", "must be HOST:PORT on a loopback address, e.g. \"127.0.0.1:9464\"")
                 }
+                try checkLoopbackListen(listen)
                 metrics.listen = listen
             }
             metrics.intervalSeconds = try int(m["interval_s"], "metrics.interval_s", 1...3600) ?? metrics.intervalSeconds
@@ -217,6 +220,7 @@ struct ConfigReader {
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
         configuration.metrics = metrics
+        try checkPlainHTTP(configuration, listed: top["plain_http_hosts"])
         return configuration
     }
 
