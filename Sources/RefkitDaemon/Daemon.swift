@@ -327,6 +327,8 @@ public final class Daemon: Sendable {
     /// Every `[metrics] interval_s`: gauges from the store, systemd's STATUS line, the textfile.
     private func report() async {
         var counted = (accepted: 0, rejected: 0, duplicate: 0)
+        // A lasting failure (a read-only textfile folder) is logged when it starts or changes, not every interval.
+        var failing: String?
         while !Task.isCancelled {
             let totals = await totals()
             let now = (accepted: totals.accepted, rejected: totals.rejected, duplicate: totals.duplicates)
@@ -342,8 +344,11 @@ public final class Daemon: Sendable {
                 notifier.status(
                     "queued \(summary.stagesByStatus["pending"] ?? 0) stages, running \(running) kits, awaiting selection \(summary.kitsByStatus["awaiting_selection"] ?? 0), failed today \(summary.rejectedToday) rejected, spend today $\(String(format: "%.2f", summary.spendTodayUSD))")
                 try writeMetricsTextfile()
+                if failing != nil { logger.notice("status and metrics refreshed again") }
+                failing = nil
             } catch {
-                logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"])
+                if failing != "\(error)" { logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"]) }
+                failing = "\(error)"
             }
             try? await Task.sleep(for: .seconds(configuration.metrics.intervalSeconds))
         }
