@@ -302,7 +302,9 @@ actor KitScheduler {
             do {
                 let source = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
                 let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: $0.mime ?? "image/png") }
-                let pick = try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                let pick = try await paidAnalyzerCall(kitID: kit.id, subject: "candidate choice") { () async throws(ProviderError) in
+                    try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                }
                 chosen = made[pick.index]
                 how = "auto: the analyzer's best match to the source (candidate \(number(chosen)) of \(candidates.count)): \(pick.reason)"
             } catch {
@@ -331,13 +333,16 @@ actor KitScheduler {
         guard let provider = entry.provider else {
             throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
         }
+        // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-            prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed), budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
         let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
+        // Paid from here on, even if the image turns out unusable.
+        if image.costUSD > 0 { try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD) }
         try checkOutput(image)
         return image
     }
@@ -410,17 +415,6 @@ actor KitScheduler {
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
         let (width, height) = Self.size(of: stage)
-        let watch = configuration.watch(named: kit.watch)
-        if let entry = registry.entry(providerName), entry.config.pricePerImageUSD > 0 {
-            let price = entry.config.pricePerImageUSD
-            let kitBudget = order.budgetUSD ?? watch?.maxCostPerKitUSD ?? .infinity
-            if try database.kitCost(kitID: kit.id) + price > kitBudget + 1e-9 {
-                throw RefkitError("budget_kit_exceeded", "the kit's budget would be exceeded", detail: "budget \(kitBudget) USD")
-            }
-            if let watch, try database.spendToday(watch: watch.name) + price > watch.maxCostPerDayUSD + 1e-9 {
-                throw RefkitError("budget_day_exceeded", "the watch's daily budget would be exceeded", detail: "max_cost_per_day_usd \(watch.maxCostPerDayUSD)")
-            }
-        }
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
@@ -441,14 +435,17 @@ actor KitScheduler {
         try database.markAnalyzing(kitID: kit.id)
         let json: JSONValue
         do {
-            let result = try await analyzer.analyze(image: source)
+            let result = try await paidAnalyzerCall(kitID: kit.id, subject: "analysis") { () async throws(ProviderError) in
+                try await analyzer.analyze(image: source)
+            }
             var members: [(key: String, value: JSONValue)] = [("attributes", .object(result.attributes.map { ($0.key, .string($0.value)) }))]
             if let d = result.description { members.append(("description", .string(d))) }
             if let r = result.contentRating { members.append(("content_rating", .string(r))) }
             json = .object(members)
         } catch {
-            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(error.code)"])
-            json = .object([("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))])
+            let failure = Self.failure(error)
+            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
+            json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
         }
         try database.setAnalysis(kitID: kit.id, json: json.serialized)
         return json
