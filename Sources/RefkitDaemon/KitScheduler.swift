@@ -25,6 +25,8 @@ actor KitScheduler {
 
     private var running: [Int64: String] = [:]  // stage id -> provider
     private let stageExecutor = StageExecutor()
+    /// The analyses being made, by kit: stages that start together wait for one (KitScheduler+Analysis).
+    let analyses = SingleFlight<JSONValue>()
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
@@ -421,10 +423,9 @@ actor KitScheduler {
             model: order.model, title: title, body: body)
     }
 
-    /// The analyzer's description of the kit's source: run once (before the avatar) and kept
-    /// in the store. A failed or missing analyzer is recorded and generation goes on without.
-    private nonisolated func analysis(of kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
-        if let stored = kit.analysis, let json = try? JSONValue.parse(stored) { return json }
+    /// Asks the analyzer to describe the kit's source and keeps the answer in the store. A
+    /// failed or missing analyzer is recorded and generation goes on without.
+    nonisolated func describe(_ kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
         guard let analyzer = registry.analyzer else {
             let reason = registry.analyzerUnavailable ?? "no [analyzer] is configured"
             logger.warning("the order asks for analysis but the analyzer cannot be used", metadata: ["kit.id": "\(kit.id)", "reason": "\(reason)"])
