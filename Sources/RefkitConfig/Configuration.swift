@@ -97,6 +97,9 @@ public struct Configuration: Sendable {
         public var apiKeyEnv: String?
         public var apiKeyFile: String?
         public var timeoutSeconds = 60
+        /// What one call costs (describing a source, choosing a candidate), counted against the
+        /// kit's and the day's budgets like an image.
+        public var pricePerCallUSD = 0.0
     }
 
     public struct Civitai: Sendable {

@@ -207,13 +207,14 @@ struct ConfigReader {
         }
 
         var analyzer: Configuration.Analyzer?
-        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"]) {
+        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s", "price_per_call_usd"]) {
             analyzer = Configuration.Analyzer(
                 baseURL: try string(a["base_url"], "analyzer.base_url") ?? "https://api.openai.com/v1",
                 model: try string(a["model"], "analyzer.model") ?? "gpt-4.1-mini",
                 apiKeyEnv: try string(a["api_key_env"], "analyzer.api_key_env"),
                 apiKeyFile: try path(a["api_key_file"], "analyzer.api_key_file"),
-                timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60)
+                timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60,
+                pricePerCallUSD: try double(a["price_per_call_usd"], "analyzer.price_per_call_usd", 0...100) ?? 0)
         }
         let civitai = try readCivitai(top["civitai"])
         var configuration = Configuration(

@@ -25,6 +25,8 @@ actor KitScheduler {
 
     private var running: [Int64: String] = [:]  // stage id -> provider
     private let stageExecutor = StageExecutor()
+    /// The analyses being made, by kit: stages that start together wait for one (KitScheduler+Analysis).
+    let analyses = SingleFlight<JSONValue>()
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
@@ -302,7 +304,9 @@ actor KitScheduler {
             do {
                 let source = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
                 let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: $0.mime ?? "image/png") }
-                let pick = try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                let pick = try await paidAnalyzerCall(kitID: kit.id, subject: "candidate choice") { () async throws(ProviderError) in
+                    try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                }
                 chosen = made[pick.index]
                 how = "auto: the analyzer's best match to the source (candidate \(number(chosen)) of \(candidates.count)): \(pick.reason)"
             } catch {
@@ -331,13 +335,16 @@ actor KitScheduler {
         guard let provider = entry.provider else {
             throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
         }
+        // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-            prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed), budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
         let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
+        // Paid from here on, even if the image turns out unusable.
+        if image.costUSD > 0 { try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD) }
         try checkOutput(image)
         return image
     }
@@ -410,27 +417,15 @@ actor KitScheduler {
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
         let (width, height) = Self.size(of: stage)
-        let watch = configuration.watch(named: kit.watch)
-        if let entry = registry.entry(providerName), entry.config.pricePerImageUSD > 0 {
-            let price = entry.config.pricePerImageUSD
-            let kitBudget = order.budgetUSD ?? watch?.maxCostPerKitUSD ?? .infinity
-            if try database.kitCost(kitID: kit.id) + price > kitBudget + 1e-9 {
-                throw RefkitError("budget_kit_exceeded", "the kit's budget would be exceeded", detail: "budget \(kitBudget) USD")
-            }
-            if let watch, try database.spendToday(watch: watch.name) + price > watch.maxCostPerDayUSD + 1e-9 {
-                throw RefkitError("budget_day_exceeded", "the watch's daily budget would be exceeded", detail: "max_cost_per_day_usd \(watch.maxCostPerDayUSD)")
-            }
-        }
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
             model: order.model, title: title, body: body)
     }
 
-    /// The analyzer's description of the kit's source: run once (before the avatar) and kept
-    /// in the store. A failed or missing analyzer is recorded and generation goes on without.
-    private nonisolated func analysis(of kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
-        if let stored = kit.analysis, let json = try? JSONValue.parse(stored) { return json }
+    /// Asks the analyzer to describe the kit's source and keeps the answer in the store. A
+    /// failed or missing analyzer is recorded and generation goes on without.
+    nonisolated func describe(_ kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
         guard let analyzer = registry.analyzer else {
             let reason = registry.analyzerUnavailable ?? "no [analyzer] is configured"
             logger.warning("the order asks for analysis but the analyzer cannot be used", metadata: ["kit.id": "\(kit.id)", "reason": "\(reason)"])
@@ -441,14 +436,17 @@ actor KitScheduler {
         try database.markAnalyzing(kitID: kit.id)
         let json: JSONValue
         do {
-            let result = try await analyzer.analyze(image: source)
+            let result = try await paidAnalyzerCall(kitID: kit.id, subject: "analysis") { () async throws(ProviderError) in
+                try await analyzer.analyze(image: source)
+            }
             var members: [(key: String, value: JSONValue)] = [("attributes", .object(result.attributes.map { ($0.key, .string($0.value)) }))]
             if let d = result.description { members.append(("description", .string(d))) }
             if let r = result.contentRating { members.append(("content_rating", .string(r))) }
             json = .object(members)
         } catch {
-            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(error.code)"])
-            json = .object([("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))])
+            let failure = Self.failure(error)
+            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
+            json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
         }
         try database.setAnalysis(kitID: kit.id, json: json.serialized)
         return json
