@@ -43,6 +43,8 @@ public struct Configuration: Sendable {
         public var attempts = 3
         public var baseDelayMs = 2000
         public var maxDelayMs = 60000
+        /// The longest a provider's `Retry-After` is obeyed, in seconds; longer asks are capped and logged.
+        public var maxRetryAfterSeconds = 300
     }
 
     public enum WatchMode: String, Sendable, CaseIterable {

@@ -134,10 +134,11 @@ struct ConfigReader {
             limits.maxLongSide = try int(l["max_long_side"], "limits.max_long_side", 64...16384) ?? limits.maxLongSide
         }
         var retry = Configuration.Retry()
-        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms"]) {
+        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_s"]) {
             retry.attempts = try int(r["attempts"], "retry.attempts", 1...20) ?? retry.attempts
             retry.baseDelayMs = try int(r["base_delay_ms"], "retry.base_delay_ms", 0...600_000) ?? retry.baseDelayMs
             retry.maxDelayMs = try int(r["max_delay_ms"], "retry.max_delay_ms", 0...3_600_000) ?? retry.maxDelayMs
+            retry.maxRetryAfterSeconds = try int(r["max_retry_after_s"], "retry.max_retry_after_s", 1...86400) ?? retry.maxRetryAfterSeconds
         }
         var outputs = Configuration.Outputs()
         if let o = try table(top["outputs"], "outputs", allowed: ["text_plan_min_share", "source_long_side"]) {

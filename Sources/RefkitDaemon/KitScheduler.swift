@@ -487,7 +487,7 @@ actor KitScheduler {
         let config = entry.config
         let policy = RetryPolicy(
             attempts: configuration.retry.attempts, baseDelay: .milliseconds(configuration.retry.baseDelayMs),
-            maxDelay: .milliseconds(configuration.retry.maxDelayMs))
+            maxDelay: .milliseconds(configuration.retry.maxDelayMs), maxServerDelay: .seconds(configuration.retry.maxRetryAfterSeconds))
         var attempt = 1
         while true {
             // A single-exchange provider's request waits for its place in the HTTP client's driver
@@ -533,8 +533,7 @@ actor KitScheduler {
                 if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
-                    metrics?.rateLimited.increment(labels: ["provider": provider.name])
-                    await entry.limiter.throttled(retryAfter: error.retryAfter)
+                    await throttle(error, entry: entry, provider: provider.name, policy: policy, log: log)
                 }
                 switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
                 case .giveUp:
