@@ -346,8 +346,8 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Kits whose publish met a full outbox wait (KitPublisher.waitForSpace) and are published
-    /// again every `disk_full_retry_s`, so they complete on their own once space is freed.
+    /// Kits whose publish met a full or unwritable outbox wait (KitPublisher.waitToPublish) and are
+    /// published again every `disk_full_retry_s`, so they complete on their own once it is writable.
     private func publishWaitingKits() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(configuration.daemon.diskFullRetrySeconds))
