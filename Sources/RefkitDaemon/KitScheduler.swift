@@ -28,6 +28,9 @@ actor KitScheduler {
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
+    /// Paid results held in memory until the state directory has space again: while there are
+    /// any, no new stage starts (it would buy an image that could not be stored either).
+    var resultsWaitingForSpace = 0
     private var nextWatchTurn = 0
     /// Kits this process finished, by final status (for `once` and the batch summary).
     private(set) var finished: [KitStatus: Int] = [:]
@@ -123,7 +126,7 @@ actor KitScheduler {
 
     private func dispatch(into group: inout TaskGroup<Int64?>) {
         var free = configuration.limits.concurrency - running.count
-        guard free > 0 else { return }
+        guard free > 0, resultsWaitingForSpace == 0 else { return }
         var candidates: [String: [RunnableStage]] = [:]
         for watch in configuration.watches {
             // More candidates than places: stages of a provider at its cap must not hide the next
@@ -235,12 +238,15 @@ actor KitScheduler {
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
             let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
-            try work.write(image.bytes, to: path)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
-            try database.completeStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
-                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
-                locksReference: stage == .avatar)
+            // Paid for: a full state directory makes the result wait, never fails it.
+            try await whileStateFull("a paid result", log: log) {
+                try work.write(image.bytes, to: path)
+                try database.completeStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                    mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                    locksReference: stage == .avatar)
+            }
             await countReference()
             metrics?.stages.increment(labels: ["result": "done"])
             if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
@@ -261,9 +267,12 @@ actor KitScheduler {
             let kit = try? database.kit(runnable.kitID)
             let failsKit = stage == .avatar || (kit?.textOnly == true && false)
             metrics?.stages.increment(labels: ["result": "failed"])
-            try? database.failStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
-                durationMs: ms, failsKit: failsKit)
+            // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
+            try? await whileStateFull("a stage's failure", log: log) {
+                try database.failStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                    durationMs: ms, failsKit: failsKit)
+            }
         }
         if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
             await finish(kitID: runnable.kitID)
