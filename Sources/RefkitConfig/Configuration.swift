@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
         public var janitorIntervalSeconds = 3600
         /// How often `run` logs a batch summary of the last period.
         public var summaryIntervalSeconds = 3600
+        /// How often the daemon checks that its database file is still the one it opened and sound.
+        public var databaseCheckSeconds = 60
     }
 
     public struct Limits: Sendable {

@@ -125,6 +125,7 @@ struct ConfigReader {
             daemon.maxStateMB = try int(d["max_state_mb"], "daemon.max_state_mb", 0...(1 << 30)) ?? daemon.maxStateMB
             daemon.janitorIntervalSeconds = try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
             daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
+            daemon.databaseCheckSeconds = try int(d["database_check_s"], "daemon.database_check_s", 1...3600) ?? daemon.databaseCheckSeconds
         }
         var limits = Configuration.Limits()
         if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"]) {
@@ -223,7 +224,7 @@ struct ConfigReader {
 
     static let daemonKeys: Set<String> = [
         "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
-        "summary_interval_s",
+        "summary_interval_s", "database_check_s",
     ]
 
     static let civitaiKeys: Set<String> = [
