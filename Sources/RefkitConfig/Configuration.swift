@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
         public var janitorIntervalSeconds = 3600
         /// How often `run` logs a batch summary of the last period.
         public var summaryIntervalSeconds = 3600
+        /// How often the daemon checks that its database file is still the one it opened and sound.
+        public var databaseCheckSeconds = 60
     }
 
     public struct Limits: Sendable {
@@ -43,6 +45,8 @@ public struct Configuration: Sendable {
         public var attempts = 3
         public var baseDelayMs = 2000
         public var maxDelayMs = 60000
+        /// The longest a provider's `Retry-After` is obeyed, in seconds; longer asks are capped and logged.
+        public var maxRetryAfterSeconds = 300
     }
 
     public enum WatchMode: String, Sendable, CaseIterable {

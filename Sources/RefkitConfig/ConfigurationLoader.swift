@@ -127,6 +127,7 @@ struct ConfigReader {
             daemon.maxStateMB = try int(d["max_state_mb"], "daemon.max_state_mb", 0...(1 << 30)) ?? daemon.maxStateMB
             daemon.janitorIntervalSeconds = try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
             daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
+            daemon.databaseCheckSeconds = try int(d["database_check_s"], "daemon.database_check_s", 1...3600) ?? daemon.databaseCheckSeconds
         }
         var limits = Configuration.Limits()
         if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"]) {
@@ -136,10 +137,11 @@ struct ConfigReader {
             limits.maxLongSide = try int(l["max_long_side"], "limits.max_long_side", 64...16384) ?? limits.maxLongSide
         }
         var retry = Configuration.Retry()
-        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms"]) {
+        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_s"]) {
             retry.attempts = try int(r["attempts"], "retry.attempts", 1...20) ?? retry.attempts
             retry.baseDelayMs = try int(r["base_delay_ms"], "retry.base_delay_ms", 0...600_000) ?? retry.baseDelayMs
             retry.maxDelayMs = try int(r["max_delay_ms"], "retry.max_delay_ms", 0...3_600_000) ?? retry.maxDelayMs
+            retry.maxRetryAfterSeconds = try int(r["max_retry_after_s"], "retry.max_retry_after_s", 1...86400) ?? retry.maxRetryAfterSeconds
         }
         var outputs = Configuration.Outputs()
         if let o = try table(top["outputs"], "outputs", allowed: ["text_plan_min_share", "source_long_side"]) {
@@ -227,7 +229,7 @@ struct ConfigReader {
 
     static let daemonKeys: Set<String> = [
         "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
-        "summary_interval_s",
+        "summary_interval_s", "database_check_s",
     ]
 
     static let civitaiKeys: Set<String> = [

@@ -19,6 +19,11 @@ public final class Daemon: Sendable {
     public var configuration: Configuration { slots.withLock { $0.latest.configuration } }
     public let state: StateDirectory
     public let database: RefkitDatabase
+    /// The database file opened at start-up; the database guard stops the daemon when the path
+    /// names another file (or none) later (Daemon+DatabaseGuard.swift).
+    let databaseIdentity: DatabaseFileIdentity?
+    /// Set by the database guard when the database vanished or is damaged: `run` throws it.
+    let lostDatabase = Mutex<RefkitError?>(nil)
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
@@ -72,7 +77,8 @@ public final class Daemon: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
-        let database = try RefkitDatabase(path: state.databasePath)
+        // Refuses a missing (while kits' files are there) or damaged database before anything is written.
+        let database = try state.openCheckedDatabase()
         let metrics = RefkitMetrics()
         let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
         return Daemon(
@@ -88,6 +94,7 @@ public final class Daemon: Sendable {
         self.notifier = notifier
         self.state = state
         self.database = database
+        self.databaseIdentity = DatabaseFileIdentity(path: database.path)
         self.logger = logger
         self.extraProviders = providers
         self.slots = Mutex(Slots(latest: generation, front: generation, back: generation))
@@ -156,6 +163,7 @@ public final class Daemon: Sendable {
                 outer.addTask { await Janitor(daemon: self).run() }
                 outer.addTask { await self.handleReloads() }
             }
+            outer.addTask { await self.guardDatabase() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.runIntake(processed: processed) }
                 group.addTask { await self.runScheduler() }
@@ -171,6 +179,7 @@ public final class Daemon: Sendable {
             outer.cancelAll()
         }
         stopTimeoutExtension.withLock { $0?.cancel() }
+        if let lost = lostDatabase.withLock({ $0 }) { throw lost }
         if mode == .daemon { try? writeMetricsTextfile() }
         let totals = await self.totals()
         let summary = Summary(
@@ -340,6 +349,8 @@ public final class Daemon: Sendable {
                 let summary = try database.statusSummary()
                 metrics.setKits(summary.kitsByStatus)
                 metrics.queueDepth.set(Double(summary.stagesByStatus["pending"] ?? 0))
+                let paused = Dictionary(try database.pausedProviders().map { ($0.provider, $0.secondsLeft()) }, uniquingKeysWith: max)
+                for provider in configuration.providers.keys { metrics.providerPaused.set(paused[provider] ?? 0, labels: ["provider": provider]) }
                 let running = summary.kitsByStatus["generating"] ?? 0
                 notifier.status(
                     "queued \(summary.stagesByStatus["pending"] ?? 0) stages, running \(running) kits, awaiting selection \(summary.kitsByStatus["awaiting_selection"] ?? 0), failed today \(summary.rejectedToday) rejected, spend today $\(String(format: "%.2f", summary.spendTodayUSD))")
@@ -354,8 +365,8 @@ public final class Daemon: Sendable {
         }
     }
 
-    /// Kits whose publish met a full outbox wait (KitPublisher.waitForSpace) and are published
-    /// again every `disk_full_retry_s`, so they complete on their own once space is freed.
+    /// Kits whose publish met a full or unwritable outbox wait (KitPublisher.waitToPublish) and are
+    /// published again every `disk_full_retry_s`, so they complete on their own once it is writable.
     private func publishWaitingKits() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(configuration.daemon.diskFullRetrySeconds))

@@ -30,6 +30,9 @@ actor KitScheduler {
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
+    /// Paid results held in memory until the state directory has space again: while there are
+    /// any, no new stage starts (it would buy an image that could not be stored either).
+    var resultsWaitingForSpace = 0
     private var nextWatchTurn = 0
     /// Kits this process finished, by final status (for `once` and the batch summary).
     private(set) var finished: [KitStatus: Int] = [:]
@@ -125,7 +128,7 @@ actor KitScheduler {
 
     private func dispatch(into group: inout TaskGroup<Int64?>) {
         var free = configuration.limits.concurrency - running.count
-        guard free > 0 else { return }
+        guard free > 0, resultsWaitingForSpace == 0 else { return }
         var candidates: [String: [RunnableStage]] = [:]
         for watch in configuration.watches {
             // More candidates than places: stages of a provider at its cap must not hide the next
@@ -237,12 +240,15 @@ actor KitScheduler {
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
             let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
-            try work.write(image.bytes, to: path)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
-            try database.completeStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
-                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
-                locksReference: stage == .avatar)
+            // Paid for: a full state directory makes the result wait, never fails it.
+            try await whileStateFull("a paid result", log: log) {
+                try work.write(image.bytes, to: path)
+                try database.completeStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                    mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                    locksReference: stage == .avatar)
+            }
             await countReference()
             metrics?.stages.increment(labels: ["result": "done"])
             if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
@@ -263,9 +269,12 @@ actor KitScheduler {
             let kit = try? database.kit(runnable.kitID)
             let failsKit = stage == .avatar || (kit?.textOnly == true && false)
             metrics?.stages.increment(labels: ["result": "failed"])
-            try? database.failStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
-                durationMs: ms, failsKit: failsKit)
+            // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
+            try? await whileStateFull("a stage's failure", log: log) {
+                try database.failStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                    durationMs: ms, failsKit: failsKit)
+            }
         }
         if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
             await finish(kitID: runnable.kitID)
@@ -485,7 +494,7 @@ actor KitScheduler {
         let config = entry.config
         let policy = RetryPolicy(
             attempts: configuration.retry.attempts, baseDelay: .milliseconds(configuration.retry.baseDelayMs),
-            maxDelay: .milliseconds(configuration.retry.maxDelayMs))
+            maxDelay: .milliseconds(configuration.retry.maxDelayMs), maxServerDelay: .seconds(configuration.retry.maxRetryAfterSeconds))
         var attempt = 1
         while true {
             // A single-exchange provider's request waits for its place in the HTTP client's driver
@@ -531,8 +540,7 @@ actor KitScheduler {
                 if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
-                    metrics?.rateLimited.increment(labels: ["provider": provider.name])
-                    await entry.limiter.throttled(retryAfter: error.retryAfter)
+                    await throttle(error, entry: entry, provider: provider.name, policy: policy, log: log)
                 }
                 switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
                 case .giveUp:
