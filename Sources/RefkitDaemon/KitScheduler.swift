@@ -409,7 +409,7 @@ actor KitScheduler {
             if kit.textOnly { title = id; body = sceneText ?? "" }
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
-        let (width, height) = Self.size(of: stage)
+        let (width, height) = stage.imageSize
         let watch = configuration.watch(named: kit.watch)
         if let entry = registry.entry(providerName), entry.config.pricePerImageUSD > 0 {
             let price = entry.config.pricePerImageUSD
@@ -465,14 +465,6 @@ actor KitScheduler {
         }
         if merged.description == nil, case .string(let d)? = analyzed["description"] { merged.description = d }
         return merged
-    }
-
-    static func size(of stage: Stage) -> (Int, Int) {
-        switch stage {
-        case .avatar, .referenceAvatar, .profile, .expression: (1024, 1024)
-        case .scene: (1280, 960)
-        default: (768, 1024)
-        }
     }
 
     /// Deterministic per kit and stage, so a preview is the same after a restart.
