@@ -192,18 +192,7 @@ actor KitScheduler {
 
     /// The kit's orders folded together: later orders win field by field; scenes add up.
     nonisolated func effectiveOrder(kitID: String) throws -> Order {
-        var merged = Order()
-        var scenes: [Order.Scene] = []
-        for (_, json) in try database.orders(kitID: kitID) {
-            guard let order = try? OrderValidator.validate(bytes: Array(json.utf8)) else { continue }
-            merged = order.overlaying(merged)
-            for scene in order.scenes {
-                scenes.removeAll { $0.id == scene.id }
-                scenes.append(scene)
-            }
-        }
-        merged.scenes = scenes
-        return merged
+        try database.kitOrder(kitID: kitID)
     }
 
     // MARK: - One stage
