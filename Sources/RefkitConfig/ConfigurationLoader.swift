@@ -362,6 +362,9 @@ struct ConfigReader {
             if let provider, providers[provider] == nil {
                 throw fail("\(p).default_order.\(key)", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")
             }
+            if let provider, let model = order.model, let why = providers[provider]?.modelProblem(model) {
+                throw fail("\(p).default_order.model", "the model cannot be made by its provider: \(why)")
+            }
         }
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
         watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false

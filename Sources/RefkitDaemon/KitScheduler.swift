@@ -197,18 +197,7 @@ actor KitScheduler {
 
     /// The kit's orders folded together: later orders win field by field; scenes add up.
     nonisolated func effectiveOrder(kitID: String) throws -> Order {
-        var merged = Order()
-        var scenes: [Order.Scene] = []
-        for (_, json) in try database.orders(kitID: kitID) {
-            guard let order = try? OrderValidator.validate(bytes: Array(json.utf8)) else { continue }
-            merged = order.overlaying(merged)
-            for scene in order.scenes {
-                scenes.removeAll { $0.id == scene.id }
-                scenes.append(scene)
-            }
-        }
-        merged.scenes = scenes
-        return merged
+        try database.kitOrder(kitID: kitID)
     }
 
     // MARK: - One stage
@@ -425,7 +414,7 @@ actor KitScheduler {
             if kit.textOnly { title = id; body = sceneText ?? "" }
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
-        let (width, height) = Self.size(of: stage)
+        let (width, height) = stage.imageSize
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
@@ -472,14 +461,6 @@ actor KitScheduler {
         }
         if merged.description == nil, case .string(let d)? = analyzed["description"] { merged.description = d }
         return merged
-    }
-
-    static func size(of stage: Stage) -> (Int, Int) {
-        switch stage {
-        case .avatar, .referenceAvatar, .profile, .expression: (1024, 1024)
-        case .scene: (1280, 960)
-        default: (768, 1024)
-        }
     }
 
     /// Deterministic per kit and stage, so a preview is the same after a restart.
