@@ -8,6 +8,12 @@ static inline int refkit_rename_noreplace(const char *from, const char *to) {
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1u /* RENAME_NOREPLACE */);
 }
 
+/* copy_file_range(2) with both offsets implicit; glibc declares it only under _GNU_SOURCE.
+   Copies in the kernel (a reflink or server-side copy where the file systems allow). */
+static inline long refkit_copy_file_range(int in_fd, int out_fd, size_t length) {
+    return syscall(SYS_copy_file_range, in_fd, (void *)0, out_fd, (void *)0, length, 0u);
+}
+
 /* glibc (2.34+) has these, but declares them only under _GNU_SOURCE, which Swift's Glibc module
    is not built with. The tests' child-process helper needs them: children get exactly fds
    0-2 (closefrom), start in a given folder (addchdir), and pipes never leak into another

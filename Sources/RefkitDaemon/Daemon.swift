@@ -19,6 +19,8 @@ public final class Daemon: Sendable {
     public var configuration: Configuration { slots.withLock { $0.latest.configuration } }
     public let state: StateDirectory
     public let database: RefkitDatabase
+    /// The inboxes' lock files, so no second daemon takes from them (InboxLocks.swift).
+    let inboxLocks: InboxLocks
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
@@ -72,21 +74,24 @@ public final class Daemon: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
+        let inboxLocks = InboxLocks(stateDir: state.path)
+        try inboxLocks.claim(configuration.watches)
         let database = try RefkitDatabase(path: state.databasePath)
         let metrics = RefkitMetrics()
         let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
         return Daemon(
-            state: state, database: database, generation: generation, logger: logger, metrics: metrics,
+            state: state, inboxLocks: inboxLocks, database: database, generation: generation, logger: logger, metrics: metrics,
             notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers)
     }
 
     init(
-        state: StateDirectory, database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
+        state: StateDirectory, inboxLocks: InboxLocks, database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
         providers: [String: any ImageProvider]
     ) {
         self.metrics = metrics
         self.notifier = notifier
         self.state = state
+        self.inboxLocks = inboxLocks
         self.database = database
         self.logger = logger
         self.extraProviders = providers
