@@ -1,3 +1,4 @@
+import CSystem
 import Glibc
 
 /// Lists one folder without following symlinks: entry names with their `lstat` (via
@@ -15,13 +16,12 @@ enum DirectoryListing {
         case failed(SystemCallError)
     }
 
-    /// Lists `path`. `followSymlink` is for a configured root, which may be a symlink.
-    static func list(_ path: String, followSymlink: Bool = false) -> Outcome {
-        var flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
-        if !followSymlink { flags |= O_NOFOLLOW }
+    /// Lists `relative` (`""`: the root itself) below the open root folder `root`, with no
+    /// symlink anywhere on the way: a watch never leaves its root.
+    static func list(beneath root: Int32, _ relative: String) -> Outcome {
         let descriptor: Int32
         do {
-            descriptor = try systemCall("open") { open(path, flags) }
+            descriptor = try systemCall("openat2") { refkit_open_folder_beneath(root, relative.isEmpty ? "." : relative) }
         } catch {
             return .failed(error)
         }

@@ -78,7 +78,7 @@ extension WatchEngine {
         let current = now()
         for touch in touches where !roots[touch.root].paused {
             if touch.left { roots[touch.root].tracker.forget(touch.relative) }
-            if let snapshot = FileSnapshot.lstatOf(roots[touch.root].absolute(touch.relative)) {
+            if let snapshot = snapshot(touch.root, touch.relative) {
                 roots[touch.root].tracker.observe(touch.relative, snapshot, cause: .event(touch.writer), now: current)
             } else {
                 roots[touch.root].tracker.forget(touch.relative)

@@ -7,12 +7,20 @@ extension WatchEngine {
     /// Scans the whole root and reconciles its tracker with what exists; `reason` nil is a
     /// routine poll scan, which reports no `.rescanned`.
     func fullScan(_ index: Int, reason: RescanReason?) {
-        guard let status = FileSnapshot.statFollowing(roots[index].path), status.kind == .directory else {
-            pause(index, reason: "root folder is missing or not a folder")
+        if roots[index].identity == nil, let reason = openRoot(index) {
+            pause(index, reason: reason)
+            return
+        }
+        guard let status = FileSnapshot.lstatOf(roots[index].path), status.kind == .directory else {
+            pause(index, reason: rootReplaced(index) ?? "root folder is missing or not a folder")
             return
         }
         if let device = roots[index].device, device != status.device {
             pause(index, reason: "root folder is on another file system now (device changed)")
+            return
+        }
+        if let reason = rootReplaced(index) {
+            pause(index, reason: reason)
             return
         }
         roots[index].device = status.device
@@ -46,6 +54,8 @@ extension WatchEngine {
     /// itself cannot be listed.
     func walk(_ index: Int, from start: String, watching: Bool) -> Walk? {
         let root = roots[index]
+        guard let handle = openVerifiedRoot(index) else { return nil }
+        defer { close(handle) }
         var result = Walk()
         var stack = [start]
         var seen = Set<SettleKey>()
@@ -55,7 +65,7 @@ extension WatchEngine {
                 var mask = InotifyMask.inboxFolder
                 if !folder.isEmpty { mask.insert(.dontFollow) }
                 do {
-                    result.folders[folder] = try inotify.addWatch(path: path, mask: mask)
+                    result.folders[folder] = try inotify.addWatch(path: Self.watchPath(handle, folder), mask: mask)
                 } catch {
                     switch error.errno {
                     case ENOSPC:
@@ -71,7 +81,7 @@ extension WatchEngine {
                 }
             }
             let entries: [DirectoryListing.Entry]
-            switch DirectoryListing.list(path, followSymlink: folder.isEmpty) {
+            switch DirectoryListing.list(beneath: handle, folder) {
             case .failed(let error):
                 if folder == start { return nil }
                 logger.debug("cannot list inbox folder", metadata: [
