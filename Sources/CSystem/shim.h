@@ -14,6 +14,11 @@ static inline int refkit_rename_noreplace(const char *from, const char *to) {
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1u /* RENAME_NOREPLACE */);
 }
 
+/* The same between two open folders (names as bytes, whatever their encoding). */
+static inline int refkit_renameat_noreplace(int from_dir, const char *from, int to_dir, const char *to) {
+    return (int)syscall(SYS_renameat2, from_dir, from, to_dir, to, 1u /* RENAME_NOREPLACE */);
+}
+
 /* copy_file_range(2) with both offsets implicit; glibc declares it only under _GNU_SOURCE.
    Copies in the kernel (a reflink or server-side copy where the file systems allow). */
 static inline long refkit_copy_file_range(int in_fd, int out_fd, size_t length) {

@@ -315,6 +315,8 @@ public final class Daemon: Sendable {
                 }
                 if all { notifier.ready() }
             }
+        case .undecodableName(let entry):
+            await generation.intake.handle(undecodable: entry)
         case .modeChosen(let root, let mode, let reason):
             logger.notice("inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
         case .watchLimit(let folders, let limit):

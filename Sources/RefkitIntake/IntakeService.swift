@@ -35,13 +35,13 @@ public actor IntakeService {
         var text: [UInt8]
     }
 
-    private let watches: [String: Configuration.Watch]
-    private let database: RefkitDatabase
+    let watches: [String: Configuration.Watch]
+    let database: RefkitDatabase
     private let inspector: Inspector
     private let originals: OriginalStore
     /// The most a rejected file is copied when `rejected/` is on another file system.
-    private let maxCopyBytes: Int64
-    private let logger: Logger
+    let maxCopyBytes: Int64
+    let logger: Logger
     private let onKitQueued: @Sendable (String) -> Void
 
     private var images: [String: PendingImage] = [:]  // by "watch/pairingKey"
@@ -61,7 +61,7 @@ public actor IntakeService {
 
     /// Counts since start, for status and tests.
     public private(set) var accepted = 0
-    public private(set) var rejected = 0
+    public internal(set) var rejected = 0
     public private(set) var duplicates = 0
 
     public init(
@@ -475,7 +475,7 @@ public actor IntakeService {
         }
     }
 
-    private func quarantine(_ watch: Configuration.Watch) -> Quarantine { Quarantine(root: watch.rejected, maxCopyBytes: maxCopyBytes) }
+    func quarantine(_ watch: Configuration.Watch) -> Quarantine { Quarantine(root: watch.rejected, maxCopyBytes: maxCopyBytes) }
 
     /// Removes the inbox entry only if it is still the very file that was taken in.
     private func unlinkIfUnchanged(_ entry: InboxEntry) -> Bool {

@@ -24,6 +24,15 @@ public enum RejectedName {
         return fit(String(name[..<dot]), suffix: ".\(n)\(ext)")
     }
 
+    /// Candidate `n` for a name given as bytes (not necessarily UTF-8), within 255 bytes.
+    public static func numbered(bytes name: [UInt8], _ n: Int) -> [UInt8] {
+        guard n > 1 else { return name }
+        let dot = name.lastIndex(of: 0x2e).flatMap { $0 == 0 ? nil : $0 }
+        let (stem, ext) = dot.map { (Array(name[..<$0]), Array(name[$0...])) } ?? (name, [])
+        let suffix = Array(".\(n)".utf8) + ext
+        return Array(stem.prefix(maxBytes - suffix.count)) + suffix
+    }
+
     /// `base + suffix`, or when that is too long: `base` cut to fit + `~` + 12 hex digits of the
     /// hash of `base` + `suffix`.
     static func fit(_ base: String, suffix: String) -> String {

@@ -10,9 +10,15 @@ enum DirectoryListing {
         var snapshot: FileSnapshot
     }
 
+    /// An entry whose name is not valid UTF-8, kept by its bytes.
+    struct RawEntry {
+        var name: [UInt8]
+        var snapshot: FileSnapshot
+    }
+
     /// Outcome of listing one folder.
     enum Outcome {
-        case listed([Entry], undecodableNames: Int)
+        case listed([Entry], undecodable: [RawEntry])
         case failed(SystemCallError)
     }
 
@@ -33,23 +39,23 @@ enum DirectoryListing {
         defer { closedir(directory) }
 
         var entries: [Entry] = []
-        var undecodable = 0
+        var undecodable: [RawEntry] = []
         while true {
             errno = 0
             guard let entry = readdir(directory) else { break }
-            let decoded: String? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0) }
-            }
-            guard let name = decoded else {
-                undecodable += 1
-                continue
-            }
-            if name == "." || name == ".." { continue }
+            let bytes: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) }
+            }.map { UInt8(bitPattern: $0) }
+            if bytes == [0x2e] || bytes == [0x2e, 0x2e] { continue }
             var status = stat()
-            let result = fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW)
+            let result = fstatat(descriptor, bytes.map { CChar(bitPattern: $0) } + [0], &status, AT_SYMLINK_NOFOLLOW)
             if result != 0 { continue }  // vanished between readdir and fstatat
-            entries.append(Entry(name: name, snapshot: FileSnapshot(status)))
+            if let name = String(validating: bytes, as: UTF8.self) {
+                entries.append(Entry(name: name, snapshot: FileSnapshot(status)))
+            } else {
+                undecodable.append(RawEntry(name: bytes, snapshot: FileSnapshot(status)))
+            }
         }
-        return .listed(entries, undecodableNames: undecodable)
+        return .listed(entries, undecodable: undecodable)
     }
 }

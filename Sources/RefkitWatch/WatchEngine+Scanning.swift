@@ -31,6 +31,7 @@ extension WatchEngine {
         }
         if watching { replaceWatches(index, with: walk.folders) }
         roots[index].tracker.reconcile(found: walk.found, now: now())
+        reportUndecodable(index, walk.undecodable, wholeRoot: true)
         if walk.watchLimitReached {
             fallBackToPolling(index, reason: "inotify watch limit (fs.inotify.max_user_watches) reached")
         }
@@ -45,6 +46,8 @@ extension WatchEngine {
 
     struct Walk {
         var found: [String: FileSnapshot] = [:]
+        /// Entries whose names are not UTF-8, by folder.
+        var undecodable: [(folder: String, entry: DirectoryListing.RawEntry)] = []
         var folders: [String: Int32] = [:]
         var watchLimitReached = false
     }
@@ -90,11 +93,7 @@ extension WatchEngine {
                 continue
             case .listed(let listed, let undecodable):
                 entries = listed
-                if undecodable > 0 {
-                    logger.warning("inbox folder has entry names that are not UTF-8; they are skipped", metadata: [
-                        "watch.root": "\(root.config.name)", "watch.path": "\(path)", "watch.entries": "\(undecodable)",
-                    ])
-                }
+                result.undecodable += undecodable.map { (folder, $0) }
             }
             for entry in entries where !root.filter.isIgnored(entry.name) {
                 let relative = Self.join(folder, entry.name)

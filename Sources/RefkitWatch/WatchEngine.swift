@@ -21,6 +21,8 @@ final class WatchEngine {
         var folders: [String: Int32] = [:]
         /// The root folder's identity while it is set up (WatchEngine+RootHandle.swift).
         var identity: SettleKey?
+        /// Entries with names that are not UTF-8 already reported (WatchEngine+Undecodable.swift).
+        var undecodableReported: Set<UndecodableKey> = []
 
         func absolute(_ relative: String) -> String {
             relative.isEmpty ? path : (path == "/" ? "/" + relative : path + "/" + relative)

@@ -71,3 +71,43 @@ extension AwkwardEntryTests {
         try await IntakeExpectations.takenOnce(["pic.png": newer], by: harness)
     }
 }
+
+extension AwkwardEntryTests {
+    /// `path/` followed by raw name bytes, NUL-terminated, for the C calls.
+    static func rawPath(_ folder: String, _ name: [UInt8]) -> [CChar] {
+        (Array(folder.utf8) + [0x2f] + name).map { CChar(bitPattern: $0) } + [0]
+    }
+
+    static func writeRaw(_ folder: String, _ name: [UInt8], _ bytes: [UInt8]) throws {
+        let fd = open(rawPath(folder, name), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FixtureError("cannot create a raw-named file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        #expect(write(fd, bytes, bytes.count) == bytes.count)
+    }
+
+    static func exists(_ folder: String, _ name: [UInt8]) -> Bool {
+        var st = stat()
+        return lstat(rawPath(folder, name), &st) == 0
+    }
+
+    @Test("a name that is not UTF-8 gets a verdict and moves to rejected/ under the very same bytes")
+    func nameNotUTF8() async throws {
+        let harness = try IntakeHarness()
+        let early: [UInt8] = Array("before".utf8) + [0xff] + Array(".jpg".utf8)  // found by the start-up scan
+        let late: [UInt8] = Array("caf".utf8) + [0xe9] + Array(".jpg".utf8)  // found by an event
+        let bytes = try ImageFixtures.jpeg(seed: 5)
+        try Self.writeRaw(harness.inbox, early, bytes)
+        try await harness.start()
+        try Self.writeRaw(harness.inbox, late, bytes)
+        try await harness.waitUntil("both names rejected") { try harness.claims(state: "rejected") == 2 }
+        try await harness.stop()
+        for (name, printable) in [(early, "before%FF.jpg"), (late, "caf%E9.jpg")] {
+            #expect(!Self.exists(harness.inbox, name), "\(printable) left the inbox")
+            #expect(Self.exists(harness.rejected, name), "\(printable) is in rejected/ under its own bytes")
+            let report = try IntakeExpectations.errorReport("\(harness.rejected)/\(printable).error.json")
+            #expect(report?["code"] as? String == "source_name_not_utf8")
+            #expect(report?["file"] as? String == printable)
+        }
+        #expect(try harness.count("SELECT count(*) FROM intake_claims") == 2)
+    }
+}
