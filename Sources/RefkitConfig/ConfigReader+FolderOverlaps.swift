@@ -21,7 +21,9 @@ extension ConfigReader {
             for other in watches {
                 for (label, path) in [("outbox", other.outbox), ("rejected", other.rejected)] where FolderPath(path).isInside(inbox) {
                     let owner = other.name == watch.name ? "" : " of watch \"\(other.name)\""
-                    throw fail("watch[\(i)].inbox", "inbox \(watch.inbox) holds the \(label) folder\(owner) (\(path)); it would take in what refkit writes")
+                    throw fail(
+                        "watch[\(i)].inbox",
+                        "inbox \(watch.inbox) holds the \(label) folder\(owner) (\(path)); it would take in what refkit writes")
                 }
             }
         }

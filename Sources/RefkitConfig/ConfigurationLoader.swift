@@ -127,7 +127,8 @@ struct ConfigReader {
             daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
         }
         var limits = Configuration.Limits()
-        if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side", "max_aspect_ratio"]) {
+        let limitKeys: Set<String> = ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side", "max_aspect_ratio"]
+        if let l = try table(top["limits"], "limits", allowed: limitKeys) {
             limits.concurrency = try int(l["concurrency"], "limits.concurrency", 1...1024) ?? limits.concurrency
             limits.maxSourceBytes = try int(l["max_source_bytes"], "limits.max_source_bytes", 1...(1 << 34)) ?? limits.maxSourceBytes
             limits.maxSourcePixels = try int(l["max_source_pixels"], "limits.max_source_pixels", 1...1_000_000_000) ?? limits.maxSourcePixels

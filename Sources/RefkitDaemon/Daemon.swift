@@ -85,7 +85,8 @@ public final class Daemon: Sendable {
     }
 
     init(
-        state: StateDirectory, inboxLocks: InboxLocks, database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
+        state: StateDirectory, inboxLocks: InboxLocks,
+        database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
         providers: [String: any ImageProvider]
     ) {
         self.metrics = metrics

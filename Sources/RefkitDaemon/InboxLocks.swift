@@ -65,7 +65,8 @@ final class InboxLocks: Sendable {
         let path = "\(inbox)/\(Self.fileName)"
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw RefkitError("inbox_unwritable", "cannot open the inbox's lock file", detail: "\(path): \(String(cString: strerror(errno)))")
+            throw RefkitError(
+                "inbox_unwritable", "cannot open the inbox's lock file", detail: "\(path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(fd)

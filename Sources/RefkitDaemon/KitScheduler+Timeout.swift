@@ -15,7 +15,7 @@ extension KitScheduler {
     ) async throws(ProviderError) -> GeneratedImage {
         let race = FirstOutcome()
         let outcome = await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Result<GeneratedImage, ProviderError>, Never>) in
+            await withCheckedContinuation { (continuation: FirstOutcome.Waiter) in
                 race.await(continuation)
                 let work = Task(executorPreference: executor) {
                     do throws(ProviderError) {
@@ -24,9 +24,14 @@ extension KitScheduler {
                         race.finish(.failure(error))
                     }
                 }
-                let timer = Task {
+                // On the executor too: a starved cooperative pool must not delay the timeout.
+                let timer = Task(executorPreference: executor) {
                     try? await Task.sleep(for: limit)
-                    race.finish(.failure(ProviderError(code: "provider_timeout", message: "the provider did not answer in time", detail: "timeout_s \(limit)", retryable: true)))
+                    race.finish(
+                        .failure(
+                            ProviderError(
+                                code: "provider_timeout", message: "the provider did not answer in time", detail: "timeout_s \(limit)",
+                                retryable: true)))
                 }
                 race.whenFinished {
                     work.cancel()
@@ -42,34 +47,40 @@ extension KitScheduler {
 
 /// The first of several outcomes, handed to one waiter once; the later ones are dropped.
 private final class FirstOutcome: Sendable {
+    typealias Outcome = Result<GeneratedImage, ProviderError>
+    typealias Waiter = CheckedContinuation<Outcome, Never>
+    typealias Cleanup = @Sendable () -> Void
+
     private struct State {
-        var waiter: CheckedContinuation<Result<GeneratedImage, ProviderError>, Never>?
-        var outcome: Result<GeneratedImage, ProviderError>?
-        var cleanup: (@Sendable () -> Void)?
+        var waiter: Waiter?
+        var outcome: Outcome?
+        var cleanup: Cleanup?
     }
     private let state = Mutex(State())
 
-    func await(_ continuation: CheckedContinuation<Result<GeneratedImage, ProviderError>, Never>) {
-        let early = state.withLock { s -> Result<GeneratedImage, ProviderError>? in
+    func await(_ continuation: Waiter) {
+        let early = state.withLock { s -> Outcome? in
             if s.outcome == nil { s.waiter = continuation }
             return s.outcome
         }
         if let early { continuation.resume(returning: early) }
     }
 
-    func finish(_ outcome: Result<GeneratedImage, ProviderError>) {
-        let (waiter, cleanup) = state.withLock { s -> (CheckedContinuation<Result<GeneratedImage, ProviderError>, Never>?, (@Sendable () -> Void)?) in
+    func finish(_ outcome: Outcome) {
+        let (waiter, cleanup) = state.withLock { s -> (Waiter?, Cleanup?) in
             guard s.outcome == nil else { return (nil, nil) }
             s.outcome = outcome
-            defer { s.waiter = nil; s.cleanup = nil }
-            return (s.waiter, s.cleanup)
+            let taken = (s.waiter, s.cleanup)
+            s.waiter = nil
+            s.cleanup = nil
+            return taken
         }
         waiter?.resume(returning: outcome)
         cleanup?()
     }
 
     /// Runs `cleanup` once an outcome is in (at once when it already is).
-    func whenFinished(_ cleanup: @escaping @Sendable () -> Void) {
+    func whenFinished(_ cleanup: @escaping Cleanup) {
         let now = state.withLock { s -> Bool in
             if s.outcome != nil { return true }
             s.cleanup = cleanup

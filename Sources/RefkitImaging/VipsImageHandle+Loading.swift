@@ -46,7 +46,8 @@ extension VipsImageHandle {
                 downOnly: size == VIPS_SIZE_DOWN)
             guard geometry.isWithinBound else {
                 throw ImagingError(
-                    code: ImagingError.intermediateTooLargeCode, message: "filling the box would scale the whole image beyond its own size and the box's",
+                    code: ImagingError.intermediateTooLargeCode,
+                    message: "filling the box would scale the whole image beyond its own size and the box's",
                     detail: "\(header.width)x\(header.height) to fill \(width)x\(height): \(Int(geometry.intermediatePixels)) pixels")
             }
         }

@@ -32,7 +32,9 @@ extension FileSystem {
             // Filesystems without RENAME_NOREPLACE: link + unlink never replaces either.
             moved = link(entry.path, target) == 0
             e = errno
-            if moved, let linked = lstatEntry(target), let now = lstatEntry(entry.path), now.st_ino == linked.st_ino, now.st_dev == linked.st_dev {
+            if moved, let linked = lstatEntry(target), let now = lstatEntry(entry.path), now.st_ino == linked.st_ino,
+                now.st_dev == linked.st_dev
+            {
                 unlink(entry.path)
             }
         }
@@ -49,7 +51,8 @@ extension FileSystem {
         }
         guard e == EXDEV else {
             throw RefkitError(
-                e == EEXIST ? "move_target_exists" : "move_failed", "cannot move the file", detail: "\(entry.path) -> \(target): \(errnoText(e))")
+                e == EEXIST ? "move_target_exists" : "move_failed", "cannot move the file",
+                detail: "\(entry.path) -> \(target): \(errnoText(e))")
         }
         let outcome: MoveOutcome
         switch kind(of: before) {

@@ -36,7 +36,9 @@ extension IntakeService {
                 try? database.releaseClaim(id: claimID)
                 return
             case .left(let reason):
-                logger.warning("a rejected file cannot go to rejected/ and stays in the inbox, not judged again", metadata: metadata.merging(["why": "\(reason)"]) { $1 })
+                logger.warning(
+                    "a rejected file cannot go to rejected/ and stays in the inbox, not judged again",
+                    metadata: metadata.merging(["why": "\(reason)"]) { $1 })
             case .moved:
                 break
             }

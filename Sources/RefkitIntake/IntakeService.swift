@@ -187,7 +187,8 @@ public actor IntakeService {
             }
         case .rejected:
             // An entry left in the inbox (`Quarantine.Outcome.left`) stays there, recorded once.
-            _ = try? quarantine(watch).reject(entry, RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath))
+            let earlier = RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath)
+            _ = try? quarantine(watch).reject(entry, earlier)
         }
     }
 
@@ -204,7 +205,8 @@ public actor IntakeService {
         }
         guard let pending else { return }
         try? database.releaseClaim(id: pending.claimID)
-        logger.info("a waiting file was replaced by a newer one, which is taken instead", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
+        logger.info(
+            "a waiting file was replaced by a newer one, which is taken instead", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
     }
 
     // MARK: - Timers
@@ -284,12 +286,15 @@ public actor IntakeService {
                 try? database.releaseClaim(id: claimID)
                 return
             case .left(let reason):
-                logger.warning("a rejected file cannot go to rejected/ and stays in the inbox, not judged again", metadata: metadata.merging(["why": "\(reason)"]) { $1 })
+                logger.warning(
+                    "a rejected file cannot go to rejected/ and stays in the inbox, not judged again",
+                    metadata: metadata.merging(["why": "\(reason)"]) { $1 })
             case .moved:
                 break
             }
             rejected += 1
-            logger.warning("rejected an inbox file", metadata: metadata.merging(["reason": "\(error.message)", "detail": "\(error.detail)"]) { $1 })
+            let reason: Logger.Metadata = ["reason": "\(error.message)", "detail": "\(error.detail)"]
+            logger.warning("rejected an inbox file", metadata: metadata.merging(reason) { $1 })
             try database.recordRejection(claims: [claimID], watch: entry.watch, subject: entry.relativePath, code: error.code, message: error.message)
         } catch {
             logger.error("cannot move a rejected file", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "error": "\(error)"])

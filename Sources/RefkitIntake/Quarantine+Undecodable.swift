@@ -38,7 +38,9 @@ extension Quarantine {
             guard refkit_renameat_noreplace(from, source, to, Self.cName(candidate)) == 0 else {
                 let e = errno
                 if e == EEXIST { continue }
-                if e == EXDEV { return .left(reason: "a name that is not UTF-8 is kept only by a rename, and rejected/ is on another file system") }
+                if e == EXDEV {
+                    return .left(reason: "a name that is not UTF-8 is kept only by a rename, and rejected/ is on another file system")
+                }
                 throw RefkitError("move_failed", "cannot move the file", detail: "\(entry.path): \(FileSystem.errnoText(e))")
             }
             guard isJudged(to, Self.cName(candidate)) else {

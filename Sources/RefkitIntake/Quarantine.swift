@@ -58,7 +58,9 @@ public struct Quarantine: Sendable {
         var n = 1
         while true {
             let candidate = RejectedName.numbered(name, n)
-            if FileSystem.lstatEntry("\(dir)/\(candidate)") == nil, FileSystem.lstatEntry("\(dir)/\(RejectedName.report(for: candidate))") == nil {
+            if FileSystem.lstatEntry("\(dir)/\(candidate)") == nil,
+                FileSystem.lstatEntry("\(dir)/\(RejectedName.report(for: candidate))") == nil
+            {
                 return "\(dir)/\(candidate)"
             }
             n += 1

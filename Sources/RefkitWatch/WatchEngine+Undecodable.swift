@@ -36,10 +36,12 @@ extension WatchEngine {
     private func emitUndecodable(_ index: Int, folder: String, _ entry: DirectoryListing.RawEntry) {
         let root = roots[index]
         let snapshot = entry.snapshot
-        emit(.undecodableName(UndecodableEntry(
-            root: root.config.name, folderPath: root.absolute(folder), folder: folder, name: entry.name,
-            kind: snapshot.kind, size: snapshot.size, mtimeNanos: snapshot.mtimeNanos, inode: snapshot.inode,
-            device: snapshot.device, linkCount: snapshot.linkCount
-        )))
+        emit(
+            .undecodableName(
+                UndecodableEntry(
+                    root: root.config.name, folderPath: root.absolute(folder), folder: folder, name: entry.name,
+                    kind: snapshot.kind, size: snapshot.size, mtimeNanos: snapshot.mtimeNanos, inode: snapshot.inode,
+                    device: snapshot.device, linkCount: snapshot.linkCount
+                )))
     }
 }

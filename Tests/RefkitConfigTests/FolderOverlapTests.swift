@@ -1,6 +1,7 @@
 import Foundation
 import RefkitTestSupport
 import Testing
+
 @testable import RefkitConfig
 
 /// The state directory, outboxes and `rejected/` folders never overlap an inbox, as written or

@@ -29,7 +29,8 @@ struct InboxLockTests {
     @Test("a second daemon on the same inbox is refused, naming the first one's state directory")
     func secondDaemonIsRefused() throws {
         let dir = try TemporaryDirectory("inbox-lock")
-        var first: Daemon? = try Daemon.build(configuration: loadConfiguration(Self.config(state: "state-a", in: dir), in: dir), logger: quietLogger)
+        var first: Daemon? = try Daemon.build(
+            configuration: loadConfiguration(Self.config(state: "state-a", in: dir), in: dir), logger: quietLogger)
         #expect(first != nil)
         let second = try loadConfiguration(Self.config(state: "state-b", in: dir), in: dir)
         do {

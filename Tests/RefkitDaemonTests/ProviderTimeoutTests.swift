@@ -2,6 +2,7 @@ import Foundation
 import RefkitProviders
 import RefkitTestSupport
 import Testing
+
 @testable import RefkitDaemon
 
 #if canImport(Glibc)

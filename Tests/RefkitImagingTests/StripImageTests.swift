@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RefkitImaging
 
 /// A tiny file of a long thin strip (10 x 30000 pixels, far under any pixel limit) must not

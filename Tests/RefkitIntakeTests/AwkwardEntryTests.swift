@@ -61,7 +61,8 @@ extension AwkwardEntryTests {
         // A long sidecar wait keeps the first image waiting while its replacement settles.
         let harness = try IntakeHarness(sidecarWaitMs: 4000)
         try await harness.start()
-        let older = try ImageFixtures.png(seed: 41), newer = try ImageFixtures.png(seed: 42)
+        let older = try ImageFixtures.png(seed: 41)
+        let newer = try ImageFixtures.png(seed: 42)
         try FileFixtures.write(older, to: "\(harness.inbox)/pic.png")
         try await eventually("the first image waiting for its sidecar") { await harness.intake.pendingCount == 1 }
         try FileFixtures.write(newer, to: "\(harness.inbox)/pic.png")

@@ -17,7 +17,8 @@ struct QuarantineTests {
     @Test("a good file renamed over the judged one is not moved under the judged file's verdict")
     func verdictAppliesToTheJudgedFileOnly() throws {
         let dir = try TemporaryDirectory("quarantine")
-        let inbox = try dir.folder("inbox"), rejected = try dir.folder("rejected")
+        let inbox = try dir.folder("inbox")
+        let rejected = try dir.folder("rejected")
         try FileFixtures.write(Array("not a picture".utf8), to: "\(inbox)/pic.jpg")
         let judged = try #require(InboxEntry.at(path: "\(inbox)/pic.jpg", relativePath: "pic.jpg", watch: "test"))
         // While the bad file is being judged, a good one is renamed over it.
