@@ -1,6 +1,7 @@
 import Foundation
 import RefkitProviders
 import RefkitTestSupport
+import Synchronization
 import Testing
 
 @testable import RefkitDaemon
@@ -53,5 +54,55 @@ struct ProviderTimeoutTests {
             return
         }
         #expect(error.code == "cancelled")
+    }
+}
+
+/// Computes for `seconds` without ever suspending, deaf to cancellation.
+final class BlockingProvider: ImageProvider, Sendable {
+    let name = "blocker"
+    let seconds: UInt32
+    private let calls = Mutex(0)
+
+    init(seconds: UInt32) { self.seconds = seconds }
+
+    var callCount: Int { calls.withLock { $0 } }
+
+    func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
+        calls.withLock { $0 += 1 }
+        sleep(seconds)
+        throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
+    }
+}
+
+extension ProviderTimeoutTests {
+    @Test("a stop does not wait for a computing provider beyond drain_timeout_s")
+    func stopDoesNotWaitBeyondTheDrainTimeout() async throws {
+        let dir = try TemporaryDirectory("drain-cpu")
+        let inbox = try dir.folder("inbox")
+        let provider = BlockingProvider(seconds: 20)
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [daemon]
+            drain_timeout_s = 1
+            [providers.blocker]
+            kind = "preview"
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 0
+              [watch.default_order]
+              stages = ["avatar"]
+              provider = "blocker"
+            """, in: dir)
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["blocker": provider])
+        let running = RunningDaemon(daemon)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 3), to: "\(inbox)/busy.jpg")
+        try await eventually("the provider computing", timeout: .seconds(30)) { provider.callCount == 1 }
+        let stopped = ContinuousClock.now
+        try await running.stop()
+        #expect(ContinuousClock.now - stopped < .seconds(8), "the stop took \(ContinuousClock.now - stopped) (drain_timeout_s = 1)")
     }
 }
