@@ -31,7 +31,7 @@ let package = Package(
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RefkitImaging", dependencies: ["CVips"]),
-        .target(name: "RefkitWatch", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitWatch", dependencies: ["CSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),

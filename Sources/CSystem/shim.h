@@ -1,11 +1,58 @@
+#include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef O_PATH
+#define O_PATH 010000000 /* declared by glibc only under _GNU_SOURCE */
+#endif
 
 /* renameat2(RENAME_NOREPLACE) through syscall(2), which is variadic and so not callable from Swift;
    glibc declares renameat2 only under _GNU_SOURCE. Returns 0 or -1 with errno set. */
 static inline int refkit_rename_noreplace(const char *from, const char *to) {
     return (int)syscall(SYS_renameat2, AT_FDCWD, from, AT_FDCWD, to, 1u /* RENAME_NOREPLACE */);
+}
+
+/* The same between two open folders (names as bytes, whatever their encoding). */
+static inline int refkit_renameat_noreplace(int from_dir, const char *from, int to_dir, const char *to) {
+    return (int)syscall(SYS_renameat2, from_dir, from, to_dir, to, 1u /* RENAME_NOREPLACE */);
+}
+
+/* copy_file_range(2) with both offsets implicit; glibc declares it only under _GNU_SOURCE.
+   Copies in the kernel (a reflink or server-side copy where the file systems allow). */
+static inline long refkit_copy_file_range(int in_fd, int out_fd, size_t length) {
+    return syscall(SYS_copy_file_range, in_fd, (void *)0, out_fd, (void *)0, length, 0u);
+}
+
+/* openat2(2) (Linux 5.6+) resolving `path` below `dirfd` only: no "..", no absolute path, no
+   symlink anywhere on the way (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS).
+   With O_PATH | O_NOFOLLOW a trailing symlink is returned as itself, never followed. The
+   struct is spelled out because <linux/openat2.h> is not in every libc's headers. */
+struct refkit_open_how { unsigned long long flags, mode, resolve; };
+static inline int refkit_open_beneath(int dirfd, const char *path, int flags) {
+    struct refkit_open_how how = { (unsigned long long)flags, 0, 0x08 | 0x04 | 0x02 };
+    int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+    /* Kernels before 5.6: openat, which still never follows the last component. */
+    if (fd < 0 && errno == ENOSYS) fd = openat(dirfd, path, flags);
+    return fd;
+}
+
+/* lstat(2) of `path` below `dirfd`, resolved as refkit_open_beneath does (O_PATH: a FIFO or
+   device is never opened for I/O). 0, or -1 with errno set. */
+static inline int refkit_lstat_beneath(int dirfd, const char *path, struct stat *st) {
+    int fd = refkit_open_beneath(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -1;
+    int r = fstat(fd, st);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return r;
+}
+
+/* A folder below `dirfd` opened for listing, never through a symlink. */
+static inline int refkit_open_folder_beneath(int dirfd, const char *path) {
+    return refkit_open_beneath(dirfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
 /* glibc (2.34+) has these, but declares them only under _GNU_SOURCE, which Swift's Glibc module

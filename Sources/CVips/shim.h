@@ -155,6 +155,10 @@ static inline int rk_vips_resize(VipsImage *in, VipsImage **out, double scale) {
     return vips_resize(in, out, scale, NULL);
 }
 
+static inline int rk_vips_resize_xy(VipsImage *in, VipsImage **out, double hscale, double vscale) {
+    return vips_resize(in, out, hscale, "vscale", vscale, NULL);
+}
+
 
 // MARK: drawing (in place, on a private memory image)
 

@@ -31,7 +31,7 @@ extension RefkitCommand {
             let inspector: Inspector
             do {
                 inspector = try Inspector(
-                    limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+                    limits: IntakeLimits(configuration.limits))
             } catch {
                 throw CLIError.fail(error)
             }

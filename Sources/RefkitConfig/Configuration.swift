@@ -39,6 +39,8 @@ public struct Configuration: Sendable {
         public var maxSourceBytes = 52_428_800
         public var maxSourcePixels = 100_000_000
         public var maxLongSide = 2048
+        /// Long side over short side beyond which a source is rejected (`source_aspect_ratio`).
+        public var maxAspectRatio = 20.0
     }
 
     public struct Retry: Sendable {

@@ -130,11 +130,13 @@ struct ConfigReader {
             daemon.databaseCheckSeconds = try int(d["database_check_s"], "daemon.database_check_s", 1...3600) ?? daemon.databaseCheckSeconds
         }
         var limits = Configuration.Limits()
-        if let l = try table(top["limits"], "limits", allowed: ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side"]) {
+        let limitKeys: Set<String> = ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side", "max_aspect_ratio"]
+        if let l = try table(top["limits"], "limits", allowed: limitKeys) {
             limits.concurrency = try int(l["concurrency"], "limits.concurrency", 1...1024) ?? limits.concurrency
             limits.maxSourceBytes = try int(l["max_source_bytes"], "limits.max_source_bytes", 1...(1 << 34)) ?? limits.maxSourceBytes
             limits.maxSourcePixels = try int(l["max_source_pixels"], "limits.max_source_pixels", 1...1_000_000_000) ?? limits.maxSourcePixels
             limits.maxLongSide = try int(l["max_long_side"], "limits.max_long_side", 64...16384) ?? limits.maxLongSide
+            limits.maxAspectRatio = try double(l["max_aspect_ratio"], "limits.max_aspect_ratio", 1...1000) ?? limits.maxAspectRatio
         }
         var retry = Configuration.Retry()
         if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_s"]) {
@@ -219,6 +221,7 @@ struct ConfigReader {
                 pricePerCallUSD: try double(a["price_per_call_usd"], "analyzer.price_per_call_usd", 0...100) ?? 0)
         }
         let civitai = try readCivitai(top["civitai"])
+        try checkFolderOverlaps(stateDir: stateDir, watches: watches)
         var configuration = Configuration(
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)

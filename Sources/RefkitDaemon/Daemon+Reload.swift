@@ -52,6 +52,7 @@ extension Daemon {
         }
         let next: Generation
         do {
+            try inboxLocks.claim(new.watches)
             next = try Generation.make(
                 number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders)
         } catch {
@@ -70,6 +71,7 @@ extension Daemon {
         let changes = Self.changes(from: old.configuration, to: new)
         await waitForSwitch(to: next.number)
         guard !isStopping else { return logger.notice("reload abandoned: refkit is stopping") }
+        inboxLocks.release(keeping: new.watches)
         logger.notice("configuration reloaded", metadata: changes.merging(["generation": "\(next.number)"]) { $1 })
         for name in Set(old.configuration.watches.map(\.name)).subtracting(new.watches.map(\.name)).sorted() {
             let waiting = (try? database.kits().filter { $0.watch == name && !$0.status.isFinished }.count) ?? 0

@@ -24,6 +24,8 @@ public final class Daemon: Sendable {
     let databaseIdentity: DatabaseFileIdentity?
     /// Set by the database guard when the database vanished or is damaged: `run` throws it.
     let lostDatabase = Mutex<RefkitError?>(nil)
+    /// The inboxes' lock files, so no second daemon takes from them (InboxLocks.swift).
+    let inboxLocks: InboxLocks
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
@@ -79,20 +81,24 @@ public final class Daemon: Sendable {
         let state = try StateDirectory(path: configuration.stateDir)
         // Refuses a missing (while kits' files are there) or damaged database before anything is written.
         let database = try state.openCheckedDatabase()
+        let inboxLocks = InboxLocks(stateDir: state.path)
+        try inboxLocks.claim(configuration.watches)
         let metrics = RefkitMetrics()
         let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
         return Daemon(
-            state: state, database: database, generation: generation, logger: logger, metrics: metrics,
+            state: state, inboxLocks: inboxLocks, database: database, generation: generation, logger: logger, metrics: metrics,
             notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers)
     }
 
     init(
-        state: StateDirectory, database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
+        state: StateDirectory, inboxLocks: InboxLocks,
+        database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
         providers: [String: any ImageProvider]
     ) {
         self.metrics = metrics
         self.notifier = notifier
         self.state = state
+        self.inboxLocks = inboxLocks
         self.database = database
         self.databaseIdentity = DatabaseFileIdentity(path: database.path)
         self.logger = logger
@@ -324,6 +330,8 @@ public final class Daemon: Sendable {
                 }
                 if all { notifier.ready() }
             }
+        case .undecodableName(let entry):
+            await generation.intake.handle(undecodable: entry)
         case .modeChosen(let root, let mode, let reason):
             logger.notice("inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
         case .watchLimit(let folders, let limit):

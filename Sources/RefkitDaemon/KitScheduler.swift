@@ -498,7 +498,7 @@ actor KitScheduler {
                 // A gated provider's exchange carries its own timeout (timeout_s, from when it is
                 // sent), so waiting for a slot never counts as the provider being slow.
                 let limit: Duration = gated ? .seconds(config.timeoutSeconds * 4 + 600) : .seconds(config.timeoutSeconds)
-                let image = try await Self.withTimeout(limit) { () async throws(ProviderError) -> GeneratedImage in
+                let image = try await Self.withTimeout(limit, on: stageExecutor) { () async throws(ProviderError) -> GeneratedImage in
                     if gated {
                         let result = await RequestGating.$gate.withValue(transfers) { () async -> Result<GeneratedImage, ProviderError> in
                             await RequestGating.$timer.withValue(timer) { () async -> Result<GeneratedImage, ProviderError> in
@@ -537,41 +537,12 @@ actor KitScheduler {
         }
     }
 
-    /// Runs `body`, failing with a retryable `provider_timeout` when it takes longer than `limit`.
-    static func withTimeout(
-        _ limit: Duration, _ body: @escaping @Sendable () async throws(ProviderError) -> GeneratedImage
-    ) async throws(ProviderError) -> GeneratedImage {
-        let result: Result<GeneratedImage, ProviderError> = await withTaskGroup(of: Result<GeneratedImage, ProviderError>?.self) { group in
-            group.addTask {
-                do throws(ProviderError) {
-                    return .success(try await body())
-                } catch {
-                    return .failure(error)
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return Task.isCancelled ? nil : .failure(ProviderError(code: "provider_timeout", message: "the provider did not answer in time", detail: "timeout_s \(limit)", retryable: true))
-            }
-            var outcome: Result<GeneratedImage, ProviderError> = .failure(ProviderError(code: "cancelled", message: "cancelled", retryable: true))
-            for await next in group {
-                if let next {
-                    outcome = next
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome
-        }
-        return try result.get()
-    }
-
     /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
     /// limits from the header, then a strict full decode (unless the client already did that
     /// decode: every HTTP provider validates what it receives).
     private nonisolated func checkOutput(_ image: GeneratedImage) throws {
         let inspector = try Inspector(
-            limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+            limits: IntakeLimits(configuration.limits))
         guard image.bytes.count <= configuration.limits.maxSourceBytes else {
             throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
         }

@@ -33,6 +33,8 @@ extension ImagingError {
     public static let corruptCode = "image_corrupt"
     /// Width x height exceeds the caller's limit.
     public static let tooManyPixelsCode = "image_too_many_pixels"
+    /// An operation would build an image larger than its source and its output (`ThumbnailGeometry`).
+    public static let intermediateTooLargeCode = "image_intermediate_too_large"
     /// A pixel operation failed on an image that decoded.
     public static let processFailedCode = "image_process_failed"
     /// Writing the output format failed.

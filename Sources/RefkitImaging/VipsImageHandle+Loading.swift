@@ -29,6 +29,8 @@ extension VipsImageHandle {
     }
 
     /// Shrink-on-load resize that fits `width` x `height` (or fills it, with `crop`), applying EXIF orientation.
+    /// A fill that would scale the whole source beyond both the source and the box is refused
+    /// from the header, before any pixel is made (`ThumbnailGeometry`).
     static func thumbnail(
         _ bytes: [UInt8], width: Int, height: Int,
         size: VipsSize, crop: VipsInteresting, strictness: DecodeStrictness
@@ -36,6 +38,18 @@ extension VipsImageHandle {
         try Imaging.ready()
         guard !bytes.isEmpty else {
             throw ImagingError(code: ImagingError.unreadableCode, message: "image is empty")
+        }
+        if crop != VIPS_INTERESTING_NONE {
+            let header = try load(bytes, strictness: .lenient, sequential: false).header
+            let geometry = ThumbnailGeometry(
+                sourceWidth: header.width, sourceHeight: header.height, boxWidth: width, boxHeight: height, fills: true,
+                downOnly: size == VIPS_SIZE_DOWN)
+            guard geometry.isWithinBound else {
+                throw ImagingError(
+                    code: ImagingError.intermediateTooLargeCode,
+                    message: "filling the box would scale the whole image beyond its own size and the box's",
+                    detail: "\(header.width)x\(header.height) to fill \(width)x\(height): \(Int(geometry.intermediatePixels)) pixels")
+            }
         }
         let image = bytes.withUnsafeBytes { raw in
             rk_vips_thumbnail_buffer_copy(

@@ -53,6 +53,12 @@ extension VipsImageHandle {
         return VipsImageHandle(taking: out)
     }
 
+    /// Scaled to exactly `width` x `height`.
+    func resized(toWidth width: Int, height: Int) throws(ImagingError) -> VipsImageHandle {
+        let (h, v) = (Double(width) / Double(self.width), Double(height) / Double(self.height))
+        return try derive((Self.processFailed, "resize failed")) { rk_vips_resize_xy($0, $1, h, v) }
+    }
+
     /// Tags the image as sRGB without touching pixels.
     func taggedSRGB() throws(ImagingError) -> VipsImageHandle {
         try derive((Self.processFailed, "interpretation could not be set")) {

@@ -44,10 +44,7 @@ public enum FileSystem {
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw RefkitError("source_unreadable", "cannot stat the file", detail: errnoText()) }
-        guard kind(of: st) == .regular else { return nil }
-        guard st.st_ino == entry.inode, UInt64(st.st_dev) == entry.device, Int64(st.st_size) == entry.size, mtimeNanos(st) == entry.mtimeNanos else {
-            return nil
-        }
+        guard kind(of: st) == .regular, entry.matches(st) else { return nil }
         let want = min(Int(st.st_size), limit)
         var bytes = [UInt8](repeating: 0, count: want)
         var done = 0
@@ -125,47 +122,6 @@ public enum FileSystem {
     static func writeError(_ path: String, unwritableCode: String = "state_unwritable") -> RefkitError {
         let e = errno
         return RefkitError(e == ENOSPC ? "disk_full" : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(e))")
-    }
-
-    /// Moves an entry (of any kind, without opening it) to `target`, which must not exist.
-    /// Across filesystems a regular file is copied, fsynced and then unlinked; a symlink is
-    /// recreated.
-    static func move(_ source: String, to target: String) throws(RefkitError) {
-        let targetDir = (target as NSString).deletingLastPathComponent
-        try mkdirs(targetDir)
-        var moved = renameNoReplace(source, target)
-        var e = errno
-        if !moved, e == EINVAL || e == ENOSYS {
-            // Filesystems without RENAME_NOREPLACE: link + unlink for files never replaces either.
-            moved = link(source, target) == 0 && unlink(source) == 0
-            e = errno
-        }
-        if moved {
-            fsyncPath(targetDir, directory: true)
-            fsyncPath((source as NSString).deletingLastPathComponent, directory: true)
-            return
-        }
-        guard e == EXDEV else {
-            throw RefkitError(e == EEXIST ? "move_target_exists" : "move_failed", "cannot move the file", detail: "\(source) -> \(target): \(errnoText(e))")
-        }
-        guard let st = lstatEntry(source) else { throw RefkitError("move_failed", "the file vanished", detail: source) }
-        switch kind(of: st) {
-        case .regular:
-            guard let data = FileManager.default.contents(atPath: source) else {
-                throw RefkitError("move_failed", "cannot read the file to copy it", detail: source)
-            }
-            try writeAtomically([UInt8](data), to: target)
-            unlink(source)
-        case .symlink:
-            var buf = [CChar](repeating: 0, count: 4097)
-            let n = readlink(source, &buf, 4096)
-            guard n >= 0 else { throw RefkitError("move_failed", "cannot read the symlink", detail: source) }
-            guard symlink(String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self), target) == 0 else { throw RefkitError("move_failed", "cannot recreate the symlink", detail: target) }
-            unlink(source)
-        default:
-            throw RefkitError("move_failed", "cannot move this kind of entry across filesystems", detail: source)
-        }
-        fsyncPath((source as NSString).deletingLastPathComponent, directory: true)
     }
 
     /// rename(2) that never replaces an existing target (renameat2 RENAME_NOREPLACE).

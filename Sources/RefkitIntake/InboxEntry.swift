@@ -1,3 +1,5 @@
+import Glibc
+
 /// A settled entry of an inbox, as the watcher saw it with `lstat` (never opened).
 public struct InboxEntry: Sendable, Hashable {
     public enum Kind: String, Sendable {
@@ -62,5 +64,14 @@ extension InboxEntry {
         return InboxEntry(
             watch: watch, path: path, relativePath: relativePath, kind: FileSystem.kind(of: st), size: Int64(st.st_size),
             mtimeNanos: FileSystem.mtimeNanos(st), inode: UInt64(st.st_ino), device: UInt64(st.st_dev), linkCount: Int(st.st_nlink))
+    }
+
+    /// Whether `st` (from `lstat` or `fstat`) is the very entry that was settled and judged: same
+    /// device and inode and, but for a folder (whose size and mtime change as files come and
+    /// go), same size and mtime. A verdict applies to that entry only, never to a file renamed
+    /// over it or rewritten in place since.
+    func matches(_ st: stat) -> Bool {
+        guard UInt64(st.st_dev) == device, UInt64(st.st_ino) == inode, FileSystem.kind(of: st) == kind else { return false }
+        return kind == .directory || (Int64(st.st_size) == size && FileSystem.mtimeNanos(st) == mtimeNanos)
     }
 }

@@ -1,3 +1,4 @@
+import RefkitConfig
 import RefkitCore
 import RefkitImaging
 
@@ -23,10 +24,19 @@ public enum Verdict: Sendable {
 public struct IntakeLimits: Sendable {
     public var maxSourceBytes: Int
     public var maxSourcePixels: Int
+    /// Long side over short side: a 10 x 30000 strip is far under any pixel limit, yet every
+    /// square made from it (an avatar crop) is a sliver scaled a hundredfold.
+    public var maxAspectRatio: Double
 
-    public init(maxSourceBytes: Int = 52_428_800, maxSourcePixels: Int = 100_000_000) {
+    public init(maxSourceBytes: Int = 52_428_800, maxSourcePixels: Int = 100_000_000, maxAspectRatio: Double = 20) {
         self.maxSourceBytes = maxSourceBytes
         self.maxSourcePixels = maxSourcePixels
+        self.maxAspectRatio = maxAspectRatio
+    }
+
+    /// The limits `[limits]` configures.
+    public init(_ limits: Configuration.Limits) {
+        self.init(maxSourceBytes: limits.maxSourceBytes, maxSourcePixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio)
     }
 }
 
@@ -113,6 +123,13 @@ public struct Inspector {
                 RefkitError(
                     "source_too_many_pixels", "the image declares more pixels than max_source_pixels",
                     detail: "\(header.width)x\(header.height) > \(limits.maxSourcePixels) pixels"))
+        }
+        let (long, short) = (max(header.width, header.height), min(header.width, header.height))
+        guard Double(long) <= Double(short) * limits.maxAspectRatio else {
+            return .rejected(
+                RefkitError(
+                    "source_aspect_ratio", "the image is longer and thinner than max_aspect_ratio allows",
+                    detail: "\(header.width)x\(header.height) is \(long / short):1 > \(limits.maxAspectRatio):1"))
         }
         do {
             if decode { try ImageOps.verifyDecode(bytes) }

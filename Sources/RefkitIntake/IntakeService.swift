@@ -35,12 +35,14 @@ public actor IntakeService {
         var text: [UInt8]
     }
 
-    private let watches: [String: Configuration.Watch]
+    let watches: [String: Configuration.Watch]
     private let configuration: Configuration
-    private let database: RefkitDatabase
+    let database: RefkitDatabase
     private let inspector: Inspector
     private let originals: OriginalStore
-    private let logger: Logger
+    /// The most a rejected file is copied when `rejected/` is on another file system.
+    let maxCopyBytes: Int64
+    let logger: Logger
     private let onKitQueued: @Sendable (String) -> Void
 
     private var images: [String: PendingImage] = [:]  // by "watch/pairingKey"
@@ -60,7 +62,7 @@ public actor IntakeService {
 
     /// Counts since start, for status and tests.
     public private(set) var accepted = 0
-    public private(set) var rejected = 0
+    public internal(set) var rejected = 0
     public private(set) var duplicates = 0
 
     public init(
@@ -70,8 +72,9 @@ public actor IntakeService {
         self.configuration = configuration
         self.database = database
         self.inspector = try Inspector(
-            limits: IntakeLimits(maxSourceBytes: configuration.limits.maxSourceBytes, maxSourcePixels: configuration.limits.maxSourcePixels))
+            limits: IntakeLimits(configuration.limits))
         self.originals = OriginalStore(stateDir: configuration.stateDir)
+        self.maxCopyBytes = Int64(configuration.limits.maxSourceBytes)
         self.logger = logger
         self.onKitQueued = onKitQueued
     }
@@ -120,6 +123,7 @@ public actor IntakeService {
         let key = "\(entry.watch)/\(entry.pairingKey)"
         let now = ContinuousClock.now
         rejectedPartners = rejectedPartners.filter { $0.value.until > now }
+        if case .changed = verdict {} else { dropSuperseded(by: entry, key: key) }
         switch verdict {
         case .changed:
             try? database.releaseClaim(id: claimID)
@@ -191,8 +195,27 @@ public actor IntakeService {
                 logger.info("finished an interrupted intake", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
             }
         case .rejected:
-            _ = try? Quarantine(root: watch.rejected).reject(entry, RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath))
+            // An entry left in the inbox (`Quarantine.Outcome.left`) stays there, recorded once.
+            let earlier = RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath)
+            _ = try? quarantine(watch).reject(entry, earlier)
         }
+    }
+
+    /// A waiting image or order whose name now holds a newer file (overwritten or renamed
+    /// over while it waited) never existed for refkit: the newer one is judged in its place.
+    private func dropSuperseded(by entry: InboxEntry, key: String) {
+        let pending: Pending?
+        if images[key]?.base.entry.relativePath == entry.relativePath {
+            pending = images.removeValue(forKey: key)?.base
+        } else if orders[key]?.base.entry.relativePath == entry.relativePath {
+            pending = orders.removeValue(forKey: key)?.base
+        } else {
+            pending = nil
+        }
+        guard let pending else { return }
+        try? database.releaseClaim(id: pending.claimID)
+        logger.info(
+            "a waiting file was replaced by a newer one, which is taken instead", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
     }
 
     // MARK: - Timers
@@ -263,12 +286,24 @@ public actor IntakeService {
     // MARK: - Outcomes
 
     private func reject(_ entry: InboxEntry, claimID: Int64, _ error: RefkitError, watch: Configuration.Watch) {
-        rejected += 1
-        logger.warning(
-            "rejected an inbox file",
-            metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "code": "\(error.code)", "reason": "\(error.message)", "detail": "\(error.detail)"])
+        let metadata: Logger.Metadata = ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "code": "\(error.code)"]
         do {
-            try Quarantine(root: watch.rejected).reject(entry, error)
+            switch try quarantine(watch).reject(entry, error) {
+            case .changed:
+                // Replaced since it was judged: the verdict was about a file that is gone.
+                logger.info("a judged file was replaced before its verdict; the new one is judged on its own", metadata: metadata)
+                try? database.releaseClaim(id: claimID)
+                return
+            case .left(let reason):
+                logger.warning(
+                    "a rejected file cannot go to rejected/ and stays in the inbox, not judged again",
+                    metadata: metadata.merging(["why": "\(reason)"]) { $1 })
+            case .moved:
+                break
+            }
+            rejected += 1
+            let reason: Logger.Metadata = ["reason": "\(error.message)", "detail": "\(error.detail)"]
+            logger.warning("rejected an inbox file", metadata: metadata.merging(reason) { $1 })
             try database.recordRejection(claims: [claimID], watch: entry.watch, subject: entry.relativePath, code: error.code, message: error.message)
         } catch {
             logger.error("cannot move a rejected file", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "error": "\(error)"])
@@ -454,11 +489,11 @@ public actor IntakeService {
         }
     }
 
+    func quarantine(_ watch: Configuration.Watch) -> Quarantine { Quarantine(root: watch.rejected, maxCopyBytes: maxCopyBytes) }
+
     /// Removes the inbox entry only if it is still the very file that was taken in.
     private func unlinkIfUnchanged(_ entry: InboxEntry) -> Bool {
-        guard let st = FileSystem.lstatEntry(entry.path), st.st_ino == entry.inode, UInt64(st.st_dev) == entry.device,
-            Int64(st.st_size) == entry.size, FileSystem.mtimeNanos(st) == entry.mtimeNanos
-        else { return false }
+        guard let st = FileSystem.lstatEntry(entry.path), entry.matches(st) else { return false }
         guard unlink(entry.path) == 0 else { return false }
         FileSystem.fsyncPath((entry.path as NSString).deletingLastPathComponent, directory: true)
         return true

@@ -1,28 +1,47 @@
 import Foundation
 import RefkitCore
 
-/// Moves rejected entries to the watch's `rejected/` folder with `NAME.error.json` beside them,
+/// Moves rejected entries to the watch's `rejected/` folder with their report beside them,
 /// keeping the inbox-relative path. Nothing is deleted.
 public struct Quarantine: Sendable {
     public let root: String
+    /// The largest file copied when `rejected/` is on another file system than the inbox
+    /// (`[limits] max_source_bytes`): a bigger one stays in the inbox.
+    public let maxCopyBytes: Int64
 
-    public init(root: String) { self.root = root }
+    public init(root: String, maxCopyBytes: Int64) {
+        self.root = root
+        self.maxCopyBytes = maxCopyBytes
+    }
 
-    /// Returns the path the entry now has.
+    /// What became of a rejected entry.
+    public enum Outcome: Sendable, Equatable {
+        /// Moved to `path`, with its report (`RejectedName.report`) beside it.
+        case moved(path: String)
+        /// The inbox path no longer holds the judged entry: the verdict was not about what is
+        /// there now, so nothing moved.
+        case changed
+        /// It cannot go to `rejected/` (another file system, and a kind or size that is not
+        /// copied, `reason`): it stays in the inbox, with no report.
+        case left(reason: String)
+    }
+
+    /// Moves the entry, then writes its report: a report never exists without its file.
     @discardableResult
-    public func reject(_ entry: InboxEntry, _ error: RefkitError) throws(RefkitError) -> String {
+    public func reject(_ entry: InboxEntry, _ error: RefkitError) throws(RefkitError) -> Outcome {
         let relativeDir = entry.relativePath.split(separator: "/").dropLast().joined(separator: "/")
         let dir = relativeDir.isEmpty ? root : "\(root)/\(relativeDir)"
         let target = freeName(dir: dir, name: entry.fileName)
-        let report = Self.report(error, file: (target as NSString).lastPathComponent)
-        try FileSystem.writeAtomically(Array(report.utf8), to: target + ".error.json")
-        do {
-            try FileSystem.move(entry.path, to: target)
-        } catch let moveError {
-            if FileSystem.lstatEntry(entry.path) == nil { return target }  // someone took it away meanwhile
-            throw moveError
+        switch try FileSystem.move(entry, to: target, maxCopyBytes: maxCopyBytes) {
+        case .changed:
+            return .changed
+        case .unmovable(let reason):
+            return .left(reason: reason)
+        case .moved:
+            let name = (target as NSString).lastPathComponent
+            try FileSystem.writeAtomically(Array(Self.report(error, file: name).utf8), to: "\(dir)/\(RejectedName.report(for: name))")
+            return .moved(path: target)
         }
-        return target
     }
 
     /// `{code, message, detail, file, at}`.
@@ -34,16 +53,17 @@ public struct Quarantine: Sendable {
         return json.serialized + "\n"
     }
 
-    /// `NAME`, or `STEM.2.EXT`, `STEM.3.EXT`, … when taken (by the file or its error report).
+    /// The first `RejectedName.numbered` candidate free both as the file and as its report.
     func freeName(dir: String, name: String) -> String {
-        let ext = (name as NSString).pathExtension
-        let stem = ext.isEmpty ? name : String(name.dropLast(ext.count + 1))
-        var candidate = "\(dir)/\(name)"
-        var n = 2
-        while FileSystem.lstatEntry(candidate) != nil || FileSystem.lstatEntry(candidate + ".error.json") != nil {
-            candidate = ext.isEmpty ? "\(dir)/\(stem).\(n)" : "\(dir)/\(stem).\(n).\(ext)"
+        var n = 1
+        while true {
+            let candidate = RejectedName.numbered(name, n)
+            if FileSystem.lstatEntry("\(dir)/\(candidate)") == nil,
+                FileSystem.lstatEntry("\(dir)/\(RejectedName.report(for: candidate))") == nil
+            {
+                return "\(dir)/\(candidate)"
+            }
             n += 1
         }
-        return candidate
     }
 }

@@ -1,3 +1,4 @@
+import CSystem
 import Glibc
 
 /// Lists one folder without following symlinks: entry names with their `lstat` (via
@@ -9,19 +10,24 @@ enum DirectoryListing {
         var snapshot: FileSnapshot
     }
 
+    /// An entry whose name is not valid UTF-8, kept by its bytes.
+    struct RawEntry {
+        var name: [UInt8]
+        var snapshot: FileSnapshot
+    }
+
     /// Outcome of listing one folder.
     enum Outcome {
-        case listed([Entry], undecodableNames: Int)
+        case listed([Entry], undecodable: [RawEntry])
         case failed(SystemCallError)
     }
 
-    /// Lists `path`. `followSymlink` is for a configured root, which may be a symlink.
-    static func list(_ path: String, followSymlink: Bool = false) -> Outcome {
-        var flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC
-        if !followSymlink { flags |= O_NOFOLLOW }
+    /// Lists `relative` (`""`: the root itself) below the open root folder `root`, with no
+    /// symlink anywhere on the way: a watch never leaves its root.
+    static func list(beneath root: Int32, _ relative: String) -> Outcome {
         let descriptor: Int32
         do {
-            descriptor = try systemCall("open") { open(path, flags) }
+            descriptor = try systemCall("openat2") { refkit_open_folder_beneath(root, relative.isEmpty ? "." : relative) }
         } catch {
             return .failed(error)
         }
@@ -33,23 +39,23 @@ enum DirectoryListing {
         defer { closedir(directory) }
 
         var entries: [Entry] = []
-        var undecodable = 0
+        var undecodable: [RawEntry] = []
         while true {
             errno = 0
             guard let entry = readdir(directory) else { break }
-            let decoded: String? = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
-                tuple.withMemoryRebound(to: CChar.self, capacity: 256) { String(validatingCString: $0) }
-            }
-            guard let name = decoded else {
-                undecodable += 1
-                continue
-            }
-            if name == "." || name == ".." { continue }
+            let bytes: [UInt8] = withUnsafePointer(to: &entry.pointee.d_name) { tuple in
+                tuple.withMemoryRebound(to: CChar.self, capacity: 256) { Array(UnsafeBufferPointer(start: $0, count: strlen($0))) }
+            }.map { UInt8(bitPattern: $0) }
+            if bytes == [0x2e] || bytes == [0x2e, 0x2e] { continue }
             var status = stat()
-            let result = fstatat(descriptor, name, &status, AT_SYMLINK_NOFOLLOW)
+            let result = fstatat(descriptor, bytes.map { CChar(bitPattern: $0) } + [0], &status, AT_SYMLINK_NOFOLLOW)
             if result != 0 { continue }  // vanished between readdir and fstatat
-            entries.append(Entry(name: name, snapshot: FileSnapshot(status)))
+            if let name = String(validating: bytes, as: UTF8.self) {
+                entries.append(Entry(name: name, snapshot: FileSnapshot(status)))
+            } else {
+                undecodable.append(RawEntry(name: bytes, snapshot: FileSnapshot(status)))
+            }
         }
-        return .listed(entries, undecodableNames: undecodable)
+        return .listed(entries, undecodable: undecodable)
     }
 }

@@ -34,13 +34,6 @@ struct FileSnapshot: Sendable, Hashable {
         return FileSnapshot(status)
     }
 
-    /// `stat(2)` of `path`, following a symlink: only for a configured root folder.
-    static func statFollowing(_ path: String) -> FileSnapshot? {
-        var status = stat()
-        guard (try? systemCall("stat", { stat(path, &status) })) != nil else { return nil }
-        return FileSnapshot(status)
-    }
-
     /// What must stay unchanged for the settle time.
     var settleKey: SettleKey {
         SettleKey(kind: kind, size: size, mtimeNanos: mtimeNanos, inode: inode, device: device)

@@ -14,6 +14,64 @@ public enum InboxEvent: Sendable, Hashable {
     case modeChosen(root: String, mode: WatchMode, reason: String)
     /// The folders to watch come close to (above 80% of) `fs.inotify.max_user_watches`.
     case watchLimit(folders: Int, limit: Int)
+    /// An entry whose name is not valid UTF-8, reported when a scan or an event finds it (once
+    /// per identity). Such a name cannot be a Swift `String` path, so it is never settled or
+    /// paired, only judged by its bytes.
+    case undecodableName(UndecodableEntry)
+}
+
+/// An entry whose name is not valid UTF-8, with its `lstat` values.
+public struct UndecodableEntry: Sendable, Hashable {
+    public var root: String
+    /// The folder holding it: absolute, and below the root (`""`: the root itself).
+    public var folderPath: String
+    public var folder: String
+    /// The name's bytes, exactly as on disk.
+    public var name: [UInt8]
+    public var kind: EntryKind
+    public var size: Int64
+    public var mtimeNanos: Int64
+    public var inode: UInt64
+    public var device: UInt64
+    public var linkCount: Int
+
+    public init(
+        root: String, folderPath: String, folder: String, name: [UInt8], kind: EntryKind, size: Int64, mtimeNanos: Int64,
+        inode: UInt64, device: UInt64, linkCount: Int
+    ) {
+        self.root = root
+        self.folderPath = folderPath
+        self.folder = folder
+        self.name = name
+        self.kind = kind
+        self.size = size
+        self.mtimeNanos = mtimeNanos
+        self.inode = inode
+        self.device = device
+        self.linkCount = linkCount
+    }
+
+    /// The name with each byte that is not part of valid UTF-8 written `%XX`: for logs, the
+    /// database and reports, never to reach the file.
+    public var printableName: String { Self.printable(name) }
+
+    public static func printable(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 0
+            if length > 0, i + length <= bytes.count, let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self) {
+                out += scalar
+                i += length
+            } else {
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(lead >> 4)]) + String(hex[Int(lead & 15)])
+                i += 1
+            }
+        }
+        return out
+    }
 }
 
 /// Why a full rescan ran.

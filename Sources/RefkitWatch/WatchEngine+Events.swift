@@ -44,7 +44,10 @@ extension WatchEngine {
                 }
                 continue
             }
-            guard let name = String(validating: event.name, as: UTF8.self) else { continue }
+            guard let name = String(validating: event.name, as: UTF8.self) else {
+                if event.mask.isDisjoint(with: .entryLeft) { undecodableEvent(index, folder: owner.folder, name: Array(event.name)) }
+                continue
+            }
             if roots[index].filter.isIgnored(name) { continue }
             let relative = Self.join(owner.folder, name)
 
@@ -78,7 +81,7 @@ extension WatchEngine {
         let current = now()
         for touch in touches where !roots[touch.root].paused {
             if touch.left { roots[touch.root].tracker.forget(touch.relative) }
-            if let snapshot = FileSnapshot.lstatOf(roots[touch.root].absolute(touch.relative)) {
+            if let snapshot = snapshot(touch.root, touch.relative) {
                 roots[touch.root].tracker.observe(touch.relative, snapshot, cause: .event(touch.writer), now: current)
             } else {
                 roots[touch.root].tracker.forget(touch.relative)
@@ -98,6 +101,7 @@ extension WatchEngine {
     func addSubfolder(_ index: Int, _ relative: String) {
         guard let walk = walk(index, from: relative, watching: roots[index].mode == .inotify) else { return }
         addWatches(index, walk.folders)
+        reportUndecodable(index, walk.undecodable, wholeRoot: false)
         let current = now()
         for (path, snapshot) in walk.found {
             roots[index].tracker.observe(path, snapshot, cause: .scan, now: current)

@@ -7,12 +7,20 @@ extension WatchEngine {
     /// Scans the whole root and reconciles its tracker with what exists; `reason` nil is a
     /// routine poll scan, which reports no `.rescanned`.
     func fullScan(_ index: Int, reason: RescanReason?) {
-        guard let status = FileSnapshot.statFollowing(roots[index].path), status.kind == .directory else {
-            pause(index, reason: "root folder is missing or not a folder")
+        if roots[index].identity == nil, let reason = openRoot(index) {
+            pause(index, reason: reason)
+            return
+        }
+        guard let status = FileSnapshot.lstatOf(roots[index].path), status.kind == .directory else {
+            pause(index, reason: rootReplaced(index) ?? "root folder is missing or not a folder")
             return
         }
         if let device = roots[index].device, device != status.device {
             pause(index, reason: "root folder is on another file system now (device changed)")
+            return
+        }
+        if let reason = rootReplaced(index) {
+            pause(index, reason: reason)
             return
         }
         roots[index].device = status.device
@@ -23,6 +31,7 @@ extension WatchEngine {
         }
         if watching { replaceWatches(index, with: walk.folders) }
         roots[index].tracker.reconcile(found: walk.found, now: now())
+        reportUndecodable(index, walk.undecodable, wholeRoot: true)
         if walk.watchLimitReached {
             fallBackToPolling(index, reason: "inotify watch limit (fs.inotify.max_user_watches) reached")
         }
@@ -37,6 +46,8 @@ extension WatchEngine {
 
     struct Walk {
         var found: [String: FileSnapshot] = [:]
+        /// Entries whose names are not UTF-8, by folder.
+        var undecodable: [(folder: String, entry: DirectoryListing.RawEntry)] = []
         var folders: [String: Int32] = [:]
         var watchLimitReached = false
     }
@@ -46,6 +57,8 @@ extension WatchEngine {
     /// itself cannot be listed.
     func walk(_ index: Int, from start: String, watching: Bool) -> Walk? {
         let root = roots[index]
+        guard let handle = openVerifiedRoot(index) else { return nil }
+        defer { close(handle) }
         var result = Walk()
         var stack = [start]
         var seen = Set<SettleKey>()
@@ -55,7 +68,7 @@ extension WatchEngine {
                 var mask = InotifyMask.inboxFolder
                 if !folder.isEmpty { mask.insert(.dontFollow) }
                 do {
-                    result.folders[folder] = try inotify.addWatch(path: path, mask: mask)
+                    result.folders[folder] = try inotify.addWatch(path: Self.watchPath(handle, folder), mask: mask)
                 } catch {
                     switch error.errno {
                     case ENOSPC:
@@ -71,7 +84,7 @@ extension WatchEngine {
                 }
             }
             let entries: [DirectoryListing.Entry]
-            switch DirectoryListing.list(path, followSymlink: folder.isEmpty) {
+            switch DirectoryListing.list(beneath: handle, folder) {
             case .failed(let error):
                 if folder == start { return nil }
                 logger.debug("cannot list inbox folder", metadata: [
@@ -80,11 +93,7 @@ extension WatchEngine {
                 continue
             case .listed(let listed, let undecodable):
                 entries = listed
-                if undecodable > 0 {
-                    logger.warning("inbox folder has entry names that are not UTF-8; they are skipped", metadata: [
-                        "watch.root": "\(root.config.name)", "watch.path": "\(path)", "watch.entries": "\(undecodable)",
-                    ])
-                }
+                result.undecodable += undecodable.map { (folder, $0) }
             }
             for entry in entries where !root.filter.isIgnored(entry.name) {
                 let relative = Self.join(folder, entry.name)

@@ -19,6 +19,10 @@ final class WatchEngine {
         var nextCheck: MonotonicNanos = 0
         /// Watched folders below the root (`""` is the root) and their watch descriptors.
         var folders: [String: Int32] = [:]
+        /// The root folder's identity while it is set up (WatchEngine+RootHandle.swift).
+        var identity: SettleKey?
+        /// Entries with names that are not UTF-8 already reported (WatchEngine+Undecodable.swift).
+        var undecodableReported: Set<UndecodableKey> = []
 
         func absolute(_ relative: String) -> String {
             relative.isEmpty ? path : (path == "/" ? "/" + relative : path + "/" + relative)
@@ -73,6 +77,7 @@ final class WatchEngine {
         }
         Self.release(idleWaiters.map { .reportIdle($0) }, eventCount: yieldedCount)
         idleWaiters = []
+        for index in roots.indices { closeRoot(index) }
     }
 
     /// Answers requests left over at shutdown so no caller waits forever.
@@ -89,17 +94,20 @@ final class WatchEngine {
     // MARK: - Start-up
 
     func start() {
+        var refused: [Int: String] = [:]
         for index in roots.indices {
-            if FileSnapshot.statFollowing(roots[index].path)?.kind == .directory {
+            if let reason = openRoot(index) {
+                refused[index] = reason
+            } else {
                 resolveMode(index)
             }
         }
         checkWatchLimit()
         for index in roots.indices {
-            if FileSnapshot.statFollowing(roots[index].path)?.kind == .directory {
-                fullScan(index, reason: .startup)
+            if let reason = refused[index] {
+                pause(index, reason: reason)
             } else {
-                pause(index, reason: "root folder is missing or not a folder")
+                fullScan(index, reason: .startup)
             }
         }
         nextPeriodicRescan = now() + rescanInterval
@@ -116,7 +124,7 @@ final class WatchEngine {
             mode = root.config.mode
             reason = "configured"
         case .auto:
-            let device = FileSnapshot.statFollowing(root.path)?.device
+            let device = FileSnapshot.lstatOf(root.path)?.device
             let kind = device.flatMap { FilesystemKind.of(device: $0) }
             if let kind, kind.needsPolling {
                 mode = .poll
@@ -140,8 +148,8 @@ final class WatchEngine {
         let limit = watcher.hooks.watchLimit
             ?? readSmallFile("/proc/sys/fs/inotify/max_user_watches").flatMap { Int($0.filter { !$0.isWhitespace }) }
         var folders = 0
-        for root in roots where root.modeResolved && root.mode == .inotify {
-            folders += countFolders(root)
+        for index in roots.indices where roots[index].modeResolved && roots[index].mode == .inotify {
+            folders += countFolders(index)
         }
         guard let limit else {
             logger.warning("cannot read fs.inotify.max_user_watches", metadata: ["watch.folders": "\(folders)"])
@@ -156,14 +164,16 @@ final class WatchEngine {
         }
     }
 
-    func countFolders(_ root: Root) -> Int {
-        guard root.config.recursive else { return 1 }
+    func countFolders(_ index: Int) -> Int {
+        let root = roots[index]
+        guard root.config.recursive, let handle = openVerifiedRoot(index) else { return 1 }
+        defer { close(handle) }
         var count = 0
         var stack = [""]
         var seen = Set<SettleKey>()
         while let folder = stack.popLast() {
             count += 1
-            guard case .listed(let entries, _) = DirectoryListing.list(root.absolute(folder), followSymlink: folder.isEmpty) else { continue }
+            guard case .listed(let entries, _) = DirectoryListing.list(beneath: handle, folder) else { continue }
             for entry in entries where entry.snapshot.kind == .directory && !root.filter.isIgnored(entry.name) {
                 if seen.insert(entry.snapshot.identity).inserted { stack.append(Self.join(folder, entry.name)) }
             }
@@ -248,8 +258,14 @@ final class WatchEngine {
 
     func confirmDueEntries(_ index: Int) {
         let current = now()
-        for relative in roots[index].tracker.due(now: current) {
-            let snapshot = FileSnapshot.lstatOf(roots[index].absolute(relative))
+        let due = roots[index].tracker.due(now: current)
+        // Reported by its path under the configured root: that path must still lead here.
+        if !due.isEmpty, let reason = rootReplaced(index) {
+            pause(index, reason: reason)
+            return
+        }
+        for relative in due {
+            let snapshot = snapshot(index, relative)
             if case .ready(let settled) = roots[index].tracker.confirm(relative, snapshot, now: current) {
                 let root = roots[index]
                 emit(.ready(ReadyEntry(
@@ -280,6 +296,7 @@ final class WatchEngine {
     func pause(_ index: Int, reason: String) {
         guard !roots[index].paused else { return }
         removeWatches(index, under: nil)
+        closeRoot(index)
         roots[index].tracker.dropPending()
         roots[index].paused = true
         roots[index].nextCheck = now() + pollInterval
@@ -291,7 +308,7 @@ final class WatchEngine {
 
     func tryResume(_ index: Int) {
         roots[index].nextCheck = now() + pollInterval
-        guard FileSnapshot.statFollowing(roots[index].path)?.kind == .directory else { return }
+        guard openRoot(index) == nil else { return }
         roots[index].paused = false
         roots[index].device = nil
         resolveMode(index)

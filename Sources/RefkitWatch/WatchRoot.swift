@@ -12,7 +12,8 @@ public enum WatchMode: String, Sendable, Hashable, CaseIterable {
 public struct WatchRoot: Sendable, Hashable {
     /// The watch's name (from the config), reported in every event.
     public var name: String
-    /// Absolute path of the inbox folder. It may itself be a symlink; nothing inside is followed.
+    /// Absolute path of the inbox folder: a real folder, never a symlink (a symlinked root is
+    /// refused: it pauses until a folder is there); nothing inside is followed either.
     public var path: String
     /// Watch and report entries of subfolders too.
     public var recursive: Bool

@@ -35,9 +35,9 @@ func configWithSecondWatch(_ second: String, top: String = "") -> String {
     """
 }
 
-func configError(_ text: String, file: String = "/etc/refkit/refkit.toml") -> ConfigError? {
+func configError(_ text: String, file: String = "/etc/refkit/refkit.toml", base: String = "/etc/refkit") -> ConfigError? {
     do {
-        let config = try ConfigurationLoader.parse(text: text, file: file, relativeTo: "/etc/refkit")
+        let config = try ConfigurationLoader.parse(text: text, file: file, relativeTo: base)
         Issue.record("accepted a bad configuration: \(config.watches.map(\.name))")
         return nil
     } catch {

@@ -9,32 +9,6 @@ import Testing
 import Glibc
 #endif
 
-/// A real tmpfs mounted at `path` (CI runs as root); unmounted by `unmount()`.
-struct TinyFilesystem {
-    let path: String
-
-    init(at path: String, size: String) throws {
-        self.path = path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        guard mount("tmpfs", path, "tmpfs", 0, "size=\(size)") == 0 else {
-            throw FixtureError("cannot mount a \(size) tmpfs at \(path): \(String(cString: strerror(errno))) (the test needs root)")
-        }
-    }
-
-    var freeBytes: Int {
-        var info = statvfs()
-        statvfs(path, &info)
-        return Int(info.f_bavail) * Int(info.f_bsize)
-    }
-
-    /// Fills the filesystem with `name` until only `leaving` bytes stay free.
-    func fill(_ name: String, leaving: Int) throws {
-        try FileFixtures.write([UInt8](repeating: 0x5a, count: max(0, freeBytes - leaving)), to: "\(path)/\(name)")
-    }
-
-    func unmount() { umount2(path, Int32(MNT_DETACH)) }
-}
-
 @Suite("A full outbox in the daemon", .serialized, .timeLimit(.minutes(2)))
 struct DiskFullDaemonTests {
     @Test func kitsWaitForSpaceWithNothingPartialThenCompleteWhenSpaceIsFreed() async throws {

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitImaging
 import RefkitIntake
 import RefkitTestSupport
 import Testing
@@ -74,6 +75,28 @@ struct CheckTests {
             #expect(facts.sha256 == SHA256Digest.hex(of: bytes))
             #expect(facts.width == 64 && facts.height == 48)
             #expect(FileFixtures.exists(path))
+        }
+    }
+}
+
+extension CheckTests {
+    @Test("a long thin image is rejected by its aspect ratio before any decode; max_aspect_ratio sets the limit")
+    func aspectRatio() throws {
+        let strip = try ImageOps.synthesize(width: 8, height: 16000, seed: 9, format: "png")
+        guard case .rejected(let error) = try Inspector(limits: IntakeLimits()).inspectImage(strip) else {
+            Issue.record("a 10x30000 strip was taken")
+            return
+        }
+        #expect(error.code == "source_aspect_ratio")
+        #expect(error.detail.contains("8x16000"))
+        let banner = try ImageOps.synthesize(width: 1500, height: 100, seed: 9, format: "png")
+        guard case .image = try Inspector(limits: IntakeLimits()).inspectImage(banner) else {
+            Issue.record("15:1 is within the default 20:1")
+            return
+        }
+        guard case .rejected = try Inspector(limits: IntakeLimits(maxAspectRatio: 10)).inspectImage(banner) else {
+            Issue.record("15:1 passed a 10:1 limit")
+            return
         }
     }
 }

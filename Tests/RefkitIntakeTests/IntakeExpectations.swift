@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitIntake
 import RefkitStore
 import RefkitTestSupport
 import Testing
@@ -33,7 +34,7 @@ enum IntakeExpectations {
     }
 
     /// The drop sits in `rejected/` as the same kind of entry (same bytes for a file, same
-    /// target for a link), with `NAME.error.json` holding code, message, detail, file and at.
+    /// target for a link), with its report (`NAME.error.json`, shortened for a long name) holding code, message, detail, file and at.
     static func rejected(
         _ name: String, code: String, kind: FileFixtures.Kind, bytes: [UInt8]?, in rejected: String,
         sourceLocation: SourceLocation = #_sourceLocation
@@ -44,7 +45,7 @@ enum IntakeExpectations {
             // Compared by hash so a failure does not print the bytes.
             #expect(FileFixtures.sha256(path) == SHA256Digest.hex(of: bytes), "\(name) kept byte for byte", sourceLocation: sourceLocation)
         }
-        let report = try errorReport(path + ".error.json")
+        let report = try errorReport("\(rejected)/\(RejectedName.report(for: name))")
         #expect(report?["code"] as? String == code, "\(name): error.json \(report ?? [:])", sourceLocation: sourceLocation)
         #expect(report.map { Set($0.keys) } == ["code", "message", "detail", "file", "at"], sourceLocation: sourceLocation)
         #expect(report?["file"] as? String == name, sourceLocation: sourceLocation)

@@ -76,6 +76,8 @@ final class IntakeHarness: Sendable {
                     for await event in watcher.events {
                         if case .ready(let ready) = event {
                             await intake.handle(IntakeHarness.entry(ready))
+                        } else if case .undecodableName(let entry) = event {
+                            await intake.handle(undecodable: entry)
                         }
                         handled.increment()
                     }

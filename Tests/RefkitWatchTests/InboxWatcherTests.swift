@@ -447,3 +447,60 @@ func bindUnixSocket(_ path: String) throws -> Int32 {
     }
     return descriptor
 }
+
+/// A watch never leaves its root: an inbox replaced by a symlink (or configured as one) is
+/// never followed, so nothing of the link's target is ever reported.
+@Suite("Inbox watcher: symlinked roots", .timeLimit(.minutes(2)))
+struct SymlinkedRootTests {
+    static func isPaused(_ event: InboxEvent, _ root: String) -> Bool {
+        if case .rootPaused(let name, _) = event { name == root } else { false }
+    }
+
+    @Test(
+        "an inbox replaced by a symlink at run time pauses and stays paused; its target is never read",
+        arguments: [WatchMode.inotify, .poll])
+    func replacedBySymlink(mode: WatchMode) async throws {
+        let temp = try TemporaryFolder()
+        let inbox = try temp.folder("inbox")
+        let elsewhere = try temp.folder("elsewhere")
+        let witness = try temp.folder("witness")
+        try writeFile(inbox + "/own.jpg", bytes: 10)
+        try writeFile(elsewhere + "/foreign.jpg", bytes: 7)
+        let roots = [
+            WatchRoot(name: "manual", path: inbox, settle: .milliseconds(100), mode: mode),
+            WatchRoot(name: "witness", path: witness, settle: .milliseconds(100), mode: mode),
+        ]
+        try await withWatcher(roots, pollInterval: .milliseconds(100)) { watcher, recorder in
+            try await recorder.ready("own.jpg")
+            try runProgram("/bin/mv", [inbox, temp.path + "/parked"])
+            #expect(symlink(elsewhere, inbox) == 0)
+            try await recorder.wait(for: "rootPaused") { $0.contains { Self.isPaused($0, "manual") } }
+            // A file written in the target and one settling in the other root: by the time the
+            // second is reported, the paused root has been checked again many times.
+            try writeFile(elsewhere + "/later.jpg", bytes: 9)
+            try writeFile(witness + "/w.jpg", bytes: 3)
+            try await recorder.ready("w.jpg")
+            let events = recorder.events
+            #expect(!events.contains(.rootResumed(root: "manual")), "\(events)")
+            let reported = recorder.readies.map(\.relativePath)
+            #expect(reported.sorted() == ["own.jpg", "w.jpg"], "\(reported)")
+            let reason = events.compactMap { if case .rootPaused("manual", let why) = $0 { why } else { nil } }.first ?? ""
+            #expect(reason.contains("symlink") || reason.contains("moved"), "\(reason)")
+        }
+    }
+
+    @Test("a root configured as a symlink is refused (paused) from the start")
+    func configuredSymlink() async throws {
+        let temp = try TemporaryFolder()
+        let real = try temp.folder("real")
+        try writeFile(real + "/inside.jpg", bytes: 4)
+        #expect(symlink(real, temp.path + "/inbox") == 0)
+        try await withWatcher([WatchRoot(name: "manual", path: temp.path + "/inbox", settle: .milliseconds(100))],
+                              pollInterval: .milliseconds(100)) { _, recorder in
+            let events = try await recorder.wait(for: "rootPaused") { $0.contains { Self.isPaused($0, "manual") } }
+            let reason = "root folder is a symlink; refkit never follows one (configure the folder it points to)"
+            #expect(events.contains(.rootPaused(root: "manual", reason: reason)))
+            #expect(events.readies.isEmpty)
+        }
+    }
+}
