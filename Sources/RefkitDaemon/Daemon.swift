@@ -317,7 +317,9 @@ public final class Daemon: Sendable {
                 if all { notifier.ready() }
             }
         case .modeChosen(let root, let mode, let reason):
-            logger.log(level: mode == .poll ? .notice : .info, "inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
+            logger.log(
+                level: mode == .poll ? .notice : .info, "inbox watch mode chosen",
+                metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
         case .watchLimit(let folders, let limit):
             logger.warning(
                 "inbox folders come close to the inotify watch limit; raise fs.inotify.max_user_watches",

@@ -54,7 +54,10 @@ struct KitPublisher: Sendable {
             let done = references.filter { $0.status == .done }.count
             logger.info(
                 "kit finished",
-                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(references.count)", "outbox": "\(folder)"])
+                metadata: [
+                    "kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(references.count)",
+                    "outbox": "\(folder)",
+                ])
             return status
         } catch let error as RefkitError where error.code == "disk_full" {
             // A full outbox is waited out, not failed: the kit stays unfinished and the daemon
@@ -76,7 +79,9 @@ struct KitPublisher: Sendable {
             guard let kit = try database.kit(kitID) else { return }
             let folder = try publish(kit: kit, stages: try database.stages(kitID: kitID), status: .awaitingSelection)
             try database.setOutboxDir(kitID: kitID, dir: folder)
-            logger.notice("kit awaits an avatar choice", metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
+            logger.notice(
+                "kit awaits an avatar choice",
+                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
         } catch {
             logger.error("cannot publish a kit awaiting selection", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
         }

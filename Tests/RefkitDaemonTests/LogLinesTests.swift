@@ -6,7 +6,7 @@ import RefkitTestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the log says: each line once and in one shape, naming the kit and the provider that
@@ -62,7 +62,8 @@ struct LogLinesTests {
         primary.fail(["avatar"])
         let log = CapturedLog()
         let daemon = try Daemon.build(
-            configuration: try loadConfiguration(Self.fallbackConfig, in: dir), logger: log.logger, providers: ["a": primary, "b": SeededProvider()])
+            configuration: try loadConfiguration(Self.fallbackConfig, in: dir), logger: log.logger,
+            providers: ["a": primary, "b": SeededProvider()])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 4, width: 96, height: 128), to: "\(inbox)/mira.jpg")
         try await eventually("mira is complete") { try daemon.database.kit("mira")?.status == .complete }
@@ -83,7 +84,8 @@ struct LogLinesTests {
         let text = lifecycleConfig(#"stages = ["avatar", "side"]"# + "\n  candidates = 2\n  selection = \"manual\"")
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let log = CapturedLog()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: log.logger, providers: ["fake": SeededProvider()])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: log.logger, providers: ["fake": SeededProvider()])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 5, width: 96, height: 128), to: "\(inbox)/pick me.jpg")
         try await eventually("the kit awaits a choice") { try daemon.database.kit("pick me")?.status == .awaitingSelection }
@@ -107,7 +109,8 @@ struct LogLinesTests {
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider()
         provider.fail(["side"])
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 6, width: 96, height: 128), to: "\(inbox)/twice.jpg")
         try await eventually("the kit ends partial") { try daemon.database.kit("twice")?.status == .partial }
