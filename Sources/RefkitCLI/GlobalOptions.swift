@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RefkitConfig
+import RefkitImaging
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -33,6 +34,7 @@ struct GlobalOptions: ParsableArguments {
         LoggingBootstrap.bootstrapOnce()
         var logger = Logger(label: label)
         logger.logLevel = level
+        routeLibraryMessages(to: logger)
         return logger
     }
 }
@@ -48,4 +50,9 @@ extension CLIError {
     static func fail(_ error: any Error) -> CLIError {
         CLIError(code: 1, message: "\(error)")
     }
+}
+
+/// libvips' own warnings go through the logger at debug, in its format, not raw to stderr.
+func routeLibraryMessages(to logger: Logger) {
+    Imaging.routeLibraryMessages { message in logger.debug("libvips warning", metadata: ["message": "\(message)"]) }
 }

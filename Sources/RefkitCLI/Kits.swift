@@ -73,7 +73,9 @@ extension RefkitCommand {
             }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
             if let locked = record.lockedReference { print("locked:   \(locked)  (\(record.lockedHow ?? ""))") }
-            if record.status == .awaitingSelection { print("waiting:  choose an avatar: refkit select \(record.name) N") }
+            if record.status == .awaitingSelection {
+                print("waiting:  choose an avatar: \(ShellWord.command(["refkit", "select", record.name])) N")
+            }
             print("stages:")
             for stage in stages {
                 var line = "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0) + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)

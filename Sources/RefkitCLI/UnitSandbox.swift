@@ -13,7 +13,9 @@ struct UnitSandbox: Equatable {
     init(texts: [String]) {
         var strict = false
         var paths: [String] = []
-        let managed = ["StateDirectory": "/var/lib", "RuntimeDirectory": "/run", "CacheDirectory": "/var/cache", "LogsDirectory": "/var/log"]
+        let managed = [
+            "StateDirectory": "/var/lib", "RuntimeDirectory": "/run", "CacheDirectory": "/var/cache", "LogsDirectory": "/var/log",
+        ]
         for text in texts {
             for raw in text.split(whereSeparator: \.isNewline) {
                 let line = raw.trimmingCharacters(in: .whitespaces)

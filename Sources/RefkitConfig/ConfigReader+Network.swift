@@ -32,7 +32,8 @@ extension ConfigReader {
     func checkLoopbackListen(_ listen: String) throws(ConfigError) {
         let host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
         guard PlainHTTP.isLoopback(PlainHTTP.normalisedHost(host)) else {
-            throw fail("metrics.listen", "\(host) is not a loopback address: metrics are served without authentication (use 127.0.0.1 or [::1])")
+            throw fail(
+                "metrics.listen", "\(host) is not a loopback address: metrics are served without authentication (use 127.0.0.1 or [::1])")
         }
     }
 }

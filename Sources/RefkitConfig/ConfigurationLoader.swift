@@ -110,7 +110,8 @@ struct ConfigReader {
 
     mutating func read() throws(ConfigError) -> Configuration {
         let top = try table(root, "", allowed: [
-            "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics", "plain_http_hosts",
+            "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
+            "plain_http_hosts",
         ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"

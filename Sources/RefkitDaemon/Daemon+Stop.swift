@@ -37,7 +37,8 @@ extension Daemon {
         while true {
             do { try await Task.sleep(for: .seconds(configuration.daemon.summaryIntervalSeconds)) } catch { return }
             let now = await totals()
-            let finished = { (status: KitStatus) in (now.kits[status] ?? 0) - (last.kits[status] ?? 0) }
+            let period = now.finished.finished(since: last.finished)
+            let finished = { (status: KitStatus) in period[status] ?? 0 }
             let microdollars =
                 (try? database.scalar(
                     "SELECT CAST(round(coalesce(sum(cost_usd), 0) * 1000000) AS INTEGER) FROM stages WHERE status = 'done' AND updated_at >= '\(Timestamp.string(since))'"

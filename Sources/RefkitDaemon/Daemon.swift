@@ -68,7 +68,8 @@ public final class Daemon: Sendable {
         var accepted = 0
         var rejected = 0
         var duplicates = 0
-        var kits: [KitStatus: Int] = [:]
+        var finished = FinishedKits()
+        var kits: [KitStatus: Int] { finished.counts }
         var references = 0
     }
 
@@ -247,7 +248,7 @@ public final class Daemon: Sendable {
             let finished = await generation.scheduler.finished
             let references = await generation.scheduler.referencesMade
             let next = slots.withLock { s -> Generation? in
-                s.retired.kits.merge(finished, uniquingKeysWith: +)
+                s.retired.finished.merge(finished)
                 s.retired.references += references
                 guard !s.stopping, s.latest !== generation else {
                     s.backRetired = true
@@ -297,7 +298,7 @@ public final class Daemon: Sendable {
             totals.duplicates += await front.intake.duplicates
         }
         if let back {
-            totals.kits.merge(await back.scheduler.finished, uniquingKeysWith: +)
+            totals.finished.merge(await back.scheduler.finished)
             totals.references += await back.scheduler.referencesMade
         }
         return totals
@@ -333,7 +334,9 @@ public final class Daemon: Sendable {
         case .undecodableName(let entry):
             await generation.intake.handle(undecodable: entry)
         case .modeChosen(let root, let mode, let reason):
-            logger.notice("inbox watch mode chosen", metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
+            logger.log(
+                level: mode == .poll ? .notice : .info, "inbox watch mode chosen",
+                metadata: ["watch": "\(root)", "mode": "\(mode.rawValue)", "reason": "\(reason)"])
         case .watchLimit(let folders, let limit):
             logger.warning(
                 "inbox folders come close to the inotify watch limit; raise fs.inotify.max_user_watches",

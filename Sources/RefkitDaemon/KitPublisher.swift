@@ -49,10 +49,15 @@ struct KitPublisher: Sendable {
                 logger.info("kit changed while it was published; it goes on", metadata: ["kit.id": "\(kitID)"])
                 return nil
             }
-            let done = stages.filter { $0.status == .done && !$0.stage.hasPrefix("candidate:") }.count
+            // References made of references planned: avatar candidates are neither.
+            let references = stages.filter { !$0.stage.hasPrefix("candidate:") }
+            let done = references.filter { $0.status == .done }.count
             logger.info(
                 "kit finished",
-                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
+                metadata: [
+                    "kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(references.count)",
+                    "outbox": "\(folder)",
+                ])
             return status
         } catch where Self.publishWaits(after: error) {
             // A full or unwritable outbox (or state directory) is waited out, not failed: every
@@ -75,7 +80,9 @@ struct KitPublisher: Sendable {
             guard let kit = try database.kit(kitID) else { return }
             let folder = try publish(kit: kit, stages: try database.stages(kitID: kitID), status: .awaitingSelection)
             try database.setOutboxDir(kitID: kitID, dir: folder)
-            logger.notice("kit awaits an avatar choice", metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "refkit select \(kit.name) N"])
+            logger.notice(
+                "kit awaits an avatar choice",
+                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
         } catch {
             logger.error("cannot publish a kit awaiting selection", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
         }

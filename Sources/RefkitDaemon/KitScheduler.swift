@@ -34,8 +34,9 @@ actor KitScheduler {
     /// any, no new stage starts (it would buy an image that could not be stored either).
     var resultsWaitingForSpace = 0
     private var nextWatchTurn = 0
-    /// Kits this process finished, by final status (for `once` and the batch summary).
-    private(set) var finished: [KitStatus: Int] = [:]
+    /// Kits this scheduler finished, each with its latest final status (for `once` and the
+    /// batch summary): a kit that ends partial, is retried and ends complete is one complete kit.
+    private(set) var finished = FinishedKits()
     private(set) var referencesMade = 0
 
     init(
@@ -209,6 +210,7 @@ actor KitScheduler {
         guard let stage = Stage(name: runnable.stage) else { return }
         var log = logger
         log[metadataKey: "kit.id"] = "\(runnable.kitID)"
+        if let name = try? database.kit(runnable.kitID)?.name { log[metadataKey: "kit"] = "\(name)" }
         log[metadataKey: "stage"] = "\(runnable.stage)"
         log[metadataKey: "provider"] = "\(providerName)"
         do {
@@ -222,9 +224,11 @@ actor KitScheduler {
                 let fallback = (try? effectiveOrder(kitID: runnable.kitID))?.fallbackProvider
                 guard let fallback, fallback != providerName, !Task.isCancelled, Self.isProviderFailure(primary) else { throw primary }
                 log.notice("the provider failed; trying the fallback provider", metadata: ["code": "\(Self.failure(primary).code)", "fallback": "\(fallback)"])
-                var fallbackLog = log
-                fallbackLog[metadataKey: "provider"] = "\(fallback)"
-                image = try await generate(runnable, stage: stage, providerName: fallback, log: fallbackLog)
+                // From here the fallback is in charge: every later line of the stage ("stage done",
+                // "stage failed") names it, with the provider it stands in for.
+                log[metadataKey: "provider"] = "\(fallback)"
+                log[metadataKey: "fallback_for"] = "\(providerName)"
+                image = try await generate(runnable, stage: stage, providerName: fallback, log: log)
             }
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
@@ -597,7 +601,7 @@ actor KitScheduler {
     }
 
     private func finished(kitID: String, status: KitStatus?) {
-        if let status { finished[status, default: 0] += 1 }
+        if let status { finished.record(kitID: kitID, status) }
         providerOfKit.removeValue(forKey: kitID)
     }
 }

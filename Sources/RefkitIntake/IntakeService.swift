@@ -424,7 +424,9 @@ public actor IntakeService {
         if kit.status == .failed, !kit.textOnly {
             reject(
                 entry, claimID: claimID,
-                RefkitError("order_kit_failed", "the kit failed (it has no avatar to work from)", detail: "run `refkit retry \(kit.name)` first, then drop the order again"),
+                RefkitError(
+                    "order_kit_failed", "the kit failed (it has no avatar to work from)",
+                    detail: "run `\(ShellWord.command(["refkit", "retry", kit.name]))` first, then drop the order again"),
                 watch: watch)
             return
         }

@@ -50,7 +50,7 @@ enum KitGallery {
         page.raw("<section class=\"notice\">\n<h2>Waiting for you to choose the avatar</h2>\n<p>This kit is paused until one of the ")
         page.text("\(manifest.candidates.count)")
         page.raw(" candidates below is chosen. Run <code>refkit select ")
-        page.text(shellQuoted(manifest.kit))
+        page.text(ShellWord.quoted(manifest.kit))
         page.raw(" N</code> with the candidate’s number; the other references are then made from it.</p>\n</section>\n")
     }
 
@@ -113,12 +113,6 @@ enum KitGallery {
         let tenthsOfCents = Int((amount * 1000).rounded())
         let whole = "\(tenthsOfCents / 1000).\(String(format: "%02d", tenthsOfCents % 1000 / 10))"
         return tenthsOfCents % 10 == 0 ? whole : whole + "\(tenthsOfCents % 10)"
-    }
-
-    /// Single-quoted for a POSIX shell, so the command can be pasted as shown.
-    private static func shellQuoted(_ s: String) -> String {
-        s.unicodeScalars.allSatisfy { $0.properties.isAlphabetic && $0.isASCII || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0) }
-            ? s : "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 
     /// A kit-relative path as a relative URL: every byte outside the unreserved set percent-encoded.

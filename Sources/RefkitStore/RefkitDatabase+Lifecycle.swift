@@ -198,7 +198,8 @@ extension RefkitDatabase {
                     let parent = stages.first(where: { $0.stage == dependency }), parent.status == .failed || parent.status == .skipped
                 {
                     throw Self.commandError(
-                        "stage_dependency_failed", "the stage it is made from failed", "\(dependency) is \(parent.status.rawValue): `refkit retry \(kit.name)` first")
+                        "stage_dependency_failed", "the stage it is made from failed",
+                        "\(dependency) is \(parent.status.rawValue): `\(ShellWord.command(["refkit", "retry", kit.name]))` first")
                 }
                 if name.hasPrefix("candidate:") && kit.status != .awaitingSelection
                     && stages.contains(where: { $0.stage == Stage.avatar.name && $0.status != .done })

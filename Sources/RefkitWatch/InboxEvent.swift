@@ -1,4 +1,5 @@
-/// What the inbox watcher reports.
+/// What the inbox watcher reports. The watcher does not also log these: its consumer logs
+/// each event once, in its own shape (the daemon's `inbox rescanned`, `inbox paused`, ...).
 public enum InboxEvent: Sendable, Hashable {
     /// An entry stayed unchanged for the settle time; reported once per (path, inode, size, mtime).
     case ready(ReadyEntry)

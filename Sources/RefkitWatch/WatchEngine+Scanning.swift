@@ -36,10 +36,6 @@ extension WatchEngine {
             fallBackToPolling(index, reason: "inotify watch limit (fs.inotify.max_user_watches) reached")
         }
         if let reason {
-            logger.info("inbox root rescanned", metadata: [
-                "watch.root": "\(roots[index].config.name)", "watch.reason": "\(reason.rawValue)",
-                "watch.entries": "\(walk.found.count)",
-            ])
             emit(.rescanned(root: roots[index].config.name, reason: reason, entries: walk.found.count))
         }
     }

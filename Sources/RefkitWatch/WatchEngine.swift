@@ -136,11 +136,7 @@ final class WatchEngine {
         }
         roots[index].mode = mode
         roots[index].nextCheck = now() + pollInterval
-        let level: Logger.Level = mode == .poll && root.config.mode == .auto ? .notice : .info
-        logger.log(level: level, "inbox watch mode chosen", metadata: [
-            "watch.root": "\(root.config.name)", "watch.path": "\(root.path)",
-            "watch.mode": "\(mode.rawValue)", "watch.reason": "\(reason)",
-        ])
+        // Reported, not logged: what the watcher emits as an event its consumer logs (once, in one shape).
         emit(.modeChosen(root: root.config.name, mode: mode, reason: reason))
     }
 
@@ -157,7 +153,6 @@ final class WatchEngine {
         }
         let metadata: Logger.Metadata = ["watch.folders": "\(folders)", "watch.limit": "\(limit)"]
         if folders * 5 > limit * 4 {
-            logger.warning("inbox folders to watch exceed 80% of fs.inotify.max_user_watches; raise the sysctl or watch fewer folders", metadata: metadata)
             emit(.watchLimit(folders: folders, limit: limit))
         } else {
             logger.info("inbox folders to watch within fs.inotify.max_user_watches", metadata: metadata)
@@ -300,9 +295,6 @@ final class WatchEngine {
         roots[index].tracker.dropPending()
         roots[index].paused = true
         roots[index].nextCheck = now() + pollInterval
-        logger.warning("inbox root paused", metadata: [
-            "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].path)", "watch.reason": "\(reason)",
-        ])
         emit(.rootPaused(root: roots[index].config.name, reason: reason))
     }
 
@@ -312,9 +304,6 @@ final class WatchEngine {
         roots[index].paused = false
         roots[index].device = nil
         resolveMode(index)
-        logger.notice("inbox root resumed", metadata: [
-            "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].path)",
-        ])
         emit(.rootResumed(root: roots[index].config.name))
         fullScan(index, reason: .resumed)
     }

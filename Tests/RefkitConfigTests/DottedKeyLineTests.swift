@@ -8,7 +8,8 @@ struct DottedKeyLineTests {
     static let cases: [BadConfig] = [
         BadConfig(
             name: "unknown dotted key in a provider table",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.x]\nkind = \"preview\"\n\na.b = 1 #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.x]\nkind = \"preview\"\n\na.b = 1 #!"),
             key: "providers.x.a", message: "unknown key"),
         BadConfig(
             name: "dotted key whose table has the wrong type",

@@ -34,7 +34,9 @@ struct DoctorNetworkTests {
 
         file = try Self.write(dir, top: "plain_http_hosts = [\"comfy.lan\"]", tables: provider)
         (status, lines) = try await DoctorTests.doctor(["--config", file, "--offline"], in: dir)
-        #expect(lines.contains { $0.hasPrefix("warn  plain http: providers.comfyui.base_url = http://comfy.lan:8188: credentials cross") }, "\(lines)")
+        #expect(
+            lines.contains { $0.hasPrefix("warn  plain http: providers.comfyui.base_url = http://comfy.lan:8188: credentials cross") },
+            "\(lines)")
     }
 
     @Test func aListenAddressOffLoopbackFailsDoctorWithItsLine() async throws {

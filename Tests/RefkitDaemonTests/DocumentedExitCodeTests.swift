@@ -20,7 +20,8 @@ struct DocumentedExitCodeTests {
         }
         #expect(codes.count == 1, "usage errors exit with one code: \(codes)")
         let code = try #require(codes.first)
-        let exitParagraph = Self.readme.components(separatedBy: "Exit status:").dropFirst().first?.components(separatedBy: "\n\n").first ?? ""
+        let exitParagraph =
+            Self.readme.components(separatedBy: "Exit status:").dropFirst().first?.components(separatedBy: "\n\n").first ?? ""
         #expect(exitParagraph.contains("\(code)\nusage error") || exitParagraph.contains("\(code) usage error"), "README: \(exitParagraph)")
     }
 

@@ -10,7 +10,8 @@ import Testing
 /// folder refkit writes that the unit's sandbox leaves read-only.
 @Suite("Unit sandbox", .timeLimit(.minutes(2)))
 struct UnitSandboxTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
     static let shippedUnit = "\(repository)/systemd/refkit.service"
     static let shippedConfig = "\(repository)/config/refkit.toml"
 
@@ -20,7 +21,9 @@ struct UnitSandboxTests {
         #expect(shipped.allowsWriting("/srv/refkit/civitai/inbox"))
         #expect(!shipped.allowsWriting("/srv/refkitten"), "a prefix of a name is not its folder")
         #expect(!shipped.allowsWriting("/var/lib/prometheus/other"))
-        let dropIn = UnitSandbox(texts: ["ProtectSystem=strict\nReadWritePaths=/a -/b\n", "[Service]\nReadWritePaths=\nReadWritePaths=/c\n"])
+        let dropIn = UnitSandbox(texts: [
+            "ProtectSystem=strict\nReadWritePaths=/a -/b\n", "[Service]\nReadWritePaths=\nReadWritePaths=/c\n",
+        ])
         #expect(dropIn.writable == ["/c"], "an empty assignment resets the list")
         #expect(UnitSandbox(texts: ["ProtectSystem=full\n"]).writable == nil)
         #expect(UnitSandbox(texts: ["ProtectSystem=strict\n#ReadWritePaths=/x\n"]).writable == [])
@@ -47,11 +50,14 @@ struct UnitSandboxTests {
         let unit = dir.url("refkit.service")
         let text = try String(contentsOfFile: Self.shippedUnit, encoding: .utf8)
         try FileFixtures.write(
-            text.replacingOccurrences(of: "ReadWritePaths=/srv/refkit -/var/lib/prometheus/node-exporter", with: "ReadWritePaths=/srv/refkit"), to: unit)
+            text.replacingOccurrences(
+                of: "ReadWritePaths=/srv/refkit -/var/lib/prometheus/node-exporter", with: "ReadWritePaths=/srv/refkit"), to: unit)
         let (status, lines) = try await DoctorTests.doctor(["--config", Self.shippedConfig, "--offline", "--unit", unit], in: dir)
         #expect(status == 1)
         #expect(
-            lines.contains { $0.hasPrefix("FAIL  unit sandbox: [metrics] textfile /var/lib/prometheus/node-exporter is read-only inside \(unit)") },
+            lines.contains {
+                $0.hasPrefix("FAIL  unit sandbox: [metrics] textfile /var/lib/prometheus/node-exporter is read-only inside \(unit)")
+            },
             "\(lines)")
         // A drop-in that adds the folder settles it, as `systemctl edit refkit` would.
         try FileManager.default.createDirectory(atPath: unit + ".d", withIntermediateDirectories: true)
@@ -66,15 +72,21 @@ struct UnitSandboxTests {
         let dir = try TemporaryDirectory("textfile-once")
         let file = dir.url("refkit.toml")
         try FileFixtures.write(
-            "state_dir = \"state\"\n[metrics]\ntextfile = \"prom/refkit.prom\"\ninterval_s = 1\n[providers.fake]\nkind = \"preview\"\n" + watchTable("a"),
+            "state_dir = \"state\"\n[metrics]\ntextfile = \"prom/refkit.prom\"\ninterval_s = 1\n[providers.fake]\nkind = \"preview\"\n"
+                + watchTable("a"),
             to: file)
         let notify = try NotifySocket(dir.url("notify.sock"))
         let log = CapturedLog()
-        let daemon = try Daemon.build(configuration: try ConfigurationLoader.load(path: file), logger: log.logger, environment: notify.environment)
+        let daemon = try Daemon.build(
+            configuration: try ConfigurationLoader.load(path: file), logger: log.logger, environment: notify.environment)
         let running = RunningDaemon(daemon)
         // One STATUS= per report round: three rounds have failed to write once the fourth starts.
-        for _ in 0..<4 { #expect(await notify.next(startingWith: "STATUS=") != nil) }
-        let warnings = { log.text.split(separator: "\n").filter { $0.contains("cannot refresh status and metrics") }.count }
+        // (Generous waits: a shared, loaded CPU can hold a one-second round back a long time.)
+        for _ in 0..<4 { #expect(await notify.next(startingWith: "STATUS=", timeout: .seconds(60)) != nil) }
+        let warnings = {
+            log.text.split(separator: "\n").filter { $0.contains("cannot refresh status and metrics") && $0.contains(dir.url("prom")) }
+                .count
+        }
         #expect(warnings() == 1, "\(log.text)")
         try FileManager.default.createDirectory(atPath: dir.url("prom"), withIntermediateDirectories: true)
         try await eventually("the textfile to be written again") { log.text.contains("status and metrics refreshed again") }

@@ -15,7 +15,8 @@ struct WatchdogAfterReadyTests {
         let notify = try NotifySocket(dir.url("notify.sock"))
         var environment = notify.environment
         environment["WATCHDOG_USEC"] = "200000"
-        let daemon = try Daemon.build(configuration: try ConfigurationLoader.load(path: file), logger: quietLogger, environment: environment)
+        let daemon = try Daemon.build(
+            configuration: try ConfigurationLoader.load(path: file), logger: quietLogger, environment: environment)
         let running = RunningDaemon(daemon)
         var beforeReady: [String] = []
         while let message = await notify.next(), !message.hasPrefix("READY=1") { beforeReady.append(message) }

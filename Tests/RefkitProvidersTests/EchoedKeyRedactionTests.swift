@@ -16,7 +16,8 @@ struct EchoedKeyRedactionTests {
         #expect(cut == "the key [redacted]…")
         #expect(ProviderHTTP.redact("sent \(Self.key) twice: \(Self.key)", secret: Self.key) == "sent [redacted] twice: [redacted]")
         // A provider that shows only the key's first characters, as some do in their error text.
-        #expect(!ProviderHTTP.redact("Incorrect API key provided: \(Self.key.prefix(12))****", secret: Self.key).contains(Self.key.prefix(8)))
+        #expect(
+            !ProviderHTTP.redact("Incorrect API key provided: \(Self.key.prefix(12))****", secret: Self.key).contains(Self.key.prefix(8)))
         // Short shared starts ("sk-") and unrelated text stay as they are.
         #expect(ProviderHTTP.redact("keys start with sk-proj and sk-", secret: Self.key) == "keys start with sk-proj and sk-")
         #expect(ProviderHTTP.redact("short", secret: "abcd") == "short")
@@ -30,11 +31,14 @@ struct EchoedKeyRedactionTests {
         let logs = CapturedLog()
         let http = HTTPClient(logger: logs.logger("http"))
         let settings = ProviderSettings(
-            name: "openai", kind: "openai", baseURL: fake.baseURL, model: "gpt-image-1", apiKey: Self.key, timeout: .seconds(30), pricePerImageUSD: 0.1)
+            name: "openai", kind: "openai", baseURL: fake.baseURL, model: "gpt-image-1", apiKey: Self.key, timeout: .seconds(30),
+            pricePerImageUSD: 0.1)
         let provider = OpenAIProvider(settings: settings, http: http, logger: logs.logger("openai"))
         let body = String(repeating: "x", count: ProviderHTTP.bodyQuoteLimit - 38) + Self.key + " was not accepted"
         fake.enqueue(.raw(status: 400, headers: ["content-type": "text/plain"], body: Array(body.utf8)))
-        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await provider.generate(ImageAPIFixtures.request()) }
+        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+            try await provider.generate(ImageAPIFixtures.request())
+        }
         http.shutdown()
         await fake.stop()
         let failure = try #require(error)
