@@ -14,8 +14,10 @@ extension RefkitCommand {
             abstract: "Lock avatar candidate N as the kit's avatar and reference; the kit goes on.",
             discussion: """
                 For kits made with "candidates": N and "selection": "manual", which wait in awaiting_selection \
-                (see `refkit kits --status awaiting_selection` and the kit's index.html). Same as dropping \
-                {"kit": "KIT", "select": N} into the kit's inbox.
+                (see `refkit kits --status awaiting_selection` and the kit's index.html). On a kit whose avatar \
+                is already chosen it locks the new one instead: the views made from the earlier reference are \
+                marked in `refkit show` and the manifest, and --remake makes them again from the new one. \
+                Same as dropping {"kit": "KIT", "select": N} (with "remake": true) into the kit's inbox.
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -26,10 +28,14 @@ extension RefkitCommand {
         @Argument(help: ArgumentHelp("The candidate's number (candidates/avatar-N.png).", valueName: "n"))
         var number: Int
 
+        @Flag(help: "Also make again the views made from the earlier locked reference (when re-locking a chosen avatar).")
+        var remake = false
+
         func run() async throws {
             let database = try StateAccess.open(try options.loadConfiguration())
             let result = try KitCommandRunner.run {
-                try database.selectCandidate(kit: kit, number: number, how: "selected: candidate \(number) (refkit select)", requireAwaiting: true)
+                try database.selectCandidate(
+                    kit: kit, number: number, how: "selected: candidate \(number) (refkit select)", requireAwaiting: true, remake: remake)
             }
             print("\(result.kitName): \(result.message)")
         }
@@ -41,7 +47,9 @@ extension RefkitCommand {
             discussion: """
                 The published file stays in place until the new one replaces it; the manifest keeps the attempt \
                 history. Stages: avatar, reference_avatar, front, side, back, profile, half_body, full_body, \
-                expression:NAME, scene:ID, candidate:N. Same as dropping {"kit": "KIT", "regenerate": ["side"]}.
+                expression:NAME, scene:ID, candidate:N. A regenerated avatar is a new generation of the locked \
+                reference: the views made from the earlier one are marked in `refkit show` and the manifest. \
+                Same as dropping {"kit": "KIT", "regenerate": ["side"]}.
                 """)
 
         @OptionGroup var options: GlobalOptions

@@ -72,7 +72,9 @@ extension RefkitCommand {
                 print("source:   \(source.originalName)  \(source.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
             }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
-            if let locked = record.lockedReference { print("locked:   \(locked)  (\(record.lockedHow ?? ""))") }
+            if let locked = record.lockedReference {
+                print("locked:   \(locked)  (\(record.lockedHow ?? ""); reference generation \(record.referenceGeneration))")
+            }
             if record.status == .awaitingSelection {
                 print("waiting:  choose an avatar: \(ShellWord.command(["refkit", "select", record.name])) N")
             }
@@ -84,7 +86,15 @@ extension RefkitCommand {
                 if stage.durationMs > 0 { line += "  \(stage.durationMs) ms" }
                 if stage.costUSD > 0 { line += String(format: "  $%.3f", stage.costUSD) }
                 if let code = stage.errorCode { line += "  \(code): \(stage.errorMessage ?? "")" }
+                if stage.madeFromEarlierReference(kitGeneration: record.referenceGeneration) {
+                    line += "  made from an earlier reference (generation \(stage.referenceGeneration ?? 0))"
+                }
                 print(line)
+            }
+            let earlier = stages.filter { $0.madeFromEarlierReference(kitGeneration: record.referenceGeneration) }
+            if !earlier.isEmpty {
+                let command = ShellWord.command(["refkit", "regenerate", record.name] + earlier.map(\.stage))
+                print("remake:   \(earlier.count) stage(s) were made from an earlier reference: \(command)")
             }
         }
     }
@@ -115,6 +125,7 @@ enum KitView {
         ))
         members.append(("locked_reference", .optional(kit.lockedReference)))
         members.append(("locked_how", .optional(kit.lockedHow)))
+        members.append(("reference_generation", .int(kit.referenceGeneration)))
         members.append((
             "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
         ))
@@ -127,6 +138,8 @@ enum KitView {
                         ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)), ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
                         ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
                         ("error", s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null),
+                        ("reference_generation", s.referenceGeneration.map(JSONValue.int) ?? .null),
+                        ("made_from_earlier_reference", .bool(s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration))),
                     ])
                 })
         ))

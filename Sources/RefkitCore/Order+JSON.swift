@@ -25,6 +25,7 @@ extension Order {
         if let select { members.append(("select", .number(Double(select), isInteger: true))) }
         if let regenerate { members.append(("regenerate", .array(regenerate.map { .string($0.name) }))) }
         if let retry { members.append(("retry", .bool(retry))) }
+        if let remake { members.append(("remake", .bool(remake))) }
         if let faceSwap {
             members.append(("face_swap", .object([("target", .string(faceSwap.target))] + (faceSwap.name.map { [("name", JSONValue.string($0))] } ?? []))))
         }

@@ -69,6 +69,9 @@ public struct Order: Sendable, Equatable {
     public var regenerate: [Stage]?
     /// Retries the kit's failed stages.
     public var retry: Bool?
+    /// With `select` on a kit whose avatar was already chosen: also makes again the stages made
+    /// from the earlier locked reference.
+    public var remake: Bool?
 
     /// A face-swap follow-up: the kit's locked face onto `target`, the image dropped with the order.
     public struct FaceSwap: Sendable, Equatable {

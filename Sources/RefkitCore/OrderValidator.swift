@@ -7,6 +7,7 @@ public enum OrderValidator {
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
         "model", "analyze", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry", "face_swap",
+        "remake",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -98,6 +99,14 @@ public enum OrderValidator {
         if let retry = json["retry"] {
             guard case .bool(let b) = retry else { throw wrongType("$.retry", "boolean", retry) }
             order.retry = b
+        }
+        if let remake = json["remake"] {
+            guard case .bool(let b) = remake else { throw wrongType("$.remake", "boolean", remake) }
+            guard order.select != nil else {
+                throw RefkitError(
+                    "order_invalid_control", "remake goes with select", detail: "$.remake needs \"select\": N in the same order")
+            }
+            order.remake = b
         }
         if order.select != nil || order.regenerate != nil || order.retry == true {
             let actions = [order.select != nil, order.regenerate != nil, order.retry == true].filter { $0 }.count

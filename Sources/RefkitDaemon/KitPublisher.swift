@@ -167,6 +167,8 @@ struct KitPublisher: Sendable {
                 seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
                 error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") })
             image.previous = previous
+            image.referenceGeneration = s.referenceGeneration
+            image.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)
             image.history = (history[s.stage] ?? []).map {
                 ManifestImage.HistoryEntry(
                     generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,
@@ -176,7 +178,8 @@ struct KitPublisher: Sendable {
             if s.stage.hasPrefix("candidate:") { candidates.append(image) } else { images.append(image) }
         }
         let locked = images.first { $0.stage == Stage.avatar.name && $0.file != nil }.map {
-            LockedReference(file: $0.file!, how: kit.lockedHow ?? "auto: the only avatar candidate")
+            LockedReference(
+                file: $0.file!, how: kit.lockedHow ?? "auto: the only avatar candidate", generation: max(kit.referenceGeneration, 1))
         }
         let historyCost = history.values.joined().reduce(0) { $0 + $1.costUSD }
         let totals = ManifestTotals(

@@ -102,6 +102,7 @@ actor KitScheduler {
                 } else {
                     waiting = false
                     if stopping && !running.isEmpty { scheduleDrainDeadline(group: &group) }
+                    if !stopping { finishChangedKits(into: &group) }
                 }
             }
             group.cancelAll()
@@ -124,6 +125,20 @@ actor KitScheduler {
 
     /// What the drain-deadline task returns in place of a stage id.
     private static let drainDeadline: Int64 = -1
+    /// What a publish started by `finishChangedKits` returns in place of a stage id.
+    private static let changedKitFinished: Int64 = -2
+
+    /// Publishes kits a command changed without queuing a stage (an avatar chosen again keeps
+    /// its views): nothing else would finish them until the next periodic sweep. Kits waiting
+    /// for space are left to that sweep (`disk_full_retry_s`).
+    private func finishChangedKits(into group: inout TaskGroup<Int64?>) {
+        for kitID in (try? database.kitsChangedWithNothingToRun()) ?? [] where !finishing.contains(kitID) {
+            group.addTask {
+                await self.finish(kitID: kitID)
+                return Self.changedKitFinished
+            }
+        }
+    }
 
     // MARK: - Dispatch
 
@@ -378,6 +393,9 @@ actor KitScheduler {
         if stage.needsLockedReference, let file = kit.lockedReference {
             locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
+        // Read with the reference file, in one row: a re-selection meanwhile leaves this stage
+        // marked as made from the earlier reference.
+        try database.noteReferenceGeneration(stageID: runnable.stageID, generation: locked == nil ? nil : kit.referenceGeneration)
         if case .swap = stage {
             // A face swap works on its target image, with the locked face as the reference.
             guard locked != nil else {

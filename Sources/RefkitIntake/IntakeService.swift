@@ -473,7 +473,8 @@ public actor IntakeService {
             let result: KitCommandResult
             if let n = order.select {
                 result = try database.selectCandidate(
-                    kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true, claim: claimID)
+                    kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true,
+                    remake: order.remake == true, claim: claimID)
             } else if let stages = order.regenerate {
                 result = try database.regenerate(kit: kit.id, stages: stages.map(\.name), claim: claimID)
             } else {

@@ -54,7 +54,7 @@ extension ManifestCharacter {
 }
 
 extension LockedReference {
-    public var jsonValue: JSONValue { .object([("file", .string(file)), ("how", .string(how))]) }
+    public var jsonValue: JSONValue { .object([("file", .string(file)), ("how", .string(how)), ("generation", .integer(generation))]) }
 }
 
 extension ManifestTotals {
@@ -81,6 +81,8 @@ extension ManifestImage {
             ("error", error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
             ("previous", previous.map { .object([("file", .string($0.file)), ("sha256", .optional($0.sha256))]) } ?? .null),
             ("history", .array(history.map(\.jsonValue))),
+            ("reference_generation", .optional(referenceGeneration)),
+            ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
         ])
     }
 }

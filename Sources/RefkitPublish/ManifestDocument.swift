@@ -114,10 +114,13 @@ public struct ManifestAttribute: Sendable, Equatable {
 public struct LockedReference: Sendable, Equatable {
     public var file: String
     public var how: String
+    /// 1 for the first avatar locked, one more each time it was chosen again or regenerated.
+    public var generation: Int
 
-    public init(file: String, how: String) {
+    public init(file: String, how: String, generation: Int = 1) {
         self.file = file
         self.how = how
+        self.generation = generation
     }
 }
 

@@ -37,6 +37,10 @@ public struct ManifestImage: Sendable, Equatable {
     public var previous: Previous?
     /// Earlier results of this stage, oldest first (regenerated or retried).
     public var history: [HistoryEntry] = []
+    /// The generation of the locked reference this image was made from (nil: not made from it).
+    public var referenceGeneration: Int?
+    /// Made from an earlier locked reference than the kit's current one (chosen again since).
+    public var madeFromEarlierReference = false
 
     /// The file a regenerated stage replaced.
     public struct Previous: Sendable, Equatable {

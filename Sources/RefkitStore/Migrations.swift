@@ -195,6 +195,23 @@ enum Migrations {
                 CREATE INDEX budget_reservations_stage ON budget_reservations(stage_id);
                 """)
         }
+        migrator.registerMigration("v6-reference-generations") { db in
+            // kits.reference_generation: how many times the locked reference was set (0: never;
+            // a re-selection or a regenerated avatar counts one more). stages.reference_generation:
+            // the generation a stage made from the locked reference was made from (NULL: not made
+            // from it), so views made from an earlier reference can be told apart and remade.
+            // Kits that already have a locked reference have had exactly one, and their made
+            // views were made from it.
+            try db.execute(sql: """
+                ALTER TABLE kits ADD COLUMN reference_generation INTEGER NOT NULL DEFAULT 0 CHECK (reference_generation >= 0);
+                ALTER TABLE stages ADD COLUMN reference_generation INTEGER
+                    CHECK (reference_generation IS NULL OR reference_generation >= 1);
+                UPDATE kits SET reference_generation = 1 WHERE locked_reference IS NOT NULL;
+                UPDATE stages SET reference_generation = 1
+                WHERE status = 'done' AND stage != 'avatar' AND stage NOT LIKE 'candidate:%' AND stage NOT LIKE 'character:%'
+                  AND kit_id IN (SELECT id FROM kits WHERE locked_reference IS NOT NULL);
+                """)
+        }
         return migrator
     }
 }

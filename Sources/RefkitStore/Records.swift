@@ -106,6 +106,8 @@ public struct KitRecord: Sendable, Equatable {
     public var updatedAt: String
     /// The analyzer's description of the source, as JSON, once it ran.
     public var analysis: String?
+    /// How many times the locked reference was set (0: not yet); see `StageRecord.referenceGeneration`.
+    public var referenceGeneration: Int = 0
 }
 
 public struct StageRecord: Sendable, Equatable {
@@ -133,6 +135,9 @@ public struct StageRecord: Sendable, Equatable {
     public var generation: Int = 0
     /// The stage's own input image (a face swap's target), relative to the state directory.
     public var input: String?
+    /// The generation of the kit's locked reference this stage was made from; nil when it was
+    /// not made from the locked reference (the avatar, candidates, text-only characters).
+    public var referenceGeneration: Int?
 }
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).

@@ -8,7 +8,8 @@ extension RefkitDatabase {
             id: row["id"], name: row["name"], slug: row["slug"], watch: row["watch"], status: KitStatus(rawValue: row["status"]) ?? .queued,
             sourceID: row["source_id"], priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"],
             lockedReference: row["locked_reference"], lockedHow: row["locked_how"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"], analysis: row["analysis"])
+            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"], analysis: row["analysis"],
+            referenceGeneration: row["reference_generation"] ?? 0)
     }
 
     static func stageRecord(_ row: Row) -> StageRecord {
@@ -17,7 +18,8 @@ extension RefkitDatabase {
             status: StageStatus(rawValue: row["status"]) ?? .pending, provider: row["provider"], model: row["model"], prompt: row["prompt"],
             seed: row["seed"], attempts: row["attempts"], file: row["file"], sha256: row["sha256"], mime: row["mime"], width: row["width"],
             height: row["height"], costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"])
+            errorMessage: row["error_message"], updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"],
+            referenceGeneration: row["reference_generation"])
     }
 
     public func kits(status: KitStatus? = nil) throws -> [KitRecord] {

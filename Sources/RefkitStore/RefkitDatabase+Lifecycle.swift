@@ -72,19 +72,17 @@ extension RefkitDatabase {
 
     /// Locks avatar candidate `number` as the kit's avatar and reference; the kit goes on.
     ///
-    /// `requireAwaiting`: a person's choice (CLI, control order) is taken only while the kit
-    /// waits for one; the automatic choice is made by the daemon while the kit is generating.
+    /// `requireAwaiting`: a person's choice (CLI, control order), taken while the kit waits for
+    /// one or, to re-lock it, once its avatar is chosen; the automatic choice is made by the
+    /// daemon while the kit is generating, and never replaces a chosen avatar. A re-lock starts a
+    /// new generation of the locked reference: stages made from the earlier one are marked, and
+    /// with `remake` queued to be made again from the new one.
     @discardableResult
-    public func selectCandidate(kit reference: String, number: Int, how: String, requireAwaiting: Bool, claim: Int64? = nil) throws -> KitCommandResult {
+    public func selectCandidate(
+        kit reference: String, number: Int, how: String, requireAwaiting: Bool, remake: Bool = false, claim: Int64? = nil
+    ) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
-            if requireAwaiting {
-                guard kit.status == .awaitingSelection else {
-                    throw Self.commandError(
-                        "kit_not_awaiting_selection", "the kit is not waiting for an avatar choice",
-                        "\(kit.name) is \(kit.status.rawValue); only kits made with \"selection\": \"manual\" and several candidates wait")
-                }
-            }
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
             let candidateStages = stages.filter { $0.stage.hasPrefix("candidate:") }
             guard !candidateStages.isEmpty else {
@@ -97,23 +95,69 @@ extension RefkitDatabase {
                 throw Self.commandError(
                     "candidate_not_made", "that candidate was not made", "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
             }
-            guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }), avatar.status != .done, avatar.status != .running else {
+            guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }) else {
+                throw Self.commandError("kit_has_no_candidates", "the kit has no avatar to choose", kit.name)
+            }
+            let relock = avatar.status == .done
+            guard avatar.status != .running, !relock || requireAwaiting else {
                 throw Self.commandError("avatar_already_chosen", "the kit's avatar is already chosen", kit.lockedHow ?? "")
             }
+            guard relock || !requireAwaiting || kit.status == .awaitingSelection else {
+                throw Self.commandError(
+                    "kit_not_awaiting_selection", "the kit is not waiting for an avatar choice",
+                    "\(kit.name) is \(kit.status.rawValue); only kits made with \"selection\": \"manual\" and several candidates wait, "
+                        + "and a chosen avatar can be chosen again once the candidates are made")
+            }
             let now = Self.now()
+            if relock && avatar.file == file {
+                // The same candidate again: the reference stays; only a remake has work to do.
+                let queued = remake ? try Self.remakeEarlierViews(db, kit: kit, stages: stages, now: now) : []
+                guard !queued.isEmpty else {
+                    throw Self.commandError(
+                        "candidate_already_locked", "that candidate is already the locked reference",
+                        "\(kit.name): \(kit.lockedHow ?? ""); nothing was made from an earlier reference")
+                }
+                try Self.appendEvent(
+                    db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "remake", message: queued.joined(separator: ","))
+                try Self.finishClaim(db, claim, kitID: kit.id)
+                let message = "\(queued.count) stage(s) made from an earlier reference queued again"
+                return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: queued, message: message)
+            }
+            if relock {
+                // The avatar it replaces stays in the history (and as avatar.prev.png).
+                try Self.archive(db, avatar, now: now)
+            }
             try db.execute(
                 sql: """
                     UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, provider = ?, model = ?, prompt = ?,
-                        seed = ?, error_code = NULL, error_message = NULL, updated_at = ?
+                        seed = ?, generation = generation + ?, error_code = NULL, error_message = NULL, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [file, sha, chosen.mime, chosen.width, chosen.height, chosen.provider, chosen.model, chosen.prompt, chosen.seed, now, avatar.id])
+                arguments: [
+                    file, sha, chosen.mime, chosen.width, chosen.height, chosen.provider, chosen.model, chosen.prompt, chosen.seed,
+                    relock ? 1 : 0, now, avatar.id,
+                ])
             try db.execute(
-                sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, status = 'generating', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?",
+                sql: """
+                    UPDATE kits SET locked_reference = ?, locked_how = ?, reference_generation = reference_generation + 1,
+                        status = 'generating', error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?
+                    """,
                 arguments: [file, how, now, kit.id])
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "selected", message: how)
+            try Self.appendEvent(
+                db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: relock ? "reselected" : "selected", message: how)
+            var queued: [String] = []
+            if relock && remake {
+                var relocked = kit
+                relocked.referenceGeneration += 1
+                queued = try Self.remakeEarlierViews(db, kit: relocked, stages: stages, now: now)
+            }
             try Self.finishClaim(db, claim, kitID: kit.id)
-            return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [chosen.stage], message: "candidate \(number) is the avatar and locked reference (\(how))")
+            let remade = queued.isEmpty ? "" : "; \(queued.count) stage(s) made from the earlier reference queued again"
+            let marked = relock && !remake ? Self.earlierViews(kit: kit, stages: stages, generation: kit.referenceGeneration + 1) : []
+            let mark = marked.isEmpty ? "" : "; \(marked.count) stage(s) were made from the earlier reference (remake them with --remake)"
+            return KitCommandResult(
+                kitID: kit.id, kitName: kit.name, stages: [chosen.stage] + queued,
+                message: "candidate \(number) is the avatar and locked reference (\(how))\(remade)\(mark)")
         }
     }
 
@@ -209,16 +253,7 @@ extension RefkitDatabase {
                 touched.append(stage)
             }
             let now = Self.now()
-            for stage in touched {
-                try Self.archive(db, stage, now: now)
-                try db.execute(
-                    sql: """
-                        UPDATE stages SET status = 'pending', generation = generation + 1, attempts = 0, cost_usd = 0, duration_ms = 0,
-                            error_code = NULL, error_message = NULL, updated_at = ?
-                        WHERE id = ?
-                        """,
-                    arguments: [now, stage.id])
-            }
+            for stage in touched { try Self.queueAgain(db, stage, now: now) }
             try Self.requeue(db, kit, now: now)
             let list = touched.map(\.stage)
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))

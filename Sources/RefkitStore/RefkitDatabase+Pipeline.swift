@@ -134,7 +134,11 @@ extension RefkitDatabase {
             try db.execute(sql: "DELETE FROM budget_reservations WHERE stage_id = ?", arguments: [id])
             if locksReference {
                 try db.execute(
-                    sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, updated_at = ? WHERE id = ?",
+                    // A new avatar (a regenerated one too) is a new generation of the locked reference.
+                    sql: """
+                        UPDATE kits SET locked_reference = ?, locked_how = ?, reference_generation = reference_generation + 1, updated_at = ?
+                        WHERE id = ?
+                        """,
                     arguments: [file, "auto: the only avatar candidate", now, kitID])
             }
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_done", message: "\(durationMs) ms")

@@ -86,6 +86,8 @@ struct OrderValidatorTests {
         .init(json: #"{"stages": ["expression:big grin"]}"#, code: "order_invalid_value", path: "$.stages[0]"),
         .init(json: #"{"provider": "../gemini"}"#, code: "order_invalid_value", path: "$.provider"),
         .init(json: #"{"model": ""}"#, code: "order_invalid_value", path: "$.model"),
+        .init(json: #"{"kit": "a", "retry": true, "remake": true}"#, code: "order_invalid_control", path: "$.remake"),
+        .init(json: #"{"kit": "a", "select": 2, "remake": "yes"}"#, code: "order_wrong_type", path: "$.remake"),
         .init(json: #"{"model": "a\nb"}"#, code: "order_invalid_value", path: "$.model"),
         .init(json: #"{"budget_usd": -0.5}"#, code: "order_invalid_value", path: "$.budget_usd"),
         .init(json: #"{"budget_usd": 10001}"#, code: "order_invalid_value", path: "$.budget_usd"),
@@ -120,6 +122,7 @@ struct OrderValidatorTests {
         #expect(codes == [
             "order_invalid_json", "order_not_object", "order_unknown_key", "order_wrong_type", "order_unsafe_name",
             "order_invalid_value", "order_schema_unsupported", "order_too_large", "order_missing_field", "order_duplicate_id",
+            "order_invalid_control",
         ])
     }
 

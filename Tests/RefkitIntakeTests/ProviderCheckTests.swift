@@ -27,7 +27,9 @@ struct ProviderCheckTests {
 
     @Test("a sidecar naming an unconfigured provider is rejected with its image; error.json names the known providers")
     func unknownProviderWithImage() async throws {
-        let harness = try Self.harness()
+        // The rejected sidecar is remembered for image_wait_ms: generous, so a loaded machine
+        // settling the image late does not take it alone with the default order.
+        let harness = try Self.harness(imageWaitMs: 20_000)
         try await harness.start()
         let image = try ImageFixtures.jpeg(seed: 71)
         let order = Array(#"{"provider": "gemini", "stages": "core"}"#.utf8)
@@ -64,7 +66,7 @@ struct ProviderCheckTests {
 
     @Test("a follow-up's model is judged against its kit's provider, not the watch's default")
     func followUpUsesTheKitsProvider() async throws {
-        let harness = try Self.harness(imageWaitMs: 300)
+        let harness = try Self.harness(imageWaitMs: 5000)
         try await harness.start()
         try FileFixtures.write(Array(#"{"provider": "fal", "stages": "core"}"#.utf8), to: "\(harness.inbox)/lux.json")
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 72), to: "\(harness.inbox)/lux.jpg")
