@@ -21,7 +21,9 @@ struct AwkwardEntryTests {
         try await first.start()
         try FileFixtures.makeFIFO(at: "\(first.inbox)/pipe.jpg")
         let huge = "\(first.inbox)/huge.jpg"
-        #expect(FileManager.default.createFile(atPath: huge, contents: nil) && truncate(huge, 2 << 30) == 0, "a sparse 2 GiB file")
+        // A sparse 2 GiB file, closed after it is sized (so it settles at once).
+        let fd = open(huge, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(fd >= 0 && ftruncate(fd, 2 << 30) == 0 && close(fd) == 0)
         let bad = Array("no picture here".utf8)
         try FileFixtures.write(bad, to: "\(first.inbox)/bad.jpg")
         try await first.waitUntil("three verdicts") { try first.claims(state: "rejected") == 3 }
