@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RefkitConfig
 import RefkitCore
 import RefkitIntake
 
@@ -34,10 +35,19 @@ extension RefkitCommand {
             } catch {
                 throw CLIError.fail(error)
             }
+            // Orders are also judged against the configured providers, as intake judges them:
+            // with the kit they name, when the state is there to look it up.
+            let database = try? StateAccess.open(configuration)
             var results: [JSONValue] = []
             var failures = 0
             for file in files {
-                let verdict = CheckedFile.inspect(path: file, with: inspector)
+                var verdict = CheckedFile.inspect(path: file, with: inspector)
+                let watch = CheckedFile.watch(of: file, in: configuration)
+                if case .order(let order, _) = verdict,
+                    let problem = configuration.providerProblem(for: order, watch: watch, database: database)
+                {
+                    verdict = .rejected(problem)
+                }
                 if case .rejected = verdict { failures += 1 }
                 if json {
                     results.append(CheckedFile.json(file: file, verdict))
@@ -58,6 +68,14 @@ enum CheckedFile {
             return .rejected(RefkitError("source_missing", "no such file", detail: "\(path): \(String(cString: strerror(errno)))"))
         }
         return inspector.inspect(entry)
+    }
+
+    /// The watch a file is judged for: the one whose inbox holds it, else the first watch.
+    static func watch(of path: String, in configuration: Configuration) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        let standard = (absolute as NSString).standardizingPath
+        let holder = configuration.watches.first { standard.hasPrefix((($0.inbox as NSString).standardizingPath) + "/") }
+        return (holder ?? configuration.watches[0]).name
     }
 
     static func line(file: String, _ verdict: Verdict) -> String {

@@ -29,6 +29,12 @@ extension RefkitCommand {
         @Option(help: "Check folder permissions for this user (default: refkit when it exists and doctor runs as root, else you).")
         var user: String?
 
+        @Option(help: """
+            The systemd unit refkit runs under, to check that its sandbox lets refkit write every folder it needs \
+            (default: /etc/systemd/system/refkit.service when it exists).
+            """)
+        var unit: String?
+
         func run() async throws {
             let configuration = try options.loadConfiguration()
             var report = DoctorReport()
@@ -62,6 +68,8 @@ extension RefkitCommand {
                 checkFolder(&report, "watch \(watch.name) rejected", watch.rejected, for: who)
                 folders += watch.recursive ? countFolders(watch.inbox) : 1
             }
+            checkMetricsTextfile(&report, configuration, for: who)
+            checkSandbox(&report, configuration)
             let inotify = InotifyLimits.read()
             if inotify.maxUserWatches > 0, folders * 10 > inotify.maxUserWatches * 8 {
                 report.warn("inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches is \(inotify.maxUserWatches): raise it")
@@ -99,6 +107,11 @@ extension RefkitCommand {
                 } catch {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
                 }
+            }
+            for endpoint in configuration.clearTextEndpoints {
+                // Accepted only because plain_http_hosts lists the host: say what that costs.
+                report.warn(
+                    "plain http", "\(endpoint.key) = \(endpoint.url): credentials cross the network in clear text (\(endpoint.host) is in plain_http_hosts)")
             }
             for advice in configuration.concurrencyAdvice { report.warn("concurrency", advice) }
             print(report.lines.joined(separator: "\n"))

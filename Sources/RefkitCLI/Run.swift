@@ -45,6 +45,8 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     let daemon: Daemon
     do {
         daemon = try Daemon.build(configuration: configuration, logger: logger)
+    } catch let error as RefkitError where error.code.hasPrefix("database_") {
+        throw CLIError(code: 74, message: "cannot start: \(error)")
     } catch {
         throw CLIError(code: 73, message: "cannot start: \(error)")
     }
@@ -62,7 +64,13 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
         daemon.shutdown()
     }
     defer { withExtendedLifetime(signals) {} }
-    let summary = try await daemon.run(mode)
+    let summary: Daemon.Summary
+    do {
+        summary = try await daemon.run(mode)
+    } catch let error as RefkitError where error.code.hasPrefix("database_") {
+        // The database vanished or is damaged under the daemon (EX_IOERR).
+        throw CLIError(code: 74, message: "stopped: \(error)")
+    }
     if mode == .once, (summary.kits[.failed] ?? 0) > 0 {
         throw CLIError(code: 1, message: "\(summary.kits[.failed]!) kit(s) failed; see `refkit kits --status failed`")
     }

@@ -22,6 +22,7 @@ extension RefkitCommand {
             let queueDepth = (summary.stagesByStatus["pending"] ?? 0) + (summary.stagesByStatus["running"] ?? 0)
             let lastBatch = try BatchSummaries.last(database: database)
             let openBatches = try database.openCivitaiBatches().count
+            let paused = try database.pausedProviders()
             if json {
                 let doc = JSONValue.object([
                     ("schema", .string("refkit.status/1")),
@@ -34,6 +35,9 @@ extension RefkitCommand {
                     ("sources", .int(summary.sources)),
                     ("rejected_today", .int(summary.rejectedToday)),
                     ("spend_today_usd", .number(summary.spendTodayUSD, isInteger: false)),
+                    ("paused_providers", .array(paused.map { pause in
+                        .object([("provider", .string(pause.provider)), ("until", .string(pause.until)), ("capped", .bool(pause.capped))])
+                    })),
                     ("civitai", .object([("open_batches", .int(openBatches)), ("last_batch", lastBatch ?? .null)])),
                 ])
                 print(doc.pretty)
@@ -47,6 +51,10 @@ extension RefkitCommand {
             print("intake:        accepted \(summary.claimsByState["accepted"] ?? 0), duplicate \(summary.claimsByState["duplicate"] ?? 0), rejected \(summary.claimsByState["rejected"] ?? 0) (today \(summary.rejectedToday))")
             print("sources:       \(summary.sources)")
             print("spend today:   $\(String(format: "%.2f", summary.spendTodayUSD))")
+            for pause in paused {
+                let note = pause.capped ? " (its Retry-After was capped at max_retry_after_s)" : ""
+                print("provider:      \(pause.provider) paused until \(pause.until) after a Retry-After\(note)")
+            }
             if let lastBatch {
                 let finished = lastBatch["finished_at"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "?"
                 print("civitai:       \(BatchSummary.line(lastBatch)) (finished \(finished))\(openBatches > 0 ? "; \(openBatches) batch(es) in progress" : "")")

@@ -30,6 +30,8 @@ public struct Configuration: Sendable {
         public var janitorIntervalSeconds = 3600
         /// How often `run` logs a batch summary of the last period.
         public var summaryIntervalSeconds = 3600
+        /// How often the daemon checks that its database file is still the one it opened and sound.
+        public var databaseCheckSeconds = 60
     }
 
     public struct Limits: Sendable {
@@ -45,6 +47,8 @@ public struct Configuration: Sendable {
         public var attempts = 3
         public var baseDelayMs = 2000
         public var maxDelayMs = 60000
+        /// The longest a provider's `Retry-After` is obeyed, in seconds; longer asks are capped and logged.
+        public var maxRetryAfterSeconds = 300
     }
 
     public enum WatchMode: String, Sendable, CaseIterable {
@@ -99,6 +103,9 @@ public struct Configuration: Sendable {
         public var apiKeyEnv: String?
         public var apiKeyFile: String?
         public var timeoutSeconds = 60
+        /// What one call costs (describing a source, choosing a candidate), counted against the
+        /// kit's and the day's budgets like an image.
+        public var pricePerCallUSD = 0.0
     }
 
     public struct Civitai: Sendable {

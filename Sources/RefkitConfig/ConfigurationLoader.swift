@@ -109,7 +109,9 @@ struct ConfigReader {
     }
 
     mutating func read() throws(ConfigError) -> Configuration {
-        let top = try table(root, "", allowed: ["state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics"])!
+        let top = try table(root, "", allowed: [
+            "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics", "plain_http_hosts",
+        ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -125,6 +127,7 @@ struct ConfigReader {
             daemon.maxStateMB = try int(d["max_state_mb"], "daemon.max_state_mb", 0...(1 << 30)) ?? daemon.maxStateMB
             daemon.janitorIntervalSeconds = try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
             daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
+            daemon.databaseCheckSeconds = try int(d["database_check_s"], "daemon.database_check_s", 1...3600) ?? daemon.databaseCheckSeconds
         }
         var limits = Configuration.Limits()
         let limitKeys: Set<String> = ["concurrency", "max_source_bytes", "max_source_pixels", "max_long_side", "max_aspect_ratio"]
@@ -136,10 +139,11 @@ struct ConfigReader {
             limits.maxAspectRatio = try double(l["max_aspect_ratio"], "limits.max_aspect_ratio", 1...1000) ?? limits.maxAspectRatio
         }
         var retry = Configuration.Retry()
-        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms"]) {
+        if let r = try table(top["retry"], "retry", allowed: ["attempts", "base_delay_ms", "max_delay_ms", "max_retry_after_s"]) {
             retry.attempts = try int(r["attempts"], "retry.attempts", 1...20) ?? retry.attempts
             retry.baseDelayMs = try int(r["base_delay_ms"], "retry.base_delay_ms", 0...600_000) ?? retry.baseDelayMs
             retry.maxDelayMs = try int(r["max_delay_ms"], "retry.max_delay_ms", 0...3_600_000) ?? retry.maxDelayMs
+            retry.maxRetryAfterSeconds = try int(r["max_retry_after_s"], "retry.max_retry_after_s", 1...86400) ?? retry.maxRetryAfterSeconds
         }
         var outputs = Configuration.Outputs()
         if let o = try table(top["outputs"], "outputs", allowed: ["text_plan_min_share", "source_long_side"]) {
@@ -154,6 +158,7 @@ struct ConfigReader {
                 guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil else {
                     throw fail("metrics.listen", "must be HOST:PORT on a loopback address, e.g. \"127.0.0.1:9464\"")
                 }
+                try checkLoopbackListen(listen)
                 metrics.listen = listen
             }
             metrics.intervalSeconds = try int(m["interval_s"], "metrics.interval_s", 1...3600) ?? metrics.intervalSeconds
@@ -206,13 +211,14 @@ struct ConfigReader {
         }
 
         var analyzer: Configuration.Analyzer?
-        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"]) {
+        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s", "price_per_call_usd"]) {
             analyzer = Configuration.Analyzer(
                 baseURL: try string(a["base_url"], "analyzer.base_url") ?? "https://api.openai.com/v1",
                 model: try string(a["model"], "analyzer.model") ?? "gpt-4.1-mini",
                 apiKeyEnv: try string(a["api_key_env"], "analyzer.api_key_env"),
                 apiKeyFile: try path(a["api_key_file"], "analyzer.api_key_file"),
-                timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60)
+                timeoutSeconds: try int(a["timeout_s"], "analyzer.timeout_s", 1...3600) ?? 60,
+                pricePerCallUSD: try double(a["price_per_call_usd"], "analyzer.price_per_call_usd", 0...100) ?? 0)
         }
         let civitai = try readCivitai(top["civitai"])
         try checkFolderOverlaps(stateDir: stateDir, watches: watches)
@@ -220,12 +226,13 @@ struct ConfigReader {
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
         configuration.metrics = metrics
+        try checkPlainHTTP(configuration, listed: top["plain_http_hosts"])
         return configuration
     }
 
     static let daemonKeys: Set<String> = [
         "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
-        "summary_interval_s",
+        "summary_interval_s", "database_check_s",
     ]
 
     static let civitaiKeys: Set<String> = [
@@ -357,6 +364,9 @@ struct ConfigReader {
         for (key, provider) in [("provider", order.provider), ("fallback_provider", order.fallbackProvider)] {
             if let provider, providers[provider] == nil {
                 throw fail("\(p).default_order.\(key)", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")
+            }
+            if let provider, let model = order.model, let why = providers[provider]?.modelProblem(model) {
+                throw fail("\(p).default_order.model", "the model cannot be made by its provider: \(why)")
             }
         }
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)

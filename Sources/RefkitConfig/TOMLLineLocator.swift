@@ -26,7 +26,13 @@ struct TOMLLineLocator {
             } else if let eq = line.firstIndex(of: "="), !line.hasPrefix("#") {
                 let key = Self.clean(String(line[..<eq]))
                 guard !key.isEmpty else { continue }
-                record(header.isEmpty ? key : "\(header).\(key)", number)
+                // A dotted key (`a.b.c = 1`) writes its tables `a` and `a.b` on this line too, so
+                // an error about any of them names this line, not the enclosing header's.
+                var path = header
+                for part in key.split(separator: ".") {
+                    path = path.isEmpty ? String(part) : "\(path).\(part)"
+                    record(path, number)
+                }
             }
         }
     }

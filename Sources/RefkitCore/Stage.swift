@@ -91,6 +91,16 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// The size (width, height) asked of the provider. Every stage names its own (no catch-all):
+    /// an avatar candidate is a possible avatar, so it is made square like the avatar it may become.
+    public var imageSize: (width: Int, height: Int) {
+        switch self {
+        case .avatar, .candidate, .referenceAvatar, .profile, .expression: (1024, 1024)
+        case .scene: (1280, 960)
+        case .front, .side, .back, .halfBody, .fullBody, .character, .swap: (768, 1024)
+        }
+    }
+
     /// A human label, as on the contact sheet ("SIDE VIEW", "EXPRESSION · SMILE").
     public var label: String {
         switch self {

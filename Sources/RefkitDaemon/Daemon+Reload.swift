@@ -30,7 +30,8 @@ extension Daemon {
     /// not load (syntax, unknown key, bad value, a folder that cannot be made) changes nothing.
     func performReload() async {
         notifier.reloading()
-        defer { notifier.ready() }
+        // READY=1 ends the reload for systemd, unless a stop began meanwhile (STOPPING=1 then stands).
+        defer { if !isStopping { notifier.ready() } }
         let old = slots.withLock { $0.latest }
         let file = old.configuration.file
         logger.notice("reloading the configuration", metadata: ["config": "\(file)"])
@@ -63,12 +64,13 @@ extension Daemon {
             if !s.stopping { s.latest = next }
             return (s.front, s.back, s.stopping)
         }
-        guard !stopping else { return }
+        guard !stopping else { return logger.notice("reload abandoned: refkit is stopping") }
         front.watcher.shutdown()
         if back !== front { back.watcher.shutdown() }
         await back.scheduler.stop()
         let changes = Self.changes(from: old.configuration, to: new)
         await waitForSwitch(to: next.number)
+        guard !isStopping else { return logger.notice("reload abandoned: refkit is stopping") }
         inboxLocks.release(keeping: new.watches)
         logger.notice("configuration reloaded", metadata: changes.merging(["generation": "\(next.number)"]) { $1 })
         for name in Set(old.configuration.watches.map(\.name)).subtracting(new.watches.map(\.name)).sorted() {

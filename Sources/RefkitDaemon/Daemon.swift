@@ -19,6 +19,11 @@ public final class Daemon: Sendable {
     public var configuration: Configuration { slots.withLock { $0.latest.configuration } }
     public let state: StateDirectory
     public let database: RefkitDatabase
+    /// The database file opened at start-up; the database guard stops the daemon when the path
+    /// names another file (or none) later (Daemon+DatabaseGuard.swift).
+    let databaseIdentity: DatabaseFileIdentity?
+    /// Set by the database guard when the database vanished or is damaged: `run` throws it.
+    let lostDatabase = Mutex<RefkitError?>(nil)
     /// The inboxes' lock files, so no second daemon takes from them (InboxLocks.swift).
     let inboxLocks: InboxLocks
     let logger: Logger
@@ -74,9 +79,10 @@ public final class Daemon: Sendable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
+        // Refuses a missing (while kits' files are there) or damaged database before anything is written.
+        let database = try state.openCheckedDatabase()
         let inboxLocks = InboxLocks(stateDir: state.path)
         try inboxLocks.claim(configuration.watches)
-        let database = try RefkitDatabase(path: state.databasePath)
         let metrics = RefkitMetrics()
         let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
         return Daemon(
@@ -94,6 +100,7 @@ public final class Daemon: Sendable {
         self.state = state
         self.inboxLocks = inboxLocks
         self.database = database
+        self.databaseIdentity = DatabaseFileIdentity(path: database.path)
         self.logger = logger
         self.extraProviders = providers
         self.slots = Mutex(Slots(latest: generation, front: generation, back: generation))
@@ -102,10 +109,14 @@ public final class Daemon: Sendable {
 
     /// Asks a running daemon to stop (as SIGTERM does): intake stops, running stages drain.
     public func shutdown() {
-        let generations = slots.withLock { s -> [Generation] in
+        let (generations, waiters) = slots.withLock { s -> ([Generation], [CheckedContinuation<Void, Never>]) in
             s.stopping = true
-            return [s.front, s.back, s.latest]
+            // A stop wins over a reload in flight: the loops end without reaching its generation,
+            // so the reload waiting for that hand-over is released here, or it (and `run`) never returns.
+            defer { s.switchWaiters = [] }
+            return ([s.front, s.back, s.latest], s.switchWaiters.map(\.continuation))
         }
+        waiters.forEach { $0.resume() }
         notifier.stopping()
         startStopTimeoutExtension()
         reloadContinuation.finish()
@@ -142,6 +153,7 @@ public final class Daemon: Sendable {
                 "released_claims": "\(released)", "stale_temp_files": "\(swept.stateTemporaries)", "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
         for advice in configuration.concurrencyAdvice { logger.warning("concurrency limits", metadata: ["advice": "\(advice)"]) }
+        warnUnusableProviders()
         let processed = ProcessedCounter()
         let server = try startMetricsServer()
         try await withThrowingTaskGroup(of: Void.self) { outer in
@@ -157,6 +169,7 @@ public final class Daemon: Sendable {
                 outer.addTask { await Janitor(daemon: self).run() }
                 outer.addTask { await self.handleReloads() }
             }
+            outer.addTask { await self.guardDatabase() }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await self.runIntake(processed: processed) }
                 group.addTask { await self.runScheduler() }
@@ -172,6 +185,7 @@ public final class Daemon: Sendable {
             outer.cancelAll()
         }
         stopTimeoutExtension.withLock { $0?.cancel() }
+        if let lost = lostDatabase.withLock({ $0 }) { throw lost }
         if mode == .daemon { try? writeMetricsTextfile() }
         let totals = await self.totals()
         let summary = Summary(
@@ -330,6 +344,8 @@ public final class Daemon: Sendable {
     /// Every `[metrics] interval_s`: gauges from the store, systemd's STATUS line, the textfile.
     private func report() async {
         var counted = (accepted: 0, rejected: 0, duplicate: 0)
+        // A lasting failure (a read-only textfile folder) is logged when it starts or changes, not every interval.
+        var failing: String?
         while !Task.isCancelled {
             let totals = await totals()
             let now = (accepted: totals.accepted, rejected: totals.rejected, duplicate: totals.duplicates)
@@ -341,19 +357,24 @@ public final class Daemon: Sendable {
                 let summary = try database.statusSummary()
                 metrics.setKits(summary.kitsByStatus)
                 metrics.queueDepth.set(Double(summary.stagesByStatus["pending"] ?? 0))
+                let paused = Dictionary(try database.pausedProviders().map { ($0.provider, $0.secondsLeft()) }, uniquingKeysWith: max)
+                for provider in configuration.providers.keys { metrics.providerPaused.set(paused[provider] ?? 0, labels: ["provider": provider]) }
                 let running = summary.kitsByStatus["generating"] ?? 0
                 notifier.status(
                     "queued \(summary.stagesByStatus["pending"] ?? 0) stages, running \(running) kits, awaiting selection \(summary.kitsByStatus["awaiting_selection"] ?? 0), failed today \(summary.rejectedToday) rejected, spend today $\(String(format: "%.2f", summary.spendTodayUSD))")
                 try writeMetricsTextfile()
+                if failing != nil { logger.notice("status and metrics refreshed again") }
+                failing = nil
             } catch {
-                logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"])
+                if failing != "\(error)" { logger.warning("cannot refresh status and metrics", metadata: ["error": "\(error)"]) }
+                failing = "\(error)"
             }
             try? await Task.sleep(for: .seconds(configuration.metrics.intervalSeconds))
         }
     }
 
-    /// Kits whose publish met a full outbox wait (KitPublisher.waitForSpace) and are published
-    /// again every `disk_full_retry_s`, so they complete on their own once space is freed.
+    /// Kits whose publish met a full or unwritable outbox wait (KitPublisher.waitToPublish) and are
+    /// published again every `disk_full_retry_s`, so they complete on their own once it is writable.
     private func publishWaitingKits() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(configuration.daemon.diskFullRetrySeconds))

@@ -18,7 +18,8 @@ import Glibc
 ///   work files of finished kits oldest first. A pruned kit's folder keeps a `published` note
 ///   with its outbox folder, from which `WorkFiles.read` takes its references if the kit is
 ///   published again (a follow-up order); the normalised source is remade from the original.
-/// - Work folders of kits that no longer exist. Originals are never removed: every kit keeps
+/// - Work folders of kits the database records as deleted (never of kits it does not know:
+///   after a database loss they are all that is left). Originals are never removed: every kit keeps
 ///   its original, and intake reuses them for identical drops.
 struct Janitor: Sendable {
     let state: StateDirectory
@@ -73,6 +74,8 @@ struct Janitor: Sendable {
     struct Report: Sendable, Equatable {
         var prunedKits = 0
         var orphans = 0
+        /// Work folders of kits the database neither has nor records as deleted (kept).
+        var unknownFolders = 0
         var freedBytes: Int64 = 0
         var stateBytes: Int64 = 0
     }
@@ -85,12 +88,24 @@ struct Janitor: Sendable {
         guard let kits = try? database.kits() else { return report }
         try? afterSnapshot?()
         let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Folders of kits that are gone (deleted). Asked again just before: a kit accepted
-        // after the list above already has its work folder.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? [] where byID[name] == nil {
+        // Folders of kits that are gone: only those the database records as deleted (a `delete`
+        // stopped before removing its files). A folder the database knows nothing of is kept: the
+        // database may have been replaced or restored from an old backup, and its kits' files are
+        // then all there is. Asked again just before: a kit accepted after the list above already
+        // has its work folder.
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? []
+        let unknown = folders.filter { byID[$0] == nil }
+        let deleted = (try? database.deletedKitIDs(among: unknown)) ?? []
+        for name in unknown where deleted.contains(name) {
             guard (try? database.kit(name)) == .some(nil) else { continue }
             report.freedBytes += Self.size(of: work.kitDir(name))
             if (try? FileManager.default.removeItem(atPath: work.kitDir(name))) != nil { report.orphans += 1 }
+        }
+        report.unknownFolders = unknown.count - deleted.count
+        if report.unknownFolders > 0 {
+            logger.warning(
+                "work folders of kits the database does not know are kept; remove them by hand if the database is right",
+                metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.path)/work"])
         }
         // Finished kits with work files, oldest first.
         let candidates = kits.filter { $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id) }

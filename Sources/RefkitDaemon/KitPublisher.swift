@@ -54,10 +54,11 @@ struct KitPublisher: Sendable {
                 "kit finished",
                 metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(stages.count)", "outbox": "\(folder)"])
             return status
-        } catch let error as RefkitError where error.code == "disk_full" {
-            // A full outbox is waited out, not failed: the kit stays unfinished and the daemon
-            // publishes it again when space is freed (Daemon.publishWaitingKits).
-            waitForSpace(kitID: kitID, error: error)
+        } catch where Self.publishWaits(after: error) {
+            // A full or unwritable outbox (or state directory) is waited out, not failed: every
+            // stage is done and paid for. The kit stays unfinished and the daemon publishes it
+            // again on a timer and at start-up (Daemon.publishWaitingKits).
+            waitToPublish(kitID: kitID, error: error)
             return nil
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])

@@ -25,9 +25,14 @@ actor KitScheduler {
 
     private var running: [Int64: String] = [:]  // stage id -> provider
     private let stageExecutor = StageExecutor()
+    /// The analyses being made, by kit: stages that start together wait for one (KitScheduler+Analysis).
+    let analyses = SingleFlight<JSONValue>()
     private var runningByWatch: [String: Int] = [:]
     private var providerOfKit: [String: String] = [:]
     private var stopping = false
+    /// Paid results held in memory until the state directory has space again: while there are
+    /// any, no new stage starts (it would buy an image that could not be stored either).
+    var resultsWaitingForSpace = 0
     private var nextWatchTurn = 0
     /// Kits this process finished, by final status (for `once` and the batch summary).
     private(set) var finished: [KitStatus: Int] = [:]
@@ -123,7 +128,7 @@ actor KitScheduler {
 
     private func dispatch(into group: inout TaskGroup<Int64?>) {
         var free = configuration.limits.concurrency - running.count
-        guard free > 0 else { return }
+        guard free > 0, resultsWaitingForSpace == 0 else { return }
         var candidates: [String: [RunnableStage]] = [:]
         for watch in configuration.watches {
             // More candidates than places: stages of a provider at its cap must not hide the next
@@ -192,18 +197,7 @@ actor KitScheduler {
 
     /// The kit's orders folded together: later orders win field by field; scenes add up.
     nonisolated func effectiveOrder(kitID: String) throws -> Order {
-        var merged = Order()
-        var scenes: [Order.Scene] = []
-        for (_, json) in try database.orders(kitID: kitID) {
-            guard let order = try? OrderValidator.validate(bytes: Array(json.utf8)) else { continue }
-            merged = order.overlaying(merged)
-            for scene in order.scenes {
-                scenes.removeAll { $0.id == scene.id }
-                scenes.append(scene)
-            }
-        }
-        merged.scenes = scenes
-        return merged
+        try database.kitOrder(kitID: kitID)
     }
 
     // MARK: - One stage
@@ -235,12 +229,15 @@ actor KitScheduler {
             let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
             let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
-            try work.write(image.bytes, to: path)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
-            try database.completeStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
-                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
-                locksReference: stage == .avatar)
+            // Paid for: a full state directory makes the result wait, never fails it.
+            try await whileStateFull("a paid result", log: log) {
+                try work.write(image.bytes, to: path)
+                try database.completeStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                    mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                    locksReference: stage == .avatar)
+            }
             await countReference()
             metrics?.stages.increment(labels: ["result": "done"])
             if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
@@ -261,9 +258,12 @@ actor KitScheduler {
             let kit = try? database.kit(runnable.kitID)
             let failsKit = stage == .avatar || (kit?.textOnly == true && false)
             metrics?.stages.increment(labels: ["result": "failed"])
-            try? database.failStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
-                durationMs: ms, failsKit: failsKit)
+            // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
+            try? await whileStateFull("a stage's failure", log: log) {
+                try database.failStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                    durationMs: ms, failsKit: failsKit)
+            }
         }
         if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
             await finish(kitID: runnable.kitID)
@@ -302,7 +302,9 @@ actor KitScheduler {
             do {
                 let source = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
                 let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: $0.mime ?? "image/png") }
-                let pick = try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                let pick = try await paidAnalyzerCall(kitID: kit.id, subject: "candidate choice") { () async throws(ProviderError) in
+                    try await analyzer.chooseCandidate(source: ReferenceImage(bytes: source, mime: "image/jpeg"), candidates: images)
+                }
                 chosen = made[pick.index]
                 how = "auto: the analyzer's best match to the source (candidate \(number(chosen)) of \(candidates.count)): \(pick.reason)"
             } catch {
@@ -331,13 +333,16 @@ actor KitScheduler {
         guard let provider = entry.provider else {
             throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
         }
+        // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-            prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed), budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
         let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
+        // Paid from here on, even if the image turns out unusable.
+        if image.costUSD > 0 { try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD) }
         try checkOutput(image)
         return image
     }
@@ -409,28 +414,16 @@ actor KitScheduler {
             if kit.textOnly { title = id; body = sceneText ?? "" }
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
-        let (width, height) = Self.size(of: stage)
-        let watch = configuration.watch(named: kit.watch)
-        if let entry = registry.entry(providerName), entry.config.pricePerImageUSD > 0 {
-            let price = entry.config.pricePerImageUSD
-            let kitBudget = order.budgetUSD ?? watch?.maxCostPerKitUSD ?? .infinity
-            if try database.kitCost(kitID: kit.id) + price > kitBudget + 1e-9 {
-                throw RefkitError("budget_kit_exceeded", "the kit's budget would be exceeded", detail: "budget \(kitBudget) USD")
-            }
-            if let watch, try database.spendToday(watch: watch.name) + price > watch.maxCostPerDayUSD + 1e-9 {
-                throw RefkitError("budget_day_exceeded", "the watch's daily budget would be exceeded", detail: "max_cost_per_day_usd \(watch.maxCostPerDayUSD)")
-            }
-        }
+        let (width, height) = stage.imageSize
         return GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
             model: order.model, title: title, body: body)
     }
 
-    /// The analyzer's description of the kit's source: run once (before the avatar) and kept
-    /// in the store. A failed or missing analyzer is recorded and generation goes on without.
-    private nonisolated func analysis(of kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
-        if let stored = kit.analysis, let json = try? JSONValue.parse(stored) { return json }
+    /// Asks the analyzer to describe the kit's source and keeps the answer in the store. A
+    /// failed or missing analyzer is recorded and generation goes on without.
+    nonisolated func describe(_ kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
         guard let analyzer = registry.analyzer else {
             let reason = registry.analyzerUnavailable ?? "no [analyzer] is configured"
             logger.warning("the order asks for analysis but the analyzer cannot be used", metadata: ["kit.id": "\(kit.id)", "reason": "\(reason)"])
@@ -441,14 +434,17 @@ actor KitScheduler {
         try database.markAnalyzing(kitID: kit.id)
         let json: JSONValue
         do {
-            let result = try await analyzer.analyze(image: source)
+            let result = try await paidAnalyzerCall(kitID: kit.id, subject: "analysis") { () async throws(ProviderError) in
+                try await analyzer.analyze(image: source)
+            }
             var members: [(key: String, value: JSONValue)] = [("attributes", .object(result.attributes.map { ($0.key, .string($0.value)) }))]
             if let d = result.description { members.append(("description", .string(d))) }
             if let r = result.contentRating { members.append(("content_rating", .string(r))) }
             json = .object(members)
         } catch {
-            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(error.code)"])
-            json = .object([("error", .object([("code", .string(error.code)), ("message", .string(error.message))]))])
+            let failure = Self.failure(error)
+            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
+            json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
         }
         try database.setAnalysis(kitID: kit.id, json: json.serialized)
         return json
@@ -467,14 +463,6 @@ actor KitScheduler {
         return merged
     }
 
-    static func size(of stage: Stage) -> (Int, Int) {
-        switch stage {
-        case .avatar, .referenceAvatar, .profile, .expression: (1024, 1024)
-        case .scene: (1280, 960)
-        default: (768, 1024)
-        }
-    }
-
     /// Deterministic per kit and stage, so a preview is the same after a restart.
     static func seed(kitID: String, stage: String) -> UInt64 {
         let hex = SHA256Digest.hex(of: Array("\(kitID)/\(stage)".utf8))
@@ -487,7 +475,7 @@ actor KitScheduler {
         let config = entry.config
         let policy = RetryPolicy(
             attempts: configuration.retry.attempts, baseDelay: .milliseconds(configuration.retry.baseDelayMs),
-            maxDelay: .milliseconds(configuration.retry.maxDelayMs))
+            maxDelay: .milliseconds(configuration.retry.maxDelayMs), maxServerDelay: .seconds(configuration.retry.maxRetryAfterSeconds))
         var attempt = 1
         while true {
             // A single-exchange provider's request waits for its place in the HTTP client's driver
@@ -533,8 +521,7 @@ actor KitScheduler {
                 if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
-                    metrics?.rateLimited.increment(labels: ["provider": provider.name])
-                    await entry.limiter.throttled(retryAfter: error.retryAfter)
+                    await throttle(error, entry: entry, provider: provider.name, policy: policy, log: log)
                 }
                 switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
                 case .giveUp:

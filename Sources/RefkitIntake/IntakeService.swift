@@ -36,6 +36,7 @@ public actor IntakeService {
     }
 
     let watches: [String: Configuration.Watch]
+    private let configuration: Configuration
     let database: RefkitDatabase
     private let inspector: Inspector
     private let originals: OriginalStore
@@ -68,6 +69,7 @@ public actor IntakeService {
         configuration: Configuration, database: RefkitDatabase, logger: Logger, onKitQueued: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(RefkitError) {
         self.watches = Dictionary(uniqueKeysWithValues: configuration.watches.map { ($0.name, $0) })
+        self.configuration = configuration
         self.database = database
         self.inspector = try Inspector(
             limits: IntakeLimits(configuration.limits))
@@ -110,7 +112,14 @@ public actor IntakeService {
             return
         }
 
-        let verdict = inspector.inspect(entry)
+        var verdict = inspector.inspect(entry)
+        // An order the configured providers cannot make is refused now, with its image, rather
+        // than queued as a kit whose every stage would fail.
+        if case .order(let order, _) = verdict,
+            let problem = configuration.providerProblem(for: order, watch: watch.name, database: database)
+        {
+            verdict = .rejected(problem)
+        }
         let key = "\(entry.watch)/\(entry.pairingKey)"
         let now = ContinuousClock.now
         rejectedPartners = rejectedPartners.filter { $0.value.until > now }

@@ -85,8 +85,7 @@ public struct FalProvider: ImageProvider {
         } else if let one = request.lockedReference ?? request.source ?? request.references.first {
             members.append((field("image_field") ?? "image_url", .string(PolledJob.dataURI(one))))
         }
-        // fal apps take 32-bit seeds.
-        members.append(("seed", .integer(Int(request.seed & 0x7FFF_FFFF))))
+        members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
         return .object(members)
     }
 

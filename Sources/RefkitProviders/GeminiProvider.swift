@@ -60,7 +60,7 @@ public struct GeminiProvider: ImageProvider {
         return name
     }
 
-    /// The `generateContent` body: prompt, then source, locked reference and further references.
+    /// The `generateContent` body: prompt, then source, locked reference and further references; the seed.
     func requestBody(_ request: GenerationRequest) -> JSONValue {
         var parts: [JSONValue] = [.object([("text", .string(request.prompt))])]
         for image in [request.source, request.lockedReference].compactMap({ $0 }) + request.references {
@@ -73,6 +73,9 @@ public struct GeminiProvider: ImageProvider {
             ("generationConfig", .object([
                 ("responseModalities", .array([.string("TEXT"), .string("IMAGE")])),
                 ("imageConfig", .object(imageConfig)),
+                // The stage's seed (an int32 in the API): the same kit is asked the same way again,
+                // and a regenerate (a new seed) is a different request.
+                ("seed", .integer(request.seed31)),
             ])),
         ])
     }

@@ -49,6 +49,10 @@ public struct GenerationRequest: Sendable {
         self.title = title
         self.body = body
     }
+
+    /// The seed as a non-negative 32-bit integer, for APIs whose seed is an `int32` (Gemini,
+    /// fal, Replicate): the same stage seed always gives the same wire seed.
+    public var seed31: Int { Int(seed & 0x7FFF_FFFF) }
 }
 
 /// A provider's answer.

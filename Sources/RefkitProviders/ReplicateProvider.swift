@@ -93,7 +93,7 @@ public struct ReplicateProvider: ImageProvider {
         } else if let one = request.lockedReference ?? request.source ?? request.references.first {
             members.append((field("image_field") ?? "input_image", .string(PolledJob.dataURI(one))))
         }
-        members.append(("seed", .integer(Int(request.seed & 0x7FFF_FFFF))))
+        members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
         return .object(members)
     }
 

@@ -14,6 +14,9 @@ public struct RefkitMetrics: Sendable {
     public let retries: Counter
     /// `refkit_rate_limited_total{provider}`: provider answers that said 429 Too Many Requests.
     public let rateLimited: Counter
+    /// `refkit_provider_paused_seconds{provider}`: seconds left of the pause a provider asked for
+    /// (`Retry-After`, capped at `max_retry_after_s`); 0 when it is not paused.
+    public let providerPaused: Gauge
     /// `refkit_spend_usd_total{watch}`: money spent on provider calls, in US dollars.
     public let spend: Counter
     /// `refkit_queue_depth`: stages waiting to run.
@@ -45,6 +48,8 @@ public struct RefkitMetrics: Sendable {
         retries = registry.counter("refkit_retries_total", help: "Provider requests retried after a retryable error.", labels: ["provider"])
         rateLimited = registry.counter(
             "refkit_rate_limited_total", help: "Provider answers that were 429 Too Many Requests.", labels: ["provider"])
+        providerPaused = registry.gauge(
+            "refkit_provider_paused_seconds", help: "Seconds left of a provider's pause after a Retry-After (0: not paused).", labels: ["provider"])
         spend = registry.counter("refkit_spend_usd_total", help: "Money spent on provider calls, in US dollars.", labels: ["watch"])
         queueDepth = registry.gauge("refkit_queue_depth", help: "Stages waiting to run.")
         inboxLag = registry.gauge(
@@ -61,6 +66,7 @@ public struct RefkitMetrics: Sendable {
         providerRequestDuration.declare(labels: ["provider": provider])
         retries.declare(labels: ["provider": provider])
         rateLimited.declare(labels: ["provider": provider])
+        if providerPaused.value(labels: ["provider": provider]) == 0 { providerPaused.set(0, labels: ["provider": provider]) }
     }
 
     /// Makes a watch's series appear at zero (call for each configured watch).

@@ -23,6 +23,9 @@ public final class SystemdNotifier: Sendable {
     private let destination: UnixDatagramAddress?
     private let descriptor: Int32
     private let failureLogged = Mutex(false)
+    /// Set by the first `ready()`: systemd's watchdog starts with the start-up's end, so
+    /// `WATCHDOG=1` before it means nothing (and says "alive" of a daemon still starting).
+    private let readySent = Mutex(false)
     private let logger: Logger
 
     /// Reads `NOTIFY_SOCKET`, `WATCHDOG_USEC` and `WATCHDOG_PID` from `environment`.
@@ -61,7 +64,13 @@ public final class SystemdNotifier: Sendable {
     public var isEnabled: Bool { destination != nil }
 
     /// `READY=1`: start-up is finished (or a reload is).
-    public func ready() { notify("READY=1") }
+    public func ready() {
+        readySent.withLock { $0 = true }
+        notify("READY=1")
+    }
+
+    /// Whether `ready()` was called: start-up is over.
+    public var isReady: Bool { readySent.withLock { $0 } }
 
     /// `RELOADING=1` with `MONOTONIC_USEC=` (which systemd 253+ requires to match a reload to
     /// its `READY=1`; systemd 252 ignores it). Send `ready()` when the reload is done.
@@ -84,8 +93,14 @@ public final class SystemdNotifier: Sendable {
         notify("EXTEND_TIMEOUT_USEC=\(max(0, seconds) * 1_000_000 + attoseconds / 1_000_000_000_000)")
     }
 
-    /// `WATCHDOG=1`: the service is alive; send more often than `watchdogInterval`.
-    public func watchdog() { notify("WATCHDOG=1") }
+    /// `WATCHDOG=1`: the service is alive; send more often than `watchdogInterval`. Only after
+    /// `READY=1` (returns false, sending nothing, before it): systemd arms the watchdog when
+    /// start-up ends, and a ping before then would vouch for a daemon not yet up.
+    @discardableResult
+    public func watchdog() -> Bool {
+        guard isReady else { return false }
+        return notify("WATCHDOG=1")
+    }
 
     /// Sends `raw` as one datagram (newline-separated assignments). Returns whether it was sent;
     /// false when notification is off or the send failed (logged once).

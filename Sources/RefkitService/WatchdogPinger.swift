@@ -7,6 +7,7 @@ import Logging
 /// when `isHealthy` returns true at that moment. When the daemon is unhealthy for a whole
 /// interval, systemd kills and restarts it (`WatchdogSec=` with `Restart=on-failure`).
 /// A health check that never returns (a wedged actor) withholds pings too, which is the point.
+/// Nothing is sent before the daemon's `READY=1` (see `SystemdNotifier.watchdog()`).
 public struct WatchdogPinger: Sendable {
     /// The watchdog interval systemd enforces.
     public let interval: Duration

@@ -175,6 +175,26 @@ enum Migrations {
                 CREATE INDEX stage_history_kit ON stage_history(kit_id, stage);
                 """)
         }
+        migrator.registerMigration("v5-budget-reservations") { db in
+            // Money not (yet) on a stage row: `reserved` for a paid call in flight (taken in the
+            // transaction that marks the stage running, so calls that start together each see the
+            // others), `spent` for a call that was paid but whose result is not a done stage (an
+            // unusable image, an analysis). A stage's rows are settled when it completes (its cost
+            // moves onto the stage) or fails (the reservation is released, spent rows are kept).
+            try db.execute(sql: """
+                CREATE TABLE budget_reservations (
+                    id INTEGER PRIMARY KEY,
+                    kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,
+                    stage_id INTEGER REFERENCES stages(id) ON DELETE SET NULL,
+                    subject TEXT NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('reserved', 'spent')),
+                    usd REAL NOT NULL CHECK (usd >= 0),
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX budget_reservations_kit ON budget_reservations(kit_id);
+                CREATE INDEX budget_reservations_stage ON budget_reservations(stage_id);
+                """)
+        }
         return migrator
     }
 }

@@ -82,8 +82,7 @@ extension RefkitDatabase {
                 sources: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources") ?? 0,
                 rejectedToday: try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM events WHERE type = 'rejected' AND at >= ?", arguments: [today]) ?? 0,
-                spendTodayUSD: try Double.fetchOne(
-                    db, sql: "SELECT coalesce(sum(cost_usd), 0) FROM stages WHERE status = 'done' AND updated_at >= ?", arguments: [today]) ?? 0)
+                spendTodayUSD: try Self.daySpend(db, watch: nil))
         }
     }
 }

@@ -227,12 +227,22 @@ extension RefkitDatabase {
     }
 
     /// Queues the failed (and therefore skipped) stages of a kit again. Done stages are untouched.
+    /// A `failed` kit whose stages are all done (its publish failed) goes back to be published.
     @discardableResult
     public func retryFailed(kit reference: String, claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? AND status IN ('failed', 'skipped')", arguments: [kit.id])
                 .map(Self.stageRecord)
+            if stages.isEmpty, kit.status == .failed {
+                // Nothing to make: queued with nothing to run, the daemon publishes it (at start-up
+                // and every disk_full_retry_s), without a provider call.
+                let now = Self.now()
+                try Self.requeue(db, kit, now: now)
+                try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: "publish")
+                try Self.finishClaim(db, claim, kitID: kit.id)
+                return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [], message: "every stage is done; the kit is published again")
+            }
             guard !stages.isEmpty else {
                 throw Self.commandError("nothing_to_retry", "the kit has no failed stages", "\(kit.name) is \(kit.status.rawValue)")
             }

@@ -31,7 +31,10 @@ extension RefkitDatabase {
     public func requeueInterruptedStages() throws -> Int {
         try pool.write { db in
             try db.execute(sql: "UPDATE stages SET status = 'pending', updated_at = ? WHERE status = 'running'", arguments: [Self.now()])
-            return db.changesCount
+            let requeued = db.changesCount
+            // Their calls ended with the process: nothing is in flight any more.
+            try db.execute(sql: "DELETE FROM budget_reservations WHERE state = 'reserved'")
+            return requeued
         }
     }
 
@@ -73,12 +76,18 @@ extension RefkitDatabase {
         }
     }
 
-    /// Marks a stage running (one more attempt) and its kit generating. False when the stage
-    /// is no longer there to run (its kit was deleted, or it was reset meanwhile).
+    /// Marks a stage running (one more attempt) and its kit generating, and reserves the
+    /// price of its paid call (`budget`) in the same transaction: throws the budget's refusal
+    /// (and changes nothing) when the kit's or the day's spend, reserved included, has no room.
+    /// False when the stage is no longer there to run (its kit was deleted, or it was reset).
     @discardableResult
-    public func startStage(id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64) throws -> Bool {
+    public func startStage(
+        id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64, budget: BudgetClaim? = nil
+    ) throws -> Bool {
         try pool.write { db in
             let now = Self.now()
+            // A call of this stage that ran before (a primary provider before its fallback) has ended.
+            try Self.settleStageCalls(db, stageID: id)
             try db.execute(
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
@@ -87,6 +96,10 @@ extension RefkitDatabase {
                     """,
                 arguments: [provider, model, prompt, seed, now, id])
             guard db.changesCount == 1 else { return false }
+            if let budget {
+                let name = try String.fetchOne(db, sql: "SELECT stage FROM stages WHERE id = ?", arguments: [id]) ?? ""
+                _ = try Self.reserve(db, budget, kitID: kitID, stageID: id, subject: name)
+            }
             try db.execute(
                 sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing')", arguments: [now, kitID])
             return true
@@ -117,6 +130,8 @@ extension RefkitDatabase {
                     """,
                 arguments: [file, sha256, mime, width, height, model, costUSD, durationMs, now, id])
             guard db.changesCount == 1 else { return }
+            // The call's reservation (or recorded payment) is now the stage's cost.
+            try db.execute(sql: "DELETE FROM budget_reservations WHERE stage_id = ?", arguments: [id])
             if locksReference {
                 try db.execute(
                     sql: "UPDATE kits SET locked_reference = ?, locked_how = ?, updated_at = ? WHERE id = ?",
@@ -134,6 +149,7 @@ extension RefkitDatabase {
             try db.execute(
                 sql: "UPDATE stages SET status = 'failed', error_code = ?, error_message = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
                 arguments: [code, message, durationMs, now, id])
+            try Self.settleStageCalls(db, stageID: id)
             // Stages that wait for this one can never run.
             try db.execute(
                 sql: "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE kit_id = ? AND depends_on = ? AND status = 'pending'",
@@ -204,28 +220,6 @@ extension RefkitDatabase {
     public func setOutboxDir(kitID: String, dir: String) throws {
         try pool.write { db in
             try db.execute(sql: "UPDATE kits SET outbox_dir = ? WHERE id = ?", arguments: [dir, kitID])
-        }
-    }
-
-    /// Spend recorded today in one watch.
-    public func spendToday(watch: String) throws -> Double {
-        try pool.read { db in
-            try Double.fetchOne(
-                db,
-                sql: """
-                    SELECT coalesce((SELECT sum(s.cost_usd) FROM stages s JOIN kits k ON k.id = s.kit_id WHERE k.watch = ? AND s.updated_at >= ?), 0)
-                         + coalesce((SELECT sum(h.cost_usd) FROM stage_history h JOIN kits k ON k.id = h.kit_id WHERE k.watch = ? AND h.ended_at >= ?), 0)
-                    """,
-                arguments: [watch, Timestamp.day(), watch, Timestamp.day()]) ?? 0
-        }
-    }
-
-    public func kitCost(kitID: String) throws -> Double {
-        try pool.read { db in
-            try Double.fetchOne(
-                db,
-                sql: "SELECT coalesce((SELECT sum(cost_usd) FROM stages WHERE kit_id = ?), 0) + coalesce((SELECT sum(cost_usd) FROM stage_history WHERE kit_id = ?), 0)",
-                arguments: [kitID, kitID]) ?? 0
         }
     }
 

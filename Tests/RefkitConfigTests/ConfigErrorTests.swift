@@ -121,6 +121,10 @@ struct ConfigErrorTests {
             text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"gemini\" #!"),
             key: "watch[1].default_order.provider", message: "no provider named \"gemini\""),
         BadConfig(
+            name: "default_order with a model its provider cannot take",
+            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  model = \"gpt-image-1\" #!"),
+            key: "watch[1].default_order.model", message: "takes no model"),
+        BadConfig(
             name: "missing inbox",
             text: configWithSecondWatch("#!\nname = \"bulk\"\noutbox = \"/b/out\"").replacingOccurrences(of: "[[watch]]\n#!", with: "[[watch]] #!"),
             key: "watch[1]", message: "needs an inbox"),

@@ -197,6 +197,7 @@ struct ConfigurationLoaderTests {
 
     @Test func providerKindsAndExtras() throws {
         let config = try ConfigurationLoader.parse(text: """
+            plain_http_hosts = ["a", "b"]
             [[watch]]
             name = "w"
             inbox = "/in"

@@ -126,12 +126,17 @@ struct JanitorTests {
         let configuration = try Self.config(dir, daemon: "work_retention_h = 0")
         let kits = try await Self.makeKits(dir, configuration, provider: try CountingProvider())
         let database = try RefkitDatabase(path: dir.url("state/refkit.sqlite"))
+        // A `delete` that stopped before removing the kit's work files: the database records the deletion.
         try FileFixtures.write("x", to: dir.url("state/work/no-such-kit/avatar.1.png"))
+        try database.appendEvent(kitID: "no-such-kit", type: "deleted")
+        // A folder the database knows nothing of is not proof the kit is gone: kept.
+        try FileFixtures.write("x", to: dir.url("state/work/unknown-kit/avatar.1.png"))
         // An unfinished kit keeps its work files whatever their age.
         try database.execute("UPDATE kits SET status = 'generating' WHERE id = '\(kits[1].id)'")
         let stateDir = try StateDirectory(path: configuration.stateDir)
         let report = Janitor(state: stateDir, database: database, configuration: configuration, logger: quietLogger).sweep()
         #expect(report.orphans == 1 && !FileFixtures.exists(dir.url("state/work/no-such-kit")))
+        #expect(report.unknownFolders == 1 && FileFixtures.exists(dir.url("state/work/unknown-kit/avatar.1.png")))
         #expect(report.prunedKits == 1)
         #expect(FileFixtures.names(in: dir.url("state/work/\(kits[1].id)")).contains("source.jpg"))
     }

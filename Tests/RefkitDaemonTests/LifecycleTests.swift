@@ -496,7 +496,7 @@ func rejectedError(_ dir: TemporaryDirectory, _ stem: String) -> String? {
 }
 
 extension JSONValue {
-    fileprivate var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
+    var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     fileprivate var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     fileprivate var doubleValue: Double? { if case .number(let d, _) = self { d } else { nil } }
 }

@@ -96,6 +96,37 @@ struct ProviderKitTests {
         try run.expectSecretNowhere()
     }
 
+    /// Each Gemini request carries its stage's seed (`generationConfig.seed`, an int32): the
+    /// seeds the stages record, and a regenerate (a new generation, so a new seed) is a new request.
+    @Test func geminiRequestsCarryTheStageSeedAndARegenerateANewOne() async throws {
+        let secret = "AIzaTestSecret-gemini-seed-7a"
+        let fake = try await FakeGemini.start(apiKey: secret)
+        let wire = { (seed: Int64?) in seed.map { $0 & 0x7FFF_FFFF } }
+        // The first daemon goes away with this scope (it holds the state directory's lock).
+        func firstRun() async throws -> (TemporaryDirectory, Configuration, avatar: Int64?, front: Int64?) {
+            let run = try await ProviderKit.make(
+                provider: "gemini", providerTable: "[providers.gemini]\nbase_url = \"\(fake.baseURL)\"", secret: secret)
+            #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(4000))")
+            return (run.directory, run.daemon.configuration, try run.stage("avatar").seed, try run.stage("front").seed)
+        }
+        let (directory, configuration, avatar, first) = try await firstRun()
+        defer { withExtendedLifetime(directory) {} }
+        #expect(fake.requests.map(\.seed) == [wire(avatar), wire(first)])
+        #expect(fake.requests.allSatisfy { $0.seed != nil })
+
+        let again = try Daemon.build(configuration: configuration, logger: quietLogger)
+        try again.database.regenerate(kit: "ayla", stages: ["front"])
+        let summary = try await again.run(.once)
+        await fake.stop()
+        #expect(summary.kits[.complete] == 1)
+        let kit = try #require(try again.database.kit("ayla"))
+        let regenerated = try #require(try again.database.stages(kitID: kit.id).first { $0.stage == "front" }).seed
+        #expect(regenerated != first)
+        #expect(fake.requests.count == 3)
+        #expect(fake.requests.last?.seed == wire(regenerated))
+        #expect(fake.requests.last?.seed != fake.requests[1].seed, "the provider can tell the regenerate from the first call")
+    }
+
     @Test func openAIKit() async throws {
         let secret = "sk-test-openai-9d8e7f"
         let fake = try await FakeOpenAI.start(apiKey: secret)

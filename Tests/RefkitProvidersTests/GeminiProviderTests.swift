@@ -114,6 +114,17 @@ struct GeminiProviderTests {
         }
     }
 
+    /// The request's seed goes in `generationConfig.seed`, kept within the API's int32.
+    @Test func sendsTheSeedAsAnInt32() async throws {
+        try await withRig { rig in
+            var request = ImageAPIFixtures.request()
+            request.seed = 0x0ABC_DEF0_9234_5678
+            _ = try await rig.provider.generate(request)
+            _ = try await rig.provider.generate(ImageAPIFixtures.request())
+            #expect(rig.fake.requests.map(\.seed) == [0x1234_5678, 7])
+        }
+    }
+
     @Test func findsTheImageAfterATextPart() async throws {
         try await withRig { rig in
             rig.fake.enqueue(.image(textBefore: "Here is the side view you asked for."))

@@ -134,6 +134,7 @@ struct MetricsRegistryTests {
         for name in [
             "refkit_kits", "refkit_stages_total", "refkit_provider_request_duration_seconds", "refkit_retries_total",
             "refkit_rate_limited_total", "refkit_spend_usd_total", "refkit_queue_depth", "refkit_inbox_lag_seconds", "refkit_intake_total",
+            "refkit_provider_paused_seconds",
         ] {
             #expect(text.contains("# HELP \(name) "), "\(name) has HELP")
             #expect(text.contains("# TYPE \(name) "), "\(name) has TYPE")
@@ -144,6 +145,7 @@ struct MetricsRegistryTests {
         #expect(text.contains("refkit_stages_total{result=\"skipped\"} 0\n"))
         #expect(text.contains("refkit_retries_total{provider=\"gemini\"} 0\n"))
         #expect(text.contains("refkit_rate_limited_total{provider=\"gemini\"} 0\n"))
+        #expect(text.contains("refkit_provider_paused_seconds{provider=\"gemini\"} 0\n"))
         #expect(text.contains("refkit_spend_usd_total{watch=\"manual\"} 0.078\n"))
         #expect(text.contains("refkit_inbox_lag_seconds{watch=\"manual\"} 0\n"))
         #expect(text.contains("refkit_intake_total{outcome=\"duplicate\"} 0\n"))

@@ -37,6 +37,11 @@ struct WatchdogPingerTests {
         defer { running.cancel() }
         var checkResults = checks.makeAsyncIterator()
 
+        // Healthy, but start-up is not over: no ping before READY=1 (systemd arms the watchdog then).
+        for _ in 0..<2 { #expect(await checkResults.next() == true) }
+        #expect(try receiver.drain().isEmpty, "WATCHDOG=1 before READY=1")
+        notifier.ready()
+        #expect(try await receiver.next() == "READY=1")
         for _ in 0..<3 { #expect(try await receiver.next() == "WATCHDOG=1") }
 
         healthy.withLock { $0 = false }

@@ -8,7 +8,7 @@ struct SchemaTests {
     @Test("migrations apply once and are recorded")
     func migrations() throws {
         let store = try StoreFixture()
-        let all = ["v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle"]
+        let all = ["v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations"]
         #expect(try store.database.appliedMigrations() == all)
         for table in ["sources", "kits", "orders", "stages", "intake_claims", "events"] {
             #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == 1, "\(table)")

@@ -68,6 +68,8 @@ public final class FakeGemini: Sendable {
         public var parts: [Part]
         /// Which field spellings the images used (`inline_data`/`inlineData`, `mime_type`/`mimeType`).
         public var spellings: Set<String>
+        /// `generationConfig.seed`, when the request carried one.
+        public var seed: Int64?
 
         public enum Part: Sendable, Equatable {
             case text(String)
@@ -147,7 +149,8 @@ final class Core: Sendable {
 
     func handle(_ call: FakeImageAPIServer.Call) async -> FakeImageAPIServer.Reply {
         var record = FakeGemini.RecordedRequest(
-            method: call.method, path: call.path, query: call.query, headers: call.headers, body: call.body, model: nil, json: nil, parts: [], spellings: [])
+            method: call.method, path: call.path, query: call.query, headers: call.headers, body: call.body, model: nil, json: nil, parts: [], spellings: [],
+            seed: nil)
         let (reply, behaviour) = validate(call, into: &record)
         let next = state.withLock { state -> FakeGemini.Behaviour? in
             state.requests.append(record)
@@ -210,6 +213,13 @@ final class Core: Sendable {
                     return (Self.error(400, "INVALID_ARGUMENT", "* GenerateContentRequest.contents[\(c)].parts[\(p)].data: required oneof field 'data' must have one initialized field"), success)
                 }
             }
+        }
+        if let seed = json["generationConfig"]?["seed"] {
+            // The service's seed is an int32.
+            guard case .number(let value, _) = seed, value == value.rounded(), value >= -2_147_483_648, value <= 2_147_483_647 else {
+                return (Self.error(400, "INVALID_ARGUMENT", "Invalid value at 'generation_config.seed' (TYPE_INT32), \(seed.serialized)"), success)
+            }
+            record.seed = Int64(value)
         }
         if let config = json["generationConfig"]?["imageConfig"] {
             if let ratio = config["aspectRatio"], !(Self.string(ratio).map(FakeGemini.aspectRatios.contains) ?? false) {

@@ -1,0 +1,133 @@
+import Foundation
+import RefkitConfig
+import RefkitCore
+import RefkitDaemon
+import RefkitStore
+import RefkitTestSupport
+import Testing
+
+/// Kits made through a priced Gemini provider (its fake answers each request after a delay, so
+/// the stages after the avatar are in flight together) against small budgets.
+struct BudgetRig {
+    static let price = 0.05
+
+    let fake: FakeGemini
+    let daemon: Daemon
+    let summary: Daemon.Summary
+    let log: CapturedLog
+
+    /// `kits` sources (each with its sidecar order when given) in one watch with `watchKeys`.
+    static func run(
+        _ label: String, kits: [(name: String, order: String?)], watchKeys: String = "", sameBytes: Bool = false, tables: String = ""
+    ) async throws -> BudgetRig {
+        let dir = try TemporaryDirectory(label)
+        let inbox = try dir.folder("inbox")
+        let secret = "AIzaBudgetSecret-\(label)"
+        let fake = try await FakeGemini.start(apiKey: secret)
+        for _ in 0..<(kits.count * 8) { fake.enqueue(.delayed(.milliseconds(150), .image())) }
+        try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
+        let configuration = try loadConfiguration(
+            """
+            state_dir = "state"
+            [limits]
+            concurrency = 16
+            [providers.gemini]
+            base_url = "\(fake.baseURL)"
+            api_key_file = "key.txt"
+            price_per_image_usd = \(price)
+            concurrency = 16
+            requests_per_minute = 100000
+            \(tables)
+            [[watch]]
+            name = "w"
+            inbox = "inbox"
+            outbox = "outbox"
+            settle_ms = 50
+            sidecar_wait_ms = 300
+            \(watchKeys)
+              [watch.default_order]
+              stages = "turnaround"
+              provider = "gemini"
+            """, in: dir)
+        for (index, kit) in kits.enumerated() {
+            if let order = kit.order { try FileFixtures.write(order, to: "\(inbox)/\(kit.name).json") }
+            try FileFixtures.write(try ImageFixtures.jpeg(seed: 500 + UInt64(sameBytes ? 0 : index), width: 120, height: 160), to: "\(inbox)/\(kit.name).jpg")
+        }
+        let log = CapturedLog()
+        let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
+        let summary = try await daemon.run(.once)
+        await fake.stop()
+        return BudgetRig(fake: fake, daemon: daemon, summary: summary, log: log)
+    }
+
+    func stages(_ kit: String) throws -> [StageRecord] {
+        guard let record = try daemon.database.kit(kit) else { throw FixtureError("no kit \(kit)") }
+        return try daemon.database.stages(kitID: record.id)
+    }
+
+    /// Money recorded on the kits' stages (every call here succeeds, so this is all that was paid).
+    func recordedSpend() throws -> Double {
+        try daemon.database.kits().map { kit in try daemon.database.stages(kitID: kit.id).reduce(0) { $0 + $1.costUSD } }.reduce(0, +)
+    }
+}
+
+@Suite("Budgets are hard ceilings under concurrency", .timeLimit(.minutes(2)))
+struct BudgetTests {
+    /// The issue's order: five images at $0.05 against $0.12 made all five ($0.25). Two fit.
+    @Test func anOrdersBudgetHoldsWhileItsStagesRunTogether() async throws {
+        let rig = try await BudgetRig.run("budget-order", kits: [("nia", #"{"stages": "turnaround", "budget_usd": 0.12}"#)])
+        #expect(rig.fake.callCount == 2, "\(rig.log.text.suffix(3000))")
+        #expect(abs(try rig.recordedSpend() - 0.10) < 1e-9)
+        let stages = try rig.stages("nia")
+        #expect(stages.filter { $0.status == .done }.count == 2)
+        #expect(stages.filter { $0.errorCode == "budget_kit_exceeded" }.count == 3)
+        let kit = try #require(try rig.daemon.database.kit("nia"))
+        #expect(try rig.daemon.database.kitCost(kitID: kit.id) <= 0.12 + 1e-9)
+        #expect(rig.summary.kits[.partial] == 1)
+    }
+
+    /// `max_cost_per_kit_usd` holds for every kit, each racing its own stages.
+    @Test func theWatchsPerKitCapHoldsForEveryKit() async throws {
+        let rig = try await BudgetRig.run("budget-kit", kits: [("ada", nil), ("bo", nil), ("cy", nil)], watchKeys: "max_cost_per_kit_usd = 0.12")
+        #expect(rig.fake.callCount == 6, "\(rig.log.text.suffix(3000))")
+        for kit in ["ada", "bo", "cy"] {
+            let stages = try rig.stages(kit)
+            #expect(stages.reduce(0) { $0 + $1.costUSD } <= 0.12 + 1e-9, "\(kit)")
+            #expect(stages.filter { $0.errorCode == "budget_kit_exceeded" }.count == 3, "\(kit)")
+        }
+    }
+
+    /// `max_cost_per_day_usd` (what protects an unattended nightly batch) holds across kits
+    /// whose stages all race for the last dollars of the day.
+    @Test func theDailyCapHoldsAcrossKitsRacing() async throws {
+        let rig = try await BudgetRig.run(
+            "budget-day", kits: [("dee", nil), ("eli", nil), ("fay", nil), ("gus", nil)], watchKeys: "max_cost_per_day_usd = 0.32")
+        #expect(rig.fake.callCount == 6, "\(rig.log.text.suffix(3000))")
+        #expect(abs(try rig.recordedSpend() - 0.30) < 1e-9)
+        #expect(try rig.daemon.database.spendToday(watch: "w") <= 0.32 + 1e-9)
+        let refused = try rig.daemon.database.kits().flatMap { try rig.daemon.database.stages(kitID: $0.id) }
+            .filter { $0.errorCode == "budget_day_exceeded" }
+        #expect(!refused.isEmpty)
+    }
+
+    /// The analyzer's calls have a price too (`[analyzer] price_per_call_usd`): describing the
+    /// source takes its share of the kit's budget before the images do.
+    @Test func theAnalyzersPriceCountsAgainstTheKitsBudget() async throws {
+        // The rig's key file holds "AIzaBudgetSecret-LABEL"; the analyzer is given the same.
+        let analyzer = try await FakeAnalyzer.start(key: "AIzaBudgetSecret-budget-analyzer")
+        let rig = try await BudgetRig.run(
+            "budget-analyzer", kits: [("ivo", #"{"stages": ["avatar", "front"], "analyze": true, "budget_usd": 0.12}"#)],
+            tables: """
+                [analyzer]
+                base_url = "\(analyzer.baseURL)"
+                api_key_file = "key.txt"
+                price_per_call_usd = 0.05
+                """)
+        await analyzer.stop()
+        #expect(analyzer.callCount == 1)
+        #expect(rig.fake.callCount == 1, "the analysis and the avatar fit 0.12; the front would pass it: \(rig.log.text.suffix(3000))")
+        let kit = try #require(try rig.daemon.database.kit("ivo"))
+        #expect(abs(try rig.daemon.database.kitCost(kitID: kit.id) - 0.10) < 1e-9)
+        #expect(try rig.stages("ivo").first { $0.stage == "front" }?.errorCode == "budget_kit_exceeded")
+    }
+}
