@@ -27,12 +27,12 @@ struct ProviderTimeoutTests {
     func cpuBoundWorkIsTimedOut() async throws {
         let started = ContinuousClock.now
         do {
-            _ = try await KitScheduler.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(6))
+            _ = try await KitScheduler.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(30))
             Issue.record("no error")
         } catch {
             #expect(error.code == "provider_timeout")
         }
-        #expect(ContinuousClock.now - started < .seconds(3), "returned after \(ContinuousClock.now - started)")
+        #expect(ContinuousClock.now - started < .seconds(15), "returned after \(ContinuousClock.now - started)")
     }
 
     @Test("a cancelled stage returns at once while its provider still computes")
@@ -40,7 +40,7 @@ struct ProviderTimeoutTests {
         let started = ContinuousClock.now
         let stage = Task { () async -> Result<GeneratedImage, ProviderError> in
             do throws(ProviderError) {
-                return .success(try await KitScheduler.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(6)))
+                return .success(try await KitScheduler.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(30)))
             } catch {
                 return .failure(error)
             }
@@ -48,7 +48,7 @@ struct ProviderTimeoutTests {
         try await Task.sleep(for: .milliseconds(200))
         stage.cancel()
         let result = await stage.value
-        #expect(ContinuousClock.now - started < .seconds(3), "returned after \(ContinuousClock.now - started)")
+        #expect(ContinuousClock.now - started < .seconds(15), "returned after \(ContinuousClock.now - started)")
         guard case .failure(let error) = result else {
             Issue.record("no error")
             return
@@ -79,7 +79,7 @@ extension ProviderTimeoutTests {
     func stopDoesNotWaitBeyondTheDrainTimeout() async throws {
         let dir = try TemporaryDirectory("drain-cpu")
         let inbox = try dir.folder("inbox")
-        let provider = BlockingProvider(seconds: 20)
+        let provider = BlockingProvider(seconds: 60)
         let configuration = try loadConfiguration(
             """
             state_dir = "state"
@@ -103,6 +103,6 @@ extension ProviderTimeoutTests {
         try await eventually("the provider computing", timeout: .seconds(30)) { provider.callCount == 1 }
         let stopped = ContinuousClock.now
         try await running.stop()
-        #expect(ContinuousClock.now - stopped < .seconds(8), "the stop took \(ContinuousClock.now - stopped) (drain_timeout_s = 1)")
+        #expect(ContinuousClock.now - stopped < .seconds(30), "the stop took \(ContinuousClock.now - stopped) (drain_timeout_s = 1)")
     }
 }

@@ -21,7 +21,9 @@ struct AwkwardEntryTests {
         try await first.start()
         try FileFixtures.makeFIFO(at: "\(first.inbox)/pipe.jpg")
         let huge = "\(first.inbox)/huge.jpg"
-        #expect(FileManager.default.createFile(atPath: huge, contents: nil) && truncate(huge, 256 << 20) == 0)
+        // A sparse 2 GiB file, closed after it is sized (so it settles at once).
+        let fd = open(huge, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        #expect(fd >= 0 && ftruncate(fd, 2 << 30) == 0 && close(fd) == 0)
         let bad = Array("no picture here".utf8)
         try FileFixtures.write(bad, to: "\(first.inbox)/bad.jpg")
         try await first.waitUntil("three verdicts") { try first.claims(state: "rejected") == 3 }
@@ -70,6 +72,26 @@ extension AwkwardEntryTests {
         try await harness.stop()
         #expect(FileFixtures.names(in: harness.rejected).isEmpty, "nothing rejected: \(FileFixtures.names(in: harness.rejected))")
         try await IntakeExpectations.takenOnce(["pic.png": newer], by: harness)
+    }
+
+    @Test("a sidecar rewritten while it waits for its image: the newer order is the one taken")
+    func orderOverwrittenWhileWaiting() async throws {
+        let harness = try IntakeHarness(imageWaitMs: 4000)
+        try await harness.start()
+        try FileFixtures.write(#"{"kit": "Old Name", "stages": ["avatar"]}"#, to: "\(harness.inbox)/pic.json")
+        try await eventually("the first order waiting for its image") { await harness.intake.pendingCount == 1 }
+        let newer = #"{"kit": "New Name", "stages": ["avatar", "front"]}"#
+        try FileFixtures.write(newer, to: "\(harness.inbox)/pic.json")
+        try await eventually("the newer order claimed, the older one's claim gone") {
+            try harness.count("SELECT count(*) FROM intake_claims WHERE size = \(newer.utf8.count)") == 1
+                && harness.count("SELECT count(*) FROM intake_claims") == 1
+        }
+        let image = try ImageFixtures.png(seed: 43)
+        try FileFixtures.write(image, to: "\(harness.inbox)/pic.png")
+        try await harness.waitUntil("the pair taken") { harness.inboxIsEmpty }
+        try await harness.stop()
+        #expect(FileFixtures.names(in: harness.rejected).isEmpty, "nothing rejected: \(FileFixtures.names(in: harness.rejected))")
+        #expect(try harness.database.kits().map(\.name) == ["New Name"])
     }
 }
 
