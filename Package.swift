@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging"]),
+        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "CSystem"]),
         .target(name: "RefkitService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitIntake", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",

@@ -63,3 +63,10 @@ static inline int refkit_open_folder_beneath(int dirfd, const char *path) {
 extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 extern int posix_spawn_file_actions_addchdir_np(posix_spawn_file_actions_t *actions, const char *path);
 extern int pipe2(int fds[2], int flags);
+
+/* renameat2(RENAME_EXCHANGE): swaps two paths atomically (a published kit folder and its staged
+   successor), so a reader finds one or the other, never neither. Returns 0 or -1 with errno set
+   (EINVAL or ENOSYS where the filesystem or kernel cannot exchange). */
+static inline int refkit_renameat_exchange(int fromdir, const char *from, int todir, const char *to) {
+    return (int)syscall(SYS_renameat2, fromdir, from, todir, to, 2u /* RENAME_EXCHANGE */);
+}

@@ -1,32 +1,39 @@
 import RefkitCore
 
-/// One kit folder during a publish: opens subfolders on demand and remembers the SHA-256 of every
+/// One kit folder during a publish: the staged folder being filled (`root`) beside the version
+/// published now (`previous`, if any). Opens subfolders on demand, takes a file unchanged since the
+/// previous version as a hard link to it (no copy, same inode), and remembers the SHA-256 of every
 /// file it has written or read, so nothing is hashed twice.
 final class KitFolder {
     private let root: OutboxDirectory
+    private let previous: OutboxDirectory?
     private var directories: [String: OutboxDirectory] = [:]
+    private var previousDirectories: [String: OutboxDirectory?] = [:]
     /// Kit-relative path → bytes known to be on disk now.
     private var known: [String: [UInt8]] = [:]
     private var digests: [String: String] = [:]
     /// Folders with renames not yet made durable (one fsync per folder, before the manifest).
     private var unsynced: [String: OutboxDirectory] = [:]
 
-    init(root: OutboxDirectory) {
+    init(root: OutboxDirectory, previous: OutboxDirectory? = nil) {
         self.root = root
+        self.previous = previous
     }
 
-    /// Makes `path` hold `bytes`, writing only when the bytes on disk differ.
+    /// Makes `path` hold `bytes`: a hard link to the previous version's file when its bytes are
+    /// the same, else a new file.
     func place(_ bytes: [UInt8], at path: String) throws(RefkitError) {
         let (directory, name) = try locate(path)
         let digest = SHA256Digest.hex(of: bytes)
-        if let existing = try directory.contents(of: name), existing.count == bytes.count, SHA256Digest.hex(of: existing) == digest {
-            // Already published: no write. Its folder is still synced before the manifest: an
-            // earlier publish may have renamed it there and stopped before its fsync.
-            unsynced[directory.path] = directory
+        let before = try previousDirectory(of: path)
+        if let before, let existing = try before.contents(of: name), existing.count == bytes.count,
+            SHA256Digest.hex(of: existing) == digest, directory.link(name, from: before)
+        {
+            // Already published: not written again.
         } else {
             try directory.write(bytes, to: name, syncDirectory: false)
-            unsynced[directory.path] = directory
         }
+        unsynced[directory.path] = directory
         known[path] = bytes
         digests[path] = digest
     }
@@ -37,14 +44,20 @@ final class KitFolder {
         unsynced.removeAll()
     }
 
-    /// The bytes at `path`, from this publish or from disk; `outbox_missing_file` when absent.
+    /// The bytes at `path`: from this publish, or carried over from the previous version (linked
+    /// into the staged folder); `outbox_missing_file` when neither has it.
     func bytes(of path: String) throws(RefkitError) -> [UInt8] {
         if let bytes = known[path] { return bytes }
         let (directory, name) = try locate(path)
-        guard let bytes = try directory.contents(of: name) else {
-            throw RefkitError("outbox_missing_file", "a file the manifest lists is not in the kit folder", detail: "\(directory.path)/\(name)")
+        if let bytes = try directory.contents(of: name) {
+            known[path] = bytes
+            return bytes
         }
-        known[path] = bytes
+        guard let before = try previousDirectory(of: path), let bytes = try before.contents(of: name) else {
+            throw RefkitError(
+                "outbox_missing_file", "a file the manifest lists is not in the kit folder", detail: "\(directory.path)/\(name)")
+        }
+        try place(bytes, at: path)
         return bytes
     }
 
@@ -81,6 +94,26 @@ final class KitFolder {
             throw RefkitError("outbox_checksum_mismatch", "a file in the kit folder does not match the manifest", detail: "\(path): manifest says \(expected), file is \(actual)")
         }
         return actual
+    }
+
+    /// The previous version's directory holding `path`, if it has one (never created).
+    private func previousDirectory(of path: String) throws(RefkitError) -> OutboxDirectory? {
+        guard var directory = previous else { return nil }
+        let components = try KitPath.components(of: path).dropLast()
+        var prefix = ""
+        for component in components {
+            prefix += prefix.isEmpty ? component : "/\(component)"
+            if let open = previousDirectories[prefix] {
+                guard let open else { return nil }
+                directory = open
+                continue
+            }
+            let next = try directory.existingChild(component)
+            previousDirectories[prefix] = next
+            guard let next else { return nil }
+            directory = next
+        }
+        return directory
     }
 
     /// The open directory holding `path` and the file's own name, creating folders on the way.

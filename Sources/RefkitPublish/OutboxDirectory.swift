@@ -14,7 +14,7 @@ final class OutboxDirectory {
     /// For error messages only.
     let path: String
 
-    private init(fd: Int32, path: String) {
+    init(fd: Int32, path: String) {
         self.fd = fd
         self.path = path
     }

@@ -4,9 +4,9 @@ import Glibc
 import Foundation
 
 extension OutboxPublisher {
-    /// Removes temp files (`.refkit-tmp-*`) older than `age` seconds anywhere under the outbox:
-    /// leftovers of a crash mid-write. Younger ones may belong to a publish in flight. Symlinks
-    /// are never followed. Returns how many were removed.
+    /// Removes temp files and staged kit folders (`.refkit-tmp-*`) older than `age` seconds anywhere
+    /// under the outbox: leftovers of a crash mid-write or mid-switch. Younger ones may belong to a
+    /// publish in flight. Symlinks are never followed. Returns how many were removed.
     @discardableResult
     public func removeStaleTemporaries(olderThan age: Double = 60) -> Int {
         let cutoff = Date().timeIntervalSince1970 - age
@@ -25,6 +25,10 @@ extension OutboxPublisher {
             var info = stat()
             guard lstat(path, &info) == 0 else { continue }
             switch info.st_mode & S_IFMT {
+            case S_IFDIR where name.hasPrefix(KitPath.temporaryPrefix):
+                // A staged kit version never switched in, or an old one not yet removed.
+                let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+                if modified < cutoff, (try? FileManager.default.removeItem(atPath: path)) != nil { removed += 1 }
             case S_IFDIR:
                 removed += removeTemporaries(in: path, before: cutoff, depth: depth + 1)
             case S_IFREG where name.hasPrefix(KitPath.temporaryPrefix):

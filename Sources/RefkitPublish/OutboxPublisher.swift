@@ -19,9 +19,11 @@ public struct OutboxPublisher: Sendable {
 
     /// Writes `OUTBOX/<folder>/` and returns its path.
     ///
-    /// Files whose published bytes already have the same SHA-256 are left alone, so republishing
-    /// an unchanged kit writes only the manifest. Before the manifest is written, every file it
-    /// lists must exist with the listed SHA-256 (a nil `sha256` is filled in from the bytes).
+    /// The new version is staged in `OUTBOX/.refkit-tmp-kit-*` and switched in atomically (README
+    /// "Outbox"); files whose published bytes already have the same SHA-256 are hard links to the
+    /// published ones, so republishing an unchanged kit writes only the manifest and the gallery.
+    /// Before the manifest is written, every file it lists must exist with the listed SHA-256 (a
+    /// nil `sha256` is filled in from the bytes).
     /// Errors: `outbox_unsafe_name`, `outbox_duplicate_file`, `outbox_missing_file`,
     /// `outbox_checksum_mismatch`, `outbox_sheet_failed`, `disk_full`, `outbox_unwritable`.
     public func publish(folder: String, files: [KitFile], manifest: ManifestDocument) throws(RefkitError) -> String {
@@ -35,20 +37,27 @@ public struct OutboxPublisher: Sendable {
         }
         for path in manifest.listedFiles { try KitPath.validateCallerPath(path) }
 
-        let kit = KitFolder(root: try OutboxDirectory.root(outbox).child(folder))
-        for file in files { try kit.place(file.contents, at: file.relativePath) }
-
-        let hasSheet = try writeSheet(of: manifest, into: kit)
-        let resolved = try kit.verified(manifest)
-        try kit.place(Array(KitGallery.html(for: resolved, hasSheet: hasSheet).utf8), at: KitPath.galleryName)
-        // Every file the manifest lists is durable before it is written...
-        try kit.syncWritten()
-        // ...and last: the kit is complete when this appears or changes.
-        try kit.place(Array(resolved.jsonValue.prettySerialized.utf8), at: KitPath.manifestName)
-        try kit.syncWritten()
-        var keep = Set(resolved.listedFiles).union([KitPath.manifestName, KitPath.galleryName])
-        if hasSheet { keep.insert(KitPath.sheetName) }
-        _ = Self.sweepUnlisted(kitFolder: "\(outbox)/\(folder)", keep: keep)
+        // The new version is staged in a hidden folder beside the published one (unchanged files
+        // hard-linked, not copied) and switched in whole: a reader of OUTBOX/KIT finds the old
+        // manifest with the old files or the new with the new, at every instant, also across a crash.
+        let root = try OutboxDirectory.root(outbox)
+        let published = try root.existingChild(folder)
+        let staged = KitPath.temporaryPrefix + "kit-" + String(UInt64.random(in: .min ... .max), radix: 36)
+        let kit = KitFolder(root: try root.child(staged), previous: published)
+        do throws(RefkitError) {
+            for file in files { try kit.place(file.contents, at: file.relativePath) }
+            let hasSheet = try writeSheet(of: manifest, into: kit)
+            let resolved = try kit.verified(manifest)
+            try kit.place(Array(KitGallery.html(for: resolved, hasSheet: hasSheet).utf8), at: KitPath.galleryName)
+            try kit.place(Array(resolved.jsonValue.prettySerialized.utf8), at: KitPath.manifestName)
+            // Every file of the staged version is durable before it becomes the kit folder.
+            try kit.syncWritten()
+            try root.switchIn(staged, as: folder, replacing: published != nil)
+        } catch {
+            root.removeTree(staged)
+            throw error
+        }
+        root.removeRetired()
         return "\(outbox)/\(folder)"
     }
 
