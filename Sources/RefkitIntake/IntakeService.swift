@@ -354,7 +354,10 @@ public actor IntakeService {
                 onKitQueued(kitID)
             case .duplicate(let kitID, _):
                 duplicates += 1
-                logger.info("duplicate source: kit exists, nothing new to make", metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
+                let existing = (try? database.kit(kitID))?.name ?? kitID
+                logger.info(
+                    "duplicate source: kit exists, nothing new to make",
+                    metadata: ["watch": "\(watch.name)", "kit": "\(existing)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
             }
         } catch let error as RefkitError {
             // Could not store it: leave the files in the inbox, unclaimed, to be taken again.

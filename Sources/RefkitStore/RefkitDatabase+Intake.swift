@@ -88,6 +88,29 @@ extension RefkitDatabase {
                         """,
                     arguments: [source.sha256, source.mime, source.width, source.height, source.bytes, source.storedPath, source.originalName, now])
                 sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE sha256 = ?", arguments: [source.sha256])
+                // The same bytes under another name and without an order of their own (a browser's
+                // "photo (2).jpg") are that kit again, not a new one to pay for. An order (a sidecar
+                // naming its kit, a standalone order) still makes the kit it asks for.
+                if order.origin == .default,
+                    try String.fetchOne(
+                        db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? LIMIT 1",
+                        arguments: [sourceID, watch, kitName]) == nil,
+                    let other = try Row.fetchOne(
+                        db, sql: "SELECT id, name FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at LIMIT 1",
+                        arguments: [sourceID, watch])
+                {
+                    let otherID: String = other["id"]
+                    let otherName: String = other["name"]
+                    for id in claims {
+                        try db.execute(
+                            sql: "UPDATE intake_claims SET state = ?, source_id = ?, kit_id = ?, finished_at = ? WHERE id = ?",
+                            arguments: [ClaimState.duplicate.rawValue, sourceID, otherID, now, id])
+                    }
+                    try Self.appendEvent(
+                        db, kitID: otherID, watch: watch, subject: source.originalName, type: "duplicate",
+                        message: "same source as kit \(otherName), dropped again as \(source.originalName)")
+                    return .duplicate(kitID: otherID, sourceID: sourceID!)
+                }
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? ORDER BY created_at LIMIT 1",
                     arguments: [sourceID, watch, kitName])

@@ -24,6 +24,39 @@ struct DuplicateTests {
         #expect(FileFixtures.names(in: harness.rejected).isEmpty)
     }
 
+    @Test("the same bytes under another name, without a sidecar, are a duplicate of the first kit (nothing paid again)")
+    func sameBytesAnotherName() async throws {
+        let harness = try IntakeHarness()
+        try await harness.start()
+        let bytes = try ImageFixtures.jpeg(seed: 53)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo.jpg")
+        try await harness.waitUntil("photo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
+        let kitID = try #require(try harness.database.kits().first?.id)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo (2).jpg")
+        try await harness.waitUntil("second download judged") { try harness.inboxIsEmpty && (harness.claims(state: "duplicate")) == 1 }
+        try await harness.stop()
+        #expect(try harness.database.kits().map(\.id) == [kitID], "no second kit")
+        #expect(try harness.count("SELECT count(*) FROM sources") == 1)
+        #expect(try harness.count("SELECT count(*) FROM events WHERE type = 'duplicate' AND kit_id = '\(kitID)'") == 1)
+        #expect(await harness.intake.duplicates == 1)
+        #expect(FileFixtures.names(in: harness.rejected).isEmpty)
+    }
+
+    @Test("the same bytes with a sidecar naming a new kit make that kit")
+    func sameBytesSidecarNamesNewKit() async throws {
+        let harness = try IntakeHarness(sidecarWaitMs: 1500)
+        try await harness.start()
+        let bytes = try ImageFixtures.png(seed: 54)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo.png")
+        try await harness.waitUntil("photo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
+        try FileFixtures.write(#"{"schema": "refkit.order/1", "kit": "someone else"}"#, to: "\(harness.inbox)/other.json")
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/other.png")
+        try await harness.waitUntil("other taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 3 }
+        try await harness.stop()
+        #expect(Set(try harness.database.kits().map(\.name)) == ["photo", "someone else"])
+        #expect(await harness.intake.duplicates == 0)
+    }
+
     @Test("the same image with a sidecar asking for more stages extends the kit")
     func extendedByOrder() async throws {
         let harness = try IntakeHarness(sidecarWaitMs: 1500)
