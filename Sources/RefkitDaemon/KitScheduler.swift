@@ -360,8 +360,14 @@ actor KitScheduler {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
         let image = try await generateWithRetries(provider, request, stageID: runnable.stageID, entry: entry, log: log)
-        // Paid from here on, even if the image turns out unusable.
-        if image.costUSD > 0 { try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD) }
+        // Paid from here on, even if the image turns out unusable. Recorded like the result: a
+        // full state directory makes it wait (the reservation stays counted meanwhile), never
+        // discards the paid image and releases its price.
+        if image.costUSD > 0 {
+            try await whileStateFull("a paid result", log: log) {
+                try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD)
+            }
+        }
         try checkOutput(image)
         return image
     }
