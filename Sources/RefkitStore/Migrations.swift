@@ -212,6 +212,21 @@ enum Migrations {
                   AND kit_id IN (SELECT id FROM kits WHERE locked_reference IS NOT NULL);
                 """)
         }
+        migrator.registerMigration("v7-deleted-kit-spend") { db in
+            // What a deleted kit spent: its stages, history and reservations go with it (ON DELETE
+            // CASCADE), but the money is spent all the same. `usd_today` is what of it counted
+            // toward its watch's day when it was deleted (`at`), so the daily cap keeps counting it.
+            try db.execute(sql: """
+                CREATE TABLE deleted_kit_spend (
+                    id INTEGER PRIMARY KEY,
+                    kit_id TEXT NOT NULL,
+                    watch TEXT NOT NULL,
+                    usd_today REAL NOT NULL CHECK (usd_today >= 0),
+                    at TEXT NOT NULL
+                );
+                CREATE INDEX deleted_kit_spend_at ON deleted_kit_spend(at);
+                """)
+        }
         return migrator
     }
 }

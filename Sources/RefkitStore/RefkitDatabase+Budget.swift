@@ -49,8 +49,26 @@ extension RefkitDatabase {
                                  WHERE (?1 IS NULL OR k.watch = ?1) AND h.ended_at >= ?2), 0)
                      + coalesce((SELECT sum(r.usd) FROM budget_reservations r JOIN kits k ON k.id = r.kit_id
                                  WHERE (?1 IS NULL OR k.watch = ?1) AND (r.state = 'reserved' OR r.at >= ?2)), 0)
+                     + coalesce((SELECT sum(d.usd_today) FROM deleted_kit_spend d
+                                 WHERE (?1 IS NULL OR d.watch = ?1) AND d.at >= ?2), 0)
                 """,
             arguments: [watch, Timestamp.day()]) ?? 0
+    }
+
+    /// Before a kit is deleted: what it counted toward its watch's day stays counted (its rows
+    /// go with it, the money does not come back).
+    static func keepDaySpendOfDeletedKit(_ db: Database, kitID: String, watch: String) throws {
+        let usd = try Double.fetchOne(
+            db,
+            sql: """
+                SELECT coalesce((SELECT sum(cost_usd) FROM stages WHERE kit_id = ?1 AND updated_at >= ?2), 0)
+                     + coalesce((SELECT sum(cost_usd) FROM stage_history WHERE kit_id = ?1 AND ended_at >= ?2), 0)
+                     + coalesce((SELECT sum(usd) FROM budget_reservations WHERE kit_id = ?1 AND (state = 'reserved' OR at >= ?2)), 0)
+                """,
+            arguments: [kitID, Timestamp.day()]) ?? 0
+        guard usd > 0 else { return }
+        try db.execute(
+            sql: "INSERT INTO deleted_kit_spend (kit_id, watch, usd_today, at) VALUES (?, ?, ?, ?)", arguments: [kitID, watch, usd, now()])
     }
 
     /// Checks `claim` against the kit's and its watch's spend (recorded plus reserved) and

@@ -314,6 +314,7 @@ extension RefkitDatabase {
             var orphaned: String?
             let inputs = try String.fetchAll(db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
             try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
+            try Self.keepDaySpendOfDeletedKit(db, kitID: kit.id, watch: kit.watch)
             try db.execute(sql: "DELETE FROM kits WHERE id = ?", arguments: [kit.id])
             if let sourceID = kit.sourceID {
                 let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM kits WHERE source_id = ?", arguments: [sourceID]) ?? 0

@@ -96,6 +96,29 @@ struct BudgetStoreTests {
         try start(store, other, budget)
     }
 
+    /// Money a deleted kit spent today stays spent: `refkit delete` must not give the daily cap
+    /// room back (an unattended batch that cleans up its kits would otherwise spend without end).
+    @Test func aDeletedKitsSpendStillCountsForTheDay() throws {
+        let store = try StoreFixture()
+        guard case .newKit(let first, _) = try store.acceptNew(),
+            case .newKit(let second, _) = try store.acceptNew(StoreFixture.file("ada.jpg", inode: 43), source: StoreFixture.source(seed: 2))
+        else { Issue.record("no kits"); return }
+        let budget = Budget(perDayUSD: 0.10)
+        // Two paid stages of the first kit, the avatar's dependants still waiting (so it can be deleted).
+        let made = Array(try store.database.stages(kitID: first).dropFirst().prefix(2))
+        for stage in made {
+            try start(store, stage, budget)
+            try store.database.recordPaidCall(stageID: stage.id, costUSD: Self.price)
+            try complete(store, stage)
+        }
+        #expect(abs(try store.database.spendToday(watch: "manual") - 0.10) < 1e-9)
+        _ = try store.database.deleteKit(first)
+        #expect(abs(try store.database.spendToday(watch: "manual") - 0.10) < 1e-9, "the deleted kit's spend left the day")
+        #expect(abs(try store.database.spendToday(watch: nil) - 0.10) < 1e-9)
+        let other = try #require(try store.database.stages(kitID: second).first)
+        #expect(refusal { try start(store, other, budget) } == "budget_day_exceeded")
+    }
+
     /// An analyzer call reserves like a stage; answered, it stays as spend; failed, it is released.
     @Test func aCallWithoutAStageIsReservedThenSpentOrReleased() throws {
         let store = try StoreFixture()

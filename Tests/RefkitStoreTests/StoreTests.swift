@@ -8,7 +8,9 @@ struct SchemaTests {
     @Test("migrations apply once and are recorded")
     func migrations() throws {
         let store = try StoreFixture()
-        let all = ["v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations", "v6-reference-generations"]
+        let all = ["v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations", "v6-reference-generations",
+            "v7-deleted-kit-spend",
+        ]
         #expect(try store.database.appliedMigrations() == all)
         for table in ["sources", "kits", "orders", "stages", "intake_claims", "events"] {
             #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == 1, "\(table)")
