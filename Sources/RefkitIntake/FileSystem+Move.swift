@@ -19,7 +19,7 @@ extension FileSystem {
     /// Moves the judged `entry` to `target` (which must not exist), and only that entry: its
     /// identity is checked before and after a rename, and on the open file before a copy.
     /// Across file systems a regular file of at most `maxCopyBytes` is streamed (in the kernel
-    /// where it can be), keeping its mode, fsynced, and only then unlinked; a symlink is
+    /// where it can be), keeping its permission bits (never set-user-ID, set-group-ID or sticky), fsynced, and only then unlinked; a symlink is
     /// recreated; folders, FIFOs, sockets, devices and larger files are `unmovable`.
     static func move(_ entry: InboxEntry, to target: String, maxCopyBytes: Int64) throws(RefkitError) -> MoveOutcome {
         guard let before = lstatEntry(entry.path), entry.matches(before) else { return .changed }
@@ -86,7 +86,10 @@ extension FileSystem {
         }
         let dir = (target as NSString).deletingLastPathComponent
         let temp = "\(dir)/.refkit-tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let mode = st.st_mode & 0o7777
+        // The permission bits only: the copy is a new file owned by the daemon, and a set-user-ID,
+        // set-group-ID or sticky bit from someone else's drop would make an executable of theirs
+        // that runs as refkit (as root when refkit runs as root).
+        let mode = st.st_mode & 0o777
         let output = retrying { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
         guard output >= 0 else { throw writeError(target) }
         var keep = false

@@ -53,6 +53,26 @@ struct QuarantineTests {
         #expect(!FileFixtures.names(in: other.path).contains { $0.hasPrefix(".refkit-tmp-") })
     }
 
+    /// The copy is a new file owned by the daemon: a set-user-ID or set-group-ID bit kept from
+    /// someone else's drop would make an executable that runs as refkit (or as root).
+    @Test("across file systems a rejected file's copy never gets set-user-ID, set-group-ID or sticky bits")
+    func crossFileSystemCopyDropsSpecialBits() throws {
+        let dir = try TemporaryDirectory("quarantine")
+        let inbox = try dir.folder("inbox")
+        let other = try TinyFilesystem(at: dir.url("rejected"), size: "4m")
+        defer { other.unmount() }
+        try FileFixtures.write(Array("#!/bin/sh\nid\n".utf8), to: "\(inbox)/evil.jpg")
+        #expect(chown("\(inbox)/evil.jpg", 65534, 65534) == 0)
+        #expect(chmod("\(inbox)/evil.jpg", 0o7755) == 0)
+        let entry = try #require(InboxEntry.at(path: "\(inbox)/evil.jpg", relativePath: "evil.jpg", watch: "test"))
+
+        let outcome = try Quarantine(root: other.path, maxCopyBytes: 1 << 20).reject(entry, Self.verdict)
+        #expect(outcome == .moved(path: "\(other.path)/evil.jpg"))
+        var st = stat()
+        #expect(stat("\(other.path)/evil.jpg", &st) == 0)
+        #expect(st.st_mode & 0o7777 == 0o755, "mode \(String(st.st_mode & 0o7777, radix: 8)) owned by uid \(st.st_uid)")
+    }
+
     @Test("across file systems, a FIFO, a folder and a file over the copy limit stay in the inbox, with no report")
     func crossFileSystemUnmovableEntriesStay() throws {
         let dir = try TemporaryDirectory("quarantine")
