@@ -19,8 +19,9 @@ extension FileSystem {
     /// Moves the judged `entry` to `target` (which must not exist), and only that entry: its
     /// identity is checked before and after a rename, and on the open file before a copy.
     /// Across file systems a regular file of at most `maxCopyBytes` is streamed (in the kernel
-    /// where it can be), keeping its permission bits (never set-user-ID, set-group-ID or sticky), fsynced, and only then unlinked; a symlink is
-    /// recreated; folders, FIFOs, sockets, devices and larger files are `unmovable`.
+    /// where it can be), keeping its permission bits (never set-user-ID, set-group-ID or sticky),
+    /// fsynced, and only then unlinked; a symlink is recreated; folders, FIFOs, sockets, devices
+    /// and larger files are `unmovable`.
     static func move(_ entry: InboxEntry, to target: String, maxCopyBytes: Int64) throws(RefkitError) -> MoveOutcome {
         guard let before = lstatEntry(entry.path), entry.matches(before) else { return .changed }
         let targetDir = (target as NSString).deletingLastPathComponent
