@@ -16,6 +16,19 @@ extension KitScheduler {
 }
 
 extension KitScheduler {
+    /// A stage's paid call timed out: it is not known to be free, so its price stays counted
+    /// (`keepTimedOutCall`), and when it is `retrying` the next call reserves its own price,
+    /// throwing the budget's refusal when it no longer fits.
+    nonisolated func keepTimedOutCall(stageID: Int64, kitID: String, price: Double, retrying: Bool) throws {
+        guard price > 0 else { return }
+        try database.keepTimedOutCall(stageID: stageID)
+        if retrying, let claim = try budgetClaim(kitID: kitID, price: price) {
+            try database.reserveAnotherCall(stageID: stageID, kitID: kitID, claim: claim)
+        }
+    }
+}
+
+extension KitScheduler {
     /// One analyzer call within the kit's budgets, like a stage's: its price (`[analyzer]
     /// price_per_call_usd`) is reserved before it starts (throwing the budget's refusal), spent
     /// when it answers and released when it fails.

@@ -551,7 +551,15 @@ actor KitScheduler {
                 if error.code.contains("rate_limited") || error.retryAfter != nil {
                     await throttle(error, entry: entry, provider: provider.name, policy: policy, log: log)
                 }
-                switch policy.decide(afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1)) {
+                let decision = policy.decide(
+                    afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1))
+                if error.code == "provider_timeout" {
+                    // Maybe paid: counted; a retry reserves (and must fit) its own price.
+                    var retrying = false
+                    if case .retry = decision { retrying = true }
+                    try keepTimedOutCall(stageID: stageID, kitID: request.kitID, price: config.pricePerImageUSD, retrying: retrying)
+                }
+                switch decision {
                 case .giveUp:
                     throw error
                 case .retry(let delay):

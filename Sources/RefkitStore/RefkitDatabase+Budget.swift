@@ -106,6 +106,29 @@ extension RefkitDatabase {
         }
     }
 
+    /// The running call of a stage timed out: the provider got the request and may have made,
+    /// and billed, the image after refkit stopped waiting. Its reservation becomes spend, no
+    /// longer tied to the stage (so neither a retry, a fallback nor the stage's end releases it).
+    public func keepTimedOutCall(stageID: Int64) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE budget_reservations SET state = 'spent', stage_id = NULL, subject = subject || ' (timed out)', at = ?
+                    WHERE stage_id = ? AND state = 'reserved'
+                    """,
+                arguments: [Self.now(), stageID])
+        }
+    }
+
+    /// Reserves the price of another call of a running stage (a retry) against the kit's and the
+    /// day's budgets; throws the refusal.
+    public func reserveAnotherCall(stageID: Int64, kitID: String, claim: BudgetClaim) throws {
+        try pool.write { db in
+            let name = try String.fetchOne(db, sql: "SELECT stage FROM stages WHERE id = ?", arguments: [stageID]) ?? ""
+            _ = try Self.reserve(db, claim, kitID: kitID, stageID: stageID, subject: name)
+        }
+    }
+
     /// Reserves the price of a call that is not a stage's (the analyzer's) against the kit's
     /// and the day's budgets; throws the refusal. Nil when the call is free.
     public func reserveBudget(kitID: String, subject: String, claim: BudgetClaim) throws -> Int64? {
