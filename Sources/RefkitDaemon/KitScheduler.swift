@@ -470,6 +470,9 @@ actor KitScheduler {
             if let r = result.contentRating { members.append(("content_rating", .string(r))) }
             json = .object(members)
         } catch {
+            // A stop (or a cancelled caller) ended the call: nothing was learnt about the source,
+            // so nothing is kept; the kit is analysed when its stage runs again.
+            if Task.isCancelled { throw error }
             let failure = Self.failure(error)
             logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
             json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
