@@ -440,6 +440,10 @@ struct LifecycleTests {
         let running = RunningDaemon(daemon)
         let jpeg = try ImageFixtures.jpeg(seed: 8, width: 96, height: 128)
         try FileFixtures.write(jpeg, to: "\(inbox)/twin-a.jpg")
+        try await eventually("twin-a is taken") { try daemon.database.kit("twin-a") != nil }
+        // The same bytes make a second kit only with an order that names it (without one they
+        // are a duplicate of twin-a).
+        try FileFixtures.write(#"{"schema": "refkit.order/1", "kit": "twin-b"}"#, to: "\(inbox)/twin-b.json")
         try FileFixtures.write(jpeg, to: "\(inbox)/twin-b.jpg")
         try await eventually("both twins are complete") {
             try daemon.database.kit("twin-a")?.status == .complete && daemon.database.kit("twin-b")?.status == .complete
