@@ -48,9 +48,39 @@ struct Janitor: Sendable {
         let stateTemporaries = state.removeStaleTemporaries()
         var outboxTemporaries = 0
         for outbox in Set(configuration().watches.map(\.outbox)) {
+            restoreStrandedVersions(in: outbox)
             outboxTemporaries += OutboxPublisher(outbox: outbox).removeStaleTemporaries(olderThan: 0)
         }
         return (stateTemporaries, outboxTemporaries)
+    }
+
+    /// Where the outbox cannot exchange two folders, a re-publish renames the published kit
+    /// folder away (`.refkit-tmp-old-MS-*`) and then the staged one in. A crash (or a failed
+    /// rename) between the two leaves the kit with no folder: its last published version is
+    /// renamed back (the newest, by the manifest's kit id and the folder the database records)
+    /// before the sweep removes leftovers. After the janitor pruned a kit's work files, that
+    /// version is the only copy of its images.
+    func restoreStrandedVersions(in outbox: String) {
+        let prefix = ".refkit-tmp-old-"
+        let retired = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasPrefix(prefix) }
+        guard !retired.isEmpty, let kits = try? database.kits() else { return }
+        let folders = Dictionary(kits.compactMap { kit in kit.outboxDir.map { (kit.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        let newestFirst = retired.sorted {
+            (Int64($0.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0) > (Int64($1.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0)
+        }
+        for name in newestFirst {
+            guard let bytes = FileManager.default.contents(atPath: "\(outbox)/\(name)/manifest.json"),
+                let manifest = try? JSONValue.parse([UInt8](bytes)), case .string(let id)? = manifest["id"],
+                let folder = folders[id],
+                ((folder as NSString).deletingLastPathComponent as NSString).standardizingPath == (outbox as NSString).standardizingPath,
+                !FileManager.default.fileExists(atPath: folder)
+            else { continue }
+            if rename("\(outbox)/\(name)", folder) == 0 {
+                logger.notice("a kit's published folder, renamed away by a re-publish that did not finish, is back", metadata: [
+                    "kit.id": "\(id)", "outbox": "\(folder)",
+                ])
+            }
+        }
     }
 
     /// Sweeps now, then every `janitor_interval_s`, until cancelled. The file work runs on a

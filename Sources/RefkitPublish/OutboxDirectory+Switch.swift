@@ -39,7 +39,14 @@ extension OutboxDirectory {
         } else {
             guard [EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) else { throw Syscall.failure(errno, "exchange", "\(path)/\(name)") }
             _ = try Syscall.retrying("rename", "\(path)/\(name)") { renameat(fd, name, fd, retired) }
-            _ = try Syscall.retrying("rename", "\(path)/\(name)") { renameat(fd, staged, fd, name) }
+            do {
+                _ = try Syscall.retrying("rename", "\(path)/\(name)") { renameat(fd, staged, fd, name) }
+            } catch {
+                // The published version goes back: never a kit without its folder (the caller
+                // removes the staged one, and a retired folder is removed after retiredGrace).
+                _ = renameat(fd, retired, fd, name)
+                throw error
+            }
         }
         try sync()
     }

@@ -166,3 +166,29 @@ struct JanitorTests {
         #expect(report.prunedKits == 1, "the other finished kit is pruned as usual")
     }
 }
+
+extension JanitorTests {
+    /// Where the outbox cannot exchange two folders (NFS, many FUSE file systems), a re-publish
+    /// renames the published folder away, then the staged one in. A crash between the two left
+    /// the kit with no folder, and the start-up sweep then removed the renamed-away version:
+    /// after the janitor pruned the kit's work files that was the only copy of its images.
+    @Test func startUpPutsBackAPublishedVersionStrandedBetweenTheTwoRenames() async throws {
+        let dir = try TemporaryDirectory("janitor-stranded")
+        let configuration = try Self.config(dir)
+        let provider = try CountingProvider()
+        let kits = try await Self.makeKits(dir, configuration, provider: provider)
+        let folder = try #require(kits.first?.outboxDir)
+        let manifest = try #require(FileFixtures.read("\(folder)/manifest.json"))
+        let retired = "\(dir.path)/outbox/.refkit-tmp-old-\(Int64(Date().timeIntervalSince1970 * 1000))-crash"
+        try FileFixtures.rename(folder, to: retired)
+        try FileFixtures.write("partial", to: "\(dir.path)/outbox/.refkit-tmp-kit-staged/manifest.json")
+
+        do {
+            let database = try RefkitDatabase(path: dir.url("state/refkit.sqlite"))
+            let stateDir = try StateDirectory(path: configuration.stateDir)
+            _ = Janitor(state: stateDir, database: database, configuration: configuration, logger: quietLogger).startupSweep()
+        }
+        #expect(FileFixtures.read("\(folder)/manifest.json").map { $0 == manifest } == true, "the kit's published folder is gone")
+        #expect(!FileFixtures.names(in: dir.url("outbox")).contains { $0.hasPrefix(".refkit-tmp-") })
+    }
+}
