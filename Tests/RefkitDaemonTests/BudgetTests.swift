@@ -110,6 +110,21 @@ struct BudgetTests {
         #expect(!refused.isEmpty)
     }
 
+    /// `photo.jpg` and `photo (2).jpg` (a browser's second download), the same bytes and no
+    /// sidecar: one kit, paid once; the second is a duplicate that `refkit status` counts and
+    /// the log points at the kit.
+    @Test func theSameBytesUnderAnotherNameArePaidOnce() async throws {
+        let rig = try await BudgetRig.run("same-bytes", kits: [("photo", nil), ("photo (2)", nil)], sameBytes: true)
+        #expect(rig.fake.callCount == 5, "\(rig.log.text.suffix(3000))")
+        let kits = try rig.daemon.database.kits()
+        #expect(kits.count == 1)
+        #expect(rig.summary.duplicates == 1)
+        #expect(try rig.daemon.database.statusSummary().claimsByState["duplicate"] == 1)
+        let kit = try #require(kits.first)
+        let line = try #require(rig.log.all.first { $0.contains("duplicate source") }, "\(rig.log.text.suffix(3000))")
+        #expect(line.contains("kit=\(kit.name)") && line.contains("kit.id=\(kit.id)"), "\(line)")
+    }
+
     /// The analyzer's calls have a price too (`[analyzer] price_per_call_usd`): describing the
     /// source takes its share of the kit's budget before the images do.
     @Test func theAnalyzersPriceCountsAgainstTheKitsBudget() async throws {

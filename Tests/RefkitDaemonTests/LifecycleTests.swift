@@ -441,8 +441,12 @@ struct LifecycleTests {
         let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         let jpeg = try ImageFixtures.jpeg(seed: 8, width: 96, height: 128)
-        try FileFixtures.write(jpeg, to: "\(inbox)/twin-a.jpg")
-        try FileFixtures.write(jpeg, to: "\(inbox)/twin-b.jpg")
+        // The same bytes without an order would be a duplicate of the first kit: orders naming
+        // their kits make two.
+        for twin in ["twin-a", "twin-b"] {
+            try FileFixtures.write(#"{"kit": "\#(twin)"}"#, to: "\(inbox)/\(twin).json")
+            try FileFixtures.write(jpeg, to: "\(inbox)/\(twin).jpg")
+        }
         try await eventually("both twins are complete") {
             try daemon.database.kit("twin-a")?.status == .complete && daemon.database.kit("twin-b")?.status == .complete
         }
