@@ -313,7 +313,9 @@ public actor IntakeService {
                 let kit = (try? database.kit(kitID))?.name ?? ""
                 logger.info(
                     "duplicate source: kit exists, nothing new to make",
-                    metadata: ["watch": "\(watch.name)", "kit": "\(kit)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
+                    metadata: [
+                        "watch": "\(watch.name)", "kit": "\(kit)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")",
+                    ])
             }
         } catch let error as RefkitError {
             // Could not store it: leave the files in the inbox, unclaimed, to be taken again.

@@ -115,7 +115,8 @@ extension RefkitDatabase {
                 // with no order of their own ask for nothing new: they are that kit's source again.
                 // An order (a sidecar naming a kit) still makes its own kit.
                 if order.origin == .default, let existing = try String.fetchOne(
-                    db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1", arguments: [sourceID, watch])
+                    db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1",
+                    arguments: [sourceID, watch])
                 {
                     for id in claims {
                         try db.execute(

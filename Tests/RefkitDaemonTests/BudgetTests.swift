@@ -51,7 +51,8 @@ struct BudgetRig {
             """, in: dir)
         for (index, kit) in kits.enumerated() {
             if let order = kit.order { try FileFixtures.write(order, to: "\(inbox)/\(kit.name).json") }
-            try FileFixtures.write(try ImageFixtures.jpeg(seed: 500 + UInt64(sameBytes ? 0 : index), width: 120, height: 160), to: "\(inbox)/\(kit.name).jpg")
+            let image = try ImageFixtures.jpeg(seed: 500 + UInt64(sameBytes ? 0 : index), width: 120, height: 160)
+            try FileFixtures.write(image, to: "\(inbox)/\(kit.name).jpg")
         }
         let log = CapturedLog()
         let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
@@ -88,7 +89,8 @@ struct BudgetTests {
 
     /// `max_cost_per_kit_usd` holds for every kit, each racing its own stages.
     @Test func theWatchsPerKitCapHoldsForEveryKit() async throws {
-        let rig = try await BudgetRig.run("budget-kit", kits: [("ada", nil), ("bo", nil), ("cy", nil)], watchKeys: "max_cost_per_kit_usd = 0.12")
+        let rig = try await BudgetRig.run(
+            "budget-kit", kits: [("ada", nil), ("bo", nil), ("cy", nil)], watchKeys: "max_cost_per_kit_usd = 0.12")
         #expect(rig.fake.callCount == 6, "\(rig.log.text.suffix(3000))")
         for kit in ["ada", "bo", "cy"] {
             let stages = try rig.stages(kit)
