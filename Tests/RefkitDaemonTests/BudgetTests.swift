@@ -24,6 +24,8 @@ struct BudgetRig {
         let inbox = try dir.folder("inbox")
         let secret = "AIzaBudgetSecret-\(label)"
         let fake = try await FakeGemini.start(apiKey: secret)
+        // An image waits long enough for its order even on a loaded machine; alone, not longer than needed.
+        let sidecarWait = kits.contains { $0.order != nil } ? 3000 : 300
         for _ in 0..<(kits.count * 8) { fake.enqueue(.delayed(.milliseconds(150), .image())) }
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
         let configuration = try loadConfiguration(
@@ -43,7 +45,7 @@ struct BudgetRig {
             inbox = "inbox"
             outbox = "outbox"
             settle_ms = 50
-            sidecar_wait_ms = 300
+            sidecar_wait_ms = \(sidecarWait)
             \(watchKeys)
               [watch.default_order]
               stages = "turnaround"

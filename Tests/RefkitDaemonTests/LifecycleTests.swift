@@ -435,7 +435,8 @@ struct LifecycleTests {
     @Test func deleteKeepsAKitThatSharesTheSource() async throws {
         let dir = try TemporaryDirectory("delete")
         let inbox = try dir.folder("inbox")
-        let text = lifecycleConfig(#"stages = "core""#)
+        // Each image waits long enough for its order even on a loaded machine (alone it would be a duplicate).
+        let text = lifecycleConfig(#"stages = "core""#).replacingOccurrences(of: "sidecar_wait_ms = 150", with: "sidecar_wait_ms = 3000")
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider()
         let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])

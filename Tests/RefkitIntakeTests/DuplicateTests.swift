@@ -51,7 +51,8 @@ struct DuplicateTests {
 
     @Test("the same bytes under another name without an order: a duplicate of the kit they are the source of")
     func sameBytesUnderAnotherName() async throws {
-        let harness = try IntakeHarness(sidecarWaitMs: 300)
+        // Long enough for photo (3).jpg to find its order on a loaded machine.
+        let harness = try IntakeHarness(sidecarWaitMs: 2000)
         try await harness.start()
         let bytes = try ImageFixtures.jpeg(seed: 53)
         try FileFixtures.write(bytes, to: "\(harness.inbox)/photo.jpg")
