@@ -16,9 +16,12 @@ struct BudgetRig {
     let summary: Daemon.Summary
     let log: CapturedLog
 
-    /// `kits` sources (each with its sidecar order when given) in one watch with `watchKeys`.
+    /// `kits` sources (each with its sidecar order when given) in one watch with `watchKeys`;
+    /// `tables` are more configuration (FAKE_BASE_URL stands for the fake's URL); `answers`, the
+    /// fake's answers in order (default: images).
     static func run(
-        _ label: String, kits: [(name: String, order: String?)], watchKeys: String = "", sameBytes: Bool = false, tables: String = ""
+        _ label: String, kits: [(name: String, order: String?)], watchKeys: String = "", sameBytes: Bool = false, tables: String = "",
+        answers: [FakeGemini.Behaviour]? = nil
     ) async throws -> BudgetRig {
         let dir = try TemporaryDirectory(label)
         let inbox = try dir.folder("inbox")
@@ -26,7 +29,7 @@ struct BudgetRig {
         let fake = try await FakeGemini.start(apiKey: secret)
         // An image waits long enough for its order even on a loaded machine; alone, not longer than needed.
         let sidecarWait = kits.contains { $0.order != nil } ? 3000 : 300
-        for _ in 0..<(kits.count * 8) { fake.enqueue(.delayed(.milliseconds(150), .image())) }
+        for answer in answers ?? Array(repeating: .delayed(.milliseconds(150), .image()), count: kits.count * 8) { fake.enqueue(answer) }
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
         let configuration = try loadConfiguration(
             """
@@ -39,7 +42,7 @@ struct BudgetRig {
             price_per_image_usd = \(price)
             concurrency = 16
             requests_per_minute = 100000
-            \(tables)
+            \(tables.replacingOccurrences(of: "FAKE_BASE_URL", with: fake.baseURL))
             [[watch]]
             name = "w"
             inbox = "inbox"
@@ -148,5 +151,29 @@ struct BudgetTests {
         let kit = try #require(try rig.daemon.database.kit("ivo"))
         #expect(abs(try rig.daemon.database.kitCost(kitID: kit.id) - 0.10) < 1e-9)
         #expect(try rig.stages("ivo").first { $0.stage == "front" }?.errorCode == "budget_kit_exceeded")
+    }
+
+    /// A fallback provider's call is reserved like the first one's: blocked (unpaid) calls
+    /// release their price, and the fallbacks racing for it stay within the order's budget.
+    @Test func fallbackCallsStayWithinTheBudget() async throws {
+        let slow = { (answer: FakeGemini.Behaviour) in FakeGemini.Behaviour.delayed(.milliseconds(150), answer) }
+        let answers = [slow(.image())] + Array(repeating: slow(.promptBlocked(reason: "SAFETY")), count: 4)
+            + Array(repeating: slow(.image()), count: 8)
+        let rig = try await BudgetRig.run(
+            "budget-fallback", kits: [("kai", #"{"stages": "turnaround", "budget_usd": 0.22, "fallback_provider": "backup"}"#)],
+            tables: """
+                [providers.backup]
+                kind = "gemini"
+                base_url = "FAKE_BASE_URL"
+                api_key_file = "key.txt"
+                price_per_image_usd = \(BudgetRig.price)
+                requests_per_minute = 100000
+                """, answers: answers)
+        let made = try rig.stages("kai").filter { $0.status == .done }
+        #expect(made.contains { $0.provider == "backup" }, "a fallback made a stage: \(rig.log.text.suffix(3000))")
+        #expect(try rig.recordedSpend() <= 0.22 + 1e-9)
+        #expect(abs(try rig.recordedSpend() - Double(made.count) * BudgetRig.price) < 1e-9)
+        let kit = try #require(try rig.daemon.database.kit("kai"))
+        #expect(try rig.daemon.database.kitCost(kitID: kit.id) <= 0.22 + 1e-9)
     }
 }
