@@ -354,7 +354,12 @@ public actor IntakeService {
                 onKitQueued(kitID)
             case .duplicate(let kitID, _):
                 duplicates += 1
-                logger.info("duplicate source: kit exists, nothing new to make", metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
+                let kit = (try? database.kit(kitID))?.name ?? ""
+                logger.info(
+                    "duplicate source: kit exists, nothing new to make",
+                    metadata: [
+                        "watch": "\(watch.name)", "kit": "\(kit)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")",
+                    ])
             }
         } catch let error as RefkitError {
             // Could not store it: leave the files in the inbox, unclaimed, to be taken again.
