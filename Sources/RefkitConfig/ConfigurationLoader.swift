@@ -212,7 +212,8 @@ struct ConfigReader {
         }
 
         var analyzer: Configuration.Analyzer?
-        if let a = try table(top["analyzer"], "analyzer", allowed: ["base_url", "model", "api_key_env", "api_key_file", "timeout_s", "price_per_call_usd"]) {
+        let analyzerKeys: Set<String> = ["base_url", "model", "api_key_env", "api_key_file", "timeout_s", "price_per_call_usd"]
+        if let a = try table(top["analyzer"], "analyzer", allowed: analyzerKeys) {
             analyzer = Configuration.Analyzer(
                 baseURL: try string(a["base_url"], "analyzer.base_url") ?? "https://api.openai.com/v1",
                 model: try string(a["model"], "analyzer.model") ?? "gpt-4.1-mini",

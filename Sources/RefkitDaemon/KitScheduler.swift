@@ -355,7 +355,8 @@ actor KitScheduler {
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-            prompt: request.prompt, seed: Int64(bitPattern: request.seed), budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed),
+            budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
@@ -474,7 +475,8 @@ actor KitScheduler {
             // so nothing is kept; the kit is analysed when its stage runs again.
             if Task.isCancelled { throw error }
             let failure = Self.failure(error)
-            logger.warning("the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
+            logger.warning(
+                "the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
             json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
         }
         try database.setAnalysis(kitID: kit.id, json: json.serialized)

@@ -30,24 +30,8 @@ extension IntakeService {
         }
         let error = RefkitError(
             "source_name_not_utf8", "the file name is not valid UTF-8", detail: "\(relative) (bytes that are not UTF-8 are shown as %XX)")
-        do {
-            switch try quarantine(watch).reject(undecodable: raw, entry: entry, error) {
-            case .changed:
-                try? database.releaseClaim(id: claimID)
-                return
-            case .left(let reason):
-                logger.warning(
-                    "a rejected file cannot go to rejected/ and stays in the inbox, not judged again",
-                    metadata: metadata.merging(["why": "\(reason)"]) { $1 })
-            case .moved:
-                break
-            }
-            rejected += 1
-            logger.warning("rejected an inbox file", metadata: metadata.merging(["reason": "\(error.message)"]) { $1 })
-            try database.recordRejection(claims: [claimID], watch: raw.root, subject: relative, code: error.code, message: error.message)
-        } catch {
-            logger.error("cannot move a rejected file", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            try? database.releaseClaim(id: claimID)
+        settleRejection(claimID: claimID, watch: raw.root, subject: relative, error, metadata: metadata) {
+            try quarantine(watch).reject(undecodable: raw, entry: entry, error)
         }
     }
 }

@@ -287,8 +287,20 @@ public actor IntakeService {
 
     private func reject(_ entry: InboxEntry, claimID: Int64, _ error: RefkitError, watch: Configuration.Watch) {
         let metadata: Logger.Metadata = ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "code": "\(error.code)"]
+        settleRejection(claimID: claimID, watch: entry.watch, subject: entry.relativePath, error, metadata: metadata) {
+            try quarantine(watch).reject(entry, error)
+        }
+    }
+
+    /// Moves a rejected entry with `move` and records the verdict: a file replaced since it was
+    /// judged gets no verdict (its claim is released), one that cannot go to `rejected/` is
+    /// recorded once and left where it is, a failed move releases the claim so it is judged again.
+    func settleRejection(
+        claimID: Int64, watch: String, subject: String, _ error: RefkitError, metadata: Logger.Metadata,
+        move: () throws -> Quarantine.Outcome
+    ) {
         do {
-            switch try quarantine(watch).reject(entry, error) {
+            switch try move() {
             case .changed:
                 // Replaced since it was judged: the verdict was about a file that is gone.
                 logger.info("a judged file was replaced before its verdict; the new one is judged on its own", metadata: metadata)
@@ -304,9 +316,9 @@ public actor IntakeService {
             rejected += 1
             let reason: Logger.Metadata = ["reason": "\(error.message)", "detail": "\(error.detail)"]
             logger.warning("rejected an inbox file", metadata: metadata.merging(reason) { $1 })
-            try database.recordRejection(claims: [claimID], watch: entry.watch, subject: entry.relativePath, code: error.code, message: error.message)
+            try database.recordRejection(claims: [claimID], watch: watch, subject: subject, code: error.code, message: error.message)
         } catch {
-            logger.error("cannot move a rejected file", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)", "error": "\(error)"])
+            logger.error("cannot move a rejected file", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             try? database.releaseClaim(id: claimID)
         }
     }
@@ -354,10 +366,12 @@ public actor IntakeService {
                 onKitQueued(kitID)
             case .duplicate(let kitID, _):
                 duplicates += 1
-                let existing = (try? database.kit(kitID))?.name ?? kitID
+                let kit = (try? database.kit(kitID))?.name ?? ""
                 logger.info(
                     "duplicate source: kit exists, nothing new to make",
-                    metadata: ["watch": "\(watch.name)", "kit": "\(existing)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")"])
+                    metadata: [
+                        "watch": "\(watch.name)", "kit": "\(kit)", "kit.id": "\(kitID)", "file": "\(image?.entry.relativePath ?? "")",
+                    ])
             }
         } catch let error as RefkitError {
             // Could not store it: leave the files in the inbox, unclaimed, to be taken again.

@@ -140,7 +140,8 @@ extension RefkitDatabase {
         try pool.write { db in
             if let costUSD {
                 try db.execute(
-                    sql: "UPDATE budget_reservations SET state = 'spent', usd = ?, at = ? WHERE id = ?", arguments: [costUSD, Self.now(), id])
+                    sql: "UPDATE budget_reservations SET state = 'spent', usd = ?, at = ? WHERE id = ?",
+                    arguments: [costUSD, Self.now(), id])
             } else {
                 try db.execute(sql: "DELETE FROM budget_reservations WHERE id = ? AND state = 'reserved'", arguments: [id])
             }

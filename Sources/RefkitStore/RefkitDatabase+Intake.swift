@@ -73,7 +73,8 @@ extension RefkitDatabase {
     /// Records an accepted drop in one transaction: the source (once per sha256), the kit with
     /// its planned stages and its order, and the claims. A source already recorded for a kit of
     /// the same name in the same watch is a duplicate; if the new order asks for stages the kit
-    /// lacks, they are added instead.
+    /// lacks, they are added instead. A source that arrives without an order (`.default`) and
+    /// is already the source of a kit of the watch, under any name, is a duplicate of that kit.
     public func accept(
         claims: [Int64], watch: String, kitName: String, priority: Int, source: NewSource?, order: NewOrder, plan: KitPlan
     ) throws -> AcceptOutcome {
@@ -88,29 +89,6 @@ extension RefkitDatabase {
                         """,
                     arguments: [source.sha256, source.mime, source.width, source.height, source.bytes, source.storedPath, source.originalName, now])
                 sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE sha256 = ?", arguments: [source.sha256])
-                // The same bytes under another name and without an order of their own (a browser's
-                // "photo (2).jpg") are that kit again, not a new one to pay for. An order (a sidecar
-                // naming its kit, a standalone order) still makes the kit it asks for.
-                if order.origin == .default,
-                    try String.fetchOne(
-                        db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? LIMIT 1",
-                        arguments: [sourceID, watch, kitName]) == nil,
-                    let other = try Row.fetchOne(
-                        db, sql: "SELECT id, name FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at LIMIT 1",
-                        arguments: [sourceID, watch])
-                {
-                    let otherID: String = other["id"]
-                    let otherName: String = other["name"]
-                    for id in claims {
-                        try db.execute(
-                            sql: "UPDATE intake_claims SET state = ?, source_id = ?, kit_id = ?, finished_at = ? WHERE id = ?",
-                            arguments: [ClaimState.duplicate.rawValue, sourceID, otherID, now, id])
-                    }
-                    try Self.appendEvent(
-                        db, kitID: otherID, watch: watch, subject: source.originalName, type: "duplicate",
-                        message: "same source as kit \(otherName), dropped again as \(source.originalName)")
-                    return .duplicate(kitID: otherID, sourceID: sourceID!)
-                }
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? ORDER BY created_at LIMIT 1",
                     arguments: [sourceID, watch, kitName])
@@ -132,6 +110,23 @@ extension RefkitDatabase {
                     try db.execute(sql: "UPDATE kits SET status = 'queued', updated_at = ? WHERE id = ?", arguments: [now, existing])
                     try Self.appendEvent(db, kitID: existing, watch: watch, subject: source.originalName, type: "extended", message: missing.map(\.stage.name).joined(separator: ","))
                     return .extended(kitID: existing, added: missing.map(\.stage.name))
+                }
+                // The same bytes under another name (`photo (2).jpg`, a browser's second download)
+                // with no order of their own ask for nothing new: they are that kit's source again.
+                // An order (a sidecar naming a kit) still makes its own kit.
+                if order.origin == .default, let existing = try String.fetchOne(
+                    db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1",
+                    arguments: [sourceID, watch])
+                {
+                    for id in claims {
+                        try db.execute(
+                            sql: "UPDATE intake_claims SET state = 'duplicate', source_id = ?, kit_id = ?, finished_at = ? WHERE id = ?",
+                            arguments: [sourceID, existing, now, id])
+                    }
+                    try Self.appendEvent(
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                        message: "same source as this kit, dropped as \(source.originalName) without an order")
+                    return .duplicate(kitID: existing, sourceID: sourceID!)
                 }
             }
             let kitID = Self.newKitID()

@@ -65,14 +65,23 @@ extension RefkitDatabase {
     /// Kits with nothing left to run that are not yet marked finished (e.g. after a crash
     /// between the last stage and publishing).
     public func kitsReadyToFinish() throws -> [String] {
-        try pool.read { db in
+        try kitsWithNothingToRun(waitingToPublish: true)
+    }
+
+    /// Unfinished kits without a pending or running stage; `waitingToPublish: false` leaves out
+    /// those whose last publish met a full or unwritable outbox (they have their own timer).
+    func kitsWithNothingToRun(waitingToPublish: Bool) throws -> [String] {
+        let waiting = waitingToPublish ? "" : """
+              AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '') != 'publish_waiting'
+            """
+        return try pool.read { db in
             try String.fetchAll(
                 db,
                 sql: """
                     SELECT k.id FROM kits k
                     WHERE k.status IN ('queued', 'analyzing', 'generating')
                       AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.status IN ('pending', 'running'))
-                    """)
+                    """ + waiting)
         }
     }
 

@@ -27,16 +27,7 @@ extension RefkitDatabase {
     /// met a full outbox (they wait for `disk_full_retry_s`): what a command such as a
     /// re-selection leaves for the daemon to publish.
     public func kitsChangedWithNothingToRun() throws -> [String] {
-        try pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT k.id FROM kits k
-                    WHERE k.status IN ('queued', 'analyzing', 'generating')
-                      AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.status IN ('pending', 'running'))
-                      AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '') != 'publish_waiting'
-                    """)
-        }
+        try kitsWithNothingToRun(waitingToPublish: false)
     }
 
     /// The stages of `kit` made from an earlier locked reference than `generation`.

@@ -16,15 +16,20 @@ struct BudgetRig {
     let summary: Daemon.Summary
     let log: CapturedLog
 
-    /// `kits` sources (each with its sidecar order when given) in one watch with `watchKeys`.
+    /// `kits` sources (each with its sidecar order when given) in one watch with `watchKeys`;
+    /// `tables` are more configuration (FAKE_BASE_URL stands for the fake's URL); `answers`, the
+    /// fake's answers in order (default: images).
     static func run(
-        _ label: String, kits: [(name: String, order: String?)], watchKeys: String = "", sameBytes: Bool = false, tables: String = ""
+        _ label: String, kits: [(name: String, order: String?)], watchKeys: String = "", sameBytes: Bool = false, tables: String = "",
+        answers: [FakeGemini.Behaviour]? = nil
     ) async throws -> BudgetRig {
         let dir = try TemporaryDirectory(label)
         let inbox = try dir.folder("inbox")
         let secret = "AIzaBudgetSecret-\(label)"
         let fake = try await FakeGemini.start(apiKey: secret)
-        for _ in 0..<(kits.count * 8) { fake.enqueue(.delayed(.milliseconds(150), .image())) }
+        // An image waits long enough for its order even on a loaded machine; alone, not longer than needed.
+        let sidecarWait = kits.contains { $0.order != nil } ? 3000 : 300
+        for answer in answers ?? Array(repeating: .delayed(.milliseconds(150), .image()), count: kits.count * 8) { fake.enqueue(answer) }
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
         let configuration = try loadConfiguration(
             """
@@ -37,13 +42,13 @@ struct BudgetRig {
             price_per_image_usd = \(price)
             concurrency = 16
             requests_per_minute = 100000
-            \(tables)
+            \(tables.replacingOccurrences(of: "FAKE_BASE_URL", with: fake.baseURL))
             [[watch]]
             name = "w"
             inbox = "inbox"
             outbox = "outbox"
             settle_ms = 50
-            sidecar_wait_ms = 300
+            sidecar_wait_ms = \(sidecarWait)
             \(watchKeys)
               [watch.default_order]
               stages = "turnaround"
@@ -51,7 +56,8 @@ struct BudgetRig {
             """, in: dir)
         for (index, kit) in kits.enumerated() {
             if let order = kit.order { try FileFixtures.write(order, to: "\(inbox)/\(kit.name).json") }
-            try FileFixtures.write(try ImageFixtures.jpeg(seed: 500 + UInt64(sameBytes ? 0 : index), width: 120, height: 160), to: "\(inbox)/\(kit.name).jpg")
+            let image = try ImageFixtures.jpeg(seed: 500 + UInt64(sameBytes ? 0 : index), width: 120, height: 160)
+            try FileFixtures.write(image, to: "\(inbox)/\(kit.name).jpg")
         }
         let log = CapturedLog()
         let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
@@ -88,7 +94,8 @@ struct BudgetTests {
 
     /// `max_cost_per_kit_usd` holds for every kit, each racing its own stages.
     @Test func theWatchsPerKitCapHoldsForEveryKit() async throws {
-        let rig = try await BudgetRig.run("budget-kit", kits: [("ada", nil), ("bo", nil), ("cy", nil)], watchKeys: "max_cost_per_kit_usd = 0.12")
+        let rig = try await BudgetRig.run(
+            "budget-kit", kits: [("ada", nil), ("bo", nil), ("cy", nil)], watchKeys: "max_cost_per_kit_usd = 0.12")
         #expect(rig.fake.callCount == 6, "\(rig.log.text.suffix(3000))")
         for kit in ["ada", "bo", "cy"] {
             let stages = try rig.stages(kit)
@@ -110,6 +117,21 @@ struct BudgetTests {
         #expect(!refused.isEmpty)
     }
 
+    /// `photo.jpg` and `photo (2).jpg` (a browser's second download), the same bytes and no
+    /// sidecar: one kit, paid once; the second is a duplicate that `refkit status` counts and
+    /// the log points at the kit.
+    @Test func theSameBytesUnderAnotherNameArePaidOnce() async throws {
+        let rig = try await BudgetRig.run("same-bytes", kits: [("photo", nil), ("photo (2)", nil)], sameBytes: true)
+        #expect(rig.fake.callCount == 5, "\(rig.log.text.suffix(3000))")
+        let kits = try rig.daemon.database.kits()
+        #expect(kits.count == 1)
+        #expect(rig.summary.duplicates == 1)
+        #expect(try rig.daemon.database.statusSummary().claimsByState["duplicate"] == 1)
+        let kit = try #require(kits.first)
+        let line = try #require(rig.log.all.first { $0.contains("duplicate source") }, "\(rig.log.text.suffix(3000))")
+        #expect(line.contains("kit=\(kit.name)") && line.contains("kit.id=\(kit.id)"), "\(line)")
+    }
+
     /// The analyzer's calls have a price too (`[analyzer] price_per_call_usd`): describing the
     /// source takes its share of the kit's budget before the images do.
     @Test func theAnalyzersPriceCountsAgainstTheKitsBudget() async throws {
@@ -129,5 +151,29 @@ struct BudgetTests {
         let kit = try #require(try rig.daemon.database.kit("ivo"))
         #expect(abs(try rig.daemon.database.kitCost(kitID: kit.id) - 0.10) < 1e-9)
         #expect(try rig.stages("ivo").first { $0.stage == "front" }?.errorCode == "budget_kit_exceeded")
+    }
+
+    /// A fallback provider's call is reserved like the first one's: blocked (unpaid) calls
+    /// release their price, and the fallbacks racing for it stay within the order's budget.
+    @Test func fallbackCallsStayWithinTheBudget() async throws {
+        let slow = { (answer: FakeGemini.Behaviour) in FakeGemini.Behaviour.delayed(.milliseconds(150), answer) }
+        let answers = [slow(.image())] + Array(repeating: slow(.promptBlocked(reason: "SAFETY")), count: 4)
+            + Array(repeating: slow(.image()), count: 8)
+        let rig = try await BudgetRig.run(
+            "budget-fallback", kits: [("kai", #"{"stages": "turnaround", "budget_usd": 0.22, "fallback_provider": "backup"}"#)],
+            tables: """
+                [providers.backup]
+                kind = "gemini"
+                base_url = "FAKE_BASE_URL"
+                api_key_file = "key.txt"
+                price_per_image_usd = \(BudgetRig.price)
+                requests_per_minute = 100000
+                """, answers: answers)
+        let made = try rig.stages("kai").filter { $0.status == .done }
+        #expect(made.contains { $0.provider == "backup" }, "a fallback made a stage: \(rig.log.text.suffix(3000))")
+        #expect(try rig.recordedSpend() <= 0.22 + 1e-9)
+        #expect(abs(try rig.recordedSpend() - Double(made.count) * BudgetRig.price) < 1e-9)
+        let kit = try #require(try rig.daemon.database.kit("kai"))
+        #expect(try rig.daemon.database.kitCost(kitID: kit.id) <= 0.22 + 1e-9)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RefkitConfig
 import RefkitCore
 import RefkitDaemon
 import RefkitStore
@@ -18,24 +19,7 @@ struct DiskFullDaemonTests {
         defer { outbox.unmount() }
         try outbox.fill("filler", leaving: 12 * 1024)
 
-        let configuration = try loadConfiguration(
-            """
-            state_dir = "state"
-            [daemon]
-            disk_full_retry_s = 1
-            [[watch]]
-            name = "w"
-            inbox = "inbox"
-            outbox = "outbox"
-            rejected = "rejected"
-            settle_ms = 30
-            sidecar_wait_ms = 30
-              [watch.default_order]
-              stages = ["avatar", "front"]
-              provider = "fake"
-            [providers.fake]
-            kind = "preview"
-            """, in: dir)
+        let configuration = try spaceFaultConfiguration(in: dir, provider: "fake")
         let provider = try CountingProvider()
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
@@ -118,4 +102,27 @@ struct DiskFullDaemonTests {
         #expect(summary.kits[.complete] == 1 && summary.waitingForSpace == 0)
         #expect(provider.totalCalls == 1)
     }
+}
+
+/// A watch making avatar + front with the preview-kind provider `provider`, retrying a publish
+/// (or a store) that met a full or unwritable disk every second: the rig of the space-fault tests.
+func spaceFaultConfiguration(in dir: TemporaryDirectory, provider: String) throws -> Configuration {
+    try loadConfiguration(
+        """
+        state_dir = "state"
+        [daemon]
+        disk_full_retry_s = 1
+        [[watch]]
+        name = "w"
+        inbox = "inbox"
+        outbox = "outbox"
+        rejected = "rejected"
+        settle_ms = 30
+        sidecar_wait_ms = 30
+          [watch.default_order]
+          stages = ["avatar", "front"]
+          provider = "\(provider)"
+        [providers.\(provider)]
+        kind = "preview"
+        """, in: dir)
 }

@@ -50,24 +50,7 @@ struct FullStateDirectoryTests {
         let inbox = try dir.folder("inbox")
         let state = try TinyFilesystem(at: dir.url("state"), size: "8m")
         defer { state.unmount() }
-        let configuration = try loadConfiguration(
-            """
-            state_dir = "state"
-            [daemon]
-            disk_full_retry_s = 1
-            [[watch]]
-            name = "w"
-            inbox = "inbox"
-            outbox = "outbox"
-            rejected = "rejected"
-            settle_ms = 30
-            sidecar_wait_ms = 30
-              [watch.default_order]
-              stages = ["avatar", "front"]
-              provider = "gated"
-            [providers.gated]
-            kind = "preview"
-            """, in: dir)
+        let configuration = try spaceFaultConfiguration(in: dir, provider: "gated")
         let provider = try GatedProvider()
         let log = CapturedLog()
         let daemon = try Daemon.build(configuration: configuration, logger: log.logger, providers: ["gated": provider])

@@ -14,20 +14,23 @@ import Glibc
 /// (a stop past `drain_timeout_s`) does not wait for it.
 @Suite("Provider timeout", .timeLimit(.minutes(1)))
 struct ProviderTimeoutTests {
-    /// Blocks its thread for `seconds`, deaf to cancellation, as a libvips pipeline does (on the
-    /// stage executor, as stages run, so the blocked thread is not one of Swift's few).
-    static func blocking(_ seconds: UInt32) -> @Sendable () async throws(ProviderError) -> GeneratedImage {
+    /// Blocks its thread until `gate` opens (at most 30 s), deaf to cancellation, as a libvips
+    /// pipeline computes (on the stage executor, as stages run). The test opens the gate once
+    /// it has its answer, so no thread stays blocked after it.
+    static func blocking(until gate: DispatchSemaphore) -> @Sendable () async throws(ProviderError) -> GeneratedImage {
         { () async throws(ProviderError) -> GeneratedImage in
-            sleep(seconds)
+            _ = gate.wait(timeout: .now() + 30)
             throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
         }
     }
 
     @Test("a CPU-bound provider is timed out at timeout_s, not when it finishes")
     func cpuBoundWorkIsTimedOut() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        defer { gate.signal() }
         let started = ContinuousClock.now
         do {
-            _ = try await KitScheduler.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(30))
+            _ = try await KitScheduler.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(until: gate))
             Issue.record("no error")
         } catch {
             #expect(error.code == "provider_timeout")
@@ -37,10 +40,12 @@ struct ProviderTimeoutTests {
 
     @Test("a cancelled stage returns at once while its provider still computes")
     func cancellationDoesNotWait() async throws {
+        let gate = DispatchSemaphore(value: 0)
+        defer { gate.signal() }
         let started = ContinuousClock.now
         let stage = Task { () async -> Result<GeneratedImage, ProviderError> in
             do throws(ProviderError) {
-                return .success(try await KitScheduler.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(30)))
+                return .success(try await KitScheduler.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(until: gate)))
             } catch {
                 return .failure(error)
             }
@@ -57,19 +62,19 @@ struct ProviderTimeoutTests {
     }
 }
 
-/// Computes for `seconds` without ever suspending, deaf to cancellation.
+/// Computes (blocks its thread) until `release()` or 60 s, never suspending, deaf to cancellation.
 final class BlockingProvider: ImageProvider, Sendable {
     let name = "blocker"
-    let seconds: UInt32
+    private let gate = DispatchSemaphore(value: 0)
     private let calls = Mutex(0)
-
-    init(seconds: UInt32) { self.seconds = seconds }
 
     var callCount: Int { calls.withLock { $0 } }
 
+    func release() { gate.signal() }
+
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
         calls.withLock { $0 += 1 }
-        sleep(seconds)
+        _ = gate.wait(timeout: .now() + 60)
         throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
     }
 }
@@ -79,7 +84,8 @@ extension ProviderTimeoutTests {
     func stopDoesNotWaitBeyondTheDrainTimeout() async throws {
         let dir = try TemporaryDirectory("drain-cpu")
         let inbox = try dir.folder("inbox")
-        let provider = BlockingProvider(seconds: 60)
+        let provider = BlockingProvider()
+        defer { provider.release() }
         let configuration = try loadConfiguration(
             """
             state_dir = "state"

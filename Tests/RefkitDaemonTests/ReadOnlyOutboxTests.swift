@@ -27,24 +27,7 @@ struct ReadOnlyOutboxTests {
         let inbox = try dir.folder("inbox")
         let outbox = try TinyFilesystem(at: dir.url("outbox"), size: "4m")
         defer { outbox.unmount() }
-        let configuration = try loadConfiguration(
-            """
-            state_dir = "state"
-            [daemon]
-            disk_full_retry_s = 1
-            [[watch]]
-            name = "w"
-            inbox = "inbox"
-            outbox = "outbox"
-            rejected = "rejected"
-            settle_ms = 30
-            sidecar_wait_ms = 30
-              [watch.default_order]
-              stages = ["avatar", "front"]
-              provider = "fake"
-            [providers.fake]
-            kind = "preview"
-            """, in: dir)
+        let configuration = try spaceFaultConfiguration(in: dir, provider: "fake")
         let provider = try CountingProvider()
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         try outbox.remount(readOnly: true)

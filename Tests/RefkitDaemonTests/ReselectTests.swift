@@ -39,7 +39,10 @@ struct ReselectTests {
         let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 41, width: 96, height: 128), to: "\(inbox)/ann.jpg")
-        try await eventually("ann awaits a choice") { try daemon.database.kit("ann")?.status == .awaitingSelection }
+        try await eventually("ann awaits a choice, published") {
+            let kit = try daemon.database.kit("ann")
+            return kit?.status == .awaitingSelection && kit?.outboxDir != nil
+        }
         let ann = try #require(try daemon.database.kit("ann"))
         let folder = try #require(ann.outboxDir)
 

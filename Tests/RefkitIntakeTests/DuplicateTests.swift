@@ -81,4 +81,31 @@ struct DuplicateTests {
         #expect(await harness.intake.accepted == 2)
         #expect(await harness.intake.duplicates == 0)
     }
+
+    @Test("the same bytes under another name without an order: a duplicate of the kit they are the source of")
+    func sameBytesUnderAnotherName() async throws {
+        // Long enough for photo (3).jpg to find its order on a loaded machine.
+        let harness = try IntakeHarness(sidecarWaitMs: 2000)
+        try await harness.start()
+        let bytes = try ImageFixtures.jpeg(seed: 53)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo.jpg")
+        try await harness.waitUntil("photo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
+        let kitID = try #require(try harness.database.kits().first?.id)
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo (2).jpg")
+        try await harness.waitUntil("second download judged") { try harness.inboxIsEmpty && (harness.claims(state: "duplicate")) == 1 }
+        // A sidecar naming a new kit still makes one from the same bytes.
+        try FileFixtures.write(#"{"kit": "photo-again"}"#, to: "\(harness.inbox)/photo (3).json")
+        try FileFixtures.write(bytes, to: "\(harness.inbox)/photo (3).jpg")
+        try await harness.waitUntil("named order taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 3 }
+        try await harness.stop()
+
+        #expect(try harness.count("SELECT count(*) FROM sources") == 1)
+        #expect(try harness.database.kits().map(\.name).sorted() == ["photo", "photo-again"])
+        #expect(try harness.count("SELECT count(*) FROM intake_claims WHERE state = 'duplicate' AND kit_id = '\(kitID)'") == 1)
+        let duplicate = try harness.database.events(kitID: kitID).filter { $0.type == "duplicate" }
+        #expect(duplicate.map(\.subject) == ["photo (2).jpg"])
+        #expect(try harness.database.statusSummary().claimsByState["duplicate"] == 1, "`refkit status` counts it")
+        #expect(try harness.count("SELECT count(*) FROM stages WHERE kit_id = '\(kitID)'") == 5, "nothing added to the kit")
+        #expect(await harness.intake.duplicates == 1)
+    }
 }

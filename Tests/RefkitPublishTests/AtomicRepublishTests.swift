@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitTestSupport
 import Synchronization
 import Testing
 @testable import RefkitPublish
@@ -88,7 +89,9 @@ struct AtomicRepublishTests {
         }
         let folder = try publisher.publish(folder: "mira", files: versions[0].files, manifest: versions[0].manifest)
         let stop = Atomic<Bool>(false)
-        let reader = Task.detached { () -> (consistent: Int, mismatches: [String]) in
+        // The reader spins and the publishes block on fsync: both run off Swift's cooperative
+        // threads, which the rest of the suite (loopback fakes) needs while this test runs.
+        let reader = Task { try await offPool { () -> (consistent: Int, mismatches: [String]) in
             var consistent = 0
             var mismatches: [String] = []
             while !stop.load(ordering: .relaxed) {
@@ -99,13 +102,16 @@ struct AtomicRepublishTests {
                 }
             }
             return (consistent, mismatches)
-        }
-        for round in 1...30 {
-            let version = versions[round % 2]
-            _ = try publisher.publish(folder: "mira", files: version.files, manifest: version.manifest)
+        } }
+        let rounds = versions
+        try await offPool {
+            for round in 1...30 {
+                let version = rounds[round % 2]
+                _ = try publisher.publish(folder: "mira", files: version.files, manifest: version.manifest)
+            }
         }
         stop.store(true, ordering: .relaxed)
-        let seen = await reader.value
+        let seen = try await reader.value
         #expect(seen.mismatches.isEmpty, "a reader saw a manifest not matching \(Set(seen.mismatches))")
         #expect(seen.consistent > 0)
         #expect(KitReader.isWhole(folder))

@@ -11,17 +11,20 @@ struct BudgetStoreTests {
 
     func start(_ store: StoreFixture, _ stage: StageRecord, _ budget: Budget) throws {
         try store.database.startStage(
-            id: stage.id, kitID: stage.kitID, provider: "p", model: nil, prompt: "x", seed: 1, budget: BudgetClaim(budget: budget, priceUSD: Self.price))
+            id: stage.id, kitID: stage.kitID, provider: "p", model: nil, prompt: "x", seed: 1,
+            budget: BudgetClaim(budget: budget, priceUSD: Self.price))
     }
 
     func complete(_ store: StoreFixture, _ stage: StageRecord) throws {
         try store.database.completeStage(
-            id: stage.id, kitID: stage.kitID, stage: stage.stage, file: "work/\(stage.stage).png", sha256: String(repeating: "b", count: 64),
+            id: stage.id, kitID: stage.kitID, stage: stage.stage, file: "work/\(stage.stage).png",
+            sha256: String(repeating: "b", count: 64),
             mime: "image/png", width: 8, height: 8, model: "m", costUSD: Self.price, durationMs: 5, locksReference: false)
     }
 
     func fail(_ store: StoreFixture, _ stage: StageRecord) throws {
-        try store.database.failStage(id: stage.id, kitID: stage.kitID, stage: stage.stage, code: "provider_no_image", message: "no", durationMs: 1, failsKit: false)
+        try store.database.failStage(
+            id: stage.id, kitID: stage.kitID, stage: stage.stage, code: "provider_no_image", message: "no", durationMs: 1, failsKit: false)
     }
 
     func refusal(_ body: () throws -> Void) -> String? {
@@ -45,7 +48,8 @@ struct BudgetStoreTests {
         try start(store, stages[1], budget)
         #expect(abs(try store.database.kitCost(kitID: kitID) - 0.10) < 1e-9, "two calls in flight, nothing recorded yet")
         #expect(refusal { try start(store, stages[2], budget) } == "budget_kit_exceeded")
-        #expect(try store.database.stages(kitID: kitID).first { $0.id == stages[2].id }?.status == .pending, "a refused call changes nothing")
+        let refused = try store.database.stages(kitID: kitID).first { $0.id == stages[2].id }
+        #expect(refused?.status == .pending, "a refused call changes nothing")
 
         // The first call fails without an image: its price is released and the third fits.
         try fail(store, stages[0])

@@ -149,8 +149,8 @@ final class Core: Sendable {
 
     func handle(_ call: FakeImageAPIServer.Call) async -> FakeImageAPIServer.Reply {
         var record = FakeGemini.RecordedRequest(
-            method: call.method, path: call.path, query: call.query, headers: call.headers, body: call.body, model: nil, json: nil, parts: [], spellings: [],
-            seed: nil)
+            method: call.method, path: call.path, query: call.query, headers: call.headers, body: call.body, model: nil, json: nil,
+            parts: [], spellings: [], seed: nil)
         let (reply, behaviour) = validate(call, into: &record)
         let next = state.withLock { state -> FakeGemini.Behaviour? in
             state.requests.append(record)
@@ -217,7 +217,8 @@ final class Core: Sendable {
         if let seed = json["generationConfig"]?["seed"] {
             // The service's seed is an int32.
             guard case .number(let value, _) = seed, value == value.rounded(), value >= -2_147_483_648, value <= 2_147_483_647 else {
-                return (Self.error(400, "INVALID_ARGUMENT", "Invalid value at 'generation_config.seed' (TYPE_INT32), \(seed.serialized)"), success)
+                let message = "Invalid value at 'generation_config.seed' (TYPE_INT32), \(seed.serialized)"
+                return (Self.error(400, "INVALID_ARGUMENT", message), success)
             }
             record.seed = Int64(value)
         }
