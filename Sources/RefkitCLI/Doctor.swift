@@ -112,7 +112,8 @@ extension RefkitCommand {
                 // Accepted only because plain_http_hosts lists the host: say what that costs.
                 report.warn(
                     "plain http",
-                    "\(endpoint.key) = \(endpoint.url): credentials cross the network in clear text (\(endpoint.host) is in plain_http_hosts)")
+                    "\(endpoint.key) = \(endpoint.url): credentials cross the network in clear text"
+                        + " (\(endpoint.host) is in plain_http_hosts)")
             }
             for advice in configuration.concurrencyAdvice { report.warn("concurrency", advice) }
             print(report.lines.joined(separator: "\n"))

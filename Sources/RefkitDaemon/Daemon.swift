@@ -361,7 +361,9 @@ public final class Daemon: Sendable {
                 metrics.setKits(summary.kitsByStatus)
                 metrics.queueDepth.set(Double(summary.stagesByStatus["pending"] ?? 0))
                 let paused = Dictionary(try database.pausedProviders().map { ($0.provider, $0.secondsLeft()) }, uniquingKeysWith: max)
-                for provider in configuration.providers.keys { metrics.providerPaused.set(paused[provider] ?? 0, labels: ["provider": provider]) }
+                for provider in configuration.providers.keys {
+                    metrics.providerPaused.set(paused[provider] ?? 0, labels: ["provider": provider])
+                }
                 let running = summary.kitsByStatus["generating"] ?? 0
                 notifier.status(
                     "queued \(summary.stagesByStatus["pending"] ?? 0) stages, running \(running) kits, awaiting selection \(summary.kitsByStatus["awaiting_selection"] ?? 0), failed today \(summary.rejectedToday) rejected, spend today $\(String(format: "%.2f", summary.spendTodayUSD))")

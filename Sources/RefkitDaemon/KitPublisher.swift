@@ -82,7 +82,8 @@ struct KitPublisher: Sendable {
             try database.setOutboxDir(kitID: kitID, dir: folder)
             logger.notice(
                 "kit awaits an avatar choice",
-                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)", "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
+                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)",
+                    "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
         } catch {
             logger.error("cannot publish a kit awaiting selection", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
         }

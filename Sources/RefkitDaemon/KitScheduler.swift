@@ -253,7 +253,8 @@ actor KitScheduler {
             try await whileStateFull("a paid result", log: log) {
                 try work.write(image.bytes, to: path)
                 try database.completeStage(
-                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path,
+                    sha256: SHA256Digest.hex(of: image.bytes),
                     mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
                     locksReference: stage == .avatar)
             }

@@ -31,7 +31,8 @@ extension StateDirectory {
         }
         guard held.isEmpty else {
             throw RefkitError(
-                "database_missing", "the state database is missing but the state directory holds kits' files; refusing to start with an empty one",
+                "database_missing",
+                "the state database is missing but the state directory holds kits' files; refusing to start with an empty one",
                 detail: "\(databasePath) is absent; \(held.count) entries in work/ and originals/ (restore the database from a backup)")
         }
     }
@@ -58,7 +59,8 @@ extension StateDirectory {
             throw RefkitError("database_damaged", "the state database cannot be read", detail: "\(database.path): \(error)")
         }
         guard problems == ["ok"] else {
-            throw RefkitError("database_damaged", "the state database is damaged", detail: "\(database.path): \(problems.prefix(3).joined(separator: "; "))")
+            throw RefkitError("database_damaged", "the state database is damaged",
+                detail: "\(database.path): \(problems.prefix(3).joined(separator: "; "))")
         }
     }
 }

@@ -215,7 +215,8 @@ public actor IntakeService {
         guard let pending else { return }
         try? database.releaseClaim(id: pending.claimID)
         logger.info(
-            "a waiting file was replaced by a newer one, which is taken instead", metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
+            "a waiting file was replaced by a newer one, which is taken instead",
+            metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
     }
 
     // MARK: - Timers

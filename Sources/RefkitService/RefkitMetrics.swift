@@ -49,7 +49,8 @@ public struct RefkitMetrics: Sendable {
         rateLimited = registry.counter(
             "refkit_rate_limited_total", help: "Provider answers that were 429 Too Many Requests.", labels: ["provider"])
         providerPaused = registry.gauge(
-            "refkit_provider_paused_seconds", help: "Seconds left of a provider's pause after a Retry-After (0: not paused).", labels: ["provider"])
+            "refkit_provider_paused_seconds", help: "Seconds left of a provider's pause after a Retry-After (0: not paused).",
+                labels: ["provider"])
         spend = registry.counter("refkit_spend_usd_total", help: "Money spent on provider calls, in US dollars.", labels: ["watch"])
         queueDepth = registry.gauge("refkit_queue_depth", help: "Stages waiting to run.")
         inboxLag = registry.gauge(

@@ -277,7 +277,8 @@ extension RefkitDatabase {
                 try Self.requeue(db, kit, now: now)
                 try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: "publish")
                 try Self.finishClaim(db, claim, kitID: kit.id)
-                return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [], message: "every stage is done; the kit is published again")
+                return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [],
+                    message: "every stage is done; the kit is published again")
             }
             guard !stages.isEmpty else {
                 throw Self.commandError("nothing_to_retry", "the kit has no failed stages", "\(kit.name) is \(kit.status.rawValue)")

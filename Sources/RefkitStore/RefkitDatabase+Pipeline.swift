@@ -145,7 +145,8 @@ extension RefkitDatabase {
                 try db.execute(
                     // A new avatar (a regenerated one too) is a new generation of the locked reference.
                     sql: """
-                        UPDATE kits SET locked_reference = ?, locked_how = ?, reference_generation = reference_generation + 1, updated_at = ?
+                        UPDATE kits SET locked_reference = ?, locked_how = ?, reference_generation = reference_generation + 1,
+                            updated_at = ?
                         WHERE id = ?
                         """,
                     arguments: [file, "auto: the only avatar candidate", now, kitID])
