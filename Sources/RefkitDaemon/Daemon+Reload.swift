@@ -56,6 +56,8 @@ extension Daemon {
             next = try Generation.make(
                 number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders)
         } catch {
+            // Inboxes claimed for the new watches would stay locked against every other daemon.
+            inboxLocks.release(keeping: old.configuration.watches)
             logger.error("reload failed: the new configuration cannot be set up; the running one is kept", metadata: ["error": "\(error)"])
             notifier.status("reload failed, running configuration kept: \(error)")
             return

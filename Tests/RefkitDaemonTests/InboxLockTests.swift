@@ -62,4 +62,29 @@ struct InboxLockTests {
         #expect(summary.rejected == 0, "the lock file is not an inbox entry")
         #expect(FileFixtures.exists(dir.url("inbox/.refkit-inbox.lock")))
     }
+
+    /// A `[[watch]]` table for inbox `inbox`, outbox `out-NAME`.
+    static func watch(_ name: String, inbox: String) -> String {
+        "[[watch]]\nname = \"\(name)\"\ninbox = \"\(inbox)\"\noutbox = \"out-\(name)\"\n  [watch.default_order]\n  provider = \"preview\"\n"
+    }
+
+    @Test("a reload whose new watch cannot be set up keeps none of the new inboxes it claimed")
+    func failedReloadReleasesWhatItClaimed() async throws {
+        let dir = try TemporaryDirectory("inbox-lock-reload")
+        let file = dir.url("a.toml")
+        try FileFixtures.write("state_dir = \"state-a\"\n" + Self.watch("w", inbox: "inbox"), to: file)
+        let log = CapturedLog()
+        let daemon = try Daemon.build(configuration: try ConfigurationLoader.load(path: file), logger: log.logger)
+        let running = RunningDaemon(daemon)
+        // The new watch's inbox is claimed, then its outbox cannot be made (a file stands there).
+        try FileFixtures.write("not a folder", to: dir.url("out-f"))
+        try FileFixtures.write("state_dir = \"state-a\"\n" + Self.watch("w", inbox: "inbox") + Self.watch("f", inbox: "fresh"), to: file)
+        daemon.reload()
+        try await eventually("the reload to fail") { log.text.contains("reload failed") }
+        let other = try loadConfiguration("state_dir = \"state-b\"\n" + Self.watch("g", inbox: "fresh"), in: dir)
+        #expect(throws: Never.self, "the failed reload still holds the inbox it claimed") {
+            _ = try Daemon.build(configuration: other, logger: quietLogger)
+        }
+        try await running.stop()
+    }
 }
