@@ -346,7 +346,7 @@ actor KitScheduler {
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
     /// and validates what comes back.
     private nonisolated func generate(_ runnable: RunnableStage, stage: Stage, providerName: String, log: Logger) async throws -> GeneratedImage {
-        let request = try await prepare(runnable, stage: stage, providerName: providerName)
+        let (request, referenceGeneration) = try await prepare(runnable, stage: stage, providerName: providerName)
         guard let entry = registry.entry(providerName) else {
             throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
         }
@@ -356,7 +356,7 @@ actor KitScheduler {
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
-            prompt: request.prompt, seed: Int64(bitPattern: request.seed),
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
             budget: try budgetClaim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
@@ -389,7 +389,12 @@ actor KitScheduler {
         }
     }
 
-    private nonisolated func prepare(_ runnable: RunnableStage, stage: Stage, providerName: String) async throws -> GenerationRequest {
+    /// The request for `runnable`, and the generation of the kit's locked reference it is made
+    /// from (nil: not from the locked reference), read together with the reference file so a
+    /// re-selection meanwhile leaves the stage marked as made from the earlier one.
+    private nonisolated func prepare(
+        _ runnable: RunnableStage, stage: Stage, providerName: String
+    ) async throws -> (GenerationRequest, referenceGeneration: Int?) {
         guard let kit = try database.kit(runnable.kitID) else { throw RefkitError("kit_missing", "the kit vanished") }
         let order = try effectiveOrder(kitID: kit.id)
         var source: ReferenceImage?
@@ -401,9 +406,6 @@ actor KitScheduler {
         if stage.needsLockedReference, let file = kit.lockedReference {
             locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
-        // Read with the reference file, in one row: a re-selection meanwhile leaves this stage
-        // marked as made from the earlier reference.
-        try database.noteReferenceGeneration(stageID: runnable.stageID, generation: locked == nil ? nil : kit.referenceGeneration)
         if case .swap = stage {
             // A face swap works on its target image, with the locked face as the reference.
             guard locked != nil else {
@@ -445,10 +447,11 @@ actor KitScheduler {
         }
         let prompt = Prompts.prompt(for: stage, character: facts, scene: sceneText)
         let (width, height) = stage.imageSize
-        return GenerationRequest(
+        let request = GenerationRequest(
             kitID: kit.id, stage: stage, prompt: prompt, source: source, lockedReference: locked, references: references, width: width,
             height: height, seed: Self.seed(kitID: kit.id, stage: runnable.generation == 0 ? stage.name : "\(stage.name)#\(runnable.generation)"),
             model: order.model, title: title, body: body)
+        return (request, locked == nil ? nil : kit.referenceGeneration)
     }
 
     /// Asks the analyzer to describe the kit's source and keeps the answer in the store. A

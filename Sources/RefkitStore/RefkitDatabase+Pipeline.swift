@@ -89,9 +89,12 @@ extension RefkitDatabase {
     /// price of its paid call (`budget`) in the same transaction: throws the budget's refusal
     /// (and changes nothing) when the kit's or the day's spend, reserved included, has no room.
     /// False when the stage is no longer there to run (its kit was deleted, or it was reset).
+    /// `referenceGeneration`: the generation of the kit's locked reference the stage is made
+    /// from (nil: not from the locked reference), so views of an earlier one can be told apart.
     @discardableResult
     public func startStage(
-        id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64, budget: BudgetClaim? = nil
+        id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64, referenceGeneration: Int? = nil,
+        budget: BudgetClaim? = nil
     ) throws -> Bool {
         try pool.write { db in
             let now = Self.now()
@@ -100,10 +103,10 @@ extension RefkitDatabase {
             try db.execute(
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
-                        error_code = NULL, error_message = NULL, updated_at = ?
+                        reference_generation = ?, error_code = NULL, error_message = NULL, updated_at = ?
                     WHERE id = ? AND status IN ('pending', 'running')
                     """,
-                arguments: [provider, model, prompt, seed, now, id])
+                arguments: [provider, model, prompt, seed, referenceGeneration, now, id])
             guard db.changesCount == 1 else { return false }
             if let budget {
                 let name = try String.fetchOne(db, sql: "SELECT stage FROM stages WHERE id = ?", arguments: [id]) ?? ""

@@ -13,16 +13,6 @@ extension StageRecord {
 /// Generations of a kit's locked reference: which one each stage was made from, and remaking
 /// what an earlier one made.
 extension RefkitDatabase {
-    /// Records that the stage is being made from generation `generation` of its kit's locked
-    /// reference (nil: not from the locked reference). Called when the request is prepared,
-    /// with the generation read together with the reference file, so a re-selection while the
-    /// stage is being made leaves it marked as made from the earlier one.
-    public func noteReferenceGeneration(stageID: Int64, generation: Int?) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE stages SET reference_generation = ? WHERE id = ?", arguments: [generation, stageID])
-        }
-    }
-
     /// Kits with nothing left to run that are not finished, but for those whose last publish
     /// met a full outbox (they wait for `disk_full_retry_s`): what a command such as a
     /// re-selection leaves for the daemon to publish.
