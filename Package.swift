@@ -30,21 +30,21 @@ let package = Package(
         .target(name: "RefkitStore", dependencies: [
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "RefkitImaging", dependencies: ["CVips"]),
+        .target(name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"]),
         .target(name: "RefkitWatch", dependencies: ["CSystem", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "RefkitHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "CSystem"]),
         .target(name: "RefkitService", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitIntake", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CSystem",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
         .target(name: "RefkitCivitai", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP", "RefkitProviders",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [

@@ -245,7 +245,7 @@ actor KitScheduler {
                 log[metadataKey: "fallback_for"] = "\(providerName)"
                 image = try await generate(runnable, stage: stage, providerName: fallback, log: log)
             }
-            let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
+            let ext = ImageFormat(mime: image.mime)?.fileExtension ?? "png"
             let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
             let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
@@ -415,7 +415,7 @@ actor KitScheduler {
                 throw RefkitError("face_swap_target_missing", "the face swap's target image is not recorded")
             }
             let ext = (input as NSString).pathExtension.lowercased()
-            let mime = ["jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic", "heif": "image/heif", "avif": "image/avif"][ext] ?? "image/jpeg"
+            let mime = ImageFormat(fileExtension: ext)?.mime ?? "image/jpeg"
             source = ReferenceImage(bytes: try work.read(input), mime: mime)
         }
         var references: [ReferenceImage] = []
@@ -582,17 +582,19 @@ actor KitScheduler {
         }
     }
 
-    /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
-    /// limits from the header, then a strict full decode (unless the client already did that
-    /// decode: every HTTP provider validates what it receives).
+    /// A provider's image is judged like a dropped file (`ImageJudge`, with `[limits]`): libmagic
+    /// on the bytes, size and pixel limits from the header, then a strict full decode (unless
+    /// the client already did that decode: every HTTP provider validates what it receives).
     private nonisolated func checkOutput(_ image: GeneratedImage) throws {
-        let inspector = try Inspector(
-            limits: IntakeLimits(configuration.limits))
-        guard image.bytes.count <= configuration.limits.maxSourceBytes else {
-            throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
+        let limits = configuration.limits
+        let judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
+        guard image.bytes.count <= limits.maxSourceBytes else {
+            throw RefkitError(
+                "provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
         }
-        if case .rejected(let error) = inspector.inspectImage(image.bytes, decode: !image.decodeVerified) {
-            throw RefkitError("provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
+        if case .failure(let error) = judge.judge(image.bytes, decode: !image.decodeVerified) {
+            throw RefkitError(
+                "provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
         }
     }
 
