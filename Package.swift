@@ -25,7 +25,7 @@ let package = Package(
         // Domain values: orders, stages, kit states, errors. No I/O, no C.
         .target(name: "RefkitCore", dependencies: ["CCrypto"]),
         .target(name: "RefkitConfig", dependencies: [
-            "RefkitCore", .product(name: "TOMLKit", package: "TOMLKit"),
+            "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RefkitStore", dependencies: [
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),

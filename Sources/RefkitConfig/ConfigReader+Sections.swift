@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitWatch
 import TOMLKit
 
 /// The [civitai] table, the providers and the watches, each read and validated by itself.
@@ -141,7 +142,7 @@ extension ConfigReader {
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
         watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false
         if let m = try string(node["mode"], "\(p).mode") {
-            guard let mode = Configuration.WatchMode(rawValue: m) else { throw fail("\(p).mode", "must be auto, inotify or poll") }
+            guard let mode = WatchMode(rawValue: m) else { throw fail("\(p).mode", "must be auto, inotify or poll") }
             watch.mode = mode
         }
         watch.settleMs = try int(node["settle_ms"], "\(p).settle_ms", 0...600_000) ?? watch.settleMs
