@@ -1,4 +1,5 @@
 import RefkitHTTP
+import RefkitTestSupport
 import Testing
 
 @testable import RefkitProviders
@@ -28,5 +29,18 @@ import Testing
         #expect(large.code == "provider_response_too_large" && !large.retryable)
         let other = ProviderError.transport(HTTPError(code: "http_failed", message: "x", retryable: false), provider: "p")
         #expect(other.code == "provider_network_error" && !other.retryable)
+    }
+
+    /// A provider's answer is held to the drop rules (`ImageJudge`): a GIF is refused.
+    @Test func anAnswerTheIntakeRulesRefuseIsInvalid() throws {
+        let gif = try ImageFixtures.image("gif", seed: 4)
+        let error = #expect(throws: ProviderError.self) {
+            try ProviderHTTP.validatedImage(gif, provider: "p", model: "m", costUSD: 0)
+        }
+        #expect(error?.code == "provider_invalid_image")
+        #expect(error?.detail.contains("source_gif_unsupported") == true)
+        let png = try ImageFixtures.png(seed: 4, width: 30, height: 20)
+        let image = try ProviderHTTP.validatedImage(png, provider: "p", model: "m", costUSD: 0)
+        #expect(image.mime == "image/png" && image.width == 30 && image.height == 20 && image.decodeVerified)
     }
 }
