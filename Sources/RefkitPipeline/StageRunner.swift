@@ -214,11 +214,13 @@ struct StageRunner: Sendable {
         let judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
         guard image.bytes.count <= limits.maxSourceBytes else {
             throw RefkitError(
-                "provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
+                "provider_invalid_image", "the provider returned an image larger than max_source_bytes",
+                detail: "\(image.bytes.count) bytes")
         }
         if case .failure(let error) = judge.judge(image.bytes, decode: !image.decodeVerified) {
             throw RefkitError(
-                "provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
+                "provider_invalid_image", "the provider returned something that is not a valid image",
+                detail: "\(error.code): \(error.message)")
         }
     }
 }

@@ -25,7 +25,7 @@ public struct AnalyzedCharacter: Sendable {
 /// `data:` URL, JSON mode, and a tolerant reading of the answer (code fences, wrapper tokens
 /// and prose around the JSON object are skipped).
 ///
-/// Errors: `ProviderHTTP`'s codes (429 and 5xx retryable with `Retry-After`; 401/403
+/// Errors: `ProviderError+HTTP`'s codes (429 and 5xx retryable with `Retry-After`; 401/403
 /// `provider_auth_failed`, final), `provider_bad_response` (the answer or its content is not the
 /// JSON asked for; retryable, a model's next answer usually parses), `provider_safety_block`
 /// (a refusal or `finish_reason: content_filter`; final), `provider_not_configured` (no key).

@@ -17,7 +17,7 @@ import RefkitHTTP
 /// `output_node` (optional; default the first SaveImage output). An optional API key is sent
 /// as a bearer token for servers behind an authenticating proxy.
 ///
-/// Error codes besides `ProviderHTTP`'s: `provider_bad_request` (the server rejected the
+/// Error codes besides `ProviderError+HTTP`'s: `provider_bad_request` (the server rejected the
 /// workflow: node_errors, HTTP 400; final), `provider_failed` (the workflow raised an error
 /// while running, or was interrupted; final), `provider_unavailable` (no server reachable;
 /// retryable, with the time until the next health check), `provider_not_configured` (a bad

@@ -16,10 +16,10 @@ import RefkitHTTP
 /// reference, else the source; default `image_url`), `output_field` (default `images`, then
 /// `image`; a dotted path is allowed), `mode` (`queue` or `sync`).
 ///
-/// fal-specific error codes on top of `ProviderHTTP`'s: a 422 whose `detail` has
+/// fal-specific error codes on top of `ProviderError+HTTP`'s: a 422 whose `detail` has
 /// `type: content_policy_violation`, or an output with `has_nsfw_concepts: [true]`, is a final
 /// `provider_safety_block`; a FAILED request is a final `provider_failed`.
-public struct FalProvider: ImageProvider {
+public struct FalProvider: PolledProvider {
     public static let defaultBaseURL = "https://queue.fal.run"
 
     public let name: String
@@ -44,13 +44,10 @@ public struct FalProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        try await PolledJob.logged(request, provider: name, settings: settings, logger: logger) { key, metadata throws(ProviderError) in
+        try await logged(request) { key, metadata throws(ProviderError) in
             let app = try appID(request)
             metadata["model"] = "\(app)"
-            let base = ProviderHTTP.trimmedBase(settings.baseURL.isEmpty ? Self.defaultBaseURL : settings.baseURL)
-            let job = PolledJob(
-                provider: name, http: http, secret: key, authorization: "Key \(key)", base: base, timeout: settings.timeout,
-                pollInterval: pollInterval, maxImageBytes: maxImageBytes)
+            let job = self.job(key: key, authorization: "Key \(key)", base: base)
             let body = Array(input(request).serialized.utf8)
             logger.debug("provider request", metadata: metadata.merging(["request.bytes": "\(body.count)"]) { $1 })
             let output: JSONValue

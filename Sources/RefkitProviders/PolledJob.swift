@@ -6,31 +6,6 @@ import RefkitHTTP
 /// One provider job that may take several authenticated calls — submit, poll, fetch — and
 /// ends with an image the provider hosts at a URL it hands back (fal, Replicate).
 struct PolledJob: Sendable {
-    /// One `generate` of a polled provider with the logging and key handling both share:
-    /// a missing key fails before any call; `body` gets the key and the log metadata (to add
-    /// the model to); success logs the duration, failure is logged and rethrown with the key
-    /// redacted from its message.
-    static func logged(
-        _ request: GenerationRequest, provider name: String, settings: ProviderSettings, logger: Logger,
-        _ body: (_ key: String, _ metadata: inout Logger.Metadata) async throws(ProviderError) -> GeneratedImage
-    ) async throws(ProviderError) -> GeneratedImage {
-        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderError.missingKey(provider: name) }
-        var metadata: Logger.Metadata = ["provider": "\(name)", "kit.id": "\(request.kitID)", "stage": "\(request.stage.name)"]
-        let started = ContinuousClock.now
-        do throws(ProviderError) {
-            let image = try await body(key, &metadata)
-            logger.debug(
-                "provider image", metadata: metadata.merging(["duration_ms": "\((ContinuousClock.now - started).wholeMilliseconds)"]) { $1 }
-            )
-            return image
-        } catch {
-            let error = error.redacted(secret: key)
-            logger.warning(
-                "provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
-            throw error
-        }
-    }
-
     /// Consecutive retryable poll failures tolerated before giving up: a failed stage is
     /// submitted again (and paid again), a failed poll only asked again.
     static let tolerablePollFailures = 3

@@ -13,11 +13,11 @@ import RefkitHTTP
 /// `image_field` (one data URI: the locked reference, else the source; default `input_image`)
 /// or `images_field` (a list of data URIs: source, locked reference, references).
 ///
-/// Replicate-specific error codes on top of `ProviderHTTP`'s: a `failed` prediction whose error
+/// Replicate-specific error codes on top of `ProviderError+HTTP`'s: a `failed` prediction whose error
 /// names NSFW or safety is a final `provider_safety_block`, any other `failed` or `canceled`
 /// one a final `provider_failed`; `aborted` (a deadline passed before it started, unbilled) is
 /// a retryable `provider_failed`.
-public struct ReplicateProvider: ImageProvider {
+public struct ReplicateProvider: PolledProvider {
     public static let defaultBaseURL = "https://api.replicate.com/v1"
     /// Words in a failed prediction's error that mean a safety checker refused.
     static let safetyWords = ["nsfw", "safety", "sensitive", "flagged", "content policy", "content_policy"]
@@ -44,13 +44,10 @@ public struct ReplicateProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        try await PolledJob.logged(request, provider: name, settings: settings, logger: logger) { key, metadata throws(ProviderError) in
-            let base = ProviderHTTP.trimmedBase(settings.baseURL.isEmpty ? Self.defaultBaseURL : settings.baseURL)
+        try await logged(request) { key, metadata throws(ProviderError) in
             // Accept the API root with or without its version (`…/v1` as in the example config).
             let api = base.hasSuffix("/v1") ? base : base + "/v1"
-            let job = PolledJob(
-                provider: name, http: http, secret: key, authorization: "Bearer \(key)", base: api, timeout: settings.timeout,
-                pollInterval: pollInterval, maxImageBytes: maxImageBytes)
+            let job = self.job(key: key, authorization: "Bearer \(key)", base: api)
             let (url, json, model) = try creation(request, api: api)
             let body = Array(json.serialized.utf8)
             metadata["model"] = "\(model)"
