@@ -14,4 +14,8 @@ public enum IntakeEvent: Sendable, Hashable {
     case rejected(watch: String, file: String, code: String)
     /// A file waits for its partner (an image for its sidecar, an order for its image).
     case waiting(watch: String, file: String)
+    /// Intake finished one step: a settled entry handled, or the waits that ran out dealt with.
+    /// Sent after the events the step caused; `waiting` files still wait for their partner. Whoever
+    /// waits for intake to be idle (`once`, tests) looks again when it comes.
+    case stepFinished(waiting: Int)
 }

@@ -88,7 +88,10 @@ public actor IntakeService {
     public func handle(_ entry: InboxEntry) {
         guard let watch = watches[entry.watch] else { return }
         inFlight += 1
-        defer { inFlight -= 1 }
+        defer {
+            inFlight -= 1
+            events.publish(.stepFinished(waiting: book.pendingCount))
+        }
         let identity = FileIdentity(
             watch: entry.watch, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size,
             mtimeNanos: entry.mtimeNanos)
@@ -227,6 +230,7 @@ public actor IntakeService {
         timerDeadline = nil
         // A sidecar still settling is in the inbox but not yet judged: the book waits for it a little.
         perform(book.due(now: timeline.now()) { FileSystem.lstatEntry($0) != nil })
+        events.publish(.stepFinished(waiting: book.pendingCount))
     }
 
     // MARK: - Rejections

@@ -27,26 +27,29 @@ final class IntakeHarness: Sendable {
     private let runner = Mutex<Task<Void, any Error>?>(nil)
     private let listener = Mutex<Task<Void, Never>?>(nil)
 
-    /// Folders in a fresh temporary directory; the configuration from `IntakeFolders.configText`.
+    /// Folders in a fresh temporary directory; the configuration from `IntakeFolders.configText`;
+    /// `clock` times intake's pairing waits.
     convenience init(
         settleMs: Int = 200, sidecarWaitMs: Int = 300, imageWaitMs: Int = 800, maxSourceBytes: Int? = nil,
-        defaultStages: String = "turnaround"
+        defaultStages: String = "turnaround", clock: some Clock<Duration> = ContinuousClock()
     ) throws {
         let directory = try TemporaryDirectory("intake")
         let folders = try IntakeFolders(in: directory)
         let text = folders.configText(
             settleMs: settleMs, sidecarWaitMs: sidecarWaitMs, imageWaitMs: imageWaitMs, maxSourceBytes: maxSourceBytes,
             defaultStages: defaultStages)
-        try self.init(directory: directory, folders: folders, configText: text)
+        try self.init(directory: directory, folders: folders, configText: text, clock: clock)
     }
 
-    init(directory: TemporaryDirectory, folders: IntakeFolders, configText: String) throws {
+    init(
+        directory: TemporaryDirectory, folders: IntakeFolders, configText: String, clock: some Clock<Duration> = ContinuousClock()
+    ) throws {
         self.directory = directory
         self.folders = folders
         configuration = try ConfigurationLoader.parse(text: configText, file: "\(directory.path)/refkit.toml", relativeTo: directory.path)
         watchName = configuration.watches[0].name
         database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
-        intake = try IntakeService(configuration: configuration, database: database, logger: Self.logger)
+        intake = try IntakeService(configuration: configuration, database: database, logger: Self.logger, clock: clock)
         let roots = configuration.watches.map(\.watchRoot)
         watcher = InboxWatcher(
             roots: roots, rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
