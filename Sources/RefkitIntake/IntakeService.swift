@@ -74,6 +74,7 @@ public actor IntakeService {
     /// Nothing waiting for a partner and nothing being handled.
     public var isIdle: Bool { book.pendingCount == 0 && inFlight == 0 }
 
+    /// Images and orders waiting for their partner.
     public var pendingCount: Int { book.pendingCount }
 
     /// Stops the pairing timer and ends `events` (pending pairs stay claimed in memory only;

@@ -32,7 +32,9 @@ struct PairingClockTests {
         try await harness.waitForWaiting("lost.json")
         clock.advance(by: .seconds(600))
         let watch = harness.watchName
-        try await harness.waitForEvent("lost.json rejected") { $0 == .rejected(watch: watch, file: "lost.json", code: "order_without_image") }
+        try await harness.waitForEvent("lost.json rejected") {
+            $0 == .rejected(watch: watch, file: "lost.json", code: "order_without_image")
+        }
         try await harness.waitUntil("lost.json judged") { harness.inboxIsEmpty }
         try await harness.stop()
         #expect(FileFixtures.exists("\(harness.rejected)/lost.json"))
