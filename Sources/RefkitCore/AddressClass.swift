@@ -10,7 +10,9 @@
 /// checks judge hosts with this one value, so they cannot disagree. Parsing is `inet_pton`'s
 /// (no lookups): a host name is not an address.
 public enum AddressClass: Equatable, Sendable {
+    /// An IPv4 address in host byte order.
     case v4(UInt32)
+    /// The 16 bytes of an IPv6 address, in network order.
     case v6([UInt8])
 
     /// Parses a numeric IPv4 or IPv6 address (no brackets, no zone); nil for a host name.

@@ -10,6 +10,7 @@ public final class TargetURL: @unchecked Sendable {
     public let scheme: String
     /// Lowercased, without IPv6 brackets, zone or a trailing dot.
     public let host: String
+    /// The port the URL names, else its scheme's default (80, 443).
     public let port: Int
     /// The text curl will request (normalised by curl).
     let text: String

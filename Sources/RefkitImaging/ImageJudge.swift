@@ -2,8 +2,11 @@ import RefkitCore
 
 /// What an accepted image is, read from its bytes (never from a name or a server's word).
 public struct JudgedImage: Sendable, Equatable {
+    /// The format libmagic found in the bytes.
     public var format: ImageFormat
+    /// Width in pixels, from the header.
     public var width: Int
+    /// Height in pixels, from the header.
     public var height: Int
 
     /// The MIME type of `format`.
@@ -18,6 +21,7 @@ public struct JudgedImage: Sendable, Equatable {
 public struct ImageJudge: Sendable {
     /// The limits a judgement enforces (the size in bytes is the caller's, checked before reading).
     public struct Limits: Sendable {
+        /// Width times height, read from the header before any decode.
         public var maxPixels: Int
         /// Long side over short side: a 10 x 30000 strip is far under any pixel limit, yet every
         /// square made from it (an avatar crop) is a sliver scaled a hundredfold.
@@ -32,6 +36,7 @@ public struct ImageJudge: Sendable {
     /// The formats taken, by libmagic's MIME type of the bytes.
     public static let acceptedFormats: Set<ImageFormat> = [.jpeg, .png, .webp, .heic, .heif, .avif]
 
+    /// The limits this judge enforces.
     public let limits: Limits
 
     /// Fails with `magic_unavailable` when libmagic or its database cannot be loaded, so an

@@ -7,6 +7,7 @@ import Synchronization
 public final class MagicDetector {
     private let cookie: magic_t
 
+    /// Opens libmagic and loads its database (`magic_unavailable` when either fails).
     public init() throws(RefkitError) {
         guard let cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR) else {
             throw RefkitError("magic_unavailable", "cannot open libmagic")
