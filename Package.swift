@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // C libraries from Debian, entered through module maps with tiny inline shims.
@@ -25,7 +26,7 @@ let package = Package(
         // Domain values: orders, stages, kit states, errors. No I/O, no C.
         .target(name: "RefkitCore", dependencies: ["CCrypto"]),
         .target(name: "RefkitConfig", dependencies: [
-            "RefkitCore", .product(name: "TOMLKit", package: "TOMLKit"),
+            "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RefkitStore", dependencies: [
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -37,7 +38,10 @@ let package = Package(
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "CSystem"]),
-        .target(name: "RefkitService", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitService", dependencies: [
+            .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
         .target(name: "RefkitIntake", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
             .product(name: "Logging", package: "swift-log"),
@@ -80,7 +84,9 @@ let package = Package(
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
-        .testTarget(name: "RefkitServiceTests", dependencies: ["RefkitService", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitServiceTests", dependencies: [
+            "RefkitService", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
