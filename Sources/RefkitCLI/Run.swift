@@ -1,12 +1,7 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import RefkitCore
 import RefkitDaemon
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension RefkitCommand {
     struct Run: AsyncParsableCommand {
@@ -50,23 +45,9 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     } catch {
         throw CLIError(code: 73, message: "cannot start: \(error)")
     }
-    let signals = SignalWatch { signal in
-        if signal == "SIGHUP" {
-            guard mode == .daemon else {
-                logger.notice("SIGHUP ignored: once does not reload its configuration")
-                return
-            }
-            logger.notice("signal received, reloading the configuration", metadata: ["signal": "\(signal)"])
-            daemon.reload()
-            return
-        }
-        logger.notice("signal received, stopping", metadata: ["signal": "\(signal)"])
-        daemon.shutdown()
-    }
-    defer { withExtendedLifetime(signals) {} }
     let summary: Daemon.Summary
     do {
-        summary = try await daemon.run(mode)
+        summary = try await daemon.run(mode, handlingSignals: true)
     } catch let error as RefkitError where error.code.hasPrefix("database_") {
         // The database vanished or is damaged under the daemon (EX_IOERR).
         throw CLIError(code: 74, message: "stopped: \(error)")
@@ -76,24 +57,7 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     }
     if mode == .once, summary.waitingForSpace > 0 {
         // Made but not published: the next run or once publishes them when space is free.
-        throw CLIError(code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
+        throw CLIError(
+            code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
     }
-}
-
-/// Turns SIGTERM and SIGINT (stop) and SIGHUP (reload) into a callback (dispatch sources, not
-/// async-signal handlers).
-final class SignalWatch: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ handler: @escaping @Sendable (String) -> Void) {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(name) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    deinit { sources.forEach { $0.cancel() } }
 }

@@ -9,7 +9,7 @@ import RefkitWatch
 
 /// Everything that depends on the configuration: the watcher over its inboxes, intake with its
 /// limits, the providers, and the scheduler with its limits. A reload builds a new generation
-/// and the daemon hands over to it (Daemon+Reload.swift).
+/// and `ReloadService` hands over to it.
 final class Generation: Sendable {
     let number: Int
     let configuration: Configuration
@@ -41,7 +41,8 @@ final class Generation: Sendable {
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
         let scheduler = KitScheduler(
             configuration: configuration, database: database,
-            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics)
+            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup,
+            metrics: metrics)
         let watcher = InboxWatcher(
             roots: configuration.watches.map(\.watchRoot), rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)

@@ -38,6 +38,8 @@ actor KitScheduler {
     /// batch summary): a kit that ends partial, is retried and ends complete is one complete kit.
     private(set) var finished = FinishedKits()
     private(set) var referencesMade = 0
+    /// Published when a stage or publish ended (`once` waits on it; to become PipelineEvent).
+    nonisolated let activity = EventBroadcast<Void>()
 
     init(
         configuration: Configuration, database: RefkitDatabase, registry: ProviderRegistry, logger: Logger, wakeup: Wakeup,
@@ -96,6 +98,7 @@ actor KitScheduler {
                     }
                 }
                 guard let result = await group.next() else { break }
+                activity.publish(())
                 if result == Self.drainDeadline { break }  // cancelAll below: unfinished stages resume at the next start
                 if let stageID = result {
                     running.removeValue(forKey: stageID)

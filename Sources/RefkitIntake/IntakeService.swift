@@ -59,6 +59,8 @@ public actor IntakeService {
     }
     private var inFlight = 0
     private var sleeper: Task<Void, Never>?
+    /// Published when intake may have become idle (`once` waits on it; to become IntakeEvent).
+    public nonisolated let activity = EventBroadcast<Void>()
 
     /// Counts since start, for status and tests.
     public private(set) var accepted = 0
@@ -282,6 +284,7 @@ public actor IntakeService {
                 watch: watch)
         }
         reschedule()
+        activity.publish(())
     }
 
     // MARK: - Outcomes
