@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RefkitCivitai
 import RefkitCore
 import RefkitDaemon
 
@@ -45,9 +46,18 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     } catch {
         throw CLIError(code: 73, message: "cannot start: \(error)")
     }
+    let summaries = BatchSummaryService(
+        events: daemon.pipelineEvents, database: daemon.database, stateDirectory: configuration.stateDir, logger: logger)
+    // The batches that the run's last kits completed are summarised before the command returns:
+    // the summaries end when the run's events do.
+    let outcome = await withTaskGroup(of: Void.self) { group -> Result<Daemon.Summary, any Error> in
+        group.addTask { await summaries.run() }
+        defer { daemon.pipelineEvents.finish() }
+        do { return .success(try await daemon.run(mode, handlingSignals: true)) } catch { return .failure(error) }
+    }
     let summary: Daemon.Summary
     do {
-        summary = try await daemon.run(mode, handlingSignals: true)
+        summary = try outcome.get()
     } catch let error as RefkitError where error.code.hasPrefix("database_") {
         // The database vanished or is damaged under the daemon (EX_IOERR).
         throw CLIError(code: 74, message: "stopped: \(error)")

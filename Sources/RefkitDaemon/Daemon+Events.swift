@@ -7,14 +7,10 @@ extension Daemon {
     /// One watcher event of `generation`: a settled file goes to its intake, the rest is logged.
     func handle(_ event: InboxEvent, generation: Generation) async {
         switch event {
-        case .ready(let ready):
+        case .ready(let entry):
             // Inbox lag: from the file's last change (its arrival, as far as the filesystem tells) to its intake.
-            let lag = max(0, Date().timeIntervalSince1970 - Double(ready.mtimeNanos) / 1e9)
-            metrics.inboxLag.set(lag, labels: ["watch": ready.root])
-            let kind = InboxEntry.Kind(rawValue: ready.kind.rawValue) ?? .other
-            let entry = InboxEntry(
-                watch: ready.root, path: ready.path, relativePath: ready.relativePath, kind: kind, size: ready.size,
-                mtimeNanos: ready.mtimeNanos, inode: ready.inode, device: ready.device, linkCount: ready.linkCount)
+            let lag = max(0, Date().timeIntervalSince1970 - Double(entry.mtimeNanos) / 1e9)
+            metrics.inboxLag.set(lag, labels: ["watch": entry.watch])
             await generation.intake.handle(entry)
         case .rootPaused(let root, let reason):
             logger.critical(

@@ -1,5 +1,6 @@
 import Logging
 import RefkitCore
+import RefkitIntake
 
 extension Daemon {
     /// `once`: waits until the watcher has settled everything it saw, every event was handled,
@@ -12,13 +13,17 @@ extension Daemon {
         let (intake, scheduler, watcher) = (generation.intake, generation.scheduler, generation.watcher)
         // Subscribed before the first look, so a change between a look and the wait is not missed.
         let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let sources = [intake.activity.subscribe(), scheduler.activity.subscribe()]
+        let handled = run.activity.subscribe()
+        let intakeSteps = intake.events.subscribe()
+        let schedulerSteps = scheduler.activity.subscribe()
         await withDiscardingTaskGroup { group in
-            for source in sources {
-                group.addTask {
-                    for await _ in source { changed.yield() }
+            group.addTask { for await _ in handled { changed.yield() } }
+            group.addTask {
+                for await event in intakeSteps {
+                    if case .stepFinished = event { changed.yield() }
                 }
             }
+            group.addTask { for await _ in schedulerSteps { changed.yield() } }
             var next = changes.makeAsyncIterator()
             var storeErrors = 0
             while !Task.isCancelled {

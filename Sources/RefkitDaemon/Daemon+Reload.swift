@@ -88,7 +88,8 @@ extension Daemon {
         do {
             try inboxLocks.claim(new.watches)
             let next = try Generation.make(
-                number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders)
+                number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders,
+                events: pipelineEvents)
             return PendingReload(daemon: self, generation: next, old: old.configuration)
         } catch {
             // Inboxes claimed for the new watches would stay locked against every other daemon.

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitPipeline
 import RefkitProviders
 import RefkitService
 import RefkitStore
@@ -29,6 +30,8 @@ public final class Daemon: Sendable {
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
+    /// What every generation's scheduler did (stages, finished kits), for subscribers.
+    public let pipelineEvents: EventBroadcast<PipelineEvent>
     let notifier: SystemdNotifier
     /// Providers given by the caller (tests, the bench), kept for every generation.
     let extraProviders: [String: any ImageProvider]
@@ -59,19 +62,22 @@ public final class Daemon: Sendable {
         let inboxLocks = InboxLocks(stateDir: state.path)
         try inboxLocks.claim(configuration.watches)
         let metrics = RefkitMetrics()
+        let events = EventBroadcast<PipelineEvent>()
         let generation = try Generation.make(
-            number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
+            number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers,
+            events: events)
         return Daemon(
             state: state, inboxLocks: inboxLocks, database: database, generation: generation, logger: logger, metrics: metrics,
-            notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers)
+            notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers, events: events)
     }
 
     init(
         state: StateDirectory, inboxLocks: InboxLocks,
         database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
-        providers: [String: any ImageProvider]
+        providers: [String: any ImageProvider], events: EventBroadcast<PipelineEvent>
     ) {
         self.metrics = metrics
+        self.pipelineEvents = events
         self.notifier = notifier
         self.state = state
         self.inboxLocks = inboxLocks

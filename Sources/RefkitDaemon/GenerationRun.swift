@@ -20,6 +20,9 @@ final class GenerationRun: Sendable {
     let schedulerEnded: Latch<Void>
     /// True once the scheduler runs; false when a stop came before its turn.
     let schedulerStarted: Latch<Bool>
+    /// Published after each watcher event is handled (`once` compares `handled` with what the
+    /// watcher yielded, and looks again when this comes).
+    let activity: EventBroadcast<Void>
     /// Watcher events intake has handled (`once` compares it with what the watcher yielded).
     let handled: EventCount
 
@@ -28,8 +31,10 @@ final class GenerationRun: Sendable {
         let schedulerEnded = Latch<Void>()
         let schedulerStarted = Latch<Bool>()
         let handled = EventCount()
+        let activity = EventBroadcast<Void>()
         let intake = IntakeLoop(
-            generation: generation, daemon: daemon, previousEnded: previous?.intakeEnded, ended: intakeEnded, handled: handled)
+            generation: generation, daemon: daemon, previousEnded: previous?.intakeEnded, ended: intakeEnded, handled: handled,
+            activity: activity)
         let scheduler = SchedulerLoop(
             generation: generation, generations: daemon.generations, previousEnded: previous?.schedulerEnded,
             started: schedulerStarted, ended: schedulerEnded)
@@ -46,6 +51,7 @@ final class GenerationRun: Sendable {
         self.schedulerEnded = schedulerEnded
         self.schedulerStarted = schedulerStarted
         self.handled = handled
+        self.activity = activity
     }
 }
 
@@ -56,6 +62,7 @@ struct IntakeLoop: Service {
     let previousEnded: Latch<Void>?
     let ended: Latch<Void>
     let handled: EventCount
+    let activity: EventBroadcast<Void>
 
     func run() async throws {
         defer { ended.open() }
@@ -74,7 +81,7 @@ struct IntakeLoop: Service {
                     for await event in watcher.events {
                         await daemon.handle(event, generation: generation)
                         handled.add()
-                        generation.intake.activity.publish(())
+                        activity.publish(())
                     }
                 }
             } onGracefulShutdown: {

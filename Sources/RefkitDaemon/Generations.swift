@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitPipeline
 import Synchronization
 
 /// The generations of one daemon run: the newest (whose configuration is in force), the one

@@ -1,6 +1,7 @@
 import CSystem
 import Foundation
 import RefkitCore
+import RefkitWatch
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,7 @@
 import Foundation
 import CSystem
 import RefkitCore
+import RefkitWatch
 
 #if canImport(Glibc)
 import Glibc
