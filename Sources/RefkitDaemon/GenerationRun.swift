@@ -130,8 +130,14 @@ struct SchedulerLoop: Service {
                 do { try await gracefulShutdown() } catch { return }
                 await scheduler.stop()
             }
+            // New work from intake: each kit it queues wakes the scheduler.
+            group.addTask {
+                for await event in generation.intakeEvents {
+                    if case .kitQueued = event { generation.wakeup.signal() }
+                }
+            }
             await scheduler.run()
-            // The scheduler ended on its own (it does not, short of a stop): end the waiter above.
+            // The scheduler has ended: the stop waiter and the forwarder end with it.
             group.cancelAll()
         }
         await generations.retireScheduler(of: generation)
