@@ -82,7 +82,7 @@ extension Daemon {
             endReload()
             return nil
         }
-        for key in Self.keepRunningValues(of: old.configuration, in: &new) {
+        for key in new.keepRunningValues(of: old.configuration) {
             logger.warning("restart needed for \(key): the running value is kept until refkit restarts", metadata: ["key": "\(key)"])
         }
         do {
@@ -101,43 +101,15 @@ extension Daemon {
         }
     }
 
-    /// Sets in `new` the keys that cannot change while running to their values in `running`;
-    /// returns their names where the file asked for a change.
-    static func keepRunningValues(of running: Configuration, in new: inout Configuration) -> [String] {
-        var kept: [String] = []
-        if new.stateDir != running.stateDir {
-            kept.append("state_dir")
-            new.stateDir = running.stateDir
-        }
-        if new.logLevel != running.logLevel {
-            kept.append("log_level")
-            new.logLevel = running.logLevel
-        }
-        if new.metrics.listen != running.metrics.listen {
-            kept.append("metrics.listen")
-            new.metrics.listen = running.metrics.listen
-        }
-        return kept
-    }
-
-    /// What a reload changes, for its log line.
+    /// A reload's log line: what it changed, by name.
     static func changes(from old: Configuration, to new: Configuration) -> Logger.Metadata {
-        func diff<T>(_ a: [String: T], _ b: [String: T]) -> (added: [String], removed: [String], changed: [String]) {
-            let added = Set(b.keys).subtracting(a.keys).sorted()
-            let removed = Set(a.keys).subtracting(b.keys).sorted()
-            let changed = Set(a.keys).intersection(b.keys).filter { String(describing: a[$0]!) != String(describing: b[$0]!) }.sorted()
-            return (added, removed, changed)
-        }
-        let watches = diff(
-            Dictionary(uniqueKeysWithValues: old.watches.map { ($0.name, $0) }),
-            Dictionary(uniqueKeysWithValues: new.watches.map { ($0.name, $0) }))
-        let providers = diff(old.providers, new.providers)
+        let changes = ConfigurationChanges(from: old, to: new)
         func list(_ names: [String]) -> Logger.MetadataValue { .string(names.isEmpty ? "-" : names.joined(separator: ",")) }
         return [
-            "watches_added": list(watches.added), "watches_removed": list(watches.removed), "watches_changed": list(watches.changed),
-            "providers_added": list(providers.added), "providers_removed": list(providers.removed),
-            "providers_changed": list(providers.changed),
-            "limits_changed": "\(String(describing: old.limits) != String(describing: new.limits))",
+            "watches_added": list(changes.watchesAdded), "watches_removed": list(changes.watchesRemoved),
+            "watches_changed": list(changes.watchesChanged), "providers_added": list(changes.providersAdded),
+            "providers_removed": list(changes.providersRemoved), "providers_changed": list(changes.providersChanged),
+            "limits_changed": "\(changes.limitsChanged)",
         ]
     }
 }
