@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian, entered through module maps with tiny inline shims.
@@ -60,6 +61,8 @@ let package = Package(
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
             "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitPipeline", "RefkitIntake", "RefkitImaging", "RefkitHTTP",

@@ -1,13 +1,8 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import RefkitCivitai
 import RefkitCore
 import RefkitDaemon
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension RefkitCommand {
     struct Run: AsyncParsableCommand {
@@ -51,32 +46,15 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     } catch {
         throw CLIError(code: 73, message: "cannot start: \(error)")
     }
-    let signals = SignalWatch { signal in
-        if signal == "SIGHUP" {
-            guard mode == .daemon else {
-                logger.notice("SIGHUP ignored: once does not reload its configuration")
-                return
-            }
-            logger.notice("signal received, reloading the configuration", metadata: ["signal": "\(signal)"])
-            daemon.reload()
-            return
-        }
-        logger.notice("signal received, stopping", metadata: ["signal": "\(signal)"])
-        daemon.shutdown()
-    }
-    defer { withExtendedLifetime(signals) {} }
     let summaries = BatchSummaryService(
         events: daemon.pipelineEvents, database: daemon.database, stateDirectory: configuration.stateDir, logger: logger)
-    let summarising = Task { await summaries.run() }
-    let outcome: Result<Daemon.Summary, any Error>
-    do {
-        outcome = .success(try await daemon.run(mode))
-    } catch {
-        outcome = .failure(error)
+    // The batches that the run's last kits completed are summarised before the command returns:
+    // the summaries end when the run's events do.
+    let outcome = await withTaskGroup(of: Void.self) { group -> Result<Daemon.Summary, any Error> in
+        group.addTask { await summaries.run() }
+        defer { daemon.pipelineEvents.finish() }
+        do { return .success(try await daemon.run(mode, handlingSignals: true)) } catch { return .failure(error) }
     }
-    // The batches that the run's last kits completed are summarised before the command returns.
-    daemon.pipelineEvents.finish()
-    await summarising.value
     let summary: Daemon.Summary
     do {
         summary = try outcome.get()
@@ -89,24 +67,7 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     }
     if mode == .once, summary.waitingForSpace > 0 {
         // Made but not published: the next run or once publishes them when space is free.
-        throw CLIError(code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
+        throw CLIError(
+            code: 1, message: "\(summary.waitingForSpace) kit(s) wait for space in the outbox (disk_full); free space and run again")
     }
-}
-
-/// Turns SIGTERM and SIGINT (stop) and SIGHUP (reload) into a callback (dispatch sources, not
-/// async-signal handlers).
-final class SignalWatch: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ handler: @escaping @Sendable (String) -> Void) {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT"), (SIGHUP, "SIGHUP")] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { handler(name) }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    deinit { sources.forEach { $0.cancel() } }
 }

@@ -5,7 +5,7 @@ extension Daemon {
     /// why (most often a missing credential). Without this the daemon starts silently and the
     /// first kit that names such a provider fails.
     func warnUnusableProviders() {
-        let registry = slots.withLock { $0.latest }.scheduler.registry
+        let registry = generations.latest.scheduler.registry
         for name in registry.entries.keys.sorted() {
             guard let why = registry.entries[name]?.unavailable else { continue }
             logger.warning(

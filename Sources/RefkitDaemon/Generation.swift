@@ -11,20 +11,28 @@ import RefkitWatch
 
 /// Everything that depends on the configuration: the watcher over its inboxes, intake with its
 /// limits, the providers, and the scheduler with its limits. A reload builds a new generation
-/// and the daemon hands over to it (Daemon+Reload.swift).
+/// and `ReloadService` hands over to it.
 final class Generation: Sendable {
     let number: Int
     let configuration: Configuration
     let intake: IntakeService
     let watcher: InboxWatcher
     let scheduler: KitScheduler
+    /// Intake's events from its start; the scheduler wakes for each kit queued (SchedulerLoop).
+    let intakeEvents: AsyncStream<IntakeEvent>
+    let wakeup: Wakeup
 
-    private init(number: Int, configuration: Configuration, intake: IntakeService, watcher: InboxWatcher, scheduler: KitScheduler) {
+    private init(
+        number: Int, configuration: Configuration, intake: IntakeService, watcher: InboxWatcher, scheduler: KitScheduler,
+        intakeEvents: AsyncStream<IntakeEvent>, wakeup: Wakeup
+    ) {
         self.number = number
         self.configuration = configuration
         self.intake = intake
         self.watcher = watcher
         self.scheduler = scheduler
+        self.intakeEvents = intakeEvents
+        self.wakeup = wakeup
     }
 
     /// Creates the watches' folders, declares their metrics and wires the services; nothing runs yet.
@@ -41,13 +49,8 @@ final class Generation: Sendable {
         for provider in configuration.providers.keys { metrics.declare(provider: provider) }
         let wakeup = Wakeup()
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger)
-        // The scheduler wakes for each kit intake queues; the subscription ends with intake's events.
+        // Subscribed now, before intake runs, so no kit is missed; SchedulerLoop forwards them.
         let queued = intake.events.subscribe()
-        Task {
-            for await event in queued {
-                if case .kitQueued = event { wakeup.signal() }
-            }
-        }
         let scheduler = KitScheduler(
             configuration: configuration, database: database,
             registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics,
@@ -60,6 +63,8 @@ final class Generation: Sendable {
         let watcher = InboxWatcher(
             roots: configuration.watches.map(\.watchRoot), rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
-        return Generation(number: number, configuration: configuration, intake: intake, watcher: watcher, scheduler: scheduler)
+        return Generation(
+            number: number, configuration: configuration, intake: intake, watcher: watcher, scheduler: scheduler, intakeEvents: queued,
+            wakeup: wakeup)
     }
 }

@@ -63,13 +63,14 @@ struct Janitor: Sendable {
     /// version is the only copy of its images.
     func restoreStrandedVersions(in outbox: String) {
         let prefix = ".refkit-tmp-old-"
-        let retired = ((try? FileManager.default.contentsOfDirectory(atPath: outbox)) ?? []).filter { $0.hasPrefix(prefix) }
-        guard !retired.isEmpty, let kits = try? database.kits() else { return }
+        let retired = Self.names(in: outbox).filter { $0.hasPrefix(prefix) }
+        guard !retired.isEmpty, let kits = readKits("restore a re-published kit's folder") else { return }
         let folders = Dictionary(kits.compactMap { kit in kit.outboxDir.map { (kit.id, $0) } }, uniquingKeysWith: { a, _ in a })
         let newestFirst = retired.sorted {
             (Int64($0.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0) > (Int64($1.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0)
         }
         for name in newestFirst {
+            // A leftover without a readable manifest is no kit's folder: the sweep removes it.
             guard let bytes = FileManager.default.contents(atPath: "\(outbox)/\(name)/manifest.json"),
                 let manifest = try? JSONValue.parse([UInt8](bytes)), case .string(let id)? = manifest["id"],
                 let folder = folders[id],
@@ -116,21 +117,30 @@ struct Janitor: Sendable {
         let config = configuration()
         var report = Report()
         let work = WorkFiles(stateDir: state.path)
-        guard let kits = try? database.kits() else { return report }
-        try? afterSnapshot?()
+        guard let kits = readKits("sweep work files") else { return report }
+        do { try afterSnapshot?() } catch { logger.warning("janitor test hook failed", metadata: ["error": "\(error)"]) }
         let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Folders of kits that are gone: only those the database records as deleted (a `delete`
         // stopped before removing its files). A folder the database knows nothing of is kept: the
         // database may have been replaced or restored from an old backup, and its kits' files are
         // then all there is. Asked again just before: a kit accepted after the list above already
         // has its work folder.
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? []
+        let folders = Self.names(in: "\(state.path)/work")
         let unknown = folders.filter { byID[$0] == nil }
-        let deleted = (try? database.deletedKitIDs(among: unknown)) ?? []
+        let deleted: Set<String>
+        do { deleted = Set(try database.deletedKitIDs(among: unknown)) } catch {
+            // Nothing is known deleted, so every such folder is kept this round.
+            logger.warning("cannot read the deleted kits; their work folders are kept this round", metadata: ["error": "\(error)"])
+            deleted = []
+        }
         for name in unknown where deleted.contains(name) {
+            // A store error, like a kit that is back, keeps the folder.
             guard (try? database.kit(name)) == .some(nil) else { continue }
-            report.freedBytes += Self.size(of: work.kitDir(name))
-            if (try? FileManager.default.removeItem(atPath: work.kitDir(name))) != nil { report.orphans += 1 }
+            let freed = Self.size(of: work.kitDir(name))
+            if remove(work.kitDir(name)) {
+                report.freedBytes += freed
+                report.orphans += 1
+            }
         }
         report.unknownFolders = unknown.count - deleted.count
         if report.unknownFolders > 0 {
@@ -159,7 +169,10 @@ struct Janitor: Sendable {
             }
             if report.stateBytes > limit {
                 logger.warning(
-                    "the state directory is above max_state_mb with every finished kit's work files removed; originals, the database and unfinished kits are kept",
+                    """
+                    the state directory is above max_state_mb with every finished kit's work files removed; \
+                    originals, the database and unfinished kits are kept
+                    """,
                     metadata: ["state_bytes": "\(report.stateBytes)", "max_state_mb": "\(config.daemon.maxStateMB)"])
             }
         }
@@ -171,17 +184,22 @@ struct Janitor: Sendable {
     /// Returns the bytes freed, or nil when the kit is no longer prunable.
     private func prune(_ kit: KitRecord, work: WorkFiles) -> Int64? {
         // Asked again just before: a regenerate, retry or follow-up since the list was read
-        // puts the kit back to work (and changes updated_at); its files stay.
+        // puts the kit back to work (and changes updated_at); its files stay, as they do when
+        // the store cannot answer.
         guard let current = try? database.kit(kit.id), current.status.isFinished, current.updatedAt == kit.updatedAt,
             let outbox = current.outboxDir
         else { return nil }
         let dir = work.kitDir(kit.id)
         var freed: Int64 = 0
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name != WorkFiles.publishedNote {
-            freed += Self.size(of: "\(dir)/\(name)")
-            try? FileManager.default.removeItem(atPath: "\(dir)/\(name)")
+        for name in Self.names(in: dir) where name != WorkFiles.publishedNote {
+            let size = Self.size(of: "\(dir)/\(name)")
+            if remove("\(dir)/\(name)") { freed += size }
         }
-        try? work.write(Array((outbox + "\n").utf8), to: "work/\(kit.id)/\(WorkFiles.publishedNote)")
+        do { try work.write(Array((outbox + "\n").utf8), to: "work/\(kit.id)/\(WorkFiles.publishedNote)") } catch {
+            // Without the note a follow-up order cannot find the kit's published references.
+            logger.error(
+                "cannot write a pruned kit's published note", metadata: ["kit.id": "\(kit.id)", "outbox": "\(outbox)", "error": "\(error)"])
+        }
         return freed
     }
 
@@ -191,8 +209,33 @@ struct Janitor: Sendable {
         guard lstat(path, &info) == 0 else { return 0 }
         var total = Int64(info.st_blocks) * 512
         if info.st_mode & S_IFMT == S_IFDIR {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { total += size(of: "\(path)/\(name)") }
+            for name in names(in: path) { total += size(of: "\(path)/\(name)") }
         }
         return total
+    }
+
+    /// The names in a folder; none when it is missing or cannot be read (nothing to sweep there:
+    /// what writes to it reports its own failures).
+    static func names(in folder: String) -> [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    }
+
+    /// Removes a file or folder; a failure is logged and the next sweep tries again.
+    private func remove(_ path: String) -> Bool {
+        do {
+            try FileManager.default.removeItem(atPath: path)
+            return true
+        } catch {
+            logger.warning("janitor cannot remove a file", metadata: ["path": "\(path)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Every kit, or nil (logged) when the store cannot be read: the janitor then does nothing.
+    private func readKits(_ purpose: String) -> [KitRecord]? {
+        do { return try database.kits() } catch {
+            logger.warning("janitor cannot read the kits; skipped", metadata: ["task": "\(purpose)", "error": "\(error)"])
+            return nil
+        }
     }
 }

@@ -30,6 +30,8 @@ public actor KitScheduler {
     private var stopping = false
     private var drainScheduled = false
     public private(set) var referencesMade = 0
+    /// Published when a stage or publish has ended, so `isIdle` may have changed (`once` waits on it).
+    public nonisolated let activity = EventBroadcast<Void>()
 
     /// `databaseChanges` tells the scheduler when another process (a CLI command) changed the
     /// database while it runs; `events` is where it announces what it did.
@@ -115,6 +117,7 @@ public actor KitScheduler {
                     }
                 }
                 guard let result = await group.next() else { break }
+                activity.publish(())
                 if case .drainDeadline = result { break }  // cancelAll below: unfinished stages resume at the next start
                 switch result {
                 case .stageEnded(let stageID):

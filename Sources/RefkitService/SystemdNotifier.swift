@@ -43,7 +43,9 @@ public final class SystemdNotifier: Sendable {
         let fd: Int32
         do {
             address = try UnixDatagramAddress(name)
-            fd = try systemCall("socket AF_UNIX for NOTIFY_SOCKET") { socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+            fd = try systemCall("socket AF_UNIX for NOTIFY_SOCKET") {
+                socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            }
         } catch {
             logger.warning(
                 "cannot notify systemd; service state updates are off", metadata: ["notify_socket": "\(name)", "error": "\(error)"])
@@ -111,8 +113,10 @@ public final class SystemdNotifier: Sendable {
         let sent: Result<Int, SystemCallError> = bytes.withUnsafeMutableBytes { payload in
             destination.withSockaddr { address, length in
                 Result { () throws(SystemCallError) -> Int in
+                    // Never waits: a full socket queue (a listener that stopped reading) would block a
+                    // thread of the cooperative pool, and two of them stall a 2-core daemon whole.
                     try systemCall("sendto NOTIFY_SOCKET") {
-                        sendto(descriptor, payload.baseAddress, payload.count, Int32(MSG_NOSIGNAL), address, length)
+                        sendto(descriptor, payload.baseAddress, payload.count, Int32(MSG_NOSIGNAL) | Int32(MSG_DONTWAIT), address, length)
                     }
                 }
             }

@@ -1,0 +1,63 @@
+import Logging
+import RefkitService
+import ServiceLifecycle
+
+extension Daemon {
+    /// The daemon's one `ServiceGroup`, which `run` runs: the operations services (metrics
+    /// server, status report, systemd watchdog, kits waiting for space, periodic summaries,
+    /// janitor; `.daemon` only), the database guard and, last, the generations service.
+    /// A graceful shutdown ends them in reverse: the generations drain first, and the report,
+    /// watchdog and metrics go on until they have. `handlingSignals`: SIGTERM and SIGINT are the
+    /// group's graceful shutdown signals, and SIGHUP reloads.
+    public func serviceGroup(mode: Mode, handlingSignals: Bool) throws -> ServiceGroup {
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        func loop(_ name: String, _ body: @escaping @Sendable () async -> Void) {
+            services.append(.init(service: DaemonLoop(body: body), serviceName: name))
+        }
+        if mode == .daemon {
+            if let server = try startMetricsServer() {
+                let loop = DaemonLoop(body: { await server.run() }, afterwards: { server.shutdown() })
+                services.append(.init(service: loop, serviceName: "metrics"))
+            }
+            loop("report") { await self.report() }
+            if let pinger = WatchdogPinger(notifier: notifier, logger: logger, isHealthy: { await self.currentScheduler.isResponsive() }) {
+                loop("watchdog") { await pinger.run() }
+            }
+            loop("waiting-kits") { await self.publishWaitingKits() }
+            loop("summaries") { await self.periodicSummaries() }
+            loop("janitor") { await Janitor(daemon: self).run() }
+        }
+        loop("database-guard") { await self.guardDatabase() }
+        // Its end (a stop, or `once` done) shuts the rest of the group down.
+        services.append(
+            .init(
+                service: ReloadService(daemon: self, mode: mode, handlesHangups: handlingSignals),
+                successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "generations"))
+        return ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: lifecycleLogger))
+    }
+
+    /// For the service groups' own lines, which are about their mechanics (debug and trace):
+    /// shown from `log_level = "debug"` on like the daemon's other details.
+    var lifecycleLogger: Logger {
+        var logger = self.logger
+        logger[metadataKey: "component"] = "lifecycle"
+        return logger
+    }
+}
+
+/// A loop of the daemon as a `Service`: `body` runs until the group's graceful shutdown cancels
+/// it (every loop ends on cancellation: its sleeps throw), then `afterwards` cleans up.
+struct DaemonLoop: Service {
+    let body: @Sendable () async -> Void
+    var afterwards: @Sendable () -> Void = {}
+
+    func run() async {
+        await cancelWhenGracefulShutdown { await body() }
+        // A loop that is done early (the database guard, after it asked for the stop) stays until
+        // the group's shutdown reaches it: one that ended before would cancel the whole group.
+        if !Task.isShuttingDownGracefully, !Task.isCancelled { try? await gracefulShutdown() }
+        afterwards()
+    }
+}

@@ -1,0 +1,56 @@
+import Synchronization
+
+/// A one-way gate between tasks: `open(_:)` once with a value, and every `wait()` (earlier or
+/// later) returns it. The generation hand-over waits on these: a new intake for the old one's
+/// end, a new scheduler for the old one's drain, a reload for the new scheduler's start.
+final class Latch<Value: Sendable>: Sendable {
+    private struct State {
+        var value: Value?
+        var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
+        var nextID = 0
+    }
+
+    private let state = Mutex(State())
+
+    init() {}
+
+    /// The value once opened, nil until then.
+    var value: Value? { state.withLock { $0.value } }
+
+    /// Opens the gate with `value`; later calls change nothing.
+    func open(_ value: Value) {
+        let waiters = state.withLock { s -> [CheckedContinuation<Value?, Never>] in
+            guard s.value == nil else { return [] }
+            s.value = value
+            defer { s.waiters = [:] }
+            return Array(s.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(returning: value) }
+    }
+
+    /// The value the gate was opened with; nil when the waiting task is cancelled first.
+    func wait() async -> Value? {
+        let id = state.withLock { s -> Int in
+            defer { s.nextID += 1 }
+            return s.nextID
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Value?, Never>) in
+                let now = state.withLock { s -> Value?? in
+                    if let value = s.value { return .some(value) }
+                    if Task.isCancelled { return .some(nil) }
+                    s.waiters[id] = continuation
+                    return nil
+                }
+                if let now { continuation.resume(returning: now) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: nil)
+        }
+    }
+}
+
+extension Latch where Value == Void {
+    func open() { open(()) }
+}

@@ -1,0 +1,38 @@
+import Testing
+
+import RefkitConfig
+
+/// What a reload keeps and what it reports changed: values from two parsed files, no daemon.
+@Suite("Reload decisions")
+struct ReloadDecisionTests {
+    static func parse(_ text: String) throws(ConfigError) -> Configuration {
+        try ConfigurationLoader.parse(text: text, file: "/etc/refkit/refkit.toml", relativeTo: "/etc/refkit")
+    }
+
+    static func watch(_ name: String, settle: Int = 30) -> String {
+        "[[watch]]\nname = \"\(name)\"\ninbox = \"/srv/\(name)/in\"\noutbox = \"/srv/\(name)/out\"\nsettle_ms = \(settle)\n"
+    }
+
+    @Test func keysThatNeedARestartKeepTheirRunningValuesAndAreNamed() throws {
+        let running = try Self.parse("state_dir = \"/var/lib/a\"\n" + Self.watch("w"))
+        var new = try Self.parse(
+            "state_dir = \"/var/lib/b\"\nlog_level = \"debug\"\n[metrics]\nlisten = \"127.0.0.1:9100\"\n" + Self.watch("w"))
+        #expect(new.keepRunningValues(of: running) == ["state_dir", "log_level", "metrics.listen"])
+        #expect(new.stateDir == running.stateDir && new.logLevel == running.logLevel && new.metrics.listen == running.metrics.listen)
+        var same = running
+        #expect(same.keepRunningValues(of: running).isEmpty)
+    }
+
+    @Test func changesNameWatchesAndProvidersAddedRemovedAndChanged() throws {
+        let provider = { (name: String, delay: Int) in "[providers.\(name)]\nkind = \"preview\"\ndelay_ms = \(delay)\n" }
+        let old = try Self.parse(provider("p", 0) + provider("q", 0) + Self.watch("a") + Self.watch("b"))
+        let new = try Self.parse(
+            "[limits]\nconcurrency = 2\n" + provider("p", 5) + provider("r", 0) + Self.watch("a", settle: 40) + Self.watch("c"))
+        let changes = ConfigurationChanges(from: old, to: new)
+        #expect(changes.watchesAdded == ["c"] && changes.watchesRemoved == ["b"] && changes.watchesChanged == ["a"])
+        #expect(changes.providersAdded == ["r"] && changes.providersRemoved == ["q"] && changes.providersChanged == ["p"])
+        #expect(changes.limitsChanged)
+        #expect(ConfigurationChanges(from: old, to: old) == ConfigurationChanges(from: new, to: new))
+        #expect(!ConfigurationChanges(from: old, to: old).limitsChanged)
+    }
+}
