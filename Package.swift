@@ -13,12 +13,15 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C libraries from Debian, entered through module maps with tiny inline shims.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CMagic", providers: [.apt(["libmagic-dev"])]),
-        .systemLibrary(name: "CSystem"),
+        // Linux calls that Glibc declares only under _GNU_SOURCE (renameat2, openat2, pipe2, ...); not
+        // named CSystem because swift-system has a target of that name.
+        .systemLibrary(name: "CRefkitLinux"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
@@ -31,15 +34,18 @@ let package = Package(
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RefkitImaging", dependencies: ["CVips"]),
-        .target(name: "RefkitWatch", dependencies: ["CSystem", .product(name: "Logging", package: "swift-log")]),
+        // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
+        // replacement, the inotify owner, the state directory's layout and lock.
+        .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "CSystem"]),
-        .target(name: "RefkitService", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
+        .target(name: "RefkitService", dependencies: ["RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitIntake", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CMagic", "CSystem",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CMagic", "CRefkitLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
@@ -48,11 +54,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
             "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitCivitai", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP", "RefkitCivitai",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
+            "RefkitCivitai",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -62,19 +69,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
-            "RefkitCore", "RefkitImaging", "CSystem", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+            "RefkitCore", "RefkitImaging", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
         .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitStore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitSystemTests", dependencies: ["RefkitSystem", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitPublish", "RefkitTestSupport"]),
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
-        .testTarget(name: "RefkitServiceTests", dependencies: ["RefkitService", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitServiceTests", dependencies: ["RefkitService", "RefkitSystem", "RefkitTestSupport"]),
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),

@@ -6,6 +6,7 @@ import RefkitCore
 import RefkitDaemon
 import RefkitHTTP
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -93,7 +94,7 @@ extension RefkitCommand {
             let database: RefkitDatabase
             do {
                 try FileManager.default.createDirectory(atPath: configuration.stateDir, withIntermediateDirectories: true)
-                database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
+                database = try RefkitDatabase(path: StateLayout(root: configuration.stateDir).database)
             } catch {
                 throw CLIError(code: 74, message: "cannot open the state database in \(configuration.stateDir): \(error)")
             }

@@ -5,6 +5,7 @@ import RefkitConfig
 import RefkitDaemon
 import RefkitHTTP
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -45,7 +46,7 @@ extension RefkitCommand {
             }
             let who = account ?? ServiceAccount.current
             checkFolder(&report, "state_dir", configuration.stateDir, for: who)
-            let dbPath = "\(configuration.stateDir)/refkit.sqlite"
+            let dbPath = StateLayout(root: configuration.stateDir).database
             if FileManager.default.fileExists(atPath: dbPath) {
                 do {
                     let database = try RefkitDatabase(path: dbPath)

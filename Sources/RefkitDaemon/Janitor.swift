@@ -4,6 +4,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitPublish
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,5 @@
 import Foundation
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc

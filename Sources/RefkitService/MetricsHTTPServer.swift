@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import RefkitSystem
 import Synchronization
 
 #if canImport(Glibc)

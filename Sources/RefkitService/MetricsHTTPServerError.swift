@@ -1,3 +1,5 @@
+import RefkitSystem
+
 /// The metrics server could not start.
 public enum MetricsHTTPServerError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The configured host is a valid address but not a loopback one (e.g. `0.0.0.0`).
