@@ -28,7 +28,7 @@ let package = Package(
         // Domain values: orders, stages, kit states, errors. No I/O, no C.
         .target(name: "RefkitCore", dependencies: ["CCrypto"]),
         .target(name: "RefkitConfig", dependencies: [
-            "RefkitCore", .product(name: "TOMLKit", package: "TOMLKit"),
+            "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "RefkitStore", dependencies: [
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
@@ -53,19 +53,24 @@ let package = Package(
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP", "RefkitProviders",
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
+        .target(name: "RefkitPipeline", dependencies: [
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitIntake", "RefkitProviders",
+            "RefkitPublish", "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitCivitai", .product(name: "Logging", package: "swift-log"),
+            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
-            "RefkitCivitai",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake", "RefkitImaging",
+            "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
         .executableTarget(name: "refkit-bench", dependencies: [
-            "RefkitDaemon", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
+            "RefkitDaemon", "RefkitPipeline", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
@@ -88,7 +93,10 @@ let package = Package(
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDaemon", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitDaemonTests", dependencies: [
+            "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
+        ]),
         .testTarget(name: "RefkitCivitaiTests", dependencies: [
             "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),

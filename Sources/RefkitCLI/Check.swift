@@ -3,6 +3,7 @@ import Foundation
 import RefkitConfig
 import RefkitCore
 import RefkitIntake
+import RefkitWatch
 
 extension RefkitCommand {
     struct Check: AsyncParsableCommand {

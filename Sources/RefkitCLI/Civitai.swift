@@ -5,6 +5,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitDaemon
 import RefkitHTTP
+import RefkitPipeline
 import RefkitStore
 import RefkitSystem
 

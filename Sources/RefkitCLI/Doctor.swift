@@ -4,6 +4,7 @@ import Logging
 import RefkitConfig
 import RefkitDaemon
 import RefkitHTTP
+import RefkitPipeline
 import RefkitStore
 import RefkitSystem
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import RefkitCivitai
 import RefkitCore
 import RefkitDaemon
 
@@ -64,9 +65,21 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
         daemon.shutdown()
     }
     defer { withExtendedLifetime(signals) {} }
+    let summaries = BatchSummaryService(
+        events: daemon.pipelineEvents, database: daemon.database, stateDirectory: configuration.stateDir, logger: logger)
+    let summarising = Task { await summaries.run() }
+    let outcome: Result<Daemon.Summary, any Error>
+    do {
+        outcome = .success(try await daemon.run(mode))
+    } catch {
+        outcome = .failure(error)
+    }
+    // The batches that the run's last kits completed are summarised before the command returns.
+    daemon.pipelineEvents.finish()
+    await summarising.value
     let summary: Daemon.Summary
     do {
-        summary = try await daemon.run(mode)
+        summary = try outcome.get()
     } catch let error as RefkitError where error.code.hasPrefix("database_") {
         // The database vanished or is damaged under the daemon (EX_IOERR).
         throw CLIError(code: 74, message: "stopped: \(error)")

@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitWatch
 
 /// refkit's configuration (`refkit.toml`), validated. Key names are a contract (DESIGN.md).
 public struct Configuration: Sendable {
@@ -51,16 +52,13 @@ public struct Configuration: Sendable {
         public var maxRetryAfterSeconds = 300
     }
 
-    public enum WatchMode: String, Sendable, CaseIterable {
-        case auto, inotify, poll
-    }
-
     public struct Watch: Sendable {
         public var name: String
         public var inbox: String
         public var outbox: String
         public var rejected: String
         public var recursive = false
+        /// How the watcher notices changes in the inbox (the watcher's own type: nothing to translate).
         public var mode = WatchMode.auto
         public var settleMs = 1000
         public var sidecarWaitMs = 2000

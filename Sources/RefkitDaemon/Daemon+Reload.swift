@@ -54,7 +54,8 @@ extension Daemon {
         do {
             try inboxLocks.claim(new.watches)
             next = try Generation.make(
-                number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders)
+                number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders,
+                events: pipelineEvents)
         } catch {
             // Inboxes claimed for the new watches would stay locked against every other daemon.
             inboxLocks.release(keeping: old.configuration.watches)

@@ -3,6 +3,7 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitIntake
+import RefkitPipeline
 import RefkitProviders
 import RefkitService
 import RefkitStore
@@ -29,6 +30,8 @@ public final class Daemon: Sendable {
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
     public let metrics: RefkitMetrics
+    /// What every generation's scheduler did (stages, finished kits), for subscribers.
+    public let pipelineEvents: EventBroadcast<PipelineEvent>
     let notifier: SystemdNotifier
     /// Providers given by the caller (tests, the bench), kept for every generation.
     let extraProviders: [String: any ImageProvider]
@@ -85,18 +88,21 @@ public final class Daemon: Sendable {
         let inboxLocks = InboxLocks(stateDir: state.path)
         try inboxLocks.claim(configuration.watches)
         let metrics = RefkitMetrics()
-        let generation = try Generation.make(number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers)
+        let events = EventBroadcast<PipelineEvent>()
+        let generation = try Generation.make(
+            number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers, events: events)
         return Daemon(
             state: state, inboxLocks: inboxLocks, database: database, generation: generation, logger: logger, metrics: metrics,
-            notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers)
+            notifier: SystemdNotifier(environment: environment, logger: logger), providers: providers, events: events)
     }
 
     init(
         state: StateDirectory, inboxLocks: InboxLocks,
         database: RefkitDatabase, generation: Generation, logger: Logger, metrics: RefkitMetrics, notifier: SystemdNotifier,
-        providers: [String: any ImageProvider]
+        providers: [String: any ImageProvider], events: EventBroadcast<PipelineEvent>
     ) {
         self.metrics = metrics
+        self.pipelineEvents = events
         self.notifier = notifier
         self.state = state
         self.inboxLocks = inboxLocks
@@ -306,14 +312,10 @@ public final class Daemon: Sendable {
 
     private func handle(_ event: InboxEvent, generation: Generation) async {
         switch event {
-        case .ready(let ready):
+        case .ready(let entry):
             // Inbox lag: from the file's last change (its arrival, as far as the filesystem tells) to its intake.
-            let lag = max(0, Date().timeIntervalSince1970 - Double(ready.mtimeNanos) / 1e9)
-            metrics.inboxLag.set(lag, labels: ["watch": ready.root])
-            let kind = InboxEntry.Kind(rawValue: ready.kind.rawValue) ?? .other
-            let entry = InboxEntry(
-                watch: ready.root, path: ready.path, relativePath: ready.relativePath, kind: kind, size: ready.size, mtimeNanos: ready.mtimeNanos,
-                inode: ready.inode, device: ready.device, linkCount: ready.linkCount)
+            let lag = max(0, Date().timeIntervalSince1970 - Double(entry.mtimeNanos) / 1e9)
+            metrics.inboxLag.set(lag, labels: ["watch": entry.watch])
             await generation.intake.handle(entry)
         case .rootPaused(let root, let reason):
             logger.critical("inbox paused: its folder is gone or was replaced; nothing is deleted", metadata: ["watch": "\(root)", "reason": "\(reason)"])

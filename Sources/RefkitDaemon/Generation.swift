@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import RefkitConfig
+import RefkitCore
 import RefkitIntake
+import RefkitPipeline
 import RefkitProviders
 import RefkitService
 import RefkitStore
@@ -28,7 +30,7 @@ final class Generation: Sendable {
     /// Creates the watches' folders, declares their metrics and wires the services; nothing runs yet.
     static func make(
         number: Int, configuration: Configuration, database: RefkitDatabase, logger: Logger, metrics: RefkitMetrics,
-        providers: [String: any ImageProvider]
+        providers: [String: any ImageProvider], events: EventBroadcast<PipelineEvent>
     ) throws -> Generation {
         for watch in configuration.watches {
             for dir in [watch.inbox, watch.outbox, watch.rejected] {
@@ -41,7 +43,13 @@ final class Generation: Sendable {
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
         let scheduler = KitScheduler(
             configuration: configuration, database: database,
-            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics)
+            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics,
+            events: events,
+            // Commands from the CLI (select, regenerate, retry, delete) reach the scheduler through the database.
+            databaseChanges: { [stateDir = configuration.stateDir] onChange in
+                let watch = DatabaseChangeWatch(stateDir: stateDir, onChange: onChange)
+                return { watch.stop() }
+            })
         let watcher = InboxWatcher(
             roots: configuration.watches.map(\.watchRoot), rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitPipeline
 import RefkitPublish
 import RefkitStore
 import RefkitSystem

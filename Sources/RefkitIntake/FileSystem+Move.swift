@@ -2,6 +2,7 @@ import CRefkitLinux
 import Foundation
 import RefkitCore
 import RefkitSystem
+import RefkitWatch
 
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import CRefkitLinux
 import RefkitCore
 import RefkitSystem
+import RefkitWatch
 
 #if canImport(Glibc)
 import Glibc

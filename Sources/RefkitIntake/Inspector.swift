@@ -1,6 +1,7 @@
 import RefkitConfig
 import RefkitCore
 import RefkitImaging
+import RefkitWatch
 
 /// Facts about an accepted source image.
 public struct SourceFacts: Sendable, Equatable {

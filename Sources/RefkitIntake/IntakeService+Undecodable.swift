@@ -15,7 +15,7 @@ extension IntakeService {
         let relative = raw.folder.isEmpty ? printable : "\(raw.folder)/\(printable)"
         let entry = InboxEntry(
             watch: raw.root, path: "\(raw.folderPath)/\(printable)", relativePath: relative,
-            kind: InboxEntry.Kind(rawValue: raw.kind.rawValue) ?? .other, size: raw.size, mtimeNanos: raw.mtimeNanos, inode: raw.inode,
+            kind: raw.kind, size: raw.size, mtimeNanos: raw.mtimeNanos, inode: raw.inode,
             device: raw.device, linkCount: raw.linkCount)
         let identity = FileIdentity(
             watch: raw.root, path: relative, device: raw.device, inode: raw.inode, size: raw.size, mtimeNanos: raw.mtimeNanos)

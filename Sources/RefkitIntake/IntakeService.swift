@@ -3,6 +3,7 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitStore
+import RefkitWatch
 
 /// Takes settled inbox entries in: claims each once, judges it, pairs images with sidecar
 /// orders (in either order of arrival, with timeouts), records accepted drops in the store with

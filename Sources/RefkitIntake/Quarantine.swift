@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitWatch
 
 /// Moves rejected entries to the watch's `rejected/` folder with their report beside them,
 /// keeping the inbox-relative path. Nothing is deleted.

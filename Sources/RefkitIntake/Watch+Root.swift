@@ -7,6 +7,6 @@ extension Configuration.Watch {
     public var watchRoot: WatchRoot {
         WatchRoot(
             name: name, path: (inbox as NSString).standardizingPath, recursive: recursive, settle: .milliseconds(settleMs),
-            mode: WatchMode(rawValue: mode.rawValue) ?? .auto, ignore: ignore)
+            mode: mode, ignore: ignore)
     }
 }

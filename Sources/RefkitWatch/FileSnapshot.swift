@@ -3,14 +3,14 @@ import RefkitSystem
 
 /// What `lstat` says about one entry. Never obtained by opening or following the entry.
 struct FileSnapshot: Sendable, Hashable {
-    var kind: EntryKind
+    var kind: InboxEntry.Kind
     var size: Int64
     var mtimeNanos: Int64
     var inode: UInt64
     var device: UInt64
     var linkCount: Int
 
-    init(kind: EntryKind, size: Int64, mtimeNanos: Int64, inode: UInt64, device: UInt64, linkCount: Int) {
+    init(kind: InboxEntry.Kind, size: Int64, mtimeNanos: Int64, inode: UInt64, device: UInt64, linkCount: Int) {
         self.kind = kind
         self.size = size
         self.mtimeNanos = mtimeNanos
@@ -20,7 +20,7 @@ struct FileSnapshot: Sendable, Hashable {
     }
 
     init(_ status: stat) {
-        kind = EntryKind(mode: status.st_mode)
+        kind = InboxEntry.Kind(mode: status.st_mode)
         size = Int64(status.st_size)
         mtimeNanos = Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec)
         inode = UInt64(status.st_ino)
@@ -51,23 +51,9 @@ struct FileSnapshot: Sendable, Hashable {
 
 /// The fields that decide whether an entry changed.
 struct SettleKey: Sendable, Hashable {
-    var kind: EntryKind
+    var kind: InboxEntry.Kind
     var size: Int64
     var mtimeNanos: Int64
     var inode: UInt64
     var device: UInt64
-}
-
-extension EntryKind {
-    init(mode: mode_t) {
-        switch mode & S_IFMT {
-        case S_IFREG: self = .regular
-        case S_IFLNK: self = .symlink
-        case S_IFIFO: self = .fifo
-        case S_IFSOCK: self = .socket
-        case S_IFCHR, S_IFBLK: self = .device
-        case S_IFDIR: self = .directory
-        default: self = .other
-        }
-    }
 }

@@ -4,7 +4,7 @@ import RefkitSystem
 /// each event once, in its own shape (the daemon's `inbox rescanned`, `inbox paused`, ...).
 public enum InboxEvent: Sendable, Hashable {
     /// An entry stayed unchanged for the settle time; reported once per (path, inode, size, mtime).
-    case ready(ReadyEntry)
+    case ready(InboxEntry)
     /// The root folder vanished, moved, was unmounted or replaced; nothing under it is
     /// reported until it comes back. Not a deletion of its files.
     case rootPaused(root: String, reason: String)
@@ -31,7 +31,7 @@ public struct UndecodableEntry: Sendable, Hashable {
     public var folder: String
     /// The name's bytes, exactly as on disk.
     public var name: [UInt8]
-    public var kind: EntryKind
+    public var kind: InboxEntry.Kind
     public var size: Int64
     public var mtimeNanos: Int64
     public var inode: UInt64
@@ -39,7 +39,7 @@ public struct UndecodableEntry: Sendable, Hashable {
     public var linkCount: Int
 
     public init(
-        root: String, folderPath: String, folder: String, name: [UInt8], kind: EntryKind, size: Int64, mtimeNanos: Int64,
+        root: String, folderPath: String, folder: String, name: [UInt8], kind: InboxEntry.Kind, size: Int64, mtimeNanos: Int64,
         inode: UInt64, device: UInt64, linkCount: Int
     ) {
         self.root = root
@@ -88,44 +88,6 @@ public enum RescanReason: String, Sendable, Hashable {
     case requested
     /// A paused root came back.
     case resumed
-}
-
-/// What an inbox entry is, from `lstat` (symlinks are never followed).
-public enum EntryKind: String, Sendable, Hashable {
-    case regular, symlink, fifo, socket, device, directory, other
-}
-
-/// An entry that settled: the `lstat` values at the moment it was found unchanged.
-public struct ReadyEntry: Sendable, Hashable {
-    /// Name of the root (`WatchRoot.name`).
-    public var root: String
-    /// Absolute path.
-    public var path: String
-    /// Path below the root, `/`-separated.
-    public var relativePath: String
-    public var kind: EntryKind
-    public var size: Int64
-    /// Modification time in nanoseconds since the epoch.
-    public var mtimeNanos: Int64
-    public var inode: UInt64
-    public var device: UInt64
-    /// Hard-link count; above 1 the same bytes have other names, possibly outside the inbox.
-    public var linkCount: Int
-
-    public init(
-        root: String, path: String, relativePath: String, kind: EntryKind, size: Int64,
-        mtimeNanos: Int64, inode: UInt64, device: UInt64, linkCount: Int
-    ) {
-        self.root = root
-        self.path = path
-        self.relativePath = relativePath
-        self.kind = kind
-        self.size = size
-        self.mtimeNanos = mtimeNanos
-        self.inode = inode
-        self.device = device
-        self.linkCount = linkCount
-    }
 }
 
 /// Why the watcher could not run.

@@ -185,7 +185,7 @@ struct SettleTracker {
         }
     }
 
-    private static func writerOpen(after hint: WriterHint, was: Bool, kind: EntryKind) -> Bool {
+    private static func writerOpen(after hint: WriterHint, was: Bool, kind: InboxEntry.Kind) -> Bool {
         guard kind == .regular else { return false }
         switch hint {
         case .unknown: return was

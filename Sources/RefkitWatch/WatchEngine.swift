@@ -264,11 +264,7 @@ final class WatchEngine {
             let snapshot = snapshot(index, relative)
             if case .ready(let settled) = roots[index].tracker.confirm(relative, snapshot, now: current) {
                 let root = roots[index]
-                emit(.ready(ReadyEntry(
-                    root: root.config.name, path: root.absolute(relative), relativePath: relative,
-                    kind: settled.kind, size: settled.size, mtimeNanos: settled.mtimeNanos,
-                    inode: settled.inode, device: settled.device, linkCount: settled.linkCount
-                )))
+                emit(.ready(InboxEntry(watch: root.config.name, path: root.absolute(relative), relativePath: relative, settled)))
             }
         }
     }

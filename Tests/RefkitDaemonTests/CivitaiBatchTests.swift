@@ -98,7 +98,13 @@ struct CivitaiBatchTests {
         ])
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         provider.kitName.withLock { $0 = { [database = daemon.database] id in (try? database.kit(id))?.name } }
+        // Composed as `refkit once` composes them: the summaries follow the pipeline's events.
+        let summaries = BatchSummaryService(
+            events: daemon.pipelineEvents, database: daemon.database, stateDirectory: configuration.stateDir, logger: quietLogger)
+        let summarising = Task { await summaries.run() }
         let run = try await daemon.run(.once)
+        daemon.pipelineEvents.finish()
+        await summarising.value
         #expect(run.accepted == 20)
         #expect(run.rejected == 0)
 

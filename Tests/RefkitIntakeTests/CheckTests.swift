@@ -3,6 +3,7 @@ import RefkitCore
 import RefkitImaging
 import RefkitIntake
 import RefkitTestSupport
+import RefkitWatch
 import Testing
 
 #if canImport(Glibc)

@@ -8,8 +8,8 @@ import RefkitTestSupport
 import RefkitWatch
 import Synchronization
 
-/// Runs intake the way `Daemon.run` wires it (watcher `.ready` events become `InboxEntry`s
-/// handed to `IntakeService.handle`), over real inotify on temporary folders, until a test
+/// Runs intake the way `Daemon.run` wires it (the watcher's `.ready` entries handed to
+/// `IntakeService.handle`), over real inotify on temporary folders, until a test
 /// stops it. Waits are bounded and condition-based: `waitUntil` awaits `watcher.idle()`, then
 /// every yielded event being handled, then `intake.isIdle`, then the test's own condition.
 final class IntakeHarness: Sendable {
@@ -74,8 +74,8 @@ final class IntakeHarness: Sendable {
                 group.addTask { try await watcher.run() }
                 group.addTask {
                     for await event in watcher.events {
-                        if case .ready(let ready) = event {
-                            await intake.handle(IntakeHarness.entry(ready))
+                        if case .ready(let entry) = event {
+                            await intake.handle(entry)
                         } else if case .undecodableName(let entry) = event {
                             await intake.handle(undecodable: entry)
                         }
@@ -101,12 +101,6 @@ final class IntakeHarness: Sendable {
         let task = runner.withLock { $0 }
         try await task?.value
         await intake.shutdown()
-    }
-
-    static func entry(_ ready: ReadyEntry) -> InboxEntry {
-        InboxEntry(
-            watch: ready.root, path: ready.path, relativePath: ready.relativePath, kind: InboxEntry.Kind(rawValue: ready.kind.rawValue) ?? .other,
-            size: ready.size, mtimeNanos: ready.mtimeNanos, inode: ready.inode, device: ready.device, linkCount: ready.linkCount)
     }
 
     /// Waits until the watcher has settled everything it saw, intake handled every event and

@@ -2,6 +2,7 @@ import Foundation
 import RefkitCore
 import RefkitIntake
 import RefkitTestSupport
+import RefkitWatch
 import Testing
 
 #if canImport(Glibc)

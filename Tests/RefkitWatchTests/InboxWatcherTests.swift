@@ -17,7 +17,7 @@ struct InboxWatcherTests {
             try runProgram("/bin/cp", [source, inbox + "/mira.jpg"])
             let entry = try await recorder.ready("mira.jpg")
             let status = lstatOf(inbox + "/mira.jpg")
-            #expect(entry.root == "manual")
+            #expect(entry.watch == "manual")
             #expect(entry.path == inbox + "/mira.jpg")
             #expect(entry.kind == .regular)
             #expect(entry.size == 300_000)

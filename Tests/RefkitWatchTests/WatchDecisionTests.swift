@@ -18,7 +18,7 @@ struct WatchDecisionTests {
 
     static let second: Int64 = 1_000_000_000
 
-    static func snapshot(size: Int64 = 10, mtime: Int64 = 1, inode: UInt64 = 5, kind: EntryKind = .regular) -> FileSnapshot {
+    static func snapshot(size: Int64 = 10, mtime: Int64 = 1, inode: UInt64 = 5, kind: InboxEntry.Kind = .regular) -> FileSnapshot {
         FileSnapshot(kind: kind, size: size, mtimeNanos: mtime, inode: inode, device: 1, linkCount: 1)
     }
 

@@ -13,7 +13,7 @@ final class EventRecorder: Sendable {
     /// Everything recorded so far; ready entries are kept apart so predicates stay cheap.
     struct Recorded: Sendable {
         var events: [InboxEvent] = []
-        var readies: [ReadyEntry] = []
+        var readies: [InboxEntry] = []
         var count: Int { events.count }
         var isEmpty: Bool { events.isEmpty }
         func contains(_ event: InboxEvent) -> Bool { events.contains(event) }
@@ -36,7 +36,7 @@ final class EventRecorder: Sendable {
     private let state = Mutex(State())
 
     var events: [InboxEvent] { state.withLock { $0.recorded.events } }
-    var readies: [ReadyEntry] { state.withLock { $0.recorded.readies } }
+    var readies: [InboxEntry] { state.withLock { $0.recorded.readies } }
 
     func record(_ event: InboxEvent) {
         state.withLock { state in
@@ -86,7 +86,7 @@ final class EventRecorder: Sendable {
 
     /// Waits for a ready entry with this relative path (of any root).
     @discardableResult
-    func ready(_ relativePath: String, timeout: Duration = .seconds(45)) async throws -> ReadyEntry {
+    func ready(_ relativePath: String, timeout: Duration = .seconds(45)) async throws -> InboxEntry {
         let events = try await wait(for: "ready \(relativePath)", timeout: timeout) { events in
             events.readies.contains { $0.relativePath == relativePath }
         }
@@ -123,7 +123,7 @@ final class EventRecorder: Sendable {
 }
 
 extension Array where Element == InboxEvent {
-    var readies: [ReadyEntry] {
+    var readies: [InboxEntry] {
         compactMap { if case .ready(let entry) = $0 { entry } else { nil } }
     }
 }
@@ -218,11 +218,11 @@ func expectIdleWithoutDuplicates(
     _ watcher: InboxWatcher,
     _ recorder: EventRecorder,
     sourceLocation: SourceLocation = #_sourceLocation
-) async throws -> [ReadyEntry] {
+) async throws -> [InboxEntry] {
     let yielded = await watcher.idle()
     let readies = try await recorder.wait(for: "\(yielded) recorded events") { $0.count >= yielded }.readies
     var seen: [String: Int] = [:]
-    for entry in readies { seen["\(entry.root)/\(entry.relativePath)", default: 0] += 1 }
+    for entry in readies { seen["\(entry.watch)/\(entry.relativePath)", default: 0] += 1 }
     let duplicates = seen.filter { $0.value > 1 }
     #expect(duplicates.isEmpty, "reported more than once: \(duplicates.keys.sorted().prefix(10))", sourceLocation: sourceLocation)
     return readies

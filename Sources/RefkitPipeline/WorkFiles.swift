@@ -10,39 +10,41 @@ import Glibc
 /// A kit's durable work files in the state directory: `work/<kit id>/source.jpg` (the
 /// normalised source, made once) and each stage's output, fsynced before the database says
 /// the stage is done.
-struct WorkFiles: Sendable {
-    let stateDir: String
+public struct WorkFiles: Sendable {
+    public let stateDir: String
 
-    func kitDir(_ kitID: String) -> String { "\(stateDir)/work/\(kitID)" }
+    public init(stateDir: String) { self.stateDir = stateDir }
+
+    public func kitDir(_ kitID: String) -> String { "\(stateDir)/work/\(kitID)" }
 
     /// Relative to the state directory.
     /// Each generation (`regenerate`) has its own name, so the result it replaces stays readable.
-    func stagePath(kitID: String, stage: Stage, attempt: Int, ext: String, generation: Int = 0) -> String {
+    public func stagePath(kitID: String, stage: Stage, attempt: Int, ext: String, generation: Int = 0) -> String {
         let name = stage.fileName.replacingOccurrences(of: "/", with: "__")
         let base = (name as NSString).deletingPathExtension + (generation > 0 ? ".g\(generation)" : "")
         return "work/\(kitID)/\(base).\(attempt).\(ext)"
     }
 
-    func absolute(_ relative: String) -> String { "\(stateDir)/\(relative)" }
+    public func absolute(_ relative: String) -> String { "\(stateDir)/\(relative)" }
 
     /// A work file's bytes; for a kit whose work files the janitor removed, its published copy
     /// (the caller checks it against the stage's recorded sha256 before using it in a manifest).
-    func read(_ relative: String) throws(RefkitError) -> [UInt8] {
+    public func read(_ relative: String) throws(RefkitError) -> [UInt8] {
         if let data = FileManager.default.contents(atPath: absolute(relative)) { return [UInt8](data) }
         if let published = publishedCopy(of: relative), let data = FileManager.default.contents(atPath: published) { return [UInt8](data) }
         throw RefkitError("work_file_missing", "a work file is missing from the state directory", detail: relative)
     }
 
     /// The note the janitor leaves in a pruned kit's folder: the kit's outbox folder.
-    static let publishedNote = "published"
+    public static let publishedNote = "published"
 
     /// Whether a kit's folder holds work files (anything but the janitor's note).
-    func hasWorkFiles(kitID: String) -> Bool {
+    public func hasWorkFiles(kitID: String) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: kitDir(kitID))) ?? []).contains { $0 != Self.publishedNote }
     }
 
     /// `work/KIT/expressions__smile.2.png` -> `OUTBOX/KIT/expressions/smile.png`, when the kit was pruned.
-    func publishedCopy(of relative: String) -> String? {
+    public func publishedCopy(of relative: String) -> String? {
         let parts = relative.split(separator: "/").map(String.init)
         guard parts.count == 3, parts[0] == "work",
             let note = FileManager.default.contents(atPath: "\(kitDir(parts[1]))/\(Self.publishedNote)"),
@@ -61,7 +63,7 @@ struct WorkFiles: Sendable {
     }
 
     /// The normalised source of a kit, made from the original on first use.
-    func normalisedSource(kitID: String, originalPath: String, maxLongSide: Int) throws(RefkitError) -> [UInt8] {
+    public func normalisedSource(kitID: String, originalPath: String, maxLongSide: Int) throws(RefkitError) -> [UInt8] {
         let relative = "work/\(kitID)/source.jpg"
         if let data = FileManager.default.contents(atPath: absolute(relative)), !data.isEmpty { return [UInt8](data) }
         guard let original = FileManager.default.contents(atPath: absolute(originalPath)) else {
@@ -78,7 +80,7 @@ struct WorkFiles: Sendable {
     }
 
     /// Durably (`DurableFile`), its temp file in `tmp/`, which a start clears of what a crash left.
-    func write(_ bytes: [UInt8], to relative: String) throws(RefkitError) {
+    public func write(_ bytes: [UInt8], to relative: String) throws(RefkitError) {
         let path = absolute(relative)
         let dir = (path as NSString).deletingLastPathComponent
         do {

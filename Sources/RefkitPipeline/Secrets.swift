@@ -7,14 +7,18 @@ import RefkitConfig
 /// conventional variable (`GEMINI_API_KEY`, `OPENAI_API_KEY`, `FAL_KEY`, `REPLICATE_API_TOKEN`).
 public enum Secrets {
     public static let conventionalVariables = [
-        "gemini": "GEMINI_API_KEY", "openai": "OPENAI_API_KEY", "fal": "FAL_KEY", "replicate": "REPLICATE_API_TOKEN", "comfyui": "COMFYUI_API_KEY",
+        "gemini": "GEMINI_API_KEY", "openai": "OPENAI_API_KEY", "fal": "FAL_KEY", "replicate": "REPLICATE_API_TOKEN",
+        "comfyui": "COMFYUI_API_KEY",
     ]
 
     /// The key and where it came from (for `doctor`; the source never contains the key).
     public static func resolve(
-        name: String, kind: String, apiKeyEnv: String?, apiKeyFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+        name: String, kind: String, apiKeyEnv: String?, apiKeyFile: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> (key: String?, source: String) {
-        if let variable = apiKeyEnv, let value = environment[variable], !value.isEmpty { return (value, "environment variable \(variable)") }
+        if let variable = apiKeyEnv, let value = environment[variable], !value.isEmpty {
+            return (value, "environment variable \(variable)")
+        }
         if let file = apiKeyFile, let value = read(file) { return (value, "file \(file)") }
         if let dir = environment["CREDENTIALS_DIRECTORY"], let value = read("\(dir)/\(name)") {
             return (value, "systemd credential \(name)")

@@ -1,7 +1,7 @@
 import RefkitCore
 import Testing
 
-@testable import RefkitDaemon
+@testable import RefkitPipeline
 
 @Suite("Finished kits")
 struct FinishedKitsTests {

@@ -7,7 +7,7 @@ extension KitPublisher {
     /// kit: a full disk, a read-only remount, a permissions slip or an I/O hiccup of the outbox or
     /// the state directory says nothing about the kit, whose stages are all done and paid for.
     static func publishWaits(after error: any Error) -> Bool {
-        KitScheduler.isStateSpace(error) || (error as? RefkitError)?.code == "outbox_unwritable"
+        SpaceWait.isStateSpace(error) || (error as? RefkitError)?.code == "outbox_unwritable"
     }
 
     /// After a publish that waits: a kit folder that never had a manifest (a first publish) is

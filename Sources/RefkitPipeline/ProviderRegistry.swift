@@ -45,10 +45,12 @@ public struct ProviderRegistry: Sendable {
                     limiter: limiter, slots: RequestSlots(limit: config.concurrency))
                 continue
             }
-            let secret = Secrets.resolve(name: name, kind: config.kind, apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
+            let secret = Secrets.resolve(
+                name: name, kind: config.kind, apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
             let settings = ProviderSettings(
                 name: name, kind: config.kind, baseURL: config.baseURL ?? Self.defaultBaseURLs[config.kind] ?? "", model: config.model,
-                apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD, extra: config.extra)
+                apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD,
+                extra: config.extra)
             var entry = Entry(provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter,
                 slots: RequestSlots(limit: config.concurrency))
             if secret.key == nil && config.kind != "comfyui" {
@@ -63,22 +65,29 @@ public struct ProviderRegistry: Sendable {
             entries[name] = entry
         }
         if let config = configuration.analyzer {
-            let secret = Secrets.resolve(name: "analyzer", kind: "openai", apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
+            let secret = Secrets.resolve(
+                name: "analyzer", kind: "openai", apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
             if let key = secret.key {
-                analyzer = Analyzer(baseURL: config.baseURL, model: config.model, apiKey: key, http: http, timeout: .seconds(config.timeoutSeconds))
+                analyzer = Analyzer(
+                    baseURL: config.baseURL, model: config.model, apiKey: key, http: http, timeout: .seconds(config.timeoutSeconds))
             } else {
                 analyzerUnavailable = "no API key: \(secret.source)"
             }
         }
         for (name, provider) in extra {
-            let config = configuration.providers[name] ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6, requestsPerMinute: 100_000)
+            let config =
+                configuration.providers[name]
+                ?? Configuration.Provider(name: name, kind: "custom", concurrency: 6, requestsPerMinute: 100_000)
             entries[name] = Entry(
-                provider: provider, config: config, credentialSource: "in process", limiter: RateLimiter(requestsPerMinute: config.requestsPerMinute),
+                provider: provider, config: config, credentialSource: "in process",
+                limiter: RateLimiter(requestsPerMinute: config.requestsPerMinute),
                 slots: RequestSlots(limit: config.concurrency))
         }
     }
 
-    static func client(kind: String, settings: ProviderSettings, http: HTTPClient, logger: Logger) throws(ProviderError) -> any ImageProvider {
+    static func client(
+        kind: String, settings: ProviderSettings, http: HTTPClient, logger: Logger
+    ) throws(ProviderError) -> any ImageProvider {
         switch kind {
         case "gemini": return GeminiProvider(settings: settings, http: http, logger: logger)
         case "openai": return OpenAIProvider(settings: settings, http: http, logger: logger)

@@ -4,10 +4,12 @@ import Dispatch
 /// their workers, fsync, SQLite), and Swift's cooperative pool has one thread per core: two
 /// blocked stages stalled everything else. This executor hands jobs to a concurrent dispatch
 /// queue, whose pool grows while its threads are blocked.
-final class StageExecutor: TaskExecutor, @unchecked Sendable {
+public final class StageExecutor: TaskExecutor, @unchecked Sendable {
     private let queue = DispatchQueue(label: "refkit.stages", qos: .userInitiated, attributes: .concurrent)
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public init() {}
+
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }

@@ -3,11 +3,11 @@ import Logging
 import RefkitCore
 import RefkitProviders
 
-extension KitScheduler {
+extension ProviderCall {
     /// A provider answered 429 or with a `Retry-After`: its pace slows and it pauses for what the
     /// server asked, capped at `[retry] max_retry_after_s` (logged when capped). A pause is recorded
     /// in the store (for `refkit status`) and in `refkit_provider_paused_seconds`.
-    nonisolated func throttle(
+    func throttle(
         _ error: ProviderError, entry: ProviderRegistry.Entry, provider: String, policy: RetryPolicy, log: Logger
     ) async {
         metrics?.rateLimited.increment(labels: ["provider": provider])

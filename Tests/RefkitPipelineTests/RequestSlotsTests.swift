@@ -1,4 +1,4 @@
-@testable import RefkitDaemon
+@testable import RefkitPipeline
 import Synchronization
 import Testing
 

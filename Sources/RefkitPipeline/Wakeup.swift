@@ -2,7 +2,7 @@ import Synchronization
 
 /// A one-bit signal between tasks: `signal()` wakes the current `wait()`, or the next one if
 /// nobody waits yet. Used to tell the scheduler that new work exists.
-final class Wakeup: Sendable {
+public final class Wakeup: Sendable {
     private struct State {
         var signalled = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -10,7 +10,10 @@ final class Wakeup: Sendable {
 
     private let state = Mutex(State())
 
-    func signal() {
+    public init() {}
+
+    /// Wakes the current waiter, or the next one.
+    public func signal() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
             if let w = s.waiter {
                 s.waiter = nil
@@ -22,7 +25,8 @@ final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    func wait() async {
+    /// Returns at the next signal (at once when one is pending).
+    public func wait() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let resumeNow: Bool = state.withLock { s in
                 if s.signalled {

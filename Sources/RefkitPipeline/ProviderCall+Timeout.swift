@@ -1,7 +1,7 @@
 import RefkitProviders
 import Synchronization
 
-extension KitScheduler {
+extension ProviderCall {
     /// Runs `body`, failing with a retryable `provider_timeout` when it takes longer than
     /// `limit`, and with `cancelled` as soon as the caller is cancelled (a stop past
     /// `drain_timeout_s`). The body runs in a task of its own on `executor` and is never

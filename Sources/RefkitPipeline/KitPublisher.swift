@@ -13,25 +13,6 @@ struct KitPublisher: Sendable {
     let work: WorkFiles
     let logger: Logger
 
-    /// The status a kit ends in, from its stages (DESIGN.md "Kit life cycle"; text-only plans
-    /// by the reference-generator rule).
-    static func finalStatus(stages all: [(stage: String, status: StageStatus)], textOnly: Bool, minShare: Double) -> KitStatus {
-        // Avatar candidates are not references: only the chosen avatar counts.
-        let stages = all.filter { !$0.stage.hasPrefix("candidate:") }
-        let done = stages.filter { $0.status == .done }
-        if textOnly {
-            let characters = stages.filter { $0.stage.hasPrefix("character:") }
-            let scenes = stages.filter { $0.stage.hasPrefix("scene:") }
-            let enough = Double(done.count) >= (Double(stages.count) * minShare).rounded(.up) && !done.isEmpty
-            let hasCharacter = characters.isEmpty || characters.contains { $0.status == .done }
-            let hasScene = scenes.isEmpty || scenes.contains { $0.status == .done }
-            guard enough, hasCharacter, hasScene else { return .failed }
-            return done.count == stages.count ? .complete : .partial
-        }
-        guard stages.contains(where: { $0.stage == Stage.avatar.name && $0.status == .done }) else { return .failed }
-        return done.count == stages.count ? .complete : .partial
-    }
-
     /// Publishes the kit and records its final status; nil when it could not be published.
     func finish(kitID: String) async -> KitStatus? {
         do {
@@ -39,26 +20,26 @@ struct KitPublisher: Sendable {
             guard let kit = try database.kit(kitID), !kit.status.isFinished else { return nil }
             let fingerprint = try database.stagesFingerprint(kitID: kitID)
             let stages = try database.stages(kitID: kitID)
-            let status = Self.finalStatus(stages: stages.map { ($0.stage, $0.status) }, textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
-            let folder = try publish(kit: kit, stages: stages, status: status)
-            let failure = stages.first { $0.stage == Stage.avatar.name && $0.status == .failed }
+            let outcome = KitOutcome(
+                stages: stages.compactMap { s in
+                    Stage(name: s.stage).map { KitOutcome.StageEnd($0, s.status, errorCode: s.errorCode, errorMessage: s.errorMessage) }
+                },
+                textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
+            let folder = try publish(kit: kit, stages: stages, status: outcome.status)
             let recorded = try database.finishKit(
-                id: kitID, status: status, outboxDir: folder, errorCode: status == .failed ? (failure?.errorCode ?? "kit_failed") : nil,
-                errorMessage: status == .failed ? (failure?.errorMessage ?? "too few references were made") : nil, stagesFingerprint: fingerprint)
+                id: kitID, status: outcome.status, outboxDir: folder, errorCode: outcome.errorCode, errorMessage: outcome.errorMessage,
+                stagesFingerprint: fingerprint)
             guard recorded else {
                 logger.info("kit changed while it was published; it goes on", metadata: ["kit.id": "\(kitID)"])
                 return nil
             }
-            // References made of references planned: avatar candidates are neither.
-            let references = stages.filter { !$0.stage.hasPrefix("candidate:") }
-            let done = references.filter { $0.status == .done }.count
             logger.info(
                 "kit finished",
                 metadata: [
-                    "kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(status.rawValue)", "references": "\(done)/\(references.count)",
-                    "outbox": "\(folder)",
+                    "kit": "\(kit.name)", "kit.id": "\(kitID)", "status": "\(outcome.status.rawValue)",
+                    "references": "\(outcome.referencesDone)/\(outcome.referencesPlanned)", "outbox": "\(folder)",
                 ])
-            return status
+            return outcome.status
         } catch where Self.publishWaits(after: error) {
             // A full or unwritable outbox (or state directory) is waited out, not failed: every
             // stage is done and paid for. The kit stays unfinished and the daemon publishes it
@@ -68,7 +49,8 @@ struct KitPublisher: Sendable {
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
             _ = try? database.finishKit(
-                id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed", errorMessage: "\(error)")
+                id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed",
+                errorMessage: "\(error)")
             return .failed
         }
     }
@@ -94,33 +76,26 @@ struct KitPublisher: Sendable {
             throw RefkitError("watch_missing", "the kit's watch is no longer configured", detail: kit.watch)
         }
         let outbox = (watch.outbox as NSString).standardizingPath
-        let folderName = try kit.outboxDir.map { ($0 as NSString).lastPathComponent } ?? freeFolder(outbox: outbox, slug: kit.slug, kitID: kit.id)
+        let folderName =
+            try kit.outboxDir.map { ($0 as NSString).lastPathComponent } ?? freeFolder(outbox: outbox, slug: kit.slug, kitID: kit.id)
         var files: [KitFile] = []
         var manifestSource: ManifestSource?
-        var provenance: JSONValue?
-        var character = ManifestCharacter()
-        let orders = try database.orders(kitID: kit.id)
-        // All the kit's orders folded, later ones winning field by field (a follow-up or a face
+        let provenance: JSONValue?
+        let character: ManifestCharacter
+        // All the kit's orders folded as the stages were made from them (a follow-up or a face
         // swap order does not erase the character or provenance the first order gave).
-        let folded = orders.compactMap { try? OrderValidator.validate(bytes: Array($0.json.utf8)) }.reduce(nil as Order?) { merged, next in
-            merged.map { next.overlaying($0) } ?? next
-        }
-        if let order = folded {
-            provenance = order.source
-            character = ManifestCharacter(
-                name: order.character?.name, description: order.character?.description,
-                attributes: (order.character?.attributes ?? []).map { ManifestAttribute(key: $0.key, value: $0.value, origin: .given) })
-        }
-        if let stored = kit.analysis, let analysis = try? JSONValue.parse(stored) {
-            if case .object(let attributes)? = analysis["attributes"] {
-                for (key, value) in attributes where !character.attributes.contains(where: { $0.key == key }) {
-                    if case .string(let text) = value { character.attributes.append(ManifestAttribute(key: key, value: text, origin: .analyzed)) }
-                }
-            }
-            if character.description == nil, case .string(let d)? = analysis["description"] { character.description = d }
-        }
+        let order = try database.kitOrder(kitID: kit.id)
+        provenance = order.source
+        let given = order.character ?? Order.Character()
+        let facts = kit.analysis.flatMap { try? JSONValue.parse($0) }.map { given.merging(analyzed: $0) } ?? given
+        character = ManifestCharacter(
+            name: facts.name, description: facts.description,
+            attributes: facts.attributes.enumerated().map { i, attribute in
+                ManifestAttribute(key: attribute.key, value: attribute.value, origin: i < given.attributes.count ? .given : .analyzed)
+            })
         if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
-            let bytes = try work.normalisedSource(kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
+            let bytes = try work.normalisedSource(
+                kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
             files.append(KitFile(relativePath: "source.jpg", contents: bytes))
             manifestSource = ManifestSource(
                 originalName: record.originalName, file: "source.jpg", sha256: SHA256Digest.hex(of: bytes), mime: "image/jpeg",
@@ -164,7 +139,8 @@ struct KitPublisher: Sendable {
             }
             var image = ManifestImage(
                 stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,
-                width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model, prompt: s.prompt,
+                width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model,
+                prompt: s.prompt,
                 seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
                 error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") })
             image.previous = previous
@@ -173,7 +149,8 @@ struct KitPublisher: Sendable {
             image.history = (history[s.stage] ?? []).map {
                 ManifestImage.HistoryEntry(
                     generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,
-                    attempts: $0.attempts, costUSD: $0.costUSD, error: $0.errorCode.map { code in ManifestImage.Failure(code: code, message: "") },
+                    attempts: $0.attempts, costUSD: $0.costUSD,
+                    error: $0.errorCode.map { code in ManifestImage.Failure(code: code, message: "") },
                     endedAt: $0.endedAt, replacedAt: $0.replacedAt)
             }
             if s.stage.hasPrefix("candidate:") { candidates.append(image) } else { images.append(image) }
@@ -184,9 +161,11 @@ struct KitPublisher: Sendable {
         }
         let historyCost = history.values.joined().reduce(0) { $0 + $1.costUSD }
         let totals = ManifestTotals(
-            costUSD: (images + candidates).reduce(historyCost) { $0 + $1.costUSD }, durationMs: (images + candidates).reduce(0) { $0 + $1.durationMs })
+            costUSD: (images + candidates).reduce(historyCost) { $0 + $1.costUSD },
+            durationMs: (images + candidates).reduce(0) { $0 + $1.durationMs })
         var manifest = ManifestDocument(
-            id: kit.id, kit: kit.name, status: status, createdAt: kit.createdAt, updatedAt: Timestamp.string(), refkitVersion: RefkitBuild.version,
+            id: kit.id, kit: kit.name, status: status, createdAt: kit.createdAt, updatedAt: Timestamp.string(),
+            refkitVersion: RefkitBuild.version,
             source: manifestSource, character: character, lockedReference: locked, stages: images, candidates: candidates, totals: totals)
         if let locked {
             manifest.conditioning = manifestSource == nil ? "locked reference \(locked.file)" : "source and locked reference \(locked.file)"

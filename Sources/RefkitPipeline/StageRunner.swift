@@ -1,0 +1,223 @@
+import Foundation
+import Logging
+import RefkitConfig
+import RefkitCore
+import RefkitImaging
+import RefkitIntake
+import RefkitProviders
+import RefkitService
+import RefkitStore
+
+/// Runs one stage: prepares its request from the store and the work files, records its start
+/// (within the kit's budgets), calls its provider (or its fallback), judges and stores the image,
+/// and records the stage's end, announcing each step as a `PipelineEvent`.
+struct StageRunner: Sendable {
+    let configuration: Configuration
+    let database: RefkitDatabase
+    let registry: ProviderRegistry
+    let work: WorkFiles
+    let publisher: KitPublisher
+    let logger: Logger
+    let metrics: RefkitMetrics?
+    let events: EventBroadcast<PipelineEvent>
+    let budgets: KitBudgets
+    let call: ProviderCall
+    let space: SpaceWait
+    /// The analyses being made, by kit: stages that start together wait for one (StageRunner+Analysis).
+    let analyses = SingleFlight<JSONValue>()
+
+    /// What a stage's run did, for the scheduler's bookkeeping.
+    struct Outcome {
+        /// A reference (or candidate) was made and stored.
+        var madeReference = false
+        /// The kit has nothing left to run: it may be finished.
+        var kitEnded = false
+    }
+
+    /// Runs one stage to its end (done, failed, withdrawn or interrupted). Off the scheduler's
+    /// actor: provider calls, decoding and file writes of many stages run in parallel.
+    func run(_ runnable: RunnableStage, provider providerName: String) async -> Outcome {
+        let started = ContinuousClock.now
+        guard let stage = Stage(name: runnable.stage) else { return Outcome() }
+        var outcome = Outcome()
+        var log = logger
+        log[metadataKey: "kit.id"] = "\(runnable.kitID)"
+        if let name = try? database.kit(runnable.kitID)?.name { log[metadataKey: "kit"] = "\(name)" }
+        log[metadataKey: "stage"] = "\(runnable.stage)"
+        log[metadataKey: "provider"] = "\(providerName)"
+        do {
+            // The avatar of a kit with candidates is chosen (or waits for a person), not generated.
+            let chosen = stage == .avatar ? try await chooseAmongCandidates(runnable, log: log) : false
+            if !chosen {
+                try await makeAndStore(runnable, stage: stage, provider: providerName, started: started, log: &log)
+                outcome.madeReference = true
+            }
+        } catch {
+            let failure = Self.failure(error)
+            let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
+            if Task.isCancelled {
+                log.notice("stage interrupted; it runs again at the next start")
+                return outcome
+            }
+            if failure.code == "stage_withdrawn" {
+                log.notice("stage withdrawn before it started")
+                return outcome
+            }
+            log.warning(
+                "stage failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)", "detail": "\(failure.detail)"])
+            let failsKit = stage == .avatar
+            metrics?.stages.increment(labels: ["result": "failed"])
+            // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
+            try? await space.whileStateFull("a stage's failure", log: log) {
+                try database.failStage(
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                    durationMs: ms, failsKit: failsKit)
+            }
+            events.publish(.stageFailed(kitID: runnable.kitID, stage: stage, code: failure.code))
+        }
+        if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
+            outcome.kitEnded = true
+        }
+        return outcome
+    }
+
+    /// Generates the stage's image (with the kit's fallback provider when its own fails), stores
+    /// it durably and records the stage done.
+    private func makeAndStore(
+        _ runnable: RunnableStage, stage: Stage, provider providerName: String, started: ContinuousClock.Instant, log: inout Logger
+    ) async throws {
+        var image: GeneratedImage
+        var madeBy = providerName
+        do {
+            image = try await generate(runnable, stage: stage, providerName: providerName, log: log)
+        } catch let primary {
+            let fallback = (try? database.kitOrder(kitID: runnable.kitID))?.fallbackProvider
+            guard let fallback, fallback != providerName, !Task.isCancelled, Self.isProviderFailure(primary) else { throw primary }
+            log.notice(
+                "the provider failed; trying the fallback provider",
+                metadata: ["code": "\(Self.failure(primary).code)", "fallback": "\(fallback)"])
+            // From here the fallback is in charge: every later line of the stage ("stage done",
+            // "stage failed") names it, with the provider it stands in for.
+            log[metadataKey: "provider"] = "\(fallback)"
+            log[metadataKey: "fallback_for"] = "\(providerName)"
+            madeBy = fallback
+            image = try await generate(runnable, stage: stage, providerName: fallback, log: log)
+        }
+        let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
+        let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
+        let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
+        let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
+        // Paid for: a full state directory makes the result wait, never fails it.
+        try await space.whileStateFull("a paid result", log: log) {
+            try work.write(image.bytes, to: path)
+            try database.completeStage(
+                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path,
+                sha256: SHA256Digest.hex(of: image.bytes),
+                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                locksReference: stage == .avatar)
+        }
+        events.publish(.stageDone(kitID: runnable.kitID, stage: stage, provider: madeBy))
+        metrics?.stages.increment(labels: ["result": "done"])
+        if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
+        log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
+    }
+
+    /// Prepares the request, records the attempt, paces and calls the provider (with retries)
+    /// and validates what comes back.
+    func generate(_ runnable: RunnableStage, stage: Stage, providerName: String, log: Logger) async throws -> GeneratedImage {
+        let (request, referenceGeneration) = try await prepare(runnable, stage: stage, providerName: providerName)
+        guard let entry = registry.entry(providerName) else {
+            throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
+        }
+        guard let provider = entry.provider else {
+            throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
+        }
+        // The budget check and the reservation of the call's price are one step with marking it running.
+        let started = try database.startStage(
+            id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
+            prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
+            budget: try budgets.claim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
+        guard started else {
+            throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
+        }
+        events.publish(.stageStarted(kitID: runnable.kitID, stage: stage, provider: providerName))
+        let image = try await call.make(provider, request, stageID: runnable.stageID, entry: entry, log: log)
+        // Paid from here on, even if the image turns out unusable. Recorded like the result: a
+        // full state directory makes it wait (the reservation stays counted meanwhile), never
+        // discards the paid image and releases its price.
+        if image.costUSD > 0 {
+            try await space.whileStateFull("a paid result", log: log) {
+                try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD)
+            }
+        }
+        try checkOutput(image)
+        return image
+    }
+
+    /// Failures a different provider might not have (not budgets, not our own state).
+    static func isProviderFailure(_ error: any Error) -> Bool {
+        if error is ProviderError { return true }
+        if let e = error as? RefkitError { return e.code.hasPrefix("provider_") }
+        return false
+    }
+
+    static func failure(_ error: any Error) -> RefkitError {
+        switch error {
+        case let e as RefkitError: e
+        case let e as ProviderError: RefkitError(e.code, e.message, detail: e.detail)
+        default: RefkitError("internal_error", "\(error)")
+        }
+    }
+
+    /// The request for `runnable`, and the generation of the kit's locked reference it is made
+    /// from (nil: not from the locked reference), read together with the reference file so a
+    /// re-selection meanwhile leaves the stage marked as made from the earlier one.
+    func prepare(
+        _ runnable: RunnableStage, stage: Stage, providerName: String
+    ) async throws -> (GenerationRequest, referenceGeneration: Int?) {
+        guard let kit = try database.kit(runnable.kitID) else { throw RefkitError("kit_missing", "the kit vanished") }
+        var inputs = StageRequest.Inputs(
+            kitID: kit.id, textOnly: kit.textOnly, order: try database.kitOrder(kitID: kit.id), generation: runnable.generation)
+        let order = inputs.order
+        if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
+            let bytes = try work.normalisedSource(
+                kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
+            inputs.source = ReferenceImage(bytes: bytes, mime: "image/jpeg")
+        }
+        if stage.needsLockedReference, let file = kit.lockedReference {
+            inputs.locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
+        }
+        if case .swap = stage, inputs.locked != nil,
+            let input = try database.stages(kitID: kit.id).first(where: { $0.id == runnable.stageID })?.input
+        {
+            let ext = (input as NSString).pathExtension.lowercased()
+            let mime = ["jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic", "heif": "image/heif", "avif": "image/avif"][ext] ?? "image/jpeg"
+            inputs.swapTarget = ReferenceImage(bytes: try work.read(input), mime: mime)
+        }
+        if order.analyze == true, let subject = try StageRequest.subject(stage: stage, inputs: inputs), !kit.textOnly {
+            inputs.analysis = try await analysis(of: kit, source: subject)
+        }
+        if kit.textOnly, case .scene = stage, let first = order.characters.first?.name,
+            let done = try database.stages(kitID: kit.id).first(where: { $0.stage == Stage.character(first).name && $0.status == .done }),
+            let file = done.file
+        {
+            inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: done.mime ?? "image/png")
+        }
+        let request = try StageRequest.make(stage: stage, inputs: inputs)
+        return (request, inputs.locked == nil ? nil : kit.referenceGeneration)
+    }
+
+    /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
+    /// limits from the header, then a strict full decode (unless the client already did that
+    /// decode: every HTTP provider validates what it receives).
+    func checkOutput(_ image: GeneratedImage) throws {
+        let inspector = try Inspector(
+            limits: IntakeLimits(configuration.limits))
+        guard image.bytes.count <= configuration.limits.maxSourceBytes else {
+            throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
+        }
+        if case .rejected(let error) = inspector.inspectImage(image.bytes, decode: !image.decodeVerified) {
+            throw RefkitError("provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
+        }
+    }
+}
