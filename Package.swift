@@ -74,7 +74,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
-            "RefkitCore", "RefkitImaging", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
+            "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 

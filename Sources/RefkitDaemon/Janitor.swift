@@ -125,7 +125,7 @@ struct Janitor: Sendable {
         // database may have been replaced or restored from an old backup, and its kits' files are
         // then all there is. Asked again just before: a kit accepted after the list above already
         // has its work folder.
-        let folders = (try? FileManager.default.contentsOfDirectory(atPath: "\(state.path)/work")) ?? []
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: state.layout.work)) ?? []
         let unknown = folders.filter { byID[$0] == nil }
         let deleted = (try? database.deletedKitIDs(among: unknown)) ?? []
         for name in unknown where deleted.contains(name) {
@@ -137,7 +137,7 @@ struct Janitor: Sendable {
         if report.unknownFolders > 0 {
             logger.warning(
                 "work folders of kits the database does not know are kept; remove them by hand if the database is right",
-                metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.path)/work"])
+                metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.layout.work)"])
         }
         // Finished kits with work files, oldest first.
         let candidates = kits.filter { $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id) }

@@ -15,7 +15,7 @@ public struct WorkFiles: Sendable {
 
     public init(stateDir: String) { self.stateDir = stateDir }
 
-    public func kitDir(_ kitID: String) -> String { "\(stateDir)/work/\(kitID)" }
+    public func kitDir(_ kitID: String) -> String { StateLayout(root: stateDir).work(kitID: kitID) }
 
     /// Relative to the state directory.
     /// Each generation (`regenerate`) has its own name, so the result it replaces stays readable.
@@ -89,7 +89,7 @@ public struct WorkFiles: Sendable {
             throw RefkitError("state_unwritable", "cannot create a work folder", detail: "\(dir): \(error.localizedDescription)")
         }
         do {
-            try DurableFile.replace(at: path, with: bytes, temporaryFolder: "\(stateDir)/tmp")
+            try DurableFile.replace(at: path, with: bytes, temporaryFolder: StateLayout(root: stateDir).temporary)
         } catch {
             throw Self.writeError(error.path ?? path, error.errno.rawValue)
         }
