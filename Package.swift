@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
@@ -43,7 +44,10 @@ let package = Package(
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
-        .target(name: "RefkitService", dependencies: ["RefkitSystem", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitService", dependencies: [
+            "RefkitSystem", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "FlyingSocks", package: "FlyingFox"),
+        ]),
         .target(name: "RefkitIntake", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CMagic", "CRefkitLinux",
             .product(name: "Logging", package: "swift-log"),
@@ -88,7 +92,9 @@ let package = Package(
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
-        .testTarget(name: "RefkitServiceTests", dependencies: ["RefkitService", "RefkitSystem", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitServiceTests", dependencies: [
+            "RefkitService", "RefkitSystem", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),

@@ -40,7 +40,14 @@ final class Generation: Sendable {
         for watch in configuration.watches { metrics.declare(watch: watch.name) }
         for provider in configuration.providers.keys { metrics.declare(provider: provider) }
         let wakeup = Wakeup()
-        let intake = try IntakeService(configuration: configuration, database: database, logger: logger) { _ in wakeup.signal() }
+        let intake = try IntakeService(configuration: configuration, database: database, logger: logger)
+        // The scheduler wakes for each kit intake queues; the subscription ends with intake's events.
+        let queued = intake.events.subscribe()
+        Task {
+            for await event in queued {
+                if case .kitQueued = event { wakeup.signal() }
+            }
+        }
         let scheduler = KitScheduler(
             configuration: configuration, database: database,
             registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics,

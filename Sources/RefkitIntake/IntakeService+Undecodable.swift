@@ -11,6 +11,7 @@ extension IntakeService {
     /// kit, or reach a manifest.
     public func handle(undecodable raw: UndecodableEntry) {
         guard let watch = watches[raw.root] else { return }
+        defer { events.publish(.stepFinished(waiting: pendingCount)) }
         let printable = raw.printableName
         let relative = raw.folder.isEmpty ? printable : "\(raw.folder)/\(printable)"
         let entry = InboxEntry(

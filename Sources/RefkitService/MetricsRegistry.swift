@@ -1,39 +1,51 @@
+import Prometheus
 import Synchronization
 
 /// The daemon's metrics, rendered in the Prometheus text exposition format (version 0.0.4).
 ///
-/// Families are registered once (at start-up) and then updated from any thread. `render()`
-/// lists families by name and series by label values, so the same state always renders to the
-/// same text.
+/// The series and their values live in swift-prometheus's `PrometheusCollectorRegistry`; this
+/// type keeps what refkit promises on top of it: families declared once with their help text and
+/// label names (a family is listed before its first series), and a text that lists families by
+/// name and series by label values with whole numbers written without a fraction, so the same
+/// state always renders to the same text (the textfile and `/metrics` read as they always have).
 public final class MetricsRegistry: Sendable {
+    /// Where the series live (swift-prometheus emits them in no particular order).
+    let prometheus = PrometheusCollectorRegistry()
     private let families = Mutex<[String: any MetricFamily]>([:])
 
     public init() {}
 
     /// The counter `name` (registered on first use; the same instance afterwards).
-    public func counter(_ name: String, help: String, labels: [String] = []) -> Counter {
-        register(name, labels: labels) { Counter(name: name, help: help, labelNames: labels) }
+    public func counter(_ name: String, help: String, labels: [String] = []) -> CounterFamily {
+        register(name, labels: labels) { CounterFamily(name: name, help: help, labelNames: labels, registry: prometheus) }
     }
 
     /// The gauge `name` (registered on first use; the same instance afterwards).
-    public func gauge(_ name: String, help: String, labels: [String] = []) -> Gauge {
-        register(name, labels: labels) { Gauge(name: name, help: help, labelNames: labels) }
+    public func gauge(_ name: String, help: String, labels: [String] = []) -> GaugeFamily {
+        register(name, labels: labels) { GaugeFamily(name: name, help: help, labelNames: labels, registry: prometheus) }
     }
 
     /// The histogram `name` with upper bounds `buckets` (`+Inf` is implied) (registered on first
     /// use; the same instance afterwards).
-    public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> Histogram {
-        register(name, labels: labels) { Histogram(name: name, help: help, labelNames: labels, buckets: buckets) }
+    public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> HistogramFamily {
+        register(name, labels: labels) {
+            HistogramFamily(name: name, help: help, labelNames: labels, buckets: buckets, registry: prometheus)
+        }
     }
 
     /// Every family in the text exposition format, ending with a newline (empty when there are none).
     public func render() -> String {
         let all = families.withLock { Array($0.values) }.sorted { $0.name < $1.name }
+        let samples = Dictionary(grouping: PrometheusSample.emitted(by: prometheus), by: \.family)
         var text = ""
         for family in all {
+            // HELP is written here, not by swift-prometheus, which drops a line feed in help text
+            // where the format escapes it, and prints nothing for a family without series.
             text += "# HELP \(family.name) \(PrometheusText.escapeHelp(family.help))\n"
             text += "# TYPE \(family.name) \(family.type)\n"
-            family.renderSamples(into: &text)
+            for sample in PrometheusSample.inSeriesOrder(samples[family.name] ?? []) {
+                text += sample.line
+            }
         }
         return text
     }
@@ -59,13 +71,13 @@ public final class MetricsRegistry: Sendable {
     }
 }
 
-/// What every kind of metric has in common, for rendering.
+/// What every kind of metric has in common, for registering, rendering and reading back.
 protocol MetricFamily: AnyObject, Sendable {
     var name: String { get }
     var help: String { get }
     var type: String { get }
     var labelNames: [String] { get }
-    func renderSamples(into text: inout String)
+    var registry: PrometheusCollectorRegistry { get }
 }
 
 extension MetricFamily {
@@ -88,9 +100,21 @@ extension MetricFamily {
         }
         return values
     }
-}
 
-/// Orders series by their label values, element by element.
-func seriesOrder(_ a: [String], _ b: [String]) -> Bool {
-    a.lexicographicallyPrecedes(b)
+    /// swift-prometheus's label set for `values` (always in declared order, so one series has
+    /// one key there).
+    func pairs(_ values: [String]) -> [(String, String)] {
+        Array(zip(labelNames, values))
+    }
+
+    /// The family's name for swift-prometheus; help stays empty there (see `render()`).
+    var descriptor: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: "")
+    }
+
+    /// The sample `sampleName` with label values `values` as the registry emits it now
+    /// (swift-prometheus keeps its values private to its text output).
+    func sample(_ sampleName: String, labels values: [String]) -> PrometheusSample? {
+        PrometheusSample.emitted(by: registry).first { $0.name == sampleName && $0.seriesValues == values }
+    }
 }

@@ -5,26 +5,26 @@ public struct RefkitMetrics: Sendable {
     public let registry: MetricsRegistry
 
     /// `refkit_kits{state}`: kits in each life-cycle state now.
-    public let kits: Gauge
+    public let kits: GaugeFamily
     /// `refkit_stages_total{result}`: stages finished, by result.
-    public let stages: Counter
+    public let stages: CounterFamily
     /// `refkit_provider_request_duration_seconds{provider}`: one provider request, send to answer.
-    public let providerRequestDuration: Histogram
+    public let providerRequestDuration: HistogramFamily
     /// `refkit_retries_total{provider}`: provider requests retried after a retryable error.
-    public let retries: Counter
+    public let retries: CounterFamily
     /// `refkit_rate_limited_total{provider}`: provider answers that said 429 Too Many Requests.
-    public let rateLimited: Counter
+    public let rateLimited: CounterFamily
     /// `refkit_provider_paused_seconds{provider}`: seconds left of the pause a provider asked for
     /// (`Retry-After`, capped at `max_retry_after_s`); 0 when it is not paused.
-    public let providerPaused: Gauge
+    public let providerPaused: GaugeFamily
     /// `refkit_spend_usd_total{watch}`: money spent on provider calls, in US dollars.
-    public let spend: Counter
+    public let spend: CounterFamily
     /// `refkit_queue_depth`: stages waiting to run.
-    public let queueDepth: Gauge
+    public let queueDepth: GaugeFamily
     /// `refkit_inbox_lag_seconds{watch}`: how long the last taken file waited in the inbox.
-    public let inboxLag: Gauge
+    public let inboxLag: GaugeFamily
     /// `refkit_intake_total{outcome}`: inbox files taken in, by outcome.
-    public let intake: Counter
+    public let intake: CounterFamily
 
     /// The kit states, exported even when no kit is in them (so a state that empties reads 0
     /// rather than keeping its last value).
@@ -50,7 +50,7 @@ public struct RefkitMetrics: Sendable {
             "refkit_rate_limited_total", help: "Provider answers that were 429 Too Many Requests.", labels: ["provider"])
         providerPaused = registry.gauge(
             "refkit_provider_paused_seconds", help: "Seconds left of a provider's pause after a Retry-After (0: not paused).",
-                labels: ["provider"])
+            labels: ["provider"])
         spend = registry.counter("refkit_spend_usd_total", help: "Money spent on provider calls, in US dollars.", labels: ["watch"])
         queueDepth = registry.gauge("refkit_queue_depth", help: "Stages waiting to run.")
         inboxLag = registry.gauge(
@@ -67,13 +67,13 @@ public struct RefkitMetrics: Sendable {
         providerRequestDuration.declare(labels: ["provider": provider])
         retries.declare(labels: ["provider": provider])
         rateLimited.declare(labels: ["provider": provider])
-        if providerPaused.value(labels: ["provider": provider]) == 0 { providerPaused.set(0, labels: ["provider": provider]) }
+        providerPaused.declare(labels: ["provider": provider])
     }
 
     /// Makes a watch's series appear at zero (call for each configured watch).
     public func declare(watch: String) {
         spend.declare(labels: ["watch": watch])
-        if inboxLag.value(labels: ["watch": watch]) == 0 { inboxLag.set(0, labels: ["watch": watch]) }
+        inboxLag.declare(labels: ["watch": watch])
     }
 
     /// Sets `refkit_kits` from counts by state name (`RefkitDatabase.statusSummary().kitsByStatus`);

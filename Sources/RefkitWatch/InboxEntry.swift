@@ -38,6 +38,7 @@ public struct InboxEntry: Sendable, Hashable {
         self.linkCount = linkCount
     }
 
+    /// The last path component: `mira.jpg`.
     public var fileName: String { String(path.split(separator: "/").last ?? "") }
 
     /// The name without its last extension: `mira` for `mira.jpg` and `mira.json`.

@@ -66,7 +66,8 @@ extension AwkwardEntryTests {
         let older = try ImageFixtures.png(seed: 41)
         let newer = try ImageFixtures.png(seed: 42)
         try FileFixtures.write(older, to: "\(harness.inbox)/pic.png")
-        try await eventually("the first image waiting for its sidecar") { await harness.intake.pendingCount == 1 }
+        try await harness.waitForWaiting("pic.png")
+        #expect(await harness.intake.pendingCount == 1)
         try FileFixtures.write(newer, to: "\(harness.inbox)/pic.png")
         try await harness.waitUntil("the newer image taken") { harness.inboxIsEmpty }
         try await harness.stop()
@@ -79,13 +80,14 @@ extension AwkwardEntryTests {
         let harness = try IntakeHarness(imageWaitMs: 4000)
         try await harness.start()
         try FileFixtures.write(#"{"kit": "Old Name", "stages": ["avatar"]}"#, to: "\(harness.inbox)/pic.json")
-        try await eventually("the first order waiting for its image") { await harness.intake.pendingCount == 1 }
+        try await harness.waitForWaiting("pic.json")
+        #expect(await harness.intake.pendingCount == 1)
         let newer = #"{"kit": "New Name", "stages": ["avatar", "front"]}"#
         try FileFixtures.write(newer, to: "\(harness.inbox)/pic.json")
-        try await eventually("the newer order claimed, the older one's claim gone") {
-            try harness.count("SELECT count(*) FROM intake_claims WHERE size = \(newer.utf8.count)") == 1
-                && harness.count("SELECT count(*) FROM intake_claims") == 1
-        }
+        // The newer order waits in the older one's place: claimed, and the older one's claim gone.
+        try await harness.waitForWaiting("pic.json", times: 2)
+        #expect(try harness.count("SELECT count(*) FROM intake_claims WHERE size = \(newer.utf8.count)") == 1)
+        #expect(try harness.count("SELECT count(*) FROM intake_claims") == 1)
         let image = try ImageFixtures.png(seed: 43)
         try FileFixtures.write(image, to: "\(harness.inbox)/pic.png")
         try await harness.waitUntil("the pair taken") { harness.inboxIsEmpty }

@@ -42,7 +42,8 @@ struct PairingTests {
         let harness = try IntakeHarness(imageWaitMs: 5000)
         try await harness.start()
         try FileFixtures.write(Self.sidecar, to: "\(harness.inbox)/mira.json")
-        try await eventually("mira.json waiting for its image") { await harness.intake.pendingCount == 1 }
+        try await harness.waitForWaiting("mira.json")
+        #expect(await harness.intake.pendingCount == 1)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 41), to: "\(harness.inbox)/mira.jpg")
         try await harness.waitUntil("mira paired") { harness.inboxIsEmpty }
         try await harness.stop()
@@ -54,7 +55,8 @@ struct PairingTests {
         let harness = try IntakeHarness(sidecarWaitMs: 1500)
         try await harness.start()
         try FileFixtures.write(try ImageFixtures.png(seed: 42), to: "\(harness.inbox)/mira.png")
-        try await eventually("mira.png waiting for a sidecar") { await harness.intake.pendingCount == 1 }
+        try await harness.waitForWaiting("mira.png")
+        #expect(await harness.intake.pendingCount == 1)
         try FileFixtures.write(Self.sidecar, to: "\(harness.inbox)/mira.json")
         try await harness.waitUntil("mira paired") { harness.inboxIsEmpty }
         try await harness.stop()

@@ -68,7 +68,8 @@ struct RejectionTests {
         let image = try ImageFixtures.jpeg(seed: 33)
         let order = Array(#"{"schema": "refkit.order/1", "stages": ["avatar"], "mood": "happy"}"#.utf8)
         try FileFixtures.write(image, to: "\(harness.inbox)/lyra.jpg")
-        try await eventually("lyra.jpg waiting for its sidecar") { await harness.intake.pendingCount == 1 }
+        try await harness.waitForWaiting("lyra.jpg")
+        #expect(await harness.intake.pendingCount == 1)
         try FileFixtures.write(order, to: "\(harness.inbox)/lyra.json")
         try await harness.waitUntil("lyra rejected") { harness.inboxIsEmpty }
         try await harness.stop()

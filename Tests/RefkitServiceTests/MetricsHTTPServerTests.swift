@@ -26,7 +26,9 @@ struct MetricsHTTPServerTests {
         #expect(missing.output == "404")
         let post = try await curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", server.url])
         #expect(post.output == "405")
-        let huge = try await curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Big: \(String(repeating: "a", count: 9000))", server.url])
+        let huge = try await curl([
+            "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "X-Big: \(String(repeating: "a", count: 9000))", server.url,
+        ])
         #expect(huge.output == "431")
         let withQuery = try await curl(["-sS", "-o", "/dev/null", "-w", "%{http_code}", "\(server.url)?x=1"])
         #expect(withQuery.output == "200")
@@ -68,7 +70,16 @@ struct MetricsHTTPServerTests {
     @Test func aTakenPortIsACleanError() throws {
         let first = try MetricsHTTPServer(host: "127.0.0.1", port: 0, registry: MetricsRegistry())
         defer { first.shutdown() }
-        #expect(throws: MetricsHTTPServerError.self) { try MetricsHTTPServer(host: "127.0.0.1", port: first.port, registry: MetricsRegistry()) }
+        #expect(throws: MetricsHTTPServerError.self) {
+            try MetricsHTTPServer(host: "127.0.0.1", port: first.port, registry: MetricsRegistry())
+        }
+        do {
+            _ = try MetricsHTTPServer(host: "127.0.0.1", port: first.port, registry: MetricsRegistry())
+        } catch {
+            #expect(error.code == "metrics_listen_failed")
+            #expect(
+                error.description == "cannot serve metrics on 127.0.0.1 port \(first.port): bind failed: Address already in use (errno 98)")
+        }
     }
 
     @Test func findsTheEndOfTheRequestHead() {
