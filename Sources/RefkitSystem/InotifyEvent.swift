@@ -9,6 +9,7 @@ public struct InotifyEvent: Sendable, Hashable {
     /// Raw bytes of the entry name inside the watched folder; empty for events on the folder itself.
     public var name: [UInt8]
 
+    /// An event as the kernel reports it (tests build them by hand).
     public init(watch: Int32, mask: InotifyMask, cookie: UInt32, name: [UInt8]) {
         self.watch = watch
         self.mask = mask

@@ -4,6 +4,7 @@ import Glibc
 
 /// The bits of an inotify watch mask or of an event's mask (`<sys/inotify.h>`).
 public struct InotifyMask: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// The bits as `inotify_add_watch` takes them and `struct inotify_event` carries them.
     public let rawValue: UInt32
 
     public init(rawValue: UInt32) { self.rawValue = rawValue }
@@ -33,6 +34,7 @@ public struct InotifyMask: OptionSet, Sendable, Hashable, CustomStringConvertibl
     public static let dontFollow = InotifyMask(IN_DONT_FOLLOW)
     public static let excludeUnlinked = InotifyMask(IN_EXCL_UNLINK)
 
+    /// The flags' names as in `<sys/inotify.h>` without `IN_`, e.g. `CREATE|ISDIR`.
     public var description: String {
         let names: [(InotifyMask, String)] = [
             (.access, "ACCESS"), (.modify, "MODIFY"), (.attrib, "ATTRIB"), (.closeWrite, "CLOSE_WRITE"),

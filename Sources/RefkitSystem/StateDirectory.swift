@@ -8,11 +8,13 @@ import Glibc
 /// The state directory: database, originals, work files, and the lock that keeps a second
 /// daemon (`run` or `once`) from working on the same state at once.
 public final class StateDirectory: Sendable {
+    /// The state directory itself (`state_dir`).
     public let path: String
     /// Where its files are.
     public let layout: StateLayout
     private let lockFD: Int32
 
+    /// `refkit.sqlite` in it.
     public var databasePath: String { layout.database }
 
     /// Creates the folders and takes the exclusive lock; fails if another daemon holds it.

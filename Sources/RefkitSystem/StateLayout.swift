@@ -9,6 +9,7 @@ public struct StateLayout: Sendable, Hashable {
     /// The state directory itself (`state_dir`).
     public let root: String
 
+    /// The layout of the state directory at `root`; nothing is read or made.
     public init(root: String) {
         self.root = root
     }

@@ -13,12 +13,14 @@ public struct SystemCallError: Error, Sendable, Equatable, CustomStringConvertib
     /// `errno` after the call.
     public var errno: Errno
 
+    /// A failure of `operation` (about `path`, when there is one) with `errno`.
     public init(_ operation: String, path: String? = nil, errno: Errno) {
         self.operation = operation
         self.path = path
         self.errno = errno
     }
 
+    /// The same with the errno as Glibc spells it (`ENOENT`).
     public init(_ operation: String, path: String? = nil, errno: Int32) {
         self.init(operation, path: path, errno: Errno(rawValue: errno))
     }
