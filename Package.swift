@@ -34,12 +34,12 @@ let package = Package(
         .target(name: "RefkitStore", dependencies: [
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "RefkitImaging", dependencies: ["CVips"]),
+        .target(name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"]),
         // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
         // replacement, the inotify owner, the state directory's layout and lock.
         .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "RefkitHTTP", dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -49,18 +49,18 @@ let package = Package(
             .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         .target(name: "RefkitIntake", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CMagic", "CRefkitLinux",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CRefkitLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
         .target(name: "RefkitCivitai", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP", "RefkitProviders",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
         .target(name: "RefkitPipeline", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitIntake", "RefkitProviders",
-            "RefkitPublish", "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
+            "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",

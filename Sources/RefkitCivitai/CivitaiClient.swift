@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import RefkitCore
 import RefkitHTTP
-import RefkitProviders
 
 /// One page of `GET /api/v1/images`.
 public struct CivitaiPage: Sendable {
@@ -31,16 +30,19 @@ public struct CivitaiClient: Sendable {
         self.settings = settings
         self.token = token.flatMap { $0.isEmpty ? nil : $0 }
         self.logger = logger
-        apiPolicy = ProviderHTTP.policy(for: settings.baseURL)
-        let baseHost = Self.host(of: settings.baseURL) ?? ""
-        downloadPolicy = URLPolicy(plainHTTPHosts: apiPolicy.plainHTTPHosts, refusePrivateAddresses: true, trustedHosts: baseHost.isEmpty ? [] : [baseHost])
+        apiPolicy = URLPolicy(forBaseURL: settings.baseURL)
+        let baseHost = (try? TargetURL(settings.baseURL))?.host
+        downloadPolicy = URLPolicy(
+            plainHTTPHosts: apiPolicy.plainHTTPHosts, refusePrivateAddresses: true, trustedHosts: baseHost.map { [$0] } ?? [])
     }
 
     /// One page (the first when `cursor` is nil).
     public func page(cursor: String?) async throws(CivitaiError) -> CivitaiPage {
         var headers: [(name: String, value: String)] = [("accept", "application/json")]
         if let token { headers.append(("authorization", "Bearer \(token)")) }
-        let request = HTTPRequest(url: settings.imagesURL(cursor: cursor), headers: headers, timeout: .seconds(settings.timeoutSeconds), maxResponseBytes: 16 << 20)
+        let request = HTTPRequest(
+            url: settings.imagesURL(cursor: cursor), headers: headers, timeout: .seconds(settings.timeoutSeconds),
+            maxResponseBytes: 16 << 20)
         let response = try await send(request, policy: apiPolicy, what: "the images API")
         guard (200..<300).contains(response.status) else {
             throw redacted(Self.statusError(response, what: "the images API"))
@@ -49,10 +51,13 @@ public struct CivitaiClient: Sendable {
         do {
             json = try JSONValue.parse(response.body)
         } catch {
-            throw CivitaiError("civitai_bad_response", "the images API answered with something that is not JSON", detail: ProviderHTTP.quote(response.body))
+            throw CivitaiError(
+                "civitai_bad_response", "the images API answered with something that is not JSON", detail: LogRedaction.quote(response.body)
+            )
         }
         guard case .array(let raw)? = json["items"] else {
-            throw CivitaiError("civitai_bad_response", "the images API's answer has no items list", detail: ProviderHTTP.quote(response.body))
+            throw CivitaiError(
+                "civitai_bad_response", "the images API's answer has no items list", detail: LogRedaction.quote(response.body))
         }
         return CivitaiPage(items: raw.compactMap(CivitaiImage.init(json:)), nextCursor: Self.nextCursor(json["metadata"]))
     }
@@ -61,10 +66,12 @@ public struct CivitaiClient: Sendable {
     public func download(_ url: String) async throws(CivitaiError) -> [UInt8] {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
-            throw CivitaiError("civitai_url_refused", "the image URL is not an http(s) URL", detail: String(url.prefix { $0 != ":" }.prefix(16)))
+            throw CivitaiError(
+                "civitai_url_refused", "the image URL is not an http(s) URL", detail: String(url.prefix { $0 != ":" }.prefix(16)))
         }
         let request = HTTPRequest(
-            url: url, headers: [("accept", "image/*")], timeout: .seconds(settings.timeoutSeconds), maxResponseBytes: settings.maxImageBytes)
+            url: url, headers: [("accept", "image/*")], timeout: .seconds(settings.timeoutSeconds), maxResponseBytes: settings.maxImageBytes
+        )
         let response = try await send(request, policy: downloadPolicy, what: "the image download")
         guard (200..<300).contains(response.status) else {
             var error = Self.statusError(response, what: "the image download")
@@ -97,10 +104,12 @@ public struct CivitaiClient: Sendable {
                     "civitai_rate_limited", "\(what) asked to wait longer than max_retry_wait_s",
                     detail: "Retry-After \(wait.components.seconds) s > \(settings.maxRetryWaitSeconds) s")
             }
-            logger.notice("civitai request retried", metadata: [
-                "civitai.what": "\(what)", "civitai.code": "\(failure.code)", "civitai.attempt": "\(attempt)",
-                "civitai.wait_ms": "\(ProviderHTTP.milliseconds(wait))",
-            ])
+            logger.notice(
+                "civitai request retried",
+                metadata: [
+                    "civitai.what": "\(what)", "civitai.code": "\(failure.code)", "civitai.attempt": "\(attempt)",
+                    "civitai.wait_ms": "\(wait.wholeMilliseconds)",
+                ])
             do {
                 try await Task.sleep(for: wait)
             } catch {
@@ -112,10 +121,13 @@ public struct CivitaiClient: Sendable {
     static func statusError(_ response: HTTPResponse, what: String) -> CivitaiError {
         let said = Self.serverMessage(response.body)
         let detail = "HTTP \(response.status)\(said.isEmpty ? "" : ": \(said)")"
-        let retryAfter = ProviderHTTP.retryAfter(response)
+        let retryAfter = RetryAfter.of(response)
         switch response.status {
-        case 429: return CivitaiError("civitai_rate_limited", "\(what) is rate limiting requests", detail: detail, retryable: true, retryAfter: retryAfter)
-        case 500...599: return CivitaiError("civitai_unavailable", "\(what) is unavailable", detail: detail, retryable: true, retryAfter: retryAfter)
+        case 429:
+            return CivitaiError(
+                "civitai_rate_limited", "\(what) is rate limiting requests", detail: detail, retryable: true, retryAfter: retryAfter)
+        case 500...599:
+            return CivitaiError("civitai_unavailable", "\(what) is unavailable", detail: detail, retryable: true, retryAfter: retryAfter)
         case 401, 403: return CivitaiError("civitai_auth_failed", "\(what) refused the token", detail: detail)
         default: return CivitaiError("civitai_bad_request", "\(what) rejected the request", detail: detail)
         }
@@ -123,8 +135,10 @@ public struct CivitaiClient: Sendable {
 
     static func transportError(_ error: HTTPError, what: String) -> CivitaiError {
         switch error.code {
-        case "http_response_too_large": CivitaiError("civitai_image_too_large", "\(what) was larger than allowed", detail: error.description)
-        case "http_url_refused", "http_too_many_redirects": CivitaiError("civitai_url_refused", "\(what)'s URL was refused", detail: error.description)
+        case "http_response_too_large":
+            CivitaiError("civitai_image_too_large", "\(what) was larger than allowed", detail: error.description)
+        case "http_url_refused", "http_too_many_redirects":
+            CivitaiError("civitai_url_refused", "\(what)'s URL was refused", detail: error.description)
         case "http_cancelled": CivitaiError("civitai_cancelled", "the run was cancelled", detail: error.description)
         default: CivitaiError("civitai_unreachable", "\(what) failed", detail: error.description, retryable: error.retryable)
         }
@@ -132,7 +146,7 @@ public struct CivitaiClient: Sendable {
 
     /// `{"error": …}` (a string, or a zod error object) or `{"message": …}`, shortened.
     static func serverMessage(_ body: [UInt8]) -> String {
-        guard let json = try? JSONValue.parse(body) else { return ProviderHTTP.quote(Array(body.prefix(200))) }
+        guard let json = try? JSONValue.parse(body) else { return LogRedaction.quote(Array(body.prefix(200))) }
         for key in ["error", "message"] {
             switch json[key] {
             case .string(let s)?: return String(s.prefix(300))
@@ -160,21 +174,8 @@ public struct CivitaiClient: Sendable {
 
     func redacted(_ error: CivitaiError) -> CivitaiError {
         var error = error
-        error.message = ProviderHTTP.redact(error.message, secret: token)
-        error.detail = ProviderHTTP.redact(error.detail, secret: token)
+        error.message = LogRedaction.redact(error.message, secret: token)
+        error.detail = LogRedaction.redact(error.detail, secret: token)
         return error
-    }
-
-    /// The host of an http(s) URL, lowercased, without port or brackets.
-    static func host(of url: String) -> String? {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
-        let authority = url[schemeEnd.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        var host = String(authority.split(separator: "@", omittingEmptySubsequences: false).last ?? "")
-        if host.hasPrefix("[") {
-            host = String(host.dropFirst().prefix { $0 != "]" })
-        } else if let colon = host.lastIndex(of: ":") {
-            host = String(host[..<colon])
-        }
-        return host.isEmpty ? nil : host.lowercased()
     }
 }

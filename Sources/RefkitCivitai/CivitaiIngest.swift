@@ -53,7 +53,9 @@ public struct CivitaiIngest {
     let stateDirectory: String
     let logger: Logger
 
-    public init(client: CivitaiClient, database: RefkitDatabase, settings: CivitaiSettings, inbox: String, stateDirectory: String, logger: Logger) {
+    public init(
+        client: CivitaiClient, database: RefkitDatabase, settings: CivitaiSettings, inbox: String, stateDirectory: String, logger: Logger
+    ) {
         self.client = client
         self.database = database
         self.settings = settings
@@ -66,12 +68,15 @@ public struct CivitaiIngest {
         try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         // Last night's batch may have ended since the daemon last looked.
         BatchSummaries.completeFinishedBatches(database: database, stateDirectory: stateDirectory, logger: logger)
-        let inspector = try Inspector(limits: IntakeLimits(maxSourceBytes: settings.maxImageBytes, maxSourcePixels: settings.maxImagePixels))
+        let inspector = try Inspector(
+            limits: IntakeLimits(maxSourceBytes: settings.maxImageBytes, maxSourcePixels: settings.maxImagePixels))
         let filter = CivitaiFilter(settings)
         let batchID = try database.startCivitaiBatch(inbox: inbox, requested: settings.limit)
         let startedAt = try database.civitaiBatch(id: batchID)?.startedAt ?? Timestamp.string()
         var report = CivitaiRunReport(batchID: batchID)
-        logger.info("civitai fetch started", metadata: ["civitai.batch": "\(batchID)", "civitai.limit": "\(settings.limit)", "civitai.inbox": "\(inbox)"])
+        logger.info(
+            "civitai fetch started",
+            metadata: ["civitai.batch": "\(batchID)", "civitai.limit": "\(settings.limit)", "civitai.inbox": "\(inbox)"])
 
         var cursor: String?
         var listedThisRun = Set<Int64>()
@@ -80,7 +85,9 @@ public struct CivitaiIngest {
             do throws(CivitaiError) {
                 page = try await client.page(cursor: cursor)
             } catch {
-                logger.error("civitai listing failed", metadata: ["civitai.batch": "\(batchID)", "civitai.code": "\(error.code)", "civitai.error": "\(error.message)"])
+                logger.error(
+                    "civitai listing failed",
+                    metadata: ["civitai.batch": "\(batchID)", "civitai.code": "\(error.code)", "civitai.error": "\(error.message)"])
                 report.fetchError = error
                 break
             }
@@ -108,10 +115,13 @@ public struct CivitaiIngest {
         }
         let empty = BatchSummary.empty(batchID: batchID, inbox: inbox, requested: settings.limit, startedAt: startedAt)
         try database.finishCivitaiFetch(batchID: batchID, emptySummary: empty.json.serialized)
-        logger.notice("civitai fetch finished", metadata: [
-            "civitai.batch": "\(batchID)", "civitai.written": "\(report.written.count)", "civitai.pages": "\(report.pages)",
-            "civitai.seen": "\(report.alreadySeen)", "civitai.failed": "\(report.failed.count)", "civitai.duplicates": "\(report.duplicates)",
-        ])
+        logger.notice(
+            "civitai fetch finished",
+            metadata: [
+                "civitai.batch": "\(batchID)", "civitai.written": "\(report.written.count)", "civitai.pages": "\(report.pages)",
+                "civitai.seen": "\(report.alreadySeen)", "civitai.failed": "\(report.failed.count)",
+                "civitai.duplicates": "\(report.duplicates)",
+            ])
         return report
     }
 
@@ -125,7 +135,9 @@ public struct CivitaiIngest {
             bytes = try await client.download(image.url)
             facts = try check(bytes, inspector: inspector)
         } catch {
-            logger.warning("civitai image not taken", metadata: metadata.merging(["civitai.code": "\(error.code)", "civitai.error": "\(error.message)"]) { $1 })
+            logger.warning(
+                "civitai image not taken",
+                metadata: metadata.merging(["civitai.code": "\(error.code)", "civitai.error": "\(error.message)"]) { $1 })
             report.failed.append((image.id, error.code))
             if error.isPermanent {
                 try database.recordCivitaiSeen(imageID: image.id, sha256: nil, outcome: .rejected, code: error.code, batchID: batchID)
@@ -139,17 +151,21 @@ public struct CivitaiIngest {
             return
         }
         let kit = CivitaiOrder.kitName(image.id)
-        let ext = Inspector.acceptedImageTypes[facts.mime] ?? "img"
+        let ext = ImageFormat(mime: facts.mime)?.fileExtension ?? "img"
         let orderFile = "\(kit).json"
         let imageFile = "\(kit).\(ext)"
         // The order first: an image that arrives alone would be taken with the watch's default order.
-        try FileSystem.writeAtomically(try CivitaiOrder.bytes(for: image, baseURL: settings.baseURL), to: "\(inbox)/\(orderFile)", mode: 0o640, unwritableCode: "civitai_unwritable")
+        try FileSystem.writeAtomically(
+            try CivitaiOrder.bytes(for: image, baseURL: settings.baseURL), to: "\(inbox)/\(orderFile)", mode: 0o640,
+            unwritableCode: "civitai_unwritable")
         try FileSystem.writeAtomically(bytes, to: "\(inbox)/\(imageFile)", mode: 0o640, unwritableCode: "civitai_unwritable")
         try database.recordCivitaiWritten(batchID: batchID, imageID: image.id, sha256: facts.sha256, kit: kit, fileName: imageFile)
         report.written.append(.init(imageID: image.id, kit: kit, imageFile: imageFile, orderFile: orderFile, sha256: facts.sha256))
-        logger.info("civitai image written", metadata: metadata.merging([
-            "civitai.file": "\(imageFile)", "civitai.bytes": "\(bytes.count)", "civitai.size": "\(facts.width)x\(facts.height)",
-        ]) { $1 })
+        logger.info(
+            "civitai image written",
+            metadata: metadata.merging([
+                "civitai.file": "\(imageFile)", "civitai.bytes": "\(bytes.count)", "civitai.size": "\(facts.width)x\(facts.height)",
+            ]) { $1 })
     }
 
     /// libmagic on the bytes (what the CDN says the type is does not count), the pixel limit, a

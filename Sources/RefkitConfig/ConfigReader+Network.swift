@@ -1,8 +1,5 @@
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import RefkitCore
 
 /// Where the configuration sends credentials and where it listens: plain http only to loopback
 /// or to hosts the file lists in `plain_http_hosts`, and `[metrics] listen` on loopback only.
@@ -31,7 +28,7 @@ extension ConfigReader {
     /// `[metrics] listen` serves without authentication: loopback addresses only.
     func checkLoopbackListen(_ listen: String) throws(ConfigError) {
         let host = String(listen[..<(listen.lastIndex(of: ":") ?? listen.endIndex)])
-        guard PlainHTTP.isLoopback(PlainHTTP.normalisedHost(host)) else {
+        guard AddressClass.isLoopbackHost(PlainHTTP.normalisedHost(host)) else {
             throw fail(
                 "metrics.listen", "\(host) is not a loopback address: metrics are served without authentication (use 127.0.0.1 or [::1])")
         }
@@ -52,13 +49,14 @@ extension Configuration {
         if let analyzer { urls.append(("analyzer.base_url", analyzer.baseURL)) }
         urls.append(("civitai.base_url", civitai.baseURL))
         return urls.compactMap { entry in
-            guard let host = PlainHTTP.host(ofHTTPURL: entry.url), !PlainHTTP.isLoopback(host) else { return nil }
+            guard let host = PlainHTTP.host(ofHTTPURL: entry.url), !AddressClass.isLoopbackHost(host) else { return nil }
             return (entry.key, entry.url, host)
         }
     }
 }
 
-/// Host checks for plain-http URLs and listen addresses (values only, no lookups).
+/// Hosts of plain-http URLs and listen addresses, normalised (values only, no lookups; whether
+/// one is loopback is `AddressClass`'s call). The configuration cannot link libcurl's parser.
 public enum PlainHTTP {
     /// The host of an `http://` URL, normalised; nil for any other scheme.
     public static func host(ofHTTPURL url: String) -> String? {
@@ -79,17 +77,5 @@ public enum PlainHTTP {
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         while host.hasSuffix(".") { host.removeLast() }
         return host
-    }
-
-    /// `localhost`, 127.0.0.0/8, `::1` or `::ffff:127.x.y.z` (a normalised host).
-    public static func isLoopback(_ host: String) -> Bool {
-        if host == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 { return withUnsafeBytes(of: v4) { $0[0] } == 127 }
-        var v6 = in6_addr()
-        guard inet_pton(AF_INET6, host, &v6) == 1 else { return false }
-        let bytes = withUnsafeBytes(of: v6) { Array($0) }
-        let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xff && bytes[11] == 0xff && bytes[12] == 127
-        return bytes == Array(repeating: 0, count: 15) + [1] || mapped
     }
 }

@@ -1,5 +1,5 @@
 /// Keeps secrets out of log lines and error details.
-enum LogRedaction {
+public enum LogRedaction {
     static let placeholder = "REDACTED"
 
     /// Query parameter names (lowercased) whose values are secrets, matched by substring so

@@ -1,18 +1,22 @@
 import CCurl
+import RefkitCore
 
 /// A URL parsed by libcurl's own parser (`CURLU`), so the host checked by the policy is exactly
 /// the host curl connects to; the easy handle is given this handle (CURLOPT_CURLU), not the text.
-final class TargetURL: @unchecked Sendable {
+/// Providers and the Civitai client read hosts through it too, so no URL is parsed by hand.
+public final class TargetURL: @unchecked Sendable {
     let handle: OpaquePointer
     /// Lowercased: "http" or "https" (anything else is refused before a transfer exists).
-    let scheme: String
-    /// Lowercased, without IPv6 brackets or a trailing dot.
-    let host: String
-    let port: Int
+    public let scheme: String
+    /// Lowercased, without IPv6 brackets, zone or a trailing dot.
+    public let host: String
+    /// The port the URL names, else its scheme's default (80, 443).
+    public let port: Int
     /// The text curl will request (normalised by curl).
     let text: String
 
-    init(_ string: String) throws(HTTPError) {
+    /// Parses an absolute http(s) URL; anything else is `http_url_refused`.
+    public init(_ string: String) throws(HTTPError) {
         _ = curlGlobalInit
         guard let handle = curl_url() else {
             throw HTTPError(code: "http_failed", message: "curl_url failed", retryable: false)
@@ -44,7 +48,8 @@ final class TargetURL: @unchecked Sendable {
         if let percent = host.firstIndex(of: "%") { host = String(host[..<percent]) }
         while host.hasSuffix(".") { host.removeLast() }
         guard !host.isEmpty, let portText = part(CURLUPART_PORT, flags: UInt32(CURLU_DEFAULT_PORT)),
-              let port = Int(portText) else {
+            let port = Int(portText)
+        else {
             curl_url_cleanup(handle)
             throw refused("the URL has no host")
         }
@@ -61,9 +66,7 @@ final class TargetURL: @unchecked Sendable {
     /// The host as CURLOPT_RESOLVE spells it.
     var hostForResolve: String { host }
 
-    var isLoopbackHost: Bool {
-        host == "localhost" || AddressClass.parse(host).map { $0.isLoopback } ?? false
-    }
+    var isLoopbackHost: Bool { AddressClass.isLoopbackHost(host) }
 
     /// Scheme, host and port: what decides whether credentials may travel along a redirect.
     var origin: String { "\(scheme)://\(host):\(port)" }

@@ -1,4 +1,5 @@
 import CCurl
+import RefkitCore
 
 /// One hop of a request: owns its `CURL*` easy handle and everything the handle points at (URL
 /// handle, header and resolve lists, error buffer, response buffers), so they outlive the transfer.
@@ -95,7 +96,8 @@ final class Transfer: @unchecked Sendable {
             request.body.withUnsafeBufferPointer { bytes in
                 // A non-null pointer even for an empty body, so curl sends Content-Length: 0.
                 let pointer = bytes.baseAddress.map { UnsafeRawPointer($0) } ?? UnsafeRawPointer(errorBuffer)
-                check("copypostfields", refkit_curl_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer)))
+                check(
+                    "copypostfields", refkit_curl_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: pointer)))
             }
             if method != "POST" {
                 check("customrequest", refkit_curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, method))
@@ -109,7 +111,8 @@ final class Transfer: @unchecked Sendable {
         for header in request.headers {
             let name = header.name.trimmingASCIIWhitespace
             guard !name.isEmpty, !name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
-                  !header.value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                !header.value.contains(where: { $0 == "\r" || $0 == "\n" })
+            else {
                 failed = failed ?? ("header", CURLE_BAD_FUNCTION_ARGUMENT)
                 continue
             }
@@ -198,7 +201,8 @@ final class Transfer: @unchecked Sendable {
     var redirectURL: String? {
         var pointer: UnsafeMutablePointer<CChar>?
         guard refkit_curl_easy_getinfo_string(easy, CURLINFO_REDIRECT_URL, &pointer) == CURLE_OK,
-              let pointer else { return nil }
+            let pointer
+        else { return nil }
         return String(cString: pointer)
     }
 

@@ -1,3 +1,5 @@
+import RefkitCore
+
 /// What the policy decided for one URL (one hop).
 struct Admission: Sendable {
     /// Addresses to pin with CURLOPT_RESOLVE (nil: no pinning, curl resolves as usual).
@@ -23,8 +25,9 @@ extension URLPolicy {
         case .failure(let error): return .failure(error)
         }
         guard !addresses.isEmpty else {
-            return .failure(HTTPError(
-                code: "http_connect_failed", message: "the host has no address", detail: url.host, retryable: true))
+            return .failure(
+                HTTPError(
+                    code: "http_connect_failed", message: "the host has no address", detail: url.host, retryable: true))
         }
         if let bad = addresses.first(where: { !AddressClass.isPublic($0) }) {
             return .failure(refused("the host resolves to a loopback or private address (\(bad))", url))

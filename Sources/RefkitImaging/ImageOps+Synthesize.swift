@@ -1,9 +1,12 @@
 import CVips
+import RefkitCore
 
 extension ImageOps {
     /// A synthetic, recognisable picture (gradient and a face of discs) in "jpeg" | "png" | "webp" | "heif" | "avif" | "gif";
     /// `orientation` (1...8, jpeg only) is written as EXIF. Deterministic per seed.
-    public static func synthesize(width: Int, height: Int, seed: UInt64, format: String, orientation: Int? = nil) throws(ImagingError) -> [UInt8] {
+    public static func synthesize(width: Int, height: Int, seed: UInt64, format: String, orientation: Int? = nil) throws(ImagingError)
+        -> [UInt8]
+    {
         try synthesize(width: width, height: height, seed: seed, format: format, orientation: orientation, metadata: [:])
     }
 
@@ -33,7 +36,8 @@ extension ImageOps {
     private static func gradient(width: Int, height: Int, random: inout SeededGenerator) throws(ImagingError) -> VipsImageHandle {
         let failure = (ImagingError.processFailedCode, "gradient could not be built")
         let coordinates = try VipsImageHandle.make(failure) { rk_vips_xyz($0, Int32(width), Int32(height)) }
-        let redSpan = Double(80 + random.below(170)), greenSpan = Double(80 + random.below(170))
+        let redSpan = Double(80 + random.below(170))
+        let greenSpan = Double(80 + random.below(170))
         let scale = [redSpan / Double(width), greenSpan / Double(height)]
         let offset = [Double(random.below(60)), Double(random.below(60))]
         let blue = Double(60 + random.below(190))
@@ -58,6 +62,8 @@ extension ImageOps {
         let eyeDark = RGBColour(30, 30, 40)
         try canvas.disc(centreX: cx - radius * 2 / 5, centreY: cy - radius / 4, radius: eye, colour: eyeDark)
         try canvas.disc(centreX: cx + radius * 2 / 5, centreY: cy - radius / 4, radius: eye, colour: eyeDark)
-        try canvas.fill(x: cx - radius / 3, y: cy + radius * 2 / 5, width: max(1, radius * 2 / 3), height: max(1, radius / 8), colour: RGBColour(150, 40, 50))
+        try canvas.fill(
+            x: cx - radius / 3, y: cy + radius * 2 / 5, width: max(1, radius * 2 / 3), height: max(1, radius / 8),
+            colour: RGBColour(150, 40, 50))
     }
 }

@@ -41,21 +41,20 @@ public struct IntakeLimits: Sendable {
     }
 }
 
-/// Judges one entry: kind (from lstat, never opened unless regular), size, content type by
-/// libmagic, pixel count from the header before any decode, then a full decode check; or, for
-/// `.json`, the order schema. `refkit check` and the daemon share it, so their verdicts agree.
+/// Judges one entry: kind (from lstat, never opened unless regular), size, then the bytes by
+/// `ImageJudge` (content type by libmagic, pixel count from the header before any decode, a
+/// full decode check); or, for `.json`, the order schema. `refkit check` and the daemon share it, so their verdicts agree.
 public struct Inspector {
-    public static let acceptedImageTypes: [String: String] = [
-        "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic", "image/heif": "heif", "image/avif": "avif",
-    ]
+    /// `ImageJudge.acceptedFormats` as MIME type to file extension (read by the intake service).
+    public static let acceptedImageTypes: [String: String] = Dictionary(
+        uniqueKeysWithValues: ImageJudge.acceptedFormats.map { ($0.mime, $0.fileExtension) })
 
-    let magic: MagicDetector
+    let judge: ImageJudge
     let limits: IntakeLimits
 
     public init(limits: IntakeLimits) throws(RefkitError) {
-        self.magic = try MagicDetector()
+        self.judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
         self.limits = limits
-        Imaging.initialise()
     }
 
     public func inspect(_ entry: InboxEntry) -> Verdict {
@@ -66,7 +65,8 @@ public struct Inspector {
         case .socket: return .rejected(RefkitError("source_socket", "sockets are not taken", detail: entry.relativePath))
         case .device: return .rejected(RefkitError("source_device", "device files are not taken", detail: entry.relativePath))
         case .directory:
-            return .rejected(RefkitError("source_directory", "a folder is not an image (this watch is not recursive)", detail: entry.relativePath))
+            return .rejected(
+                RefkitError("source_directory", "a folder is not an image (this watch is not recursive)", detail: entry.relativePath))
         case .other: return .rejected(RefkitError("source_not_regular", "not a regular file", detail: entry.relativePath))
         }
         if entry.linkCount > 1 {
@@ -78,7 +78,9 @@ public struct Inspector {
         if entry.size == 0 { return .rejected(RefkitError("source_empty", "the file is empty", detail: entry.relativePath)) }
         if entry.looksLikeOrder {
             guard entry.size <= OrderValidator.maxOrderBytes else {
-                return .rejected(RefkitError("order_too_large", "order is larger than \(OrderValidator.maxOrderBytes) bytes", detail: "\(entry.size) bytes"))
+                return .rejected(
+                    RefkitError(
+                        "order_too_large", "order is larger than \(OrderValidator.maxOrderBytes) bytes", detail: "\(entry.size) bytes"))
             }
             return readThen(entry, limit: OrderValidator.maxOrderBytes) { bytes in
                 do throws(RefkitError) {
@@ -90,7 +92,9 @@ public struct Inspector {
         }
         guard entry.size <= Int64(limits.maxSourceBytes) else {
             return .rejected(
-                RefkitError("source_too_large", "the file is larger than max_source_bytes", detail: "\(entry.size) bytes > \(limits.maxSourceBytes)"))
+                RefkitError(
+                    "source_too_large", "the file is larger than max_source_bytes", detail: "\(entry.size) bytes > \(limits.maxSourceBytes)"
+                ))
         }
         return readThen(entry, limit: limits.maxSourceBytes) { bytes in inspectImage(bytes) }
     }
@@ -104,55 +108,18 @@ public struct Inspector {
         }
     }
 
-    /// Judges image bytes (also used for images that did not come through an inbox).
-    /// `decode: false` skips the strict full decode for bytes that were already decoded strictly.
+    /// Judges image bytes (also used for images that did not come through an inbox) by the
+    /// one rule set `ImageJudge` holds. `decode: false` skips the strict full decode for bytes
+    /// that were already decoded strictly.
     public func inspectImage(_ bytes: [UInt8], decode: Bool = true) -> Verdict {
-        let mime = magic.mimeType(of: bytes)
-        guard Self.acceptedImageTypes[mime] != nil else { return .rejected(Self.typeError(mime)) }
-        let header: ImageHeader
-        do {
-            header = try ImageOps.probe(bytes)
-        } catch {
-            return .rejected(RefkitError("source_header_unreadable", "the image header cannot be read", detail: error.description))
-        }
-        guard header.width > 0, header.height > 0 else {
-            return .rejected(RefkitError("source_header_unreadable", "the image declares no pixels"))
-        }
-        let pixels = header.width.multipliedReportingOverflow(by: header.height)
-        guard !pixels.overflow, pixels.partialValue <= limits.maxSourcePixels else {
-            return .rejected(
-                RefkitError(
-                    "source_too_many_pixels", "the image declares more pixels than max_source_pixels",
-                    detail: "\(header.width)x\(header.height) > \(limits.maxSourcePixels) pixels"))
-        }
-        let (long, short) = (max(header.width, header.height), min(header.width, header.height))
-        guard Double(long) <= Double(short) * limits.maxAspectRatio else {
-            return .rejected(
-                RefkitError(
-                    "source_aspect_ratio", "the image is longer and thinner than max_aspect_ratio allows",
-                    detail: "\(header.width)x\(header.height) is \(long / short):1 > \(limits.maxAspectRatio):1"))
-        }
-        do {
-            if decode { try ImageOps.verifyDecode(bytes) }
-        } catch {
-            return .rejected(RefkitError("source_corrupt", "the image does not decode cleanly (truncated or damaged)", detail: error.description))
-        }
-        let facts = SourceFacts(
-            mime: mime, width: header.width, height: header.height, sha256: SHA256Digest.hex(of: bytes), bytes: Int64(bytes.count))
-        return .image(facts, bytes: bytes)
-    }
-
-    static func typeError(_ mime: String) -> RefkitError {
-        switch mime {
-        case "image/svg+xml": RefkitError("source_svg_unsupported", "SVG is not taken (vector images can embed scripts and remote references)", detail: mime)
-        case "image/gif": RefkitError("source_gif_unsupported", "GIF is not taken: use PNG, JPEG, WebP, HEIC or AVIF", detail: mime)
-        case "application/pdf": RefkitError("source_pdf_not_image", "a PDF is not an image", detail: mime)
-        case "application/json": RefkitError("source_json_not_image", "JSON content in an image file", detail: mime)
-        case _ where mime.hasPrefix("text/"): RefkitError("source_text_not_image", "the file is text, not an image", detail: mime)
-        case _ where mime.hasPrefix("image/"): RefkitError("source_format_unsupported", "this image format is not taken: use PNG, JPEG, WebP, HEIC or AVIF", detail: mime)
-        case _ where mime.contains("zip") || mime.contains("tar") || mime.contains("compressed"):
-            RefkitError("source_archive_not_image", "an archive is not an image: unpack it into the inbox", detail: mime)
-        default: RefkitError("source_unknown_type", "the content is not a recognised image", detail: mime)
+        switch judge.judge(bytes, decode: decode) {
+        case .success(let image):
+            let facts = SourceFacts(
+                mime: image.mime, width: image.width, height: image.height, sha256: SHA256Digest.hex(of: bytes),
+                bytes: Int64(bytes.count))
+            return .image(facts, bytes: bytes)
+        case .failure(let error):
+            return .rejected(error)
         }
     }
 }

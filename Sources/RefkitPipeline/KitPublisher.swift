@@ -80,42 +80,34 @@ struct KitPublisher: Sendable {
             try kit.outboxDir.map { ($0 as NSString).lastPathComponent } ?? freeFolder(outbox: outbox, slug: kit.slug, kitID: kit.id)
         var files: [KitFile] = []
         var manifestSource: ManifestSource?
-        let provenance: JSONValue?
-        let character: ManifestCharacter
         // All the kit's orders folded as the stages were made from them (a follow-up or a face
         // swap order does not erase the character or provenance the first order gave).
         let order = try database.kitOrder(kitID: kit.id)
-        provenance = order.source
-        let given = order.character ?? Order.Character()
-        let facts = kit.analysis.flatMap { try? JSONValue.parse($0) }.map { given.merging(analyzed: $0) } ?? given
-        character = ManifestCharacter(
-            name: facts.name, description: facts.description,
-            attributes: facts.attributes.enumerated().map { i, attribute in
-                ManifestAttribute(key: attribute.key, value: attribute.value, origin: i < given.attributes.count ? .given : .analyzed)
-            })
+        let character = ManifestCharacter(
+            given: order.character ?? Order.Character(), analysis: kit.analysis.flatMap { try? JSONValue.parse($0) })
         if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
             let bytes = try work.normalisedSource(
                 kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
             files.append(KitFile(relativePath: "source.jpg", contents: bytes))
             manifestSource = ManifestSource(
                 originalName: record.originalName, file: "source.jpg", sha256: SHA256Digest.hex(of: bytes), mime: "image/jpeg",
-                width: record.width, height: record.height, provenance: provenance)
+                width: record.width, height: record.height, provenance: order.source)
         }
-        var images: [ManifestImage] = []
-        var candidates: [ManifestImage] = []
-        let history = Dictionary(grouping: try database.stageHistory(kitID: kit.id), by: \.stage)
+        let records = try database.stageHistory(kitID: kit.id)
+        let history = Dictionary(grouping: records, by: \.stage)
         func published(_ stage: Stage, work: String, suffix: String = "") -> String {
             let ext = (work as NSString).pathExtension
             return ((stage.fileName as NSString).deletingPathExtension as String) + suffix + "." + (ext.isEmpty ? "png" : ext)
         }
+        var entries: [KitReport.StageEntry] = []
         for s in stages {
-            var file: String?
-            var previous: ManifestImage.Previous?
+            guard let stage = Stage(name: s.stage) else { continue }
+            var entry = KitReport.StageEntry(
+                stage: stage, status: s.status, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD)
             // A regenerated stage keeps the last result it replaced as NAME.prev.EXT, listed as
             // `previous` (also when the new attempt failed or is still to be made).
-            if s.generation > 0, let stage = Stage(name: s.stage),
-                let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }), let lastWork = last.file,
-                s.status != .done || lastWork != s.file
+            if s.generation > 0, let last = history[s.stage]?.last(where: { $0.status == .done && $0.file != nil }),
+                let lastWork = last.file, s.status != .done || lastWork != s.file
             {
                 // From the work file, or (once the janitor pruned it) the copy already published.
                 let prevName = published(stage, work: lastWork, suffix: ".prev")
@@ -129,51 +121,38 @@ struct KitPublisher: Sendable {
                     !files.contains(where: { $0.relativePath == prevName })
                 {
                     files.append(KitFile(relativePath: prevName, contents: bytes))
-                    previous = ManifestImage.Previous(file: prevName, sha256: last.sha256)
+                    entry.previousFile = prevName
+                    entry.previousSHA256 = last.sha256
                 }
             }
-            if s.status == .done, let work = s.file, let stage = Stage(name: s.stage) {
+            if s.status == .done, let work = s.file {
                 let name = published(stage, work: work)
                 files.append(KitFile(relativePath: name, contents: try self.work.read(work)))
-                file = name
+                entry.file = name
             }
-            var image = ManifestImage(
-                stage: s.stage, status: s.status, file: file, sha256: file == nil ? nil : s.sha256, mime: file == nil ? nil : s.mime,
-                width: file == nil ? nil : s.width, height: file == nil ? nil : s.height, provider: s.provider, model: s.model,
-                prompt: s.prompt,
-                seed: s.seed, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD,
-                error: s.errorCode.map { ManifestImage.Failure(code: $0, message: s.errorMessage ?? "") })
-            image.previous = previous
-            image.referenceGeneration = s.referenceGeneration
-            image.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)
-            image.history = (history[s.stage] ?? []).map {
-                ManifestImage.HistoryEntry(
-                    generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,
-                    attempts: $0.attempts, costUSD: $0.costUSD,
-                    error: $0.errorCode.map { code in ManifestImage.Failure(code: code, message: "") },
-                    endedAt: $0.endedAt, replacedAt: $0.replacedAt)
-            }
-            if s.stage.hasPrefix("candidate:") { candidates.append(image) } else { images.append(image) }
+            (entry.sha256, entry.mime, entry.width, entry.height) = (s.sha256, s.mime, s.width, s.height)
+            (entry.provider, entry.model, entry.prompt, entry.seed) = (s.provider, s.model, s.prompt, s.seed)
+            (entry.errorCode, entry.errorMessage) = (s.errorCode, s.errorMessage)
+            entry.referenceGeneration = s.referenceGeneration
+            entry.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)
+            entries.append(entry)
         }
-        let locked = images.first { $0.stage == Stage.avatar.name && $0.file != nil }.map {
-            LockedReference(
-                file: $0.file!, how: kit.lockedHow ?? "auto: the only avatar candidate", generation: max(kit.referenceGeneration, 1))
-        }
-        let historyCost = history.values.joined().reduce(0) { $0 + $1.costUSD }
-        let totals = ManifestTotals(
-            costUSD: (images + candidates).reduce(historyCost) { $0 + $1.costUSD },
-            durationMs: (images + candidates).reduce(0) { $0 + $1.durationMs })
-        var manifest = ManifestDocument(
-            id: kit.id, kit: kit.name, status: status, createdAt: kit.createdAt, updatedAt: Timestamp.string(),
-            refkitVersion: RefkitBuild.version,
-            source: manifestSource, character: character, lockedReference: locked, stages: images, candidates: candidates, totals: totals)
-        if let locked {
-            manifest.conditioning = manifestSource == nil ? "locked reference \(locked.file)" : "source and locked reference \(locked.file)"
-        } else if manifestSource != nil {
-            manifest.conditioning = "source only: the kit has no locked avatar reference, so every stage is made from the source"
-        } else {
-            manifest.conditioning = "text only: no source image and no locked reference"
-        }
+        let report = KitReport(
+            id: kit.id, name: kit.name, createdAt: kit.createdAt, referenceGeneration: kit.referenceGeneration, lockedHow: kit.lockedHow,
+            stages: entries,
+            history: records.compactMap { h in
+                Stage(name: h.stage).map {
+                    var earlier = KitReport.EarlierResult(
+                        stage: $0, generation: h.generation, status: h.status, attempts: h.attempts, costUSD: h.costUSD, endedAt: h.endedAt,
+                        replacedAt: h.replacedAt)
+                    (earlier.sha256, earlier.provider, earlier.model) = (h.sha256, h.provider, h.model)
+                    (earlier.seed, earlier.errorCode) = (h.seed, h.errorCode)
+                    return earlier
+                }
+            })
+        let manifest = ManifestDocument.make(
+            report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
+            refkitVersion: RefkitBuild.version)
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

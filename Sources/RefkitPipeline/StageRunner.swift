@@ -3,7 +3,6 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitImaging
-import RefkitIntake
 import RefkitProviders
 import RefkitService
 import RefkitStore
@@ -42,14 +41,16 @@ struct StageRunner: Sendable {
         var outcome = Outcome()
         var log = logger
         log[metadataKey: "kit.id"] = "\(runnable.kitID)"
-        if let name = try? database.kit(runnable.kitID)?.name { log[metadataKey: "kit"] = "\(name)" }
+        let context = Result { try readContext(runnable) }
+        if case .success(let context) = context { log[metadataKey: "kit"] = "\(context.kit.name)" }
         log[metadataKey: "stage"] = "\(runnable.stage)"
         log[metadataKey: "provider"] = "\(providerName)"
         do {
             // The avatar of a kit with candidates is chosen (or waits for a person), not generated.
             let chosen = stage == .avatar ? try await chooseAmongCandidates(runnable, log: log) : false
             if !chosen {
-                try await makeAndStore(runnable, stage: stage, provider: providerName, started: started, log: &log)
+                try await makeAndStore(
+                    runnable, stage: stage, provider: providerName, context: try context.get(), started: started, log: &log)
                 outcome.madeReference = true
             }
         } catch {
@@ -84,15 +85,19 @@ struct StageRunner: Sendable {
     /// Generates the stage's image (with the kit's fallback provider when its own fails), stores
     /// it durably and records the stage done.
     private func makeAndStore(
-        _ runnable: RunnableStage, stage: Stage, provider providerName: String, started: ContinuousClock.Instant, log: inout Logger
+        _ runnable: RunnableStage, stage: Stage, provider providerName: String, context: StageContext, started: ContinuousClock.Instant,
+        log: inout Logger
     ) async throws {
         var image: GeneratedImage
         var madeBy = providerName
         do {
-            image = try await generate(runnable, stage: stage, providerName: providerName, log: log)
+            image = try await generate(runnable, stage: stage, providerName: providerName, context: context, log: log)
         } catch let primary {
-            let fallback = (try? database.kitOrder(kitID: runnable.kitID))?.fallbackProvider
-            guard let fallback, fallback != providerName, !Task.isCancelled, Self.isProviderFailure(primary) else { throw primary }
+            // Read again: the fallback's request is made from the kit as it is now, as the first one was.
+            let fresh = try? readContext(runnable)
+            guard let fresh, let fallback = fresh.order.fallbackProvider, fallback != providerName, !Task.isCancelled,
+                Self.isProviderFailure(primary)
+            else { throw primary }
             log.notice(
                 "the provider failed; trying the fallback provider",
                 metadata: ["code": "\(Self.failure(primary).code)", "fallback": "\(fallback)"])
@@ -101,9 +106,9 @@ struct StageRunner: Sendable {
             log[metadataKey: "provider"] = "\(fallback)"
             log[metadataKey: "fallback_for"] = "\(providerName)"
             madeBy = fallback
-            image = try await generate(runnable, stage: stage, providerName: fallback, log: log)
+            image = try await generate(runnable, stage: stage, providerName: fallback, context: fresh, log: log)
         }
-        let ext = image.mime == "image/jpeg" ? "jpg" : (image.mime == "image/webp" ? "webp" : "png")
+        let ext = ImageFormat(mime: image.mime)?.fileExtension ?? "png"
         let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
         let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
         let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
@@ -124,8 +129,10 @@ struct StageRunner: Sendable {
 
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
     /// and validates what comes back.
-    func generate(_ runnable: RunnableStage, stage: Stage, providerName: String, log: Logger) async throws -> GeneratedImage {
-        let (request, referenceGeneration) = try await prepare(runnable, stage: stage, providerName: providerName)
+    func generate(
+        _ runnable: RunnableStage, stage: Stage, providerName: String, context: StageContext, log: Logger
+    ) async throws -> GeneratedImage {
+        let (request, referenceGeneration) = try await prepare(runnable, stage: stage, context: context)
         guard let entry = registry.entry(providerName) else {
             throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
         }
@@ -136,7 +143,8 @@ struct StageRunner: Sendable {
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
             prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
-            budget: try budgets.claim(kitID: runnable.kitID, price: entry.config.pricePerImageUSD))
+            budget: StageRequest.budgetClaim(
+                order: context.order, watch: configuration.watch(named: context.kit.watch), price: entry.config.pricePerImageUSD))
         guard started else {
             throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
@@ -152,6 +160,14 @@ struct StageRunner: Sendable {
         }
         try checkOutput(image)
         return image
+    }
+
+    /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.
+    func readContext(_ runnable: RunnableStage) throws -> StageContext {
+        guard let context = try database.stageContext(stageID: runnable.stageID, kitID: runnable.kitID) else {
+            throw RefkitError("kit_missing", "the kit vanished")
+        }
+        return context
     }
 
     /// Failures a different provider might not have (not budgets, not our own state).
@@ -173,13 +189,12 @@ struct StageRunner: Sendable {
     /// from (nil: not from the locked reference), read together with the reference file so a
     /// re-selection meanwhile leaves the stage marked as made from the earlier one.
     func prepare(
-        _ runnable: RunnableStage, stage: Stage, providerName: String
+        _ runnable: RunnableStage, stage: Stage, context: StageContext
     ) async throws -> (GenerationRequest, referenceGeneration: Int?) {
-        guard let kit = try database.kit(runnable.kitID) else { throw RefkitError("kit_missing", "the kit vanished") }
-        var inputs = StageRequest.Inputs(
-            kitID: kit.id, textOnly: kit.textOnly, order: try database.kitOrder(kitID: kit.id), generation: runnable.generation)
+        let kit = context.kit
+        var inputs = StageRequest.Inputs(kitID: kit.id, textOnly: kit.textOnly, order: context.order, generation: runnable.generation)
         let order = inputs.order
-        if let sourceID = kit.sourceID, let record = try database.source(id: sourceID) {
+        if let record = context.source {
             let bytes = try work.normalisedSource(
                 kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
             inputs.source = ReferenceImage(bytes: bytes, mime: "image/jpeg")
@@ -187,19 +202,16 @@ struct StageRunner: Sendable {
         if stage.needsLockedReference, let file = kit.lockedReference {
             inputs.locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
-        if case .swap = stage, inputs.locked != nil,
-            let input = try database.stages(kitID: kit.id).first(where: { $0.id == runnable.stageID })?.input
-        {
+        if case .swap = stage, inputs.locked != nil, let input = context.stage?.input {
             let ext = (input as NSString).pathExtension.lowercased()
-            let mime = ["jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic", "heif": "image/heif", "avif": "image/avif"][ext] ?? "image/jpeg"
+            let mime = ImageFormat(fileExtension: ext)?.mime ?? "image/jpeg"
             inputs.swapTarget = ReferenceImage(bytes: try work.read(input), mime: mime)
         }
         if order.analyze == true, let subject = try StageRequest.subject(stage: stage, inputs: inputs), !kit.textOnly {
             inputs.analysis = try await analysis(of: kit, source: subject)
         }
         if kit.textOnly, case .scene = stage, let first = order.characters.first?.name,
-            let done = try database.stages(kitID: kit.id).first(where: { $0.stage == Stage.character(first).name && $0.status == .done }),
-            let file = done.file
+            let done = context.stages.first(where: { $0.stage == Stage.character(first).name && $0.status == .done }), let file = done.file
         {
             inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: done.mime ?? "image/png")
         }
@@ -207,17 +219,21 @@ struct StageRunner: Sendable {
         return (request, inputs.locked == nil ? nil : kit.referenceGeneration)
     }
 
-    /// A provider's image is judged like a dropped file: libmagic on the bytes, size and pixel
-    /// limits from the header, then a strict full decode (unless the client already did that
-    /// decode: every HTTP provider validates what it receives).
+    /// A provider's image is judged like a dropped file (`ImageJudge`, with `[limits]`): libmagic
+    /// on the bytes, size and pixel limits from the header, then a strict full decode (unless
+    /// the client already did that decode: every HTTP provider validates what it receives).
     func checkOutput(_ image: GeneratedImage) throws {
-        let inspector = try Inspector(
-            limits: IntakeLimits(configuration.limits))
-        guard image.bytes.count <= configuration.limits.maxSourceBytes else {
-            throw RefkitError("provider_invalid_image", "the provider returned an image larger than max_source_bytes", detail: "\(image.bytes.count) bytes")
+        let limits = configuration.limits
+        let judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
+        guard image.bytes.count <= limits.maxSourceBytes else {
+            throw RefkitError(
+                "provider_invalid_image", "the provider returned an image larger than max_source_bytes",
+                detail: "\(image.bytes.count) bytes")
         }
-        if case .rejected(let error) = inspector.inspectImage(image.bytes, decode: !image.decodeVerified) {
-            throw RefkitError("provider_invalid_image", "the provider returned something that is not a valid image", detail: "\(error.code): \(error.message)")
+        if case .failure(let error) = judge.judge(image.bytes, decode: !image.decodeVerified) {
+            throw RefkitError(
+                "provider_invalid_image", "the provider returned something that is not a valid image",
+                detail: "\(error.code): \(error.message)")
         }
     }
 }

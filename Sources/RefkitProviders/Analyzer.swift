@@ -25,7 +25,7 @@ public struct AnalyzedCharacter: Sendable {
 /// `data:` URL, JSON mode, and a tolerant reading of the answer (code fences, wrapper tokens
 /// and prose around the JSON object are skipped).
 ///
-/// Errors: `ProviderHTTP`'s codes (429 and 5xx retryable with `Retry-After`; 401/403
+/// Errors: `ProviderError+HTTP`'s codes (429 and 5xx retryable with `Retry-After`; 401/403
 /// `provider_auth_failed`, final), `provider_bad_response` (the answer or its content is not the
 /// JSON asked for; retryable, a model's next answer usually parses), `provider_safety_block`
 /// (a refusal or `finish_reason: content_filter`; final), `provider_not_configured` (no key).
@@ -69,7 +69,7 @@ public struct Analyzer: Sendable {
         do {
             return try await request(image)
         } catch {
-            throw ProviderHTTP.redact(error, secret: apiKey)
+            throw error.redacted(secret: apiKey)
         }
     }
 
@@ -81,17 +81,20 @@ public struct Analyzer: Sendable {
         """
 
     /// Asks the model which avatar candidate best matches the source: (0-based index, reason).
-    public func chooseCandidate(source: ReferenceImage, candidates: [ReferenceImage]) async throws(ProviderError) -> (index: Int, reason: String) {
+    public func chooseCandidate(
+        source: ReferenceImage, candidates: [ReferenceImage]
+    ) async throws(ProviderError) -> (index: Int, reason: String) {
         do throws(ProviderError) {
-            let object = try await chat(system: Self.choosePrompt, text: "Source first, then \(candidates.count) candidates.", images: [source] + candidates)
+            let object = try await chat(
+                system: Self.choosePrompt, text: "Source first, then \(candidates.count) candidates.", images: [source] + candidates)
             let best = object.first { $0.key == "best" }?.value
             guard let n = best?.intValue ?? best?.stringValue.flatMap({ Int($0) }), (1...candidates.count).contains(n) else {
-                throw ProviderHTTP.badResponse(provider: Self.name, "did not name a candidate between 1 and \(candidates.count)")
+                throw ProviderError.badResponse(provider: Self.name, "did not name a candidate between 1 and \(candidates.count)")
             }
             let reason = object.first { $0.key == "reason" }?.value.stringValue ?? ""
             return (n - 1, String(reason.prefix(300)))
         } catch {
-            throw ProviderHTTP.redact(error, secret: apiKey)
+            throw error.redacted(secret: apiKey)
         }
     }
 
@@ -100,25 +103,33 @@ public struct Analyzer: Sendable {
     }
 
     /// One chat completion with images, answered by a JSON object.
-    private func chat(system: String, text: String, images: [ReferenceImage]) async throws(ProviderError) -> [(key: String, value: JSONValue)] {
+    private func chat(
+        system: String, text: String, images: [ReferenceImage]
+    ) async throws(ProviderError) -> [(key: String, value: JSONValue)] {
         guard let apiKey, !apiKey.isEmpty else {
             throw ProviderError(code: "provider_not_configured", message: "the analyzer has no API key", retryable: false)
         }
         let imageParts = images.map { image in
             JSONValue.object([
                 ("type", .string("image_url")),
-                ("image_url", .object([("url", .string("data:\(image.mime);base64,\(ProviderHTTP.base64Encode(image.bytes))")), ("detail", .string("auto"))])),
+                (
+                    "image_url",
+                    .object([("url", .string("data:\(image.mime);base64,\(Base64.encode(image.bytes))")), ("detail", .string("auto"))])
+                ),
             ])
         }
         let body = JSONValue.object([
             ("model", .string(model)),
-            ("messages", .array([
-                .object([("role", .string("system")), ("content", .string(system))]),
-                .object([
-                    ("role", .string("user")),
-                    ("content", .array([.object([("type", .string("text")), ("text", .string(text))])] + imageParts)),
-                ]),
-            ])),
+            (
+                "messages",
+                .array([
+                    .object([("role", .string("system")), ("content", .string(system))]),
+                    .object([
+                        ("role", .string("user")),
+                        ("content", .array([.object([("type", .string("text")), ("text", .string(text))])] + imageParts)),
+                    ]),
+                ])
+            ),
             ("response_format", .object([("type", .string("json_object"))])),
             ("max_tokens", .number(800, isInteger: true)),
         ])
@@ -128,34 +139,37 @@ public struct Analyzer: Sendable {
             body: Array(body.serialized.utf8), timeout: timeout, maxResponseBytes: 4 << 20)
         let response: HTTPResponse
         do {
-            response = try await http.send(request, policy: ProviderHTTP.policy(for: baseURL))
+            response = try await http.send(request, policy: URLPolicy(forBaseURL: baseURL))
         } catch {
-            throw ProviderHTTP.transportError(error, provider: Self.name)
+            throw ProviderError.transport(error, provider: Self.name)
         }
         guard (200..<300).contains(response.status) else {
             let json = try? JSONValue.parse(response.body)
-            let message = json?[path: "error", "message"]?.stringValue ?? json?["message"]?.stringValue ?? ProviderHTTP.quote(response.body)
+            let message = json?[path: "error", "message"]?.stringValue ?? json?["message"]?.stringValue ?? LogRedaction.quote(response.body)
             let code = json?[path: "error", "code"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
-            throw ProviderHTTP.statusError(
-                status: response.status, provider: Self.name, providerMessage: message, providerCode: code, retryAfter: ProviderHTTP.retryAfter(response))
+            throw ProviderError.httpStatus(
+                response.status, provider: Self.name, providerMessage: message, providerCode: code, retryAfter: RetryAfter.of(response))
         }
         let json = try ProviderHTTP.parseJSON(response.body, provider: Self.name)
         guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
-            throw ProviderHTTP.badResponse(provider: Self.name, "has no choices[0].message")
+            throw ProviderError.badResponse(provider: Self.name, "has no choices[0].message")
         }
         let finish = choice["finish_reason"]?.stringValue ?? ""
         if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
-            throw ProviderError(code: "provider_safety_block", message: "the analyzer refused to describe the image: \(refusal)", retryable: false)
+            throw ProviderError(
+                code: "provider_safety_block", message: "the analyzer refused to describe the image: \(refusal)", retryable: false)
         }
         if finish == "content_filter" {
-            throw ProviderError(code: "provider_safety_block", message: "the analyzer's content filter blocked the description", retryable: false)
+            throw ProviderError(
+                code: "provider_safety_block", message: "the analyzer's content filter blocked the description", retryable: false)
         }
         guard let content = Self.text(of: message["content"]), !content.isEmpty else {
-            throw ProviderHTTP.badResponse(provider: Self.name, "has no message content")
+            throw ProviderError.badResponse(provider: Self.name, "has no message content")
         }
         guard let object = Self.jsonObject(in: content) else {
-            var error = ProviderHTTP.badResponse(provider: Self.name, "is not the JSON object asked for")
-            error.detail = (finish == "length" ? "finish_reason length (cut off); " : "") + "content: " + ProviderHTTP.quote(Array(content.utf8))
+            var error = ProviderError.badResponse(provider: Self.name, "is not the JSON object asked for")
+            error.detail =
+                (finish == "length" ? "finish_reason length (cut off); " : "") + "content: " + LogRedaction.quote(Array(content.utf8))
             throw error
         }
         return object
@@ -202,11 +216,15 @@ public struct Analyzer: Sendable {
             fields[normalised] = text
         }
         let attributes = attributeKeys.compactMap { key in fields[key].map { (key: key, value: $0) } }
-        let rating = fields["content_rating"].flatMap { given in contentRatings.first { $0 == given.uppercased().replacingOccurrences(of: " ", with: "") } }
+        let rating = fields["content_rating"].flatMap { given in
+            contentRatings.first { $0 == given.uppercased().replacingOccurrences(of: " ", with: "") }
+        }
         return AnalyzedCharacter(attributes: attributes, description: fields["description"], contentRating: rating)
     }
 
-    static let placeholders: Set<String> = ["unknown", "n/a", "na", "none", "null", "not visible", "not applicable", "unspecified", "-", "?"]
+    static let placeholders: Set<String> = [
+        "unknown", "n/a", "na", "none", "null", "not visible", "not applicable", "unspecified", "-", "?",
+    ]
 
     static func tidy(_ value: JSONValue) -> String? {
         let raw: String

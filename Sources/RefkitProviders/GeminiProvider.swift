@@ -38,7 +38,7 @@ public struct GeminiProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderHTTP.missingKey(provider: name) }
+        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderError.missingKey(provider: name) }
         let model = try modelName(request.model ?? settings.model ?? Self.defaultModel)
         let base = ProviderHTTP.trimmedBase(settings.baseURL)
         let body = requestBody(request)
@@ -54,8 +54,13 @@ public struct GeminiProvider: ImageProvider {
     /// `models/NAME` or `NAME`; the name goes into the URL path, so only URL-safe characters.
     func modelName(_ configured: String) throws(ProviderError) -> String {
         let name = configured.hasPrefix("models/") ? String(configured.dropFirst("models/".count)) : configured
-        guard !name.isEmpty, name.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-._".unicodeScalars.contains($0)) }) else {
-            throw ProviderError(code: "provider_not_configured", message: "\(self.name): the model name \"\(configured)\" is not valid", retryable: false)
+        guard !name.isEmpty,
+            name.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || "-._".unicodeScalars.contains($0))
+            })
+        else {
+            throw ProviderError(
+                code: "provider_not_configured", message: "\(self.name): the model name \"\(configured)\" is not valid", retryable: false)
         }
         return name
     }
@@ -64,19 +69,25 @@ public struct GeminiProvider: ImageProvider {
     func requestBody(_ request: GenerationRequest) -> JSONValue {
         var parts: [JSONValue] = [.object([("text", .string(request.prompt))])]
         for image in [request.source, request.lockedReference].compactMap({ $0 }) + request.references {
-            parts.append(.object([("inline_data", .object([("mime_type", .string(image.mime)), ("data", .string(ProviderHTTP.base64Encode(image.bytes)))]))]))
+            parts.append(
+                .object([("inline_data", .object([("mime_type", .string(image.mime)), ("data", .string(Base64.encode(image.bytes)))]))]))
         }
-        var imageConfig: [(key: String, value: JSONValue)] = [("aspectRatio", .string(Self.aspectRatio(width: request.width, height: request.height)))]
+        var imageConfig: [(key: String, value: JSONValue)] = [
+            ("aspectRatio", .string(Self.aspectRatio(width: request.width, height: request.height)))
+        ]
         if let size = settings.extra["image_size"], !size.isEmpty { imageConfig.append(("imageSize", .string(size))) }
         return .object([
             ("contents", .array([.object([("role", .string("user")), ("parts", .array(parts))])])),
-            ("generationConfig", .object([
-                ("responseModalities", .array([.string("TEXT"), .string("IMAGE")])),
-                ("imageConfig", .object(imageConfig)),
-                // The stage's seed (an int32 in the API): the same kit is asked the same way again,
-                // and a regenerate (a new seed) is a different request.
-                ("seed", .integer(request.seed31)),
-            ])),
+            (
+                "generationConfig",
+                .object([
+                    ("responseModalities", .array([.string("TEXT"), .string("IMAGE")])),
+                    ("imageConfig", .object(imageConfig)),
+                    // The stage's seed (an int32 in the API): the same kit is asked the same way again,
+                    // and a regenerate (a new seed) is a different request.
+                    ("seed", .integer(request.seed31)),
+                ])
+            ),
         ])
     }
 
@@ -91,7 +102,7 @@ public struct GeminiProvider: ImageProvider {
     func interpret(_ response: HTTPResponse, model: String) throws(ProviderError) -> GeneratedImage {
         guard (200...299).contains(response.status) else { throw statusError(response) }
         let json = try ProviderHTTP.parseJSON(response.body, provider: name)
-        guard case .object = json else { throw ProviderHTTP.badResponse(provider: name, "is not a JSON object") }
+        guard case .object = json else { throw ProviderError.badResponse(provider: name, "is not a JSON object") }
 
         let candidates = json["candidates"]?.arrayValue ?? []
         guard let candidate = candidates.first else {
@@ -101,7 +112,7 @@ public struct GeminiProvider: ImageProvider {
                     code: "provider_safety_block", message: "\(name) blocked the prompt (\(reason))",
                     detail: message ?? "promptFeedback.blockReason \(reason)", retryable: false)
             }
-            throw ProviderHTTP.badResponse(provider: name, "has no candidates")
+            throw ProviderError.badResponse(provider: name, "has no candidates")
         }
         let parts = candidate[path: "content", "parts"]?.arrayValue ?? []
         // Thought parts (3.x models) may carry draft images: prefer the final ones.
@@ -110,7 +121,7 @@ public struct GeminiProvider: ImageProvider {
             return (data, part["thought"] == .bool(true))
         }
         if let chosen = imageParts.last(where: { !$0.thought }) ?? imageParts.last {
-            guard let bytes = ProviderHTTP.base64Decode(chosen.data) else {
+            guard let bytes = Base64.decode(chosen.data) else {
                 throw ProviderError(code: "provider_invalid_image", message: "\(name)'s image data is not valid base64", retryable: false)
             }
             return try ProviderHTTP.validatedImage(bytes, provider: name, model: model, costUSD: settings.pricePerImageUSD)
@@ -120,20 +131,21 @@ public struct GeminiProvider: ImageProvider {
         let finishMessage = candidate["finishMessage"]?.stringValue
         if Self.safetyFinishReasons.contains(finish) {
             throw ProviderError(
-                code: "provider_safety_block", message: "\(name) blocked the image (\(finish))", detail: finishMessage ?? "finishReason \(finish)",
+                code: "provider_safety_block", message: "\(name) blocked the image (\(finish))",
+                detail: finishMessage ?? "finishReason \(finish)",
                 retryable: false)
         }
         let text = parts.compactMap { $0["text"]?.stringValue }.joined(separator: " ")
         var said = finishMessage ?? ""
         if !text.isEmpty { said += (said.isEmpty ? "" : "; ") + "model said: " + String(text.prefix(300)) }
-        throw ProviderHTTP.noImage(provider: name, reason: "finishReason \(finish)" + (said.isEmpty ? "" : "; \(said)"))
+        throw ProviderError.noImage(provider: name, reason: "finishReason \(finish)" + (said.isEmpty ? "" : "; \(said)"))
     }
 
     /// An error answer: `{"error":{"code","message","status","details":[…]}}`.
     func statusError(_ response: HTTPResponse) -> ProviderError {
         let json = try? JSONValue.parse(response.body)
         let error = json?["error"]
-        let message = error?["message"]?.stringValue ?? ProviderHTTP.quote(response.body)
+        let message = error?["message"]?.stringValue ?? LogRedaction.quote(response.body)
         let status = error?["status"]?.stringValue ?? ""
         let details = error?["details"]?.arrayValue ?? []
         let reasons = details.compactMap { $0["reason"]?.stringValue }
@@ -141,7 +153,8 @@ public struct GeminiProvider: ImageProvider {
 
         if reasons.contains("API_KEY_INVALID") || (response.status == 400 && message.lowercased().contains("api key not valid")) {
             return ProviderError(
-                code: "provider_auth_failed", message: "\(name) refused the API key: \(message)", detail: "HTTP \(response.status), \(providerCode)",
+                code: "provider_auth_failed", message: "\(name) refused the API key: \(message)",
+                detail: "HTTP \(response.status), \(providerCode)",
                 retryable: false)
         }
         if response.status == 429 {
@@ -152,12 +165,12 @@ public struct GeminiProvider: ImageProvider {
                     detail: "HTTP 429, \(quotaIDs.joined(separator: ", "))", retryable: false)
             }
             let delay = details.compactMap { $0["retryDelay"]?.stringValue }.compactMap(Self.parseProtobufDuration).first
-            return ProviderHTTP.statusError(
-                status: 429, provider: name, providerMessage: message, providerCode: providerCode,
-                retryAfter: delay ?? ProviderHTTP.retryAfter(response))
+            return ProviderError.httpStatus(
+                429, provider: name, providerMessage: message, providerCode: providerCode,
+                retryAfter: delay ?? RetryAfter.of(response))
         }
-        return ProviderHTTP.statusError(
-            status: response.status, provider: name, providerMessage: message, providerCode: providerCode, retryAfter: ProviderHTTP.retryAfter(response))
+        return ProviderError.httpStatus(
+            response.status, provider: name, providerMessage: message, providerCode: providerCode, retryAfter: RetryAfter.of(response))
     }
 
     /// A `google.protobuf.Duration` in JSON form: `"34s"`, `"1.5s"`, `"0.250s"`.

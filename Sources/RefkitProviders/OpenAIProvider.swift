@@ -33,7 +33,7 @@ public struct OpenAIProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderHTTP.missingKey(provider: name) }
+        guard let key = settings.apiKey, !key.isEmpty else { throw ProviderError.missingKey(provider: name) }
         let model = request.model ?? settings.model ?? Self.defaultModel
         let base = ProviderHTTP.trimmedBase(settings.baseURL)
         let httpRequest = self.httpRequest(request, model: model, base: base, key: key)
@@ -66,7 +66,8 @@ public struct OpenAIProvider: ImageProvider {
         form.addField(name: "model", value: model)
         form.addField(name: "prompt", value: request.prompt)
         for (i, image) in images.enumerated() {
-            form.addFile(name: "image[]", filename: "image-\(i + 1).\(Self.fileExtension(image.mime))", contentType: image.mime, bytes: image.bytes)
+            form.addFile(
+                name: "image[]", filename: "image-\(i + 1).\(Self.fileExtension(image.mime))", contentType: image.mime, bytes: image.bytes)
         }
         form.addField(name: "size", value: size)
         for (key, value) in options { form.addField(name: key, value: value) }
@@ -84,26 +85,22 @@ public struct OpenAIProvider: ImageProvider {
     }
 
     static func fileExtension(_ mime: String) -> String {
-        switch mime.lowercased() {
-        case "image/jpeg", "image/jpg": "jpg"
-        case "image/webp": "webp"
-        case "image/gif": "gif"
-        default: "png"
-        }
+        ImageFormat(mime: mime)?.fileExtension ?? "png"
     }
 
     /// A response as an image or the error it reports.
     func interpret(_ response: HTTPResponse, model: String) throws(ProviderError) -> GeneratedImage {
         guard (200...299).contains(response.status) else { throw statusError(response) }
         let json = try ProviderHTTP.parseJSON(response.body, provider: name)
-        guard case .object = json else { throw ProviderHTTP.badResponse(provider: name, "is not a JSON object") }
+        guard case .object = json else { throw ProviderError.badResponse(provider: name, "is not a JSON object") }
         guard let first = json["data"]?.arrayValue?.first else {
-            throw ProviderHTTP.badResponse(provider: name, "has no data")
+            throw ProviderError.badResponse(provider: name, "has no data")
         }
         guard let encoded = first["b64_json"]?.stringValue else {
-            throw ProviderHTTP.noImage(provider: name, reason: first["url"] != nil ? "the answer has a URL, not b64_json" : "data[0] has no b64_json")
+            throw ProviderError.noImage(
+                provider: name, reason: first["url"] != nil ? "the answer has a URL, not b64_json" : "data[0] has no b64_json")
         }
-        guard let bytes = ProviderHTTP.base64Decode(encoded) else {
+        guard let bytes = Base64.decode(encoded) else {
             throw ProviderError(code: "provider_invalid_image", message: "\(name)'s image data is not valid base64", retryable: false)
         }
         return try ProviderHTTP.validatedImage(bytes, provider: name, model: model, costUSD: settings.pricePerImageUSD)
@@ -112,33 +109,41 @@ public struct OpenAIProvider: ImageProvider {
     /// An error answer: `{"error":{"message","type","param","code"}}`.
     func statusError(_ response: HTTPResponse) -> ProviderError {
         let error = (try? JSONValue.parse(response.body))?["error"]
-        let message = error?["message"]?.stringValue ?? ProviderHTTP.quote(response.body)
+        let message = error?["message"]?.stringValue ?? LogRedaction.quote(response.body)
         let code = error?["code"]?.stringValue ?? ""
         let type = error?["type"]?.stringValue ?? ""
         let providerCode = [type, code].filter { !$0.isEmpty }.joined(separator: ", ")
         let detail = "HTTP \(response.status)" + (providerCode.isEmpty ? "" : ", \(providerCode)")
 
-        if code == "moderation_blocked" || code == "content_policy_violation" || type == "image_generation_user_error" && message.contains("safety system") {
+        if code == "moderation_blocked" || code == "content_policy_violation"
+            || type == "image_generation_user_error" && message.contains("safety system")
+        {
             var categories = ""
             if let stage = error?[path: "moderation_details", "moderation_stage"]?.stringValue {
                 let list = (error?[path: "moderation_details", "categories"]?.arrayValue ?? []).compactMap(\.stringValue)
                 categories = "; \(stage) moderation" + (list.isEmpty ? "" : ": \(list.joined(separator: ", "))")
             }
-            return ProviderError(code: "provider_safety_block", message: "\(name) blocked the request: \(message)", detail: detail + categories, retryable: false)
+            return ProviderError(
+                code: "provider_safety_block", message: "\(name) blocked the request: \(message)", detail: detail + categories,
+                retryable: false)
         }
         if response.status == 429 && code == "insufficient_quota" {
-            return ProviderError(code: "provider_quota_exhausted", message: "\(name)'s quota is used up: \(message)", detail: detail, retryable: false)
+            return ProviderError(
+                code: "provider_quota_exhausted", message: "\(name)'s quota is used up: \(message)", detail: detail, retryable: false)
         }
         if code == "invalid_api_key" {
-            return ProviderError(code: "provider_auth_failed", message: "\(name) refused the API key: \(message)", detail: detail, retryable: false)
+            return ProviderError(
+                code: "provider_auth_failed", message: "\(name) refused the API key: \(message)", detail: detail, retryable: false)
         }
-        let retryAfter = ProviderHTTP.retryAfter(response) ?? Self.rateLimitReset(response)
-        return ProviderHTTP.statusError(status: response.status, provider: name, providerMessage: message, providerCode: providerCode, retryAfter: retryAfter)
+        let retryAfter = RetryAfter.of(response) ?? Self.rateLimitReset(response)
+        return ProviderError.httpStatus(
+            response.status, provider: name, providerMessage: message, providerCode: providerCode, retryAfter: retryAfter)
     }
 
     /// Without `Retry-After`, the later of the `x-ratelimit-reset-*` headers (`"12ms"`, `"1s"`, `"6m0s"`).
     static func rateLimitReset(_ response: HTTPResponse) -> Duration? {
-        let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap { response.header($0) }.compactMap(parseGoDuration)
+        let resets = ["x-ratelimit-reset-requests", "x-ratelimit-reset-tokens"].compactMap { response.header($0) }.compactMap(
+            parseGoDuration)
         return resets.max()
     }
 

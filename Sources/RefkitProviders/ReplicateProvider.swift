@@ -13,11 +13,11 @@ import RefkitHTTP
 /// `image_field` (one data URI: the locked reference, else the source; default `input_image`)
 /// or `images_field` (a list of data URIs: source, locked reference, references).
 ///
-/// Replicate-specific error codes on top of `ProviderHTTP`'s: a `failed` prediction whose error
+/// Replicate-specific error codes on top of `ProviderError+HTTP`'s: a `failed` prediction whose error
 /// names NSFW or safety is a final `provider_safety_block`, any other `failed` or `canceled`
 /// one a final `provider_failed`; `aborted` (a deadline passed before it started, unbilled) is
 /// a retryable `provider_failed`.
-public struct ReplicateProvider: ImageProvider {
+public struct ReplicateProvider: PolledProvider {
     public static let defaultBaseURL = "https://api.replicate.com/v1"
     /// Words in a failed prediction's error that mean a safety checker refused.
     static let safetyWords = ["nsfw", "safety", "sensitive", "flagged", "content policy", "content_policy"]
@@ -44,13 +44,10 @@ public struct ReplicateProvider: ImageProvider {
     }
 
     public func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
-        try await PolledJob.logged(request, provider: name, settings: settings, logger: logger) { key, metadata throws(ProviderError) in
-            let base = ProviderHTTP.trimmedBase(settings.baseURL.isEmpty ? Self.defaultBaseURL : settings.baseURL)
+        try await logged(request) { key, metadata throws(ProviderError) in
             // Accept the API root with or without its version (`…/v1` as in the example config).
             let api = base.hasSuffix("/v1") ? base : base + "/v1"
-            let job = PolledJob(
-                provider: name, http: http, secret: key, authorization: "Bearer \(key)", base: api, timeout: settings.timeout,
-                pollInterval: pollInterval, maxImageBytes: maxImageBytes)
+            let job = self.job(key: key, authorization: "Bearer \(key)", base: api)
             let (url, json, model) = try creation(request, api: api)
             let body = Array(json.serialized.utf8)
             metadata["model"] = "\(model)"
@@ -77,7 +74,8 @@ public struct ReplicateProvider: ImageProvider {
         }
         guard let model, PolledJob.isPathSafe(model), model.split(separator: "/").count == 2 else {
             throw ProviderError(
-                code: "provider_not_configured", message: "\(name): model \"\(model ?? "")\" is not a Replicate model (owner/name) and no version is set",
+                code: "provider_not_configured",
+                message: "\(name): model \"\(model ?? "")\" is not a Replicate model (owner/name) and no version is set",
                 retryable: false)
         }
         return ("\(api)/models/\(model)/predictions", .object([("input", input)]), model)
@@ -103,7 +101,7 @@ public struct ReplicateProvider: ImageProvider {
         if let done = try terminal(created) { return done }
         let id = created["id"]?.stringValue
         guard let getURL = created[path: "urls", "get"]?.stringValue ?? id.map({ "\(api)/predictions/\($0)" }) else {
-            throw ProviderHTTP.badResponse(provider: name, "has an unfinished prediction without urls.get")
+            throw ProviderError.badResponse(provider: name, "has an unfinished prediction without urls.get")
         }
         try job.checkSameHost(getURL, what: "urls.get")
         let cancelURL = created[path: "urls", "cancel"]?.stringValue ?? id.map { "\(api)/predictions/\($0)/cancel" }
@@ -115,7 +113,9 @@ public struct ReplicateProvider: ImageProvider {
 
     /// The prediction when it succeeded, nil while it runs; a failure as its error.
     func terminal(_ prediction: JSONValue) throws(ProviderError) -> JSONValue? {
-        guard let status = prediction["status"]?.stringValue else { throw ProviderHTTP.badResponse(provider: name, "has no prediction status") }
+        guard let status = prediction["status"]?.stringValue else {
+            throw ProviderError.badResponse(provider: name, "has no prediction status")
+        }
         let error = Self.errorText(prediction["error"])
         switch status {
         case "succeeded": return prediction
@@ -126,10 +126,12 @@ public struct ReplicateProvider: ImageProvider {
             }
             throw ProviderError(code: "provider_failed", message: "\(name)'s prediction failed: \(text)", retryable: false)
         case "canceled":
-            throw ProviderError(code: "provider_failed", message: "\(name)'s prediction was canceled\(error.map { ": \($0)" } ?? "")", retryable: false)
+            throw ProviderError(
+                code: "provider_failed", message: "\(name)'s prediction was canceled\(error.map { ": \($0)" } ?? "")", retryable: false)
         case "aborted":
             throw ProviderError(
-                code: "provider_failed", message: "\(name) aborted the prediction before it started\(error.map { ": \($0)" } ?? "")", retryable: true)
+                code: "provider_failed", message: "\(name) aborted the prediction before it started\(error.map { ": \($0)" } ?? "")",
+                retryable: true)
         default: return nil  // starting, processing, and states Replicate may add later
         }
     }
@@ -137,7 +139,7 @@ public struct ReplicateProvider: ImageProvider {
     /// The generated image from a succeeded prediction's `output`, downloaded and validated.
     func image(from prediction: JSONValue, job: PolledJob, model: String) async throws(ProviderError) -> GeneratedImage {
         guard let output = prediction["output"], let url = FalProvider.imageURL(in: output) else {
-            throw ProviderHTTP.noImage(provider: name, reason: "the prediction succeeded without an output URL")
+            throw ProviderError.noImage(provider: name, reason: "the prediction succeeded without an output URL")
         }
         let bytes = try await job.fetchImage(url)
         return try ProviderHTTP.validatedImage(bytes, provider: name, model: model, costUSD: settings.pricePerImageUSD)
@@ -156,10 +158,10 @@ public struct ReplicateProvider: ImageProvider {
         let detail = json.flatMap { Self.errorText($0["detail"]) }
         let title = json?["title"]?.stringValue
         var message = [title, detail].compactMap { $0 }.joined(separator: ": ")
-        if json == nil, !response.body.isEmpty { message = ProviderHTTP.quote(response.body) }
-        var retryAfter = ProviderHTTP.retryAfter(response)
+        if json == nil, !response.body.isEmpty { message = LogRedaction.quote(response.body) }
+        var retryAfter = RetryAfter.of(response)
         if retryAfter == nil, response.status == 429, let detail { retryAfter = Self.resetDelay(detail) }
-        return ProviderHTTP.statusError(status: response.status, provider: name, providerMessage: message, retryAfter: retryAfter)
+        return ProviderError.httpStatus(response.status, provider: name, providerMessage: message, retryAfter: retryAfter)
     }
 
     /// `…resets in ~30s.` → 30 s.

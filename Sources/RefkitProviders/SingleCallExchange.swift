@@ -17,14 +17,15 @@ extension ProviderHTTP {
         let clock = ContinuousClock()
         let started = clock.now
         do throws(ProviderError) {
-            let response = try await send(httpRequest, via: http, provider: name, secret: key, policy: policy(for: base))
+            let response = try await send(httpRequest, via: http, provider: name, secret: key, policy: URLPolicy(forBaseURL: base))
             metadata["http.status"] = "\(response.status)"
             let image = try interpret(response)
-            logger.debug("provider image", metadata: metadata.merging(["duration_ms": "\(milliseconds(clock.now - started))"]) { $1 })
+            logger.debug("provider image", metadata: metadata.merging(["duration_ms": "\((clock.now - started).wholeMilliseconds)"]) { $1 })
             return image
         } catch {
-            let error = redact(error, secret: key)
-            logger.warning("provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
+            let error = error.redacted(secret: key)
+            logger.warning(
+                "provider failed", metadata: metadata.merging(["error.code": "\(error.code)", "retryable": "\(error.retryable)"]) { $1 })
             throw error
         }
     }

@@ -1,4 +1,6 @@
 import CVips
+import RefkitCore
+
 @testable import RefkitImaging
 
 /// Hand-built and vips-built inputs for the imaging tests.

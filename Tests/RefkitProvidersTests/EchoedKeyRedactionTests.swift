@@ -12,16 +12,16 @@ struct EchoedKeyRedactionTests {
     static let key = "sk-proj-Q7wXe9RtY2uI4oP6aS8dF0gH1jK3lZ5xC"  // 41 characters
 
     @Test func aCutKeyIsRedactedLikeAWholeOne() {
-        let cut = ProviderHTTP.redact("the key \(Self.key.prefix(38))…", secret: Self.key)
+        let cut = LogRedaction.redact("the key \(Self.key.prefix(38))…", secret: Self.key)
         #expect(cut == "the key [redacted]…")
-        #expect(ProviderHTTP.redact("sent \(Self.key) twice: \(Self.key)", secret: Self.key) == "sent [redacted] twice: [redacted]")
+        #expect(LogRedaction.redact("sent \(Self.key) twice: \(Self.key)", secret: Self.key) == "sent [redacted] twice: [redacted]")
         // A provider that shows only the key's first characters, as some do in their error text.
         #expect(
-            !ProviderHTTP.redact("Incorrect API key provided: \(Self.key.prefix(12))****", secret: Self.key).contains(Self.key.prefix(8)))
+            !LogRedaction.redact("Incorrect API key provided: \(Self.key.prefix(12))****", secret: Self.key).contains(Self.key.prefix(8)))
         // Short shared starts ("sk-") and unrelated text stay as they are.
-        #expect(ProviderHTTP.redact("keys start with sk-proj and sk-", secret: Self.key) == "keys start with sk-proj and sk-")
-        #expect(ProviderHTTP.redact("short", secret: "abcd") == "short")
-        #expect(ProviderHTTP.redact("x abcd y", secret: "abcd") == "x [redacted] y")
+        #expect(LogRedaction.redact("keys start with sk-proj and sk-", secret: Self.key) == "keys start with sk-proj and sk-")
+        #expect(LogRedaction.redact("short", secret: "abcd") == "short")
+        #expect(LogRedaction.redact("x abcd y", secret: "abcd") == "x [redacted] y")
     }
 
     /// The real path: a 400 whose body is not JSON is quoted (cut at 512 bytes) into the error,
@@ -34,7 +34,7 @@ struct EchoedKeyRedactionTests {
             name: "openai", kind: "openai", baseURL: fake.baseURL, model: "gpt-image-1", apiKey: Self.key, timeout: .seconds(30),
             pricePerImageUSD: 0.1)
         let provider = OpenAIProvider(settings: settings, http: http, logger: logs.logger("openai"))
-        let body = String(repeating: "x", count: ProviderHTTP.bodyQuoteLimit - 38) + Self.key + " was not accepted"
+        let body = String(repeating: "x", count: LogRedaction.bodyQuoteLimit - 38) + Self.key + " was not accepted"
         fake.enqueue(.raw(status: 400, headers: ["content-type": "text/plain"], body: Array(body.utf8)))
         let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
             try await provider.generate(ImageAPIFixtures.request())

@@ -21,7 +21,9 @@ enum ImageAPIFixtures {
     }
 
     /// Runs `body` and returns the provider error it throws (failing the test if it succeeds).
-    static func failure(_ body: () async throws(ProviderError) -> GeneratedImage, sourceLocation: SourceLocation = #_sourceLocation) async -> ProviderError? {
+    static func failure(_ body: () async throws(ProviderError) -> GeneratedImage, sourceLocation: SourceLocation = #_sourceLocation) async
+        -> ProviderError?
+    {
         do {
             let image = try await body()
             Issue.record("expected a provider error, got an image of \(image.bytes.count) bytes", sourceLocation: sourceLocation)
@@ -48,7 +50,8 @@ struct GeminiProviderTests {
     }
 
     func withRig(
-        key: String? = nil, timeout: Duration = .seconds(30), extra: [String: String] = [:], maxResponseBytes: Int = ProviderHTTP.maxResponseBytes,
+        key: String? = nil, timeout: Duration = .seconds(30), extra: [String: String] = [:],
+        maxResponseBytes: Int = ProviderHTTP.maxResponseBytes,
         _ body: (Rig) async throws -> Void
     ) async throws {
         let fake = try await FakeGemini.start()
@@ -58,7 +61,8 @@ struct GeminiProviderTests {
             name: "gemini", kind: "gemini", baseURL: fake.baseURL + "/", model: nil, apiKey: key ?? fake.apiKey, timeout: timeout,
             pricePerImageUSD: 0.039, extra: extra)
         let rig = Rig(
-            fake: fake, provider: GeminiProvider(settings: settings, http: http, logger: logs.logger("gemini"), maxResponseBytes: maxResponseBytes),
+            fake: fake,
+            provider: GeminiProvider(settings: settings, http: http, logger: logs.logger("gemini"), maxResponseBytes: maxResponseBytes),
             http: http, logs: logs)
         do {
             try await body(rig)
@@ -73,7 +77,9 @@ struct GeminiProviderTests {
         _ rig: Rig, _ behaviour: FakeGemini.Behaviour, code: String, retryable: Bool, sourceLocation: SourceLocation = #_sourceLocation
     ) async -> ProviderError? {
         rig.fake.enqueue(behaviour)
-        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(ImageAPIFixtures.request()) }
+        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+            try await rig.provider.generate(ImageAPIFixtures.request())
+        }
         #expect(error?.code == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
         #expect(error?.retryable == retryable, sourceLocation: sourceLocation)
         if let error {
@@ -100,12 +106,13 @@ struct GeminiProviderTests {
             #expect(sent.headers["x-goog-api-key"] == rig.fake.apiKey)
             #expect(sent.query["key"] == nil, "the key goes in the header, never the URL")
             #expect(sent.headers["content-type"] == "application/json")
-            #expect(sent.parts == [
-                .text("Draw the character from the side"),
-                .image(.init(mime: "image/jpeg", bytes: ImageAPIFixtures.source.bytes)),
-                .image(.init(mime: "image/png", bytes: ImageAPIFixtures.locked.bytes)),
-                .image(.init(mime: "image/png", bytes: ImageAPIFixtures.extra.bytes)),
-            ])
+            #expect(
+                sent.parts == [
+                    .text("Draw the character from the side"),
+                    .image(.init(mime: "image/jpeg", bytes: ImageAPIFixtures.source.bytes)),
+                    .image(.init(mime: "image/png", bytes: ImageAPIFixtures.locked.bytes)),
+                    .image(.init(mime: "image/png", bytes: ImageAPIFixtures.extra.bytes)),
+                ])
             #expect(sent.spellings == ["inline_data", "mime_type"])
             let config = try #require(sent.json?["generationConfig"])
             #expect(config["responseModalities"] == .array([.string("TEXT"), .string("IMAGE")]))
@@ -163,7 +170,8 @@ struct GeminiProviderTests {
 
     @Test func promptBlockIsAFinalSafetyBlock() async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .promptBlocked(reason: "PROHIBITED_CONTENT"), code: "provider_safety_block", retryable: false)
+            let error = await expectError(
+                rig, .promptBlocked(reason: "PROHIBITED_CONTENT"), code: "provider_safety_block", retryable: false)
             #expect(error?.message.contains("PROHIBITED_CONTENT") == true)
         }
     }
@@ -171,7 +179,9 @@ struct GeminiProviderTests {
     @Test(arguments: ["IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT", "SAFETY", "RECITATION"])
     func blockedOutputIsAFinalSafetyBlock(reason: String) async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .finish(reason: reason, message: "Unable to show the generated image."), code: "provider_safety_block", retryable: false)
+            let error = await expectError(
+                rig, .finish(reason: reason, message: "Unable to show the generated image."), code: "provider_safety_block",
+                retryable: false)
             #expect(error?.message.contains(reason) == true)
             #expect(error?.detail.contains("Unable to show") == true)
         }
@@ -186,7 +196,8 @@ struct GeminiProviderTests {
 
     @Test func textOnlyStopIsFinalNoImage() async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .textOnly("I can't draw that, but here is a description."), code: "provider_no_image", retryable: false)
+            let error = await expectError(
+                rig, .textOnly("I can't draw that, but here is a description."), code: "provider_no_image", retryable: false)
             #expect(error?.detail.contains("here is a description") == true)
         }
     }
@@ -226,13 +237,16 @@ struct GeminiProviderTests {
 
     @Test func deadlineExceededIsARetryableTimeout() async throws {
         try await withRig { rig in
-            _ = await expectError(rig, .status(504, message: "Deadline expired before operation could complete."), code: "provider_timeout", retryable: true)
+            _ = await expectError(
+                rig, .status(504, message: "Deadline expired before operation could complete."), code: "provider_timeout", retryable: true)
         }
     }
 
     @Test func wrongKeyIsFinalAuthFailureWithoutTheKey() async throws {
         try await withRig(key: "AIzaWRONG-key-that-must-not-leak-42") { rig in
-            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(ImageAPIFixtures.request()) }
+            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+                try await rig.provider.generate(ImageAPIFixtures.request())
+            }
             #expect(error?.code == "provider_auth_failed")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("API key not valid") == true)
@@ -260,14 +274,18 @@ struct GeminiProviderTests {
 
     @Test func badRequestKeepsTheProvidersMessage() async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .status(400, message: "User location is not supported for the API use."), code: "provider_bad_request", retryable: false)
+            let error = await expectError(
+                rig, .status(400, message: "User location is not supported for the API use."), code: "provider_bad_request",
+                retryable: false)
             #expect(error?.message.contains("User location is not supported") == true)
         }
     }
 
     @Test func missingKeyFailsWithoutARequest() async throws {
         try await withRig(key: "") { rig in
-            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(ImageAPIFixtures.request()) }
+            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+                try await rig.provider.generate(ImageAPIFixtures.request())
+            }
             #expect(error?.code == "provider_not_configured")
             #expect(rig.fake.callCount == 0)
         }
@@ -275,7 +293,10 @@ struct GeminiProviderTests {
 
     // MARK: Broken answers
 
-    @Test(arguments: ["<html>502 Bad Gateway</html>", "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"iVBOR"])
+    @Test(arguments: [
+        "<html>502 Bad Gateway</html>",
+        "{\"candidates\":[{\"content\":{\"parts\":[{\"inlineData\":{\"mimeType\":\"image/png\",\"data\":\"iVBOR",
+    ])
     func malformedOrTruncatedJSONIsARetryableBadResponse(body: String) async throws {
         try await withRig { rig in
             let error = await expectError(rig, .malformed(body), code: "provider_bad_response", retryable: true)
@@ -325,7 +346,9 @@ struct GeminiProviderTests {
         let provider = GeminiProvider(
             settings: ProviderSettings(name: "gemini", kind: "gemini", baseURL: base, apiKey: "AIzaKey-unreachable-123"), http: http,
             logger: logs.logger("gemini"))
-        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await provider.generate(ImageAPIFixtures.request()) }
+        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+            try await provider.generate(ImageAPIFixtures.request())
+        }
         #expect(error?.code == "provider_unreachable")
         #expect(error?.retryable == true)
     }
@@ -337,7 +360,10 @@ struct GeminiProviderTests {
             let behaviours: [FakeGemini.Behaviour] = [
                 .image(), .rateLimited(), .rateLimited(perDay: true), .status(500), .badKey, .malformed("nope"), .invalidBase64,
                 .promptBlocked(reason: "SAFETY"), .textOnly("hi"),
-                .raw(status: 400, body: Array("{\"error\":{\"code\":400,\"message\":\"bad key \(rig.fake.apiKey)\",\"status\":\"INVALID_ARGUMENT\"}}".utf8)),
+                .raw(
+                    status: 400,
+                    body: Array(
+                        "{\"error\":{\"code\":400,\"message\":\"bad key \(rig.fake.apiKey)\",\"status\":\"INVALID_ARGUMENT\"}}".utf8)),
             ]
             for behaviour in behaviours {
                 rig.fake.enqueue(behaviour)
@@ -351,67 +377,5 @@ struct GeminiProviderTests {
             #expect(!rig.logs.text.isEmpty)
             #expect(!rig.logs.text.contains(rig.fake.apiKey))
         }
-    }
-}
-
-@Suite struct ProviderHTTPTests {
-    @Test func retryAfterSeconds() {
-        #expect(ProviderHTTP.parseRetryAfter("120") == .seconds(120))
-        #expect(ProviderHTTP.parseRetryAfter(" 0 ") == .zero)
-        #expect(ProviderHTTP.parseRetryAfter("-3") == nil)
-        #expect(ProviderHTTP.parseRetryAfter("soon") == nil)
-    }
-
-    @Test func retryAfterHTTPDate() {
-        let now = Date(timeIntervalSince1970: 1_445_412_470)  // 2015-10-21 07:27:50 UTC
-        #expect(ProviderHTTP.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: now) == .seconds(10))
-        #expect(ProviderHTTP.parseRetryAfter("Wednesday, 21-Oct-15 07:28:00 GMT", now: now) == .seconds(10))
-        #expect(ProviderHTTP.parseRetryAfter("Wed Oct 21 07:28:00 2015", now: now) == .seconds(10))
-        #expect(ProviderHTTP.parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now: now) == .zero)
-    }
-
-    @Test func base64RoundTripsAndRejectsGarbage() {
-        for count in 0..<8 {
-            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 * 37 + 250) }
-            let encoded = ProviderHTTP.base64Encode(bytes)
-            #expect(encoded == Data(bytes).base64EncodedString())
-            #expect(ProviderHTTP.base64Decode(encoded) == bytes)
-        }
-        #expect(ProviderHTTP.base64Decode("aGVsbG8") == Array("hello".utf8))
-        #expect(ProviderHTTP.base64Decode("aGVs\nbG8=") == Array("hello".utf8))
-        #expect(ProviderHTTP.base64Decode("aGVsbG8*") == nil)
-        #expect(ProviderHTTP.base64Decode("aGVsbG8=x") == nil)
-        #expect(ProviderHTTP.base64Decode("a") == nil)
-    }
-
-    @Test func statusMapping() {
-        let cases: [(Int, String, Bool)] = [
-            (400, "provider_bad_request", false), (401, "provider_auth_failed", false), (403, "provider_auth_failed", false),
-            (404, "provider_not_found", false), (408, "provider_timeout", true), (422, "provider_bad_request", false),
-            (429, "provider_rate_limited", true), (500, "provider_unavailable", true), (502, "provider_unavailable", true),
-            (503, "provider_unavailable", true), (504, "provider_timeout", true),
-        ]
-        for (status, code, retryable) in cases {
-            let error = ProviderHTTP.statusError(status: status, provider: "p", providerMessage: "why", retryAfter: .seconds(5))
-            #expect(error.code == code, "HTTP \(status)")
-            #expect(error.retryable == retryable, "HTTP \(status)")
-            #expect(error.retryAfter == (retryable ? .seconds(5) : nil))
-            #expect(error.message.contains("why"))
-        }
-    }
-
-    @Test func transportMappingKeepsTheRetryableFlag() {
-        let timeout = ProviderHTTP.transportError(HTTPError(code: "http_timeout", message: "t", retryable: true), provider: "p")
-        #expect(timeout.code == "provider_timeout" && timeout.retryable)
-        let large = ProviderHTTP.transportError(HTTPError(code: "http_response_too_large", message: "l", retryable: false), provider: "p")
-        #expect(large.code == "provider_response_too_large" && !large.retryable)
-        let other = ProviderHTTP.transportError(HTTPError(code: "http_failed", message: "x", retryable: false), provider: "p")
-        #expect(other.code == "provider_network_error" && !other.retryable)
-    }
-
-    @Test func plainHTTPPolicyNamesTheHost() {
-        #expect(ProviderHTTP.policy(for: "http://comfy.lan:8188/api").plainHTTPHosts == ["comfy.lan"])
-        #expect(ProviderHTTP.policy(for: "http://[::1]:8188").plainHTTPHosts == ["::1"])
-        #expect(ProviderHTTP.policy(for: "https://api.openai.com/v1").plainHTTPHosts.isEmpty)
     }
 }

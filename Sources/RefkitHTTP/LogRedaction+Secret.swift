@@ -1,7 +1,15 @@
-extension ProviderHTTP {
+extension LogRedaction {
     /// How much of a secret's start counts as the secret: a text cut short (our `quote`, a
     /// provider's own truncation) may hold only the first part of an echoed key.
     static let secretPrefixMinimum = 8
+    /// At most this much of an unparseable body is quoted in an error's detail.
+    public static let bodyQuoteLimit = 512
+
+    /// The first `bodyQuoteLimit` bytes of a body as text, for an error's detail.
+    public static func quote(_ body: [UInt8]) -> String {
+        let head = String(decoding: body.prefix(bodyQuoteLimit), as: UTF8.self)
+        return body.count > bodyQuoteLimit ? head + "…" : head
+    }
 
     /// Removes every occurrence of `secret`, and of any start of it at least
     /// `secretPrefixMinimum` characters long, from a text that may echo a request (a provider's
