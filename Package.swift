@@ -15,12 +15,15 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         // C libraries from Debian, entered through module maps with tiny inline shims.
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CMagic", providers: [.apt(["libmagic-dev"])]),
-        .systemLibrary(name: "CSystem"),
+        // Linux calls that Glibc declares only under _GNU_SOURCE (renameat2, openat2, pipe2, ...); not
+        // named CSystem because swift-system has a target of that name.
+        .systemLibrary(name: "CRefkitLinux"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
@@ -33,18 +36,21 @@ let package = Package(
             "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"]),
-        .target(name: "RefkitWatch", dependencies: ["CSystem", .product(name: "Logging", package: "swift-log")]),
+        // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
+        // replacement, the inotify owner, the state directory's layout and lock.
+        .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitProviders", dependencies: [
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "CSystem"]),
+        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
         .target(name: "RefkitService", dependencies: [
-            .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+            "RefkitSystem", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
         .target(name: "RefkitIntake", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "CSystem",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CRefkitLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
@@ -54,19 +60,19 @@ let package = Package(
         ]),
         // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
         .target(name: "RefkitPipeline", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitProviders", "RefkitPublish",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
             "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitDaemon", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitWatch", "RefkitIntake",
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
             "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitDaemon", "RefkitPipeline", "RefkitIntake", "RefkitImaging", "RefkitHTTP",
-            "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake", "RefkitImaging",
+            "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
@@ -75,20 +81,22 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "RefkitTestSupport", dependencies: [
-            "RefkitCore", "RefkitImaging", "CSystem", .product(name: "FlyingFox", package: "FlyingFox"), .product(name: "Logging", package: "swift-log"),
+            "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
         .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitStore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitSystemTests", dependencies: ["RefkitSystem", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitPublish", "RefkitTestSupport"]),
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "RefkitServiceTests", dependencies: [
-            "RefkitService", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+            "RefkitService", "RefkitSystem", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),

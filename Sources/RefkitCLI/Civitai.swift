@@ -7,6 +7,7 @@ import RefkitDaemon
 import RefkitHTTP
 import RefkitPipeline
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -94,7 +95,7 @@ extension RefkitCommand {
             let database: RefkitDatabase
             do {
                 try FileManager.default.createDirectory(atPath: configuration.stateDir, withIntermediateDirectories: true)
-                database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
+                database = try RefkitDatabase(path: StateLayout(root: configuration.stateDir).database)
             } catch {
                 throw CLIError(code: 74, message: "cannot open the state database in \(configuration.stateDir): \(error)")
             }

@@ -6,6 +6,7 @@ import RefkitDaemon
 import RefkitHTTP
 import RefkitPipeline
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -46,7 +47,7 @@ extension RefkitCommand {
             }
             let who = account ?? ServiceAccount.current
             checkFolder(&report, "state_dir", configuration.stateDir, for: who)
-            let dbPath = "\(configuration.stateDir)/refkit.sqlite"
+            let dbPath = StateLayout(root: configuration.stateDir).database
             if FileManager.default.fileExists(atPath: dbPath) {
                 do {
                     let database = try RefkitDatabase(path: dbPath)

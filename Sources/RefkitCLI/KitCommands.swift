@@ -3,6 +3,7 @@ import Foundation
 import RefkitConfig
 import RefkitCore
 import RefkitStore
+import RefkitSystem
 
 // Kit life-cycle commands. Each is one transaction on the state database, the same one an
 // inbox control order runs, so they work alike with or without a running daemon: a daemon
@@ -124,7 +125,7 @@ extension RefkitCommand {
                 try FileManager.default.removeItem(atPath: dir)
                 removed.append(dir)
             }
-            let work = "\(configuration.stateDir)/work/\(deleted.kitID)"
+            let work = StateLayout(root: configuration.stateDir).work(kitID: deleted.kitID)
             if FileManager.default.fileExists(atPath: work) { try FileManager.default.removeItem(atPath: work) }
             for input in deleted.orphanedInputs {
                 try? FileManager.default.removeItem(atPath: "\(configuration.stateDir)/\(input)")

@@ -2,15 +2,12 @@ import Foundation
 import RefkitConfig
 import RefkitCore
 import RefkitStore
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import RefkitSystem
 
 /// How read-side commands (status, kits, show) reach the state a daemon may be writing.
 enum StateAccess {
     static func open(_ configuration: Configuration) throws -> RefkitDatabase {
-        let path = "\(configuration.stateDir)/refkit.sqlite"
+        let path = StateLayout(root: configuration.stateDir).database
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError(code: 66, message: "no state yet at \(path): run `refkit run` or `refkit once` first")
         }
@@ -23,16 +20,7 @@ enum StateAccess {
 
     /// The pid of the daemon holding the state lock, if one does.
     static func daemonPID(_ configuration: Configuration) -> Int? {
-        let path = "\(configuration.stateDir)/refkit.lock"
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        if flock(fd, LOCK_SH | LOCK_NB) == 0 {
-            flock(fd, LOCK_UN)
-            return nil
-        }
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        StateDirectory.lockHolder(StateLayout(root: configuration.stateDir))
     }
 }
 

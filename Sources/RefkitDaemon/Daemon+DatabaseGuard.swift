@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitSystem
 
 extension Daemon {
     /// Every `[daemon] database_check_s`: the database path still names the file opened at

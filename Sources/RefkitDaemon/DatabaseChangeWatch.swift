@@ -1,70 +1,105 @@
 import Foundation
+import RefkitSystem
+
+#if canImport(Glibc)
 import Glibc
-import Synchronization
+#endif
 
 /// Tells the scheduler when another process (a `refkit select`, `regenerate`, `retry` or
-/// `delete`) may have changed the database: inotify on the state directory, for the WAL file
-/// changing. Costs nothing while nothing happens (a thread blocked in poll, waking once a
-/// minute to check whether it should stop); events are coalesced to one wake-up per 100 ms.
-/// Falls back to a stat of the WAL file every 5 s when inotify is not available.
+/// `delete`) may have changed the database: inotify on the state directory, for the database's
+/// files changing. Costs nothing while nothing happens (a thread blocked in poll on the inotify
+/// descriptor and its wake pipe); a burst of commits is one call of `onChange` per 100 ms.
+/// When inotify is not available, a stat of the WAL file every 5 s stands in for it.
 final class DatabaseChangeWatch: Sendable {
-    private final class Flag: Sendable {
-        let value = Mutex(false)
+    /// Between the watch thread and `stop()`.
+    private final class Control: @unchecked Sendable {
+        // `stopping` and `running` are read and written with `condition` locked only.
+        let condition = NSCondition()
+        var stopping = false
+        var running = true
+
+        var isStopping: Bool { condition.withLock { stopping } }
+
+        /// Waits up to `seconds` for `stop()`; true once it was called.
+        func waitForStop(seconds: Double) -> Bool {
+            let deadline = Date(timeIntervalSinceNow: seconds)
+            return condition.withLock {
+                while !stopping && condition.wait(until: deadline) {}
+                return stopping
+            }
+        }
     }
 
-    private let stopped = Flag()
+    /// The state directory's names that mean a commit, ours or another process's.
+    private static let mask: InotifyMask = [.modify, .closeWrite, .movedTo, .create]
+
+    private let inotify: Inotify?
+    private let control = Control()
 
     init(stateDir: String, onChange: @escaping @Sendable () -> Void) {
-        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
-        let mask = UInt32(IN_MODIFY) | UInt32(IN_CLOSE_WRITE) | UInt32(IN_MOVED_TO) | UInt32(IN_CREATE)
-        let watching = fd >= 0 && inotify_add_watch(fd, stateDir, mask) >= 0
-        let thread = Thread { [stopped] in
-            defer { if fd >= 0 { close(fd) } }
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            var lastStamp = Self.walStamp(stateDir)
-            while !stopped.value.withLock({ $0 }) {
-                if watching {
-                    var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                    guard poll(&pfd, 1, 60_000) > 0 else { continue }
-                    var sawWAL = false
-                    while true {
-                        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                        guard n > 0 else { break }
-                        var offset = 0
-                        while offset + MemoryLayout<inotify_event>.size <= n {
-                            let (length, name) = buffer.withUnsafeBytes { raw -> (Int, String) in
-                                let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
-                                let nameStart = offset + MemoryLayout<inotify_event>.size
-                                let bytes = raw[nameStart..<min(nameStart + Int(event.len), n)].prefix { $0 != 0 }
-                                return (Int(event.len), String(decoding: bytes, as: UTF8.self))
-                            }
-                            if name.hasPrefix("refkit.sqlite") { sawWAL = true }
-                            offset += MemoryLayout<inotify_event>.size + length
-                        }
-                    }
-                    if sawWAL { onChange() }
-                    usleep(100_000)
-                } else {
-                    sleep(5)
-                    let stamp = Self.walStamp(stateDir)
-                    if stamp != lastStamp {
-                        lastStamp = stamp
-                        onChange()
-                    }
-                }
+        let layout = StateLayout(root: stateDir)
+        let inotify = try? Inotify()
+        let watching = (try? inotify?.addWatch(path: stateDir, mask: Self.mask)) != nil
+        self.inotify = inotify
+        let thread = Thread { [control] in
+            let stopped = inotify.map { watching && Self.watch($0, control, onChange) } ?? false
+            if !stopped { Self.pollWAL(layout, control, onChange) }
+            control.condition.withLock {
+                control.running = false
+                control.condition.broadcast()
             }
         }
         thread.name = "refkit-db-watch"
         thread.start()
     }
 
-    /// The WAL file's size and change time: it changes with every commit, ours or another process's.
-    private static func walStamp(_ stateDir: String) -> [Int] {
-        var st = stat()
-        guard stat("\(stateDir)/refkit.sqlite-wal", &st) == 0 else { return [] }
-        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
+    /// Ends the watch thread and returns once it has ended; `onChange` is not called after
+    /// that. Never call it from `onChange`.
+    func stop() {
+        control.condition.withLock {
+            control.stopping = true
+            control.condition.broadcast()
+        }
+        inotify?.wake()
+        control.condition.withLock {
+            while control.running { control.condition.wait() }
+        }
     }
 
-    /// The thread ends at its next wake-up (at most a minute later); it holds nothing.
-    func stop() { stopped.value.withLock { $0 = true } }
+    /// Blocks on inotify until stopped (true), or until inotify fails (false).
+    private static func watch(_ inotify: Inotify, _ control: Control, _ onChange: () -> Void) -> Bool {
+        while !control.isStopping {
+            guard let ready = try? inotify.wait(includeEvents: true, timeoutMilliseconds: -1) else { return false }
+            if ready.woken {
+                inotify.drainWakeups()
+                continue
+            }
+            guard let events = try? inotify.readEvents() else { return false }
+            let changed = events.contains {
+                $0.mask.contains(.queueOverflow) || StateLayout.isDatabaseFile(String(decoding: $0.name, as: UTF8.self))
+            }
+            if changed { onChange() }
+            // The rest of a burst of commits comes with the next call; stop() still ends this at once.
+            _ = try? inotify.wait(includeEvents: false, timeoutMilliseconds: 100)
+        }
+        return true
+    }
+
+    private static func pollWAL(_ layout: StateLayout, _ control: Control, _ onChange: () -> Void) {
+        var lastStamp = walStamp(layout)
+        while !control.waitForStop(seconds: 5) {
+            let stamp = walStamp(layout)
+            if stamp != lastStamp {
+                lastStamp = stamp
+                onChange()
+            }
+        }
+    }
+
+    /// The WAL file's size and change time: it changes with every commit, ours or another process's.
+    private static func walStamp(_ layout: StateLayout) -> [Int] {
+        var st = stat()
+        guard stat(layout.databaseWAL, &st) == 0 else { return [] }
+        return [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec), Int(st.st_ino)]
+    }
 }

@@ -5,6 +5,7 @@ import RefkitCore
 import RefkitPipeline
 import RefkitPublish
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -125,7 +126,7 @@ struct Janitor: Sendable {
         // database may have been replaced or restored from an old backup, and its kits' files are
         // then all there is. Asked again just before: a kit accepted after the list above already
         // has its work folder.
-        let folders = Self.names(in: "\(state.path)/work")
+        let folders = Self.names(in: state.layout.work)
         let unknown = folders.filter { byID[$0] == nil }
         let deleted: Set<String>
         do { deleted = Set(try database.deletedKitIDs(among: unknown)) } catch {
@@ -146,7 +147,7 @@ struct Janitor: Sendable {
         if report.unknownFolders > 0 {
             logger.warning(
                 "work folders of kits the database does not know are kept; remove them by hand if the database is right",
-                metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.path)/work"])
+                metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.layout.work)"])
         }
         // Finished kits with work files, oldest first.
         let candidates = kits.filter { $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id) }

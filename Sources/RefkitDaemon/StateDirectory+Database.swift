@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import RefkitStore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc

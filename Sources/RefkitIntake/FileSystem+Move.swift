@@ -1,6 +1,7 @@
-import CSystem
+import CRefkitLinux
 import Foundation
 import RefkitCore
+import RefkitSystem
 import RefkitWatch
 
 #if canImport(Glibc)
@@ -74,9 +75,11 @@ extension FileSystem {
     /// Streams a regular file to `target` through a temp file beside it, then unlinks the inbox
     /// name if it still is that file. Never reads more than the file's settled size.
     private static func copyAcross(_ entry: InboxEntry, to target: String, maxCopyBytes: Int64) throws(RefkitError) -> MoveOutcome {
-        let input = retrying { open(entry.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        guard input >= 0 else {
-            let e = errno
+        let input: Int32
+        do {
+            input = try systemCall("open", path: entry.path) { open(entry.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
+        } catch {
+            let e = error.errno.rawValue
             if e == ENOENT || e == ELOOP { return .changed }
             throw RefkitError("move_failed", "cannot open the file to copy it", detail: "\(entry.path): \(errnoText(e))")
         }
@@ -92,8 +95,12 @@ extension FileSystem {
         // set-group-ID or sticky bit from someone else's drop would make an executable of theirs
         // that runs as refkit (as root when refkit runs as root).
         let mode = st.st_mode & 0o777
-        let output = retrying { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
-        guard output >= 0 else { throw writeError(target) }
+        let output: Int32
+        do {
+            output = try systemCall("open", path: temp) { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
+        } catch {
+            throw writeError(target, error.errno.rawValue)
+        }
         var keep = false
         defer {
             if !keep { unlink(temp) }
@@ -123,25 +130,34 @@ extension FileSystem {
             let chunk = Int(min(left, 1 << 30))
             var n: Int
             if inKernel {
-                n = Int(retrying { refkit_copy_file_range(input, output, chunk) })
-                if n < 0, [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EPERM].contains(errno) {
-                    inKernel = false  // not between these file systems: plain reads and writes
+                do {
+                    n = try systemCall("copy_file_range", path: target) { refkit_copy_file_range(input, output, chunk) }
+                } catch {
+                    // Not between these file systems: plain reads and writes.
+                    let code = error.errno.rawValue
+                    guard [EXDEV, ENOSYS, EINVAL, EOPNOTSUPP, EPERM].contains(code) else { throw writeError(target, code) }
+                    inKernel = false
                     continue
                 }
             } else {
                 if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: 1 << 20) }
                 let want = min(chunk, buffer.count)
-                n = buffer.withUnsafeMutableBytes { b in retrying { read(input, b.baseAddress!, want) } }
-                if n > 0 {
-                    var written = 0
-                    while written < n {
-                        let w = buffer.withUnsafeBytes { b in retrying { write(output, b.baseAddress! + written, n - written) } }
-                        guard w > 0 else { throw writeError(target) }
-                        written += w
+                let read = buffer.withUnsafeMutableBytes { b in
+                    Result { () throws(SystemCallError) in try systemCall("read") { Glibc.read(input, b.baseAddress!, want) } }
+                }
+                let written = buffer.withUnsafeBytes { b in
+                    Result { () throws(SystemCallError) in
+                        let count = try read.get()
+                        try DurableFile.writeAll(output, UnsafeRawBufferPointer(rebasing: b[0..<count]), path: target)
+                        return count
                     }
                 }
+                do {
+                    n = try written.get()
+                } catch {
+                    throw writeError(target, error.errno.rawValue)
+                }
             }
-            if n < 0 { throw writeError(target) }
             if n == 0 { return false }
             left -= Int64(n)
         }

@@ -1,6 +1,7 @@
 import Foundation
-import CSystem
+import CRefkitLinux
 import RefkitCore
+import RefkitSystem
 import RefkitWatch
 
 #if canImport(Glibc)
@@ -35,9 +36,11 @@ public enum FileSystem {
     /// followed, a FIFO never blocks), checked to be the same inode that was settled, read up to
     /// `limit` bytes. Returns nil bytes when it changed since it was seen.
     static func readRegular(_ entry: InboxEntry, limit: Int) throws(RefkitError) -> [UInt8]? {
-        let fd = retrying { open(entry.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
-        guard fd >= 0 else {
-            let e = errno
+        let fd: Int32
+        do {
+            fd = try systemCall("open", path: entry.path) { open(entry.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY) }
+        } catch {
+            let e = error.errno.rawValue
             if e == ENOENT { return nil }
             if e == ELOOP { throw RefkitError("source_symlink", "symlinks are never followed", detail: entry.relativePath) }
             throw RefkitError("source_unreadable", "cannot open the file", detail: "\(entry.relativePath): \(errnoText(e))")
@@ -50,20 +53,20 @@ public enum FileSystem {
         var bytes = [UInt8](repeating: 0, count: want)
         var done = 0
         while done < want {
-            let n = bytes.withUnsafeMutableBytes { buf in retrying { read(fd, buf.baseAddress! + done, want - done) } }
-            if n < 0 { throw RefkitError("source_unreadable", "cannot read the file", detail: "\(entry.relativePath): \(errnoText())") }
+            let read = bytes.withUnsafeMutableBytes { buf in
+                Result { () throws(SystemCallError) in try systemCall("read") { Glibc.read(fd, buf.baseAddress! + done, want - done) } }
+            }
+            let n: Int
+            do {
+                n = try read.get()
+            } catch {
+                let detail = "\(entry.relativePath): \(errnoText(error.errno.rawValue))"
+                throw RefkitError("source_unreadable", "cannot read the file", detail: detail)
+            }
             if n == 0 { return nil }  // shrank while reading
             done += n
         }
         return bytes
-    }
-
-    static func retrying<T: FixedWidthInteger>(_ call: () -> T) -> T {
-        while true {
-            let r = call()
-            if r == -1 && errno == EINTR { continue }
-            return r
-        }
     }
 
     static func mkdirs(_ path: String, unwritableCode: String = "state_unwritable") throws(RefkitError) {
@@ -82,47 +85,22 @@ public enum FileSystem {
         }
     }
 
-    /// Writes bytes durably: temp file in the same folder, fsync, rename, fsync the folder.
-    /// `mode` is the new file's permission bits; `unwritableCode` names a failure that is not
-    /// a full disk (which is always `disk_full`).
+    /// Writes bytes durably (`DurableFile`): temp file in the same folder, fsync, rename, fsync
+    /// the folder. `mode` is the new file's permission bits; `unwritableCode` names a failure
+    /// that is not a full disk (which is always `disk_full`).
     public static func writeAtomically(
         _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, unwritableCode: String = "state_unwritable"
     ) throws(RefkitError) {
-        func writeError(_ path: String) -> RefkitError { FileSystem.writeError(path, unwritableCode: unwritableCode) }
-        let dir = (path as NSString).deletingLastPathComponent
-        try mkdirs(dir, unwritableCode: unwritableCode)
-        let temp = "\(dir)/.refkit-tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = retrying { open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
-        guard fd >= 0 else { throw writeError(path) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in retrying { write(fd, buf.baseAddress! + done, bytes.count - done) } }
-            if n <= 0 {
-                let error = writeError(path)
-                close(fd)
-                unlink(temp)
-                throw error
-            }
-            done += n
+        try mkdirs((path as NSString).deletingLastPathComponent, unwritableCode: unwritableCode)
+        do {
+            try DurableFile.replace(at: path, with: bytes, mode: mode)
+        } catch {
+            throw writeError(path, error.errno.rawValue, unwritableCode: unwritableCode)
         }
-        guard fsync(fd) == 0 else {
-            let error = writeError(path)
-            close(fd)
-            unlink(temp)
-            throw error
-        }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let error = writeError(path)
-            unlink(temp)
-            throw error
-        }
-        fsyncPath(dir, directory: true)
     }
 
-    static func writeError(_ path: String, unwritableCode: String = "state_unwritable") -> RefkitError {
-        let e = errno
-        return RefkitError(e == ENOSPC ? "disk_full" : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(e))")
+    static func writeError(_ path: String, _ code: Int32 = errno, unwritableCode: String = "state_unwritable") -> RefkitError {
+        RefkitError(code == ENOSPC ? "disk_full" : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(code))")
     }
 
     /// rename(2) that never replaces an existing target (renameat2 RENAME_NOREPLACE).

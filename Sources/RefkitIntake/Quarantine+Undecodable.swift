@@ -1,4 +1,4 @@
-import CSystem
+import CRefkitLinux
 import Foundation
 import RefkitCore
 import RefkitWatch

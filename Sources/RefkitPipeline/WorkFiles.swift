@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import RefkitImaging
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -14,7 +15,7 @@ public struct WorkFiles: Sendable {
 
     public init(stateDir: String) { self.stateDir = stateDir }
 
-    public func kitDir(_ kitID: String) -> String { "\(stateDir)/work/\(kitID)" }
+    public func kitDir(_ kitID: String) -> String { StateLayout(root: stateDir).work(kitID: kitID) }
 
     /// Relative to the state directory.
     /// Each generation (`regenerate`) has its own name, so the result it replaces stays readable.
@@ -78,7 +79,7 @@ public struct WorkFiles: Sendable {
         return image.data
     }
 
-    /// temp + fsync + rename + fsync(dir).
+    /// Durably (`DurableFile`), its temp file in `tmp/`, which a start clears of what a crash left.
     public func write(_ bytes: [UInt8], to relative: String) throws(RefkitError) {
         let path = absolute(relative)
         let dir = (path as NSString).deletingLastPathComponent
@@ -87,42 +88,15 @@ public struct WorkFiles: Sendable {
         } catch {
             throw RefkitError("state_unwritable", "cannot create a work folder", detail: "\(dir): \(error.localizedDescription)")
         }
-        let temp = "\(stateDir)/tmp/\(UInt64.random(in: 0...UInt64.max)).part"
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw Self.writeError(temp) }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 {
-                let error = Self.writeError(path)
-                close(fd)
-                unlink(temp)
-                throw error
-            }
-            done += n
-        }
-        if fsync(fd) != 0 {
-            let error = Self.writeError(path)
-            close(fd)
-            unlink(temp)
-            throw error
-        }
-        close(fd)
-        guard rename(temp, path) == 0 else {
-            let error = Self.writeError(path)
-            unlink(temp)
-            throw error
-        }
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
+        do {
+            try DurableFile.replace(at: path, with: bytes, temporaryFolder: StateLayout(root: stateDir).temporary)
+        } catch {
+            throw Self.writeError(error.path ?? path, error.errno.rawValue)
         }
     }
 
-    static func writeError(_ path: String) -> RefkitError {
-        let e = errno
-        return RefkitError(e == ENOSPC ? "disk_full" : "state_unwritable", "cannot write a work file", detail: "\(path): \(String(cString: strerror(e)))")
+    static func writeError(_ path: String, _ code: Int32) -> RefkitError {
+        let detail = "\(path): \(String(cString: strerror(code)))"
+        return RefkitError(code == ENOSPC ? "disk_full" : "state_unwritable", "cannot write a work file", detail: detail)
     }
 }

@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitSystem
 
 /// The names allowed inside the outbox. Every name is checked as text before any syscall sees it,
 /// and the writer then resolves them with `O_NOFOLLOW`, so neither an order nor a planted
@@ -10,7 +11,7 @@ enum KitPath {
     /// Files the publisher writes itself; callers may not supply or list them.
     static let reservedNames: Set<String> = [manifestName, sheetName, galleryName]
     /// Prefix of in-flight temp files; hidden, so the inbox-style ignore rules of other tools skip them too.
-    static let temporaryPrefix = ".refkit-tmp-"
+    static let temporaryPrefix = DurableFile.temporaryPrefix
     static let maxDepth = 8
 
     static func validateFolder(_ name: String) throws(RefkitError) {

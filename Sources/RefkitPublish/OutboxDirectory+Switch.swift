@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystem
+import CRefkitLinux
 import Foundation
 import RefkitCore
 

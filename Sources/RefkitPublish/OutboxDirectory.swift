@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import RefkitCore
+import RefkitSystem
 
 /// One open directory of the outbox, held by file descriptor. Names below it go through `*at`
 /// calls with `O_NOFOLLOW`, so a symlink planted in a kit folder cannot redirect a write.
@@ -73,53 +74,41 @@ final class OutboxDirectory {
         }
     }
 
-    /// Replaces `name` with `bytes` atomically: temp file in this directory, write, fsync, rename,
-    /// fsync this directory (unless `syncDirectory` is false: the caller then calls `sync()`
-    /// once after several writes). On failure the temp file is removed and `name` is untouched.
+    /// Replaces `name` with `bytes` atomically (`DurableFile`): temp file in this directory,
+    /// write, fsync, rename, fsync this directory (unless `syncDirectory` is false: the caller
+    /// then calls `sync()` once after several writes). On failure the temp file is removed and
+    /// `name` is untouched.
     func write(_ bytes: [UInt8], to name: String, syncDirectory: Bool = true) throws(RefkitError) {
-        let temporary = KitPath.temporaryPrefix + String(UInt64.random(in: .min ... .max), radix: 36)
-        let target = "\(path)/\(name)"
-        let tempFD = try Syscall.retrying("create", "\(path)/\(temporary)") {
-            openat(fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-        }
-        var open = true
-        do throws(RefkitError) {
-            var offset = 0
-            while offset < bytes.count {
-                let written = try bytes.withUnsafeBytes { raw in
-                    Result { () throws(RefkitError) in
-                        try Syscall.retrying("write", target) { Glibc.write(tempFD, raw.baseAddress! + offset, raw.count - offset) }
-                    }
-                }.get()
-                offset += written
-            }
-            _ = try Syscall.retrying("fsync", target) { fsync(tempFD) }
-            open = false
-            // close() can be where a network filesystem reports ENOSPC.
-            guard close(tempFD) == 0 else { throw Syscall.failure(errno, "close", target) }
-            _ = try Syscall.retrying("rename", target) { renameat(fd, temporary, fd, name) }
+        do {
+            try DurableFile.replace(named: name, in: fd, folder: path, with: bytes, syncFolder: syncDirectory)
         } catch {
-            if open { close(tempFD) }
-            unlinkat(fd, temporary, 0)
-            throw error
+            throw Syscall.failure(error)
         }
-        if syncDirectory { try sync() }
     }
 
     /// fsync of the directory itself, so renames and new entries in it survive a crash.
     func sync() throws(RefkitError) {
-        _ = try Syscall.retrying("fsync", path) { fsync(fd) }
+        do {
+            try DurableFile.sync(fd, path: path)
+        } catch {
+            throw Syscall.failure(error)
+        }
     }
 }
 
-/// Syscalls as the outbox uses them: `EINTR` retried, failures turned into the user-facing codes.
+/// Syscalls as the outbox uses them: `EINTR` retried (`systemCall`), failures turned into the
+/// user-facing codes.
 enum Syscall {
-    static func retrying<T: BinaryInteger>(_ action: String, _ path: String, _ call: () -> T) throws(RefkitError) -> T {
-        while true {
-            let result = call()
-            if result >= 0 { return result }
-            if errno != EINTR { throw failure(errno, action, path) }
+    static func retrying<T: FixedWidthInteger>(_ action: String, _ path: String, _ call: () -> T) throws(RefkitError) -> T {
+        do {
+            return try systemCall(action, path: path, call)
+        } catch {
+            throw failure(error)
         }
+    }
+
+    static func failure(_ error: SystemCallError) -> RefkitError {
+        failure(error.errno.rawValue, error.operation, error.path ?? "")
     }
 
     /// `disk_full` for a full filesystem or quota (retry after freeing space), else `outbox_unwritable`.

@@ -1,15 +1,12 @@
 import Logging
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import RefkitSystem
 
 /// Writes the metrics to a file for node_exporter's textfile collector
 /// (`--collector.textfile.directory`), which reads `*.prom` files.
 ///
-/// Each write is atomic: a hidden temp file in the same folder (`.NAME.XXXXXX`, which the
-/// collector ignores), written in full, fsynced, made world-readable (the collector runs as
-/// another user), renamed over `path`, and the folder fsynced. A scrape sees the old file or
+/// Each write is atomic (`DurableFile`): a hidden temp file in the same folder (which the
+/// collector ignores, its name not ending in `.prom`), written in full, fsynced, made
+/// world-readable, renamed over `path`, and the folder fsynced. A scrape sees the old file or
 /// the new one, never half of one.
 public struct MetricsTextfileWriter: Sendable {
     /// The file written, e.g. `/var/lib/prometheus/node-exporter/refkit.prom`.
@@ -19,33 +16,10 @@ public struct MetricsTextfileWriter: Sendable {
         self.path = path
     }
 
-    /// Replaces the file with `text`.
+    /// Replaces the file with `text`, world-readable whatever the umask (the collector runs as
+    /// another user).
     public func write(_ text: String) throws(SystemCallError) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(folder)/.\(base).XXXXXX".utf8CString)
-        let fd = try template.withUnsafeMutableBufferPointer { buffer throws(SystemCallError) in
-            try systemCall("mkstemp \(folder)/.\(base).XXXXXX") { mkstemp(buffer.baseAddress!) }
-        }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        var renamed = false
-        defer {
-            if !renamed { unlink(temporary) }
-        }
-        do {
-            defer { close(fd) }
-            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            try writeAll(fd, Array(text.utf8), to: temporary)
-            try systemCall("fchmod \(temporary)") { fchmod(fd, 0o644) }
-            try systemCall("fsync \(temporary)") { fsync(fd) }
-        }
-        try systemCall("rename \(temporary) to \(path)") { rename(temporary, path) }
-        renamed = true
-        // The rename itself is durable only once the folder is synced.
-        let folderFd = try systemCall("open \(folder)") { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        defer { close(folderFd) }
-        try systemCall("fsync \(folder)") { fsync(folderFd) }
+        try DurableFile.replace(at: path, with: Array(text.utf8), mode: 0o644, exactMode: true)
     }
 
     /// Replaces the file with `registry`'s current text.
@@ -73,20 +47,5 @@ public struct MetricsTextfileWriter: Sendable {
             do { try await Task.sleep(for: interval) } catch { break }
         }
         writeLogged()
-    }
-
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8], to name: String) throws(SystemCallError) {
-        let failure: SystemCallError? = bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                do throws(SystemCallError) {
-                    offset += try systemCall("write \(name)") { Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
-                } catch {
-                    return error
-                }
-            }
-            return nil
-        }
-        if let failure { throw failure }
     }
 }

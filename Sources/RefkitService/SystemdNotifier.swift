@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RefkitSystem
 import Synchronization
 
 #if canImport(Glibc)

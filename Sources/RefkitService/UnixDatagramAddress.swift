@@ -1,3 +1,5 @@
+import RefkitSystem
+
 #if canImport(Glibc)
 import Glibc
 #endif

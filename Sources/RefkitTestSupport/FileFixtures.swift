@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -45,13 +46,7 @@ public enum FileFixtures {
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: ArraySlice<UInt8>, path: String) throws {
-        var done = bytes.startIndex
-        while done < bytes.endIndex {
-            let n = bytes[done...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { throw FixtureError("write \(path): \(String(cString: strerror(errno)))") }
-            done += n
-        }
+        try bytes.withUnsafeBytes { try DurableFile.writeAll(fd, $0, path: path) }
     }
 
     /// The file's bytes, or nil when it cannot be read.

@@ -1,5 +1,6 @@
-import CSystem
+import CRefkitLinux
 import Glibc
+import RefkitSystem
 
 /// Lists one folder without following symlinks: entry names with their `lstat` (via
 /// `fstatat(AT_SYMLINK_NOFOLLOW)` on the open folder, so a folder swapped for a symlink
@@ -34,7 +35,7 @@ enum DirectoryListing {
         guard let directory = fdopendir(descriptor) else {
             let code = errno
             close(descriptor)
-            return .failed(SystemCallError(call: "fdopendir", errno: code))
+            return .failed(SystemCallError("fdopendir", errno: code))
         }
         defer { closedir(directory) }
 

@@ -1,4 +1,5 @@
 import Glibc
+import RefkitSystem
 
 /// What `lstat` says about one entry. Never obtained by opening or following the entry.
 struct FileSnapshot: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import Glibc
+import RefkitSystem
 
 /// How the file system under a root relates to inotify.
 ///

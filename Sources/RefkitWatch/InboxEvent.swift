@@ -1,3 +1,5 @@
+import RefkitSystem
+
 /// What the inbox watcher reports. The watcher does not also log these: its consumer logs
 /// each event once, in its own shape (the daemon's `inbox rescanned`, `inbox paused`, ...).
 public enum InboxEvent: Sendable, Hashable {

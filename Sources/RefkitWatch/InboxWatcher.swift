@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import RefkitSystem
 
 /// Watches inbox folders and reports entries once they have settled.
 ///

@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import RefkitSystem
 
 extension WatchEngine {
     // MARK: - Events

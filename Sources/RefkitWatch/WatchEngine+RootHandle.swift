@@ -1,4 +1,4 @@
-import CSystem
+import CRefkitLinux
 import Glibc
 
 /// A watch never leaves its root. The configured path must name a real folder (never a

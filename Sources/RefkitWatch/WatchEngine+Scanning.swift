@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import RefkitSystem
 
 extension WatchEngine {
     // MARK: - Scanning
@@ -66,7 +67,7 @@ extension WatchEngine {
                 do {
                     result.folders[folder] = try inotify.addWatch(path: Self.watchPath(handle, folder), mask: mask)
                 } catch {
-                    switch error.errno {
+                    switch error.errno.rawValue {
                     case ENOSPC:
                         result.watchLimitReached = true
                     case ENOENT, ENOTDIR:

@@ -1,4 +1,4 @@
-import CSystem
+import CRefkitLinux
 import Glibc
 
 /// What makes an entry with a name that is not UTF-8 "the same" for report-once.

@@ -1,5 +1,6 @@
 import Glibc
 import Logging
+import RefkitSystem
 
 /// The inbox watcher's state, confined to its one watch thread: roots, watch descriptors,
 /// settle trackers, timers. Not Sendable; created and used on that thread only.

@@ -117,7 +117,7 @@ let instant = InstantProvider(image: try ImageOps.synthesize(width: 256, height:
 if let civitai {
     let fetchStarted = ContinuousClock.now
     try FileManager.default.createDirectory(atPath: configuration.stateDir, withIntermediateDirectories: true)
-    let database = try RefkitDatabase(path: "\(configuration.stateDir)/refkit.sqlite")
+    let database = try RefkitDatabase(path: StateLayout(root: configuration.stateDir).database)
     let settings = CivitaiSettings(configuration)
     let report = try await CivitaiIngest(
         client: CivitaiClient(http: HTTPClient(logger: logger), settings: settings, token: nil, logger: logger), database: database,

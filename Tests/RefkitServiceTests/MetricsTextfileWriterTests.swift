@@ -1,4 +1,5 @@
 import Foundation
+import RefkitSystem
 import RefkitTestSupport
 import Testing
 

@@ -3,35 +3,9 @@ import Testing
 
 @testable import RefkitWatch
 
-/// The pure parts: event parsing, name rules, settle decisions, file system classes.
+/// The pure parts: name rules, settle decisions, file system classes.
 @Suite("Watch decisions")
 struct WatchDecisionTests {
-    @Test("inotify event buffers parse, with NUL-padded names and nameless events")
-    func parseEvents() {
-        var bytes: [UInt8] = []
-        func append(watch: Int32, mask: InotifyMask, cookie: UInt32, name: String, padTo: Int) {
-            withUnsafeBytes(of: watch.littleEndian) { bytes += $0 }
-            withUnsafeBytes(of: mask.rawValue.littleEndian) { bytes += $0 }
-            withUnsafeBytes(of: cookie.littleEndian) { bytes += $0 }
-            withUnsafeBytes(of: UInt32(padTo).littleEndian) { bytes += $0 }
-            var name = Array(name.utf8)
-            name += [UInt8](repeating: 0, count: padTo - name.count)
-            bytes += name
-        }
-        append(watch: 3, mask: [.movedTo], cookie: 77, name: "mira.jpg", padTo: 16)
-        append(watch: -1, mask: .queueOverflow, cookie: 0, name: "", padTo: 0)
-        append(watch: 4, mask: [.create, .isDirectory], cookie: 0, name: "sub", padTo: 16)
-        bytes += [1, 2, 3]  // a truncated record is dropped
-        let events = bytes.withUnsafeBytes { InotifyEvent.parse($0) }
-        #expect(events == [
-            InotifyEvent(watch: 3, mask: .movedTo, cookie: 77, name: Array("mira.jpg".utf8)),
-            InotifyEvent(watch: -1, mask: .queueOverflow, cookie: 0, name: []),
-            InotifyEvent(watch: 4, mask: [.create, .isDirectory], cookie: 0, name: Array("sub".utf8)),
-        ])
-        #expect(InotifyMask([.create, .isDirectory]).description == "CREATE|ISDIR")
-        #expect(InotifyEvent.headerSize == MemoryLayout<inotify_event>.size)
-    }
-
     @Test("temp, hidden and globbed names are ignored", arguments: [
         (".mira.jpg.Ab12Cd", true), (".hidden", true), ("a.part", true), ("a.PART", true), ("b.tmp", true),
         ("c.jpg.crdownload", true), ("~$doc.docx", true), ("notes.txt", true), ("raw.cr2", true),
@@ -175,23 +149,6 @@ struct WatchDecisionTests {
         var status = stat()
         #expect(stat("/tmp", &status) == 0)
         #expect(FilesystemKind.of(device: UInt64(status.st_dev)) != nil)
-    }
-
-    @Test("syscall errors carry the call and errno; EINTR is retried")
-    func systemCalls() throws {
-        var calls = 0
-        let value = try systemCall("test") { () -> Int32 in
-            calls += 1
-            if calls < 3 {
-                errno = EINTR
-                return -1
-            }
-            return 7
-        }
-        #expect(value == 7 && calls == 3)
-        #expect(throws: SystemCallError(call: "open", errno: ENOENT)) {
-            try systemCall("open") { open("/nonexistent/refkit", O_RDONLY) }
-        }
     }
 
     @Test("durations convert to nanoseconds")

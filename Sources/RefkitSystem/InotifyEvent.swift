@@ -1,20 +1,29 @@
 /// One event read from an inotify descriptor.
-struct InotifyEvent: Sendable, Hashable {
+public struct InotifyEvent: Sendable, Hashable {
     /// Watch descriptor; -1 for `IN_Q_OVERFLOW`.
-    var watch: Int32
-    var mask: InotifyMask
+    public var watch: Int32
+    /// What happened.
+    public var mask: InotifyMask
     /// Pairs `IN_MOVED_FROM` with `IN_MOVED_TO` of the same rename.
-    var cookie: UInt32
+    public var cookie: UInt32
     /// Raw bytes of the entry name inside the watched folder; empty for events on the folder itself.
-    var name: [UInt8]
+    public var name: [UInt8]
+
+    /// An event as the kernel reports it (tests build them by hand).
+    public init(watch: Int32, mask: InotifyMask, cookie: UInt32, name: [UInt8]) {
+        self.watch = watch
+        self.mask = mask
+        self.cookie = cookie
+        self.name = name
+    }
 
     /// Size of the fixed part of `struct inotify_event` (wd, mask, cookie, len).
-    static let headerSize = 16
+    public static let headerSize = 16
 
     /// Parses a buffer filled by `read(2)` on an inotify descriptor: a run of variable-length
     /// `struct inotify_event`, each followed by `len` bytes of NUL-padded name.
     /// A truncated trailing record (which the kernel never produces) is dropped.
-    static func parse(_ buffer: UnsafeRawBufferPointer) -> [InotifyEvent] {
+    public static func parse(_ buffer: UnsafeRawBufferPointer) -> [InotifyEvent] {
         var events: [InotifyEvent] = []
         var offset = 0
         while offset + headerSize <= buffer.count {
