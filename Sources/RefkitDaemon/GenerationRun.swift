@@ -78,7 +78,13 @@ struct IntakeLoop: Service {
             try await withGracefulShutdownHandler {
                 try await withThrowingDiscardingTaskGroup { group in
                     group.addTask { try await watcher.run() }
-                    for await event in watcher.events {
+                    // Intake takes the inboxes in turns, so a drop is not queued behind another inbox's batch.
+                    let queue = InboxQueue()
+                    group.addTask {
+                        for await event in watcher.events { queue.push(event) }
+                        queue.finish()
+                    }
+                    while let event = await queue.next() {
                         await daemon.handle(event, generation: generation)
                         handled.add()
                         activity.publish(())
