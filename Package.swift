@@ -28,7 +28,9 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Domain values: orders, stages, kit states, errors. No I/O, no C.
-        .target(name: "RefkitCore", dependencies: ["CCrypto"]),
+        .target(name: "RefkitCore"),
+        // SHA-256 over the system libcrypto: the one C owner Core must not be.
+        .target(name: "RefkitDigest", dependencies: ["CCrypto"]),
         .target(name: "RefkitConfig", dependencies: [
             "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
@@ -41,15 +43,15 @@ let package = Package(
         .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "RefkitProviders", dependencies: [
+        .target(name: "RefkitProviders", dependencies: ["RefkitDigest", 
             "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RefkitPublish", dependencies: ["RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
+        .target(name: "RefkitPublish", dependencies: ["RefkitDigest", "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
         .target(name: "RefkitService", dependencies: [
             "RefkitSystem", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "FlyingSocks", package: "FlyingFox"),
         ]),
-        .target(name: "RefkitIntake", dependencies: [
+        .target(name: "RefkitIntake", dependencies: ["RefkitDigest", 
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CRefkitLinux",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -59,7 +61,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
-        .target(name: "RefkitPipeline", dependencies: [
+        .target(name: "RefkitPipeline", dependencies: ["RefkitDigest", 
             "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
             "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
         ]),
@@ -80,18 +82,18 @@ let package = Package(
             "RefkitDaemon", "RefkitPipeline", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "RefkitTestSupport", dependencies: [
+        .target(name: "RefkitTestSupport", dependencies: ["RefkitDigest", 
             "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitCore", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitDigest", "RefkitCore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitStore", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitStoreTests", dependencies: ["RefkitDigest", "RefkitStore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitImagingTests", dependencies: ["RefkitImaging", "RefkitTestSupport"]),
         .testTarget(name: "RefkitSystemTests", dependencies: ["RefkitSystem", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitPublish", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitDigest", "RefkitPublish", "RefkitTestSupport"]),
         .testTarget(name: "RefkitProvidersTests", dependencies: [
             "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
@@ -101,12 +103,12 @@ let package = Package(
         .testTarget(name: "RefkitHTTPTests", dependencies: [
             "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
-        .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitIntake", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitDigest", "RefkitIntake", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitDaemonTests", dependencies: [
+        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDigest", 
             "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
         ]),
-        .testTarget(name: "RefkitCivitaiTests", dependencies: [
+        .testTarget(name: "RefkitCivitaiTests", dependencies: ["RefkitDigest", 
             "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
     ],

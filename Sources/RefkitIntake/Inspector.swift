@@ -2,6 +2,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitImaging
 import RefkitWatch
+import RefkitDigest
 
 /// Facts about an accepted source image.
 public struct SourceFacts: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitDigest
 
 /// Names in `rejected/`: the entry keeps its own name (the first free one of `NAME`,
 /// `STEM.2.EXT`, `STEM.3.EXT`, …) and its report is `NAME.error.json`. Every name fits the

@@ -4,6 +4,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitPublish
 import RefkitStore
+import RefkitDigest
 
 /// Decides a finished kit's status and publishes it to the outbox: `source.jpg`, every made
 /// reference, `sheet.png`, `index.html`, and `manifest.json` last.

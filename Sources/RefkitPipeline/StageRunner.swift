@@ -6,6 +6,7 @@ import RefkitImaging
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitDigest
 
 /// Runs one stage: prepares its request from the store and the work files, records its start
 /// (within the kit's budgets), calls its provider (or its fallback), judges and stores the image,

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RefkitCore
 import RefkitHTTP
+import RefkitDigest
 
 extension ComfyUIProvider {
     /// One image in a job's outputs.

@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitDigest
 
 /// One kit folder during a publish: the staged folder being filled (`root`) beside the version
 /// published now (`previous`, if any). Opens subfolders on demand, takes a file unchanged since the

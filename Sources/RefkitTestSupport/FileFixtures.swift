@@ -4,6 +4,7 @@ import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
+import RefkitDigest
 #endif
 
 /// Makes and inspects inbox entries the way users and tools do: plain writes, special files,

@@ -4,6 +4,7 @@ import RefkitCore
 import RefkitStore
 import RefkitTestSupport
 import Testing
+import RefkitDigest
 
 @Suite("Civitai ingestion against the fake API", .timeLimit(.minutes(2)))
 struct CivitaiIngestTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RefkitCore
+import RefkitDigest
 
 @Suite("SafeName")
 struct SafeNameTests {

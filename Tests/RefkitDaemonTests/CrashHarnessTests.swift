@@ -6,6 +6,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import RefkitDigest
 #endif
 
 /// The `refkit` executable for child-process tests: `$REFKIT_BINARY` when set, else the one

@@ -8,6 +8,7 @@ import RefkitProviders
 import RefkitTestSupport
 import Synchronization
 import Testing
+import RefkitDigest
 
 /// The repository root (for inbox-example/, schemas/ and the built binary).
 let repositoryRoot: String = {

@@ -8,6 +8,7 @@ import RefkitTestSupport
 import Testing
 
 @testable import RefkitDaemon
+import RefkitDigest
 
 @Suite("Janitor", .timeLimit(.minutes(2)))
 struct JanitorTests {

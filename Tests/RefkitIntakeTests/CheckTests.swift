@@ -8,6 +8,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import RefkitDigest
 #endif
 
 /// `refkit check`'s engine: the same `Inspector` judges files where they are, gives the

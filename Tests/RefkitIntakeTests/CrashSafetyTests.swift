@@ -4,6 +4,7 @@ import RefkitIntake
 import RefkitStore
 import RefkitTestSupport
 import Testing
+import RefkitDigest
 
 /// A stop at any point of intake loses nothing and duplicates nothing at the next start.
 @Suite("Intake: crash safety", .timeLimit(.minutes(1)))

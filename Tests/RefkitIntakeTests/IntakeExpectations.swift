@@ -4,6 +4,7 @@ import RefkitIntake
 import RefkitStore
 import RefkitTestSupport
 import Testing
+import RefkitDigest
 
 /// Checks shared by the intake tests.
 enum IntakeExpectations {

@@ -7,6 +7,7 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import RefkitDigest
 #endif
 
 /// A reader of a kit folder as a gallery or a sync script is: it opens the folder once, reads the

@@ -3,6 +3,7 @@ import RefkitTestSupport
 import RefkitCore
 import RefkitImaging
 @testable import RefkitPublish
+import RefkitDigest
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
 struct TemporaryDirectory {

@@ -3,6 +3,7 @@ import RefkitCore
 import RefkitImaging
 import Testing
 @testable import RefkitPublish
+import RefkitDigest
 
 @Suite("Publishing a kit folder")
 struct OutboxPublisherTests {

@@ -2,6 +2,7 @@ import Foundation
 import RefkitCore
 import Testing
 @testable import RefkitPublish
+import RefkitDigest
 
 @Suite("Republishing a kit")
 struct RepublishTests {

@@ -1,6 +1,7 @@
 import RefkitCore
 import RefkitStore
 import RefkitTestSupport
+import RefkitDigest
 
 /// A fresh database file in a temporary folder.
 struct StoreFixture {
