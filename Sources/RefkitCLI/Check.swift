@@ -66,7 +66,7 @@ extension RefkitCommand {
 enum CheckedFile {
     static func inspect(path: String, with inspector: Inspector) -> Verdict {
         guard let entry = InboxEntry.at(path: path, relativePath: path, watch: "check") else {
-            return .rejected(RefkitError("source_missing", "no such file", detail: "\(path): \(String(cString: strerror(errno)))"))
+            return .rejected(RefkitError(.sourceMissing, "no such file", detail: "\(path): \(String(cString: strerror(errno)))"))
         }
         return inspector.inspect(entry)
     }
@@ -100,7 +100,7 @@ enum CheckedFile {
         case .rejected(let error):
             .object([
                 ("file", .string(file)), ("ok", .bool(false)),
-                ("error", .object([("code", .string(error.code)), ("message", .string(error.message)), ("detail", .string(error.detail))])),
+                ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("detail", .string(error.detail))])),
             ])
         case .changed:
             .object([("file", .string(file)), ("ok", .bool(false)), ("error", .object([("code", .string("source_changed")), ("message", .string("the file changed while it was read"))]))])

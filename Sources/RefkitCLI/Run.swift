@@ -41,7 +41,7 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     let daemon: Daemon
     do {
         daemon = try Daemon.build(configuration: configuration, logger: logger)
-    } catch let error as RefkitError where error.code.hasPrefix("database_") {
+    } catch let error as RefkitError where error.code.family == "database" {
         throw CLIError(code: 74, message: "cannot start: \(error)")
     } catch {
         throw CLIError(code: 73, message: "cannot start: \(error)")
@@ -58,7 +58,7 @@ func runDaemon(options: GlobalOptions, mode: Daemon.Mode) async throws {
     let summary: Daemon.Summary
     do {
         summary = try outcome.get()
-    } catch let error as RefkitError where error.code.hasPrefix("database_") {
+    } catch let error as RefkitError where error.code.family == "database" {
         // The database vanished or is damaged under the daemon (EX_IOERR).
         throw CLIError(code: 74, message: "stopped: \(error)")
     }

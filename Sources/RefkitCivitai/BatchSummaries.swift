@@ -35,8 +35,8 @@ public enum BatchSummaries {
     static func record(_ summary: BatchSummary, database: RefkitDatabase, stateDirectory: String, logger: Logger) throws -> Bool {
         let text = summary.json.serialized
         let folder = folder(stateDirectory: stateDirectory)
-        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/batch-\(summary.batchID).json", mode: 0o640, unwritableCode: "civitai_unwritable")
-        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/last-batch.json", mode: 0o640, unwritableCode: "civitai_unwritable")
+        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/batch-\(summary.batchID).json", mode: 0o640, unwritableCode: .civitaiUnwritable)
+        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/last-batch.json", mode: 0o640, unwritableCode: .civitaiUnwritable)
         guard try database.completeCivitaiBatch(id: summary.batchID, finishedAt: summary.finishedAt, summary: text) else { return false }
         logger.notice("civitai batch finished", metadata: [
             "civitai.batch": "\(summary.batchID)", "civitai.total": "\(summary.total)", "civitai.complete": "\(summary.complete)",

@@ -157,8 +157,8 @@ public struct CivitaiIngest {
         // The order first: an image that arrives alone would be taken with the watch's default order.
         try FileSystem.writeAtomically(
             try CivitaiOrder.bytes(for: image, baseURL: settings.baseURL), to: "\(inbox)/\(orderFile)", mode: 0o640,
-            unwritableCode: "civitai_unwritable")
-        try FileSystem.writeAtomically(bytes, to: "\(inbox)/\(imageFile)", mode: 0o640, unwritableCode: "civitai_unwritable")
+            unwritableCode: .civitaiUnwritable)
+        try FileSystem.writeAtomically(bytes, to: "\(inbox)/\(imageFile)", mode: 0o640, unwritableCode: .civitaiUnwritable)
         try database.recordCivitaiWritten(batchID: batchID, imageID: image.id, sha256: facts.sha256, kit: kit, fileName: imageFile)
         report.written.append(.init(imageID: image.id, kit: kit, imageFile: imageFile, orderFile: orderFile, sha256: facts.sha256))
         logger.info(

@@ -16,12 +16,12 @@ extension Configuration {
         for case let (key, name?) in named {
             guard let provider = providers[name] else {
                 return RefkitError(
-                    "order_provider_unknown", "the order names a provider that is not configured",
+                    .orderProviderUnknown, "the order names a provider that is not configured",
                     detail: "$.\(key) \"\(name)\": known providers are \(knownProviders) (add [providers.\(name)] to \(file))")
             }
             if let model = effective.model, let why = provider.modelProblem(model) {
                 return RefkitError(
-                    "order_model_unsupported", "the order's model cannot be made by its provider", detail: "$.model \"\(model)\": \(why)")
+                    .orderModelUnsupported, "the order's model cannot be made by its provider", detail: "$.model \"\(model)\": \(why)")
             }
         }
         return nil

@@ -19,12 +19,12 @@ public struct Budget: Sendable, Equatable {
         let epsilon = 1e-9
         if kitSpendUSD + price > perKitUSD + epsilon {
             return RefkitError(
-                "budget_kit_exceeded", "the kit's budget would be exceeded",
+                .budgetKitExceeded, "the kit's budget would be exceeded",
                 detail: "budget \(perKitUSD) USD, spent or reserved \(Self.dollars(kitSpendUSD)), next call \(price)")
         }
         if daySpendUSD + price > perDayUSD + epsilon {
             return RefkitError(
-                "budget_day_exceeded", "the watch's daily budget would be exceeded",
+                .budgetDayExceeded, "the watch's daily budget would be exceeded",
                 detail: "max_cost_per_day_usd \(perDayUSD), spent or reserved today \(Self.dollars(daySpendUSD)), next call \(price)")
         }
         return nil

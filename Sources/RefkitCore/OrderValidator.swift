@@ -19,34 +19,34 @@ public enum OrderValidator {
     /// Parses and validates order bytes.
     public static func validate(bytes: [UInt8]) throws(RefkitError) -> Order {
         guard bytes.count <= maxOrderBytes else {
-            throw RefkitError("order_too_large", "order is larger than \(maxOrderBytes) bytes", detail: "\(bytes.count) bytes")
+            throw RefkitError(.orderTooLarge, "order is larger than \(maxOrderBytes) bytes", detail: "\(bytes.count) bytes")
         }
         let json: JSONValue
         do {
             json = try JSONValue.parse(bytes)
         } catch {
-            throw RefkitError("order_invalid_json", "order is not valid JSON", detail: error.description)
+            throw RefkitError(.orderInvalidJson, "order is not valid JSON", detail: error.description)
         }
         return try validate(json: json)
     }
 
     public static func validate(json: JSONValue) throws(RefkitError) -> Order {
         guard case .object(let members) = json else {
-            throw RefkitError("order_not_object", "an order must be a JSON object", detail: "$ is \(json.typeName)")
+            throw RefkitError(.orderNotObject, "an order must be a JSON object", detail: "$ is \(json.typeName)")
         }
         try checkKeys(members, allowed: topKeys, path: "$")
         var order = Order()
         if let schema = json["schema"] {
             let value = try string(schema, "$.schema")
             guard value == Order.schema else {
-                throw RefkitError("order_schema_unsupported", "unsupported order schema", detail: "$.schema is \"\(value)\", expected \"\(Order.schema)\"")
+                throw RefkitError(.orderSchemaUnsupported, "unsupported order schema", detail: "$.schema is \"\(value)\", expected \"\(Order.schema)\"")
             }
         }
         if let kit = json["kit"] {
             let name = try string(kit, "$.kit")
             guard SafeName.isSafeKitName(name) else {
                 throw RefkitError(
-                    "order_unsafe_name", "kit name is not safe",
+                    .orderUnsafeName, "kit name is not safe",
                     detail: "$.kit \"\(name)\": use 1-100 letters, digits, space, '.', '_', '-', starting with a letter or digit, no '..'")
             }
             order.kit = name
@@ -63,9 +63,9 @@ public enum OrderValidator {
                 let path = "$.scenes[\(i)]"
                 guard case .object(let sceneMembers) = item else { throw wrongType(path, "object", item) }
                 try checkKeys(sceneMembers, allowed: sceneKeys, path: path)
-                guard let idValue = item["id"] else { throw RefkitError("order_missing_field", "scene needs an id", detail: "\(path).id is missing") }
+                guard let idValue = item["id"] else { throw RefkitError(.orderMissingField, "scene needs an id", detail: "\(path).id is missing") }
                 let id = try identifier(idValue, path: "\(path).id", what: "scene id")
-                guard ids.insert(id).inserted else { throw RefkitError("order_duplicate_id", "scene id used twice", detail: "\(path).id \"\(id)\"") }
+                guard ids.insert(id).inserted else { throw RefkitError(.orderDuplicateId, "scene id used twice", detail: "\(path).id \"\(id)\"") }
                 let description = try item["description"].map { v throws(RefkitError) in try string(v, "\(path).description") } ?? ""
                 order.scenes.append(.init(id: id, description: description))
             }
@@ -73,14 +73,14 @@ public enum OrderValidator {
         if let candidates = json["candidates"] {
             let n = try integer(candidates, "$.candidates")
             guard (1...maxCandidates).contains(n) else {
-                throw RefkitError("order_invalid_value", "candidates out of range", detail: "$.candidates is \(n), allowed 1...\(maxCandidates)")
+                throw RefkitError(.orderInvalidValue, "candidates out of range", detail: "$.candidates is \(n), allowed 1...\(maxCandidates)")
             }
             order.candidates = n
         }
         if let select = json["select"] {
             let n = try integer(select, "$.select")
             guard (1...maxCandidates).contains(n) else {
-                throw RefkitError("order_invalid_value", "select out of range", detail: "$.select is \(n), allowed 1...\(maxCandidates)")
+                throw RefkitError(.orderInvalidValue, "select out of range", detail: "$.select is \(n), allowed 1...\(maxCandidates)")
             }
             order.select = n
         }
@@ -90,7 +90,7 @@ public enum OrderValidator {
             for (i, item) in items.enumerated() {
                 let name = try string(item, "$.regenerate[\(i)]")
                 guard let stage = Stage(name: name) else {
-                    throw RefkitError("order_invalid_value", "not a stage name", detail: "$.regenerate[\(i)] \"\(name)\"")
+                    throw RefkitError(.orderInvalidValue, "not a stage name", detail: "$.regenerate[\(i)] \"\(name)\"")
                 }
                 if !stages.contains(stage) { stages.append(stage) }
             }
@@ -104,57 +104,57 @@ public enum OrderValidator {
             guard case .bool(let b) = remake else { throw wrongType("$.remake", "boolean", remake) }
             guard order.select != nil else {
                 throw RefkitError(
-                    "order_invalid_control", "remake goes with select", detail: "$.remake needs \"select\": N in the same order")
+                    .orderInvalidControl, "remake goes with select", detail: "$.remake needs \"select\": N in the same order")
             }
             order.remake = b
         }
         if order.select != nil || order.regenerate != nil || order.retry == true {
             let actions = [order.select != nil, order.regenerate != nil, order.retry == true].filter { $0 }.count
             guard actions == 1 else {
-                throw RefkitError("order_invalid_control", "a control order does one thing", detail: "give only one of select, regenerate, retry")
+                throw RefkitError(.orderInvalidControl, "a control order does one thing", detail: "give only one of select, regenerate, retry")
             }
             guard json["kit"] != nil else {
-                throw RefkitError("order_invalid_control", "a control order must name its kit", detail: "$.kit is missing")
+                throw RefkitError(.orderInvalidControl, "a control order must name its kit", detail: "$.kit is missing")
             }
         }
         if let swap = json["face_swap"] {
             guard case .object(let members) = swap else { throw wrongType("$.face_swap", "object", swap) }
             try checkKeys(members, allowed: ["target", "name"], path: "$.face_swap")
             guard let targetValue = swap["target"] else {
-                throw RefkitError("order_missing_field", "a face swap names its target image", detail: "$.face_swap.target is missing")
+                throw RefkitError(.orderMissingField, "a face swap names its target image", detail: "$.face_swap.target is missing")
             }
             let target = try string(targetValue, "$.face_swap.target")
             guard (1...255).contains(target.utf8.count), !target.contains("/"), !target.hasPrefix("."), !target.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-                throw RefkitError("order_invalid_value", "the face swap target must be a plain file name in the same inbox", detail: "$.face_swap.target \"\(target)\"")
+                throw RefkitError(.orderInvalidValue, "the face swap target must be a plain file name in the same inbox", detail: "$.face_swap.target \"\(target)\"")
             }
             var name: String?
             if let n = swap["name"] { name = try identifier(n, path: "$.face_swap.name", what: "face swap name") }
             guard json["kit"] != nil else {
-                throw RefkitError("order_invalid_control", "a face swap order must name its kit", detail: "$.kit is missing")
+                throw RefkitError(.orderInvalidControl, "a face swap order must name its kit", detail: "$.kit is missing")
             }
             order.faceSwap = Order.FaceSwap(target: target, name: name)
         }
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")
             guard let value = Order.Selection(rawValue: s) else {
-                throw RefkitError("order_invalid_value", "unknown selection", detail: "$.selection is \"\(s)\", expected \"auto\" or \"manual\"")
+                throw RefkitError(.orderInvalidValue, "unknown selection", detail: "$.selection is \"\(s)\", expected \"auto\" or \"manual\"")
             }
             order.selection = value
         }
         if let provider = json["provider"] {
             let p = try string(provider, "$.provider")
-            guard SafeName.isSafeIdentifier(p) else { throw RefkitError("order_invalid_value", "provider name is not valid", detail: "$.provider \"\(p)\"") }
+            guard SafeName.isSafeIdentifier(p) else { throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.provider \"\(p)\"") }
             order.provider = p
         }
         if let fallback = json["fallback_provider"] {
             let p = try string(fallback, "$.fallback_provider")
-            guard SafeName.isSafeIdentifier(p) else { throw RefkitError("order_invalid_value", "provider name is not valid", detail: "$.fallback_provider \"\(p)\"") }
+            guard SafeName.isSafeIdentifier(p) else { throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.fallback_provider \"\(p)\"") }
             order.fallbackProvider = p
         }
         if let model = json["model"] {
             let m = try string(model, "$.model")
             guard (1...200).contains(m.count), !m.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-                throw RefkitError("order_invalid_value", "model name is not valid", detail: "$.model")
+                throw RefkitError(.orderInvalidValue, "model name is not valid", detail: "$.model")
             }
             order.model = m
         }
@@ -164,12 +164,12 @@ public enum OrderValidator {
         }
         if let budget = json["budget_usd"] {
             guard case .number(let d, _) = budget else { throw wrongType("$.budget_usd", "number", budget) }
-            guard d >= 0, d <= 10_000 else { throw RefkitError("order_invalid_value", "budget out of range", detail: "$.budget_usd is \(d), allowed 0...10000") }
+            guard d >= 0, d <= 10_000 else { throw RefkitError(.orderInvalidValue, "budget out of range", detail: "$.budget_usd is \(d), allowed 0...10000") }
             order.budgetUSD = d
         }
         if let priority = json["priority"] {
             let p = try integer(priority, "$.priority")
-            guard (-1000...1000).contains(p) else { throw RefkitError("order_invalid_value", "priority out of range", detail: "$.priority is \(p), allowed -1000...1000") }
+            guard (-1000...1000).contains(p) else { throw RefkitError(.orderInvalidValue, "priority out of range", detail: "$.priority is \(p), allowed -1000...1000") }
             order.priority = p
         }
         if let source = json["source"] {
@@ -195,11 +195,11 @@ public enum OrderValidator {
             for (i, item) in items.enumerated() {
                 let path = "$.characters[\(i)]"
                 let c = try parseCharacter(item, path: path)
-                guard let name = c.name else { throw RefkitError("order_missing_field", "each character of a plan needs a name", detail: "\(path).name is missing") }
+                guard let name = c.name else { throw RefkitError(.orderMissingField, "each character of a plan needs a name", detail: "\(path).name is missing") }
                 guard SafeName.isSafeIdentifier(name) else {
-                    throw RefkitError("order_unsafe_name", "character name is not a safe identifier", detail: "\(path).name \"\(name)\": use 1-64 of A-Z a-z 0-9 _ -")
+                    throw RefkitError(.orderUnsafeName, "character name is not a safe identifier", detail: "\(path).name \"\(name)\": use 1-64 of A-Z a-z 0-9 _ -")
                 }
-                guard names.insert(name).inserted else { throw RefkitError("order_duplicate_id", "character name used twice", detail: "\(path).name \"\(name)\"") }
+                guard names.insert(name).inserted else { throw RefkitError(.orderDuplicateId, "character name used twice", detail: "\(path).name \"\(name)\"") }
                 order.characters.append(c)
             }
         }
@@ -218,14 +218,14 @@ public enum OrderValidator {
             guard case .object(let attrs) = attributes else { throw wrongType("\(path).attributes", "object", attributes) }
             for (key, v) in attrs {
                 let p = "\(path).attributes.\(key)"
-                guard SafeName.isSafeIdentifier(key) else { throw RefkitError("order_invalid_value", "attribute name is not a safe identifier", detail: p) }
+                guard SafeName.isSafeIdentifier(key) else { throw RefkitError(.orderInvalidValue, "attribute name is not a safe identifier", detail: p) }
                 let text: String
                 switch v {
                 case .string(let s): text = s
                 case .number(let d, let isInteger): text = isInteger ? String(Int64(d)) : String(d)
                 default: throw wrongType(p, "string", v)
                 }
-                guard text.count <= 500 else { throw RefkitError("order_invalid_value", "attribute value is longer than 500 characters", detail: p) }
+                guard text.count <= 500 else { throw RefkitError(.orderInvalidValue, "attribute value is longer than 500 characters", detail: p) }
                 c.attributes.append((key, text))
             }
         }
@@ -237,18 +237,18 @@ public enum OrderValidator {
         case .string(let name):
             guard let profile = StageProfile(rawValue: name) else {
                 throw RefkitError(
-                    "order_invalid_value", "unknown stage profile",
+                    .orderInvalidValue, "unknown stage profile",
                     detail: "$.stages \"\(name)\": expected one of \(StageProfile.allCases.map(\.rawValue).joined(separator: ", ")) or a list of stages")
             }
             return .profile(profile)
         case .array(let items):
-            guard !items.isEmpty else { throw RefkitError("order_invalid_value", "stages list is empty", detail: "$.stages") }
+            guard !items.isEmpty else { throw RefkitError(.orderInvalidValue, "stages list is empty", detail: "$.stages") }
             var stages: [Stage] = []
             for (i, item) in items.enumerated() {
                 let name = try string(item, "$.stages[\(i)]")
                 guard let stage = Stage(name: name) else {
                     throw RefkitError(
-                        "order_invalid_value", "unknown stage",
+                        .orderInvalidValue, "unknown stage",
                         detail: "$.stages[\(i)] \"\(name)\": expected \(Stage.views.map(\.name).joined(separator: ", ")), expression:NAME, scene:ID or character:NAME")
                 }
                 if !stages.contains(stage) { stages.append(stage) }
@@ -262,13 +262,13 @@ public enum OrderValidator {
     static func checkKeys(_ members: [(key: String, value: JSONValue)], allowed: Set<String>, path: String) throws(RefkitError) {
         for (key, _) in members where !allowed.contains(key) {
             throw RefkitError(
-                "order_unknown_key", "unknown key in order",
+                .orderUnknownKey, "unknown key in order",
                 detail: "\(path).\(key) is not a key of \(Order.schema) (allowed here: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
     static func wrongType(_ path: String, _ expected: String, _ value: JSONValue) -> RefkitError {
-        RefkitError("order_wrong_type", "wrong type in order", detail: "\(path) must be \(expected), got \(value.typeName)")
+        RefkitError(.orderWrongType, "wrong type in order", detail: "\(path) must be \(expected), got \(value.typeName)")
     }
 
     static func string(_ value: JSONValue, _ path: String) throws(RefkitError) -> String {
@@ -278,7 +278,7 @@ public enum OrderValidator {
 
     static func boundedText(_ value: JSONValue, _ path: String, max: Int) throws(RefkitError) -> String {
         let s = try string(value, path)
-        guard s.count <= max else { throw RefkitError("order_invalid_value", "text is longer than \(max) characters", detail: path) }
+        guard s.count <= max else { throw RefkitError(.orderInvalidValue, "text is longer than \(max) characters", detail: path) }
         return s
     }
 
@@ -289,14 +289,14 @@ public enum OrderValidator {
 
     static func array(_ value: JSONValue, _ path: String) throws(RefkitError) -> [JSONValue] {
         guard case .array(let items) = value else { throw wrongType(path, "array", value) }
-        guard items.count <= 200 else { throw RefkitError("order_invalid_value", "list longer than 200 items", detail: path) }
+        guard items.count <= 200 else { throw RefkitError(.orderInvalidValue, "list longer than 200 items", detail: path) }
         return items
     }
 
     static func identifier(_ value: JSONValue, path: String, what: String) throws(RefkitError) -> String {
         let s = try string(value, path)
         guard SafeName.isSafeIdentifier(s) else {
-            throw RefkitError("order_unsafe_name", "\(what) is not a safe identifier", detail: "\(path) \"\(s)\": use 1-64 of A-Z a-z 0-9 _ -")
+            throw RefkitError(.orderUnsafeName, "\(what) is not a safe identifier", detail: "\(path) \"\(s)\": use 1-64 of A-Z a-z 0-9 _ -")
         }
         return s
     }

@@ -25,7 +25,7 @@ extension Daemon {
         let now = DatabaseFileIdentity(path: database.path)
         guard let now, now == databaseIdentity else {
             return RefkitError(
-                "database_lost", now == nil ? "the state database was deleted" : "the state database was replaced by another file",
+                .databaseLost, now == nil ? "the state database was deleted" : "the state database was replaced by another file",
                 detail: "\(database.path) is no longer the file opened at start-up")
         }
         do {

@@ -60,19 +60,19 @@ final class InboxLocks: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: inbox, withIntermediateDirectories: true)
         } catch {
-            throw RefkitError("inbox_unwritable", "cannot create the inbox folder", detail: "\(inbox): \(error.localizedDescription)")
+            throw RefkitError(.inboxUnwritable, "cannot create the inbox folder", detail: "\(inbox): \(error.localizedDescription)")
         }
         let path = "\(inbox)/\(Self.fileName)"
         let fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw RefkitError(
-                "inbox_unwritable", "cannot open the inbox's lock file", detail: "\(path): \(String(cString: strerror(errno)))")
+                .inboxUnwritable, "cannot open the inbox's lock file", detail: "\(path): \(String(cString: strerror(errno)))")
         }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(fd)
             close(fd)
             throw RefkitError(
-                "inbox_locked", "another refkit daemon takes files from this inbox",
+                .inboxLocked, "another refkit daemon takes files from this inbox",
                 detail: "\(path) is held by the daemon with state directory \(holder); stop it, or give each daemon its own inbox")
         }
         let text = "state_dir=\(stateDir)\npid=\(getpid())\n"

@@ -32,7 +32,7 @@ extension StateDirectory {
         }
         guard held.isEmpty else {
             throw RefkitError(
-                "database_missing",
+                .databaseMissing,
                 "the state database is missing but the state directory holds kits' files; refusing to start with an empty one",
                 detail: "\(databasePath) is absent; \(held.count) entries in work/ and originals/ (restore the database from a backup)")
         }
@@ -46,7 +46,7 @@ extension StateDirectory {
         do {
             database = try RefkitDatabase(path: databasePath)
         } catch {
-            throw RefkitError("database_damaged", "the state database cannot be opened", detail: "\(databasePath): \(error)")
+            throw RefkitError(.databaseDamaged, "the state database cannot be opened", detail: "\(databasePath): \(error)")
         }
         try Self.checkSound(database)
         return database
@@ -57,10 +57,10 @@ extension StateDirectory {
         do {
             problems = try database.quickCheck()
         } catch {
-            throw RefkitError("database_damaged", "the state database cannot be read", detail: "\(database.path): \(error)")
+            throw RefkitError(.databaseDamaged, "the state database cannot be read", detail: "\(database.path): \(error)")
         }
         guard problems == ["ok"] else {
-            throw RefkitError("database_damaged", "the state database is damaged",
+            throw RefkitError(.databaseDamaged, "the state database is damaged",
                 detail: "\(database.path): \(problems.prefix(3).joined(separator: "; "))")
         }
     }

@@ -63,30 +63,30 @@ public struct ImageJudge: Sendable {
         do {
             header = try ImageOps.probe(bytes)
         } catch {
-            return .failure(RefkitError("source_header_unreadable", "the image header cannot be read", detail: error.description))
+            return .failure(RefkitError(.sourceHeaderUnreadable, "the image header cannot be read", detail: error.description))
         }
         guard header.width > 0, header.height > 0 else {
-            return .failure(RefkitError("source_header_unreadable", "the image declares no pixels"))
+            return .failure(RefkitError(.sourceHeaderUnreadable, "the image declares no pixels"))
         }
         let pixels = header.width.multipliedReportingOverflow(by: header.height)
         guard !pixels.overflow, pixels.partialValue <= limits.maxPixels else {
             return .failure(
                 RefkitError(
-                    "source_too_many_pixels", "the image declares more pixels than max_source_pixels",
+                    .sourceTooManyPixels, "the image declares more pixels than max_source_pixels",
                     detail: "\(header.width)x\(header.height) > \(limits.maxPixels) pixels"))
         }
         let (long, short) = (max(header.width, header.height), min(header.width, header.height))
         guard Double(long) <= Double(short) * limits.maxAspectRatio else {
             return .failure(
                 RefkitError(
-                    "source_aspect_ratio", "the image is longer and thinner than max_aspect_ratio allows",
+                    .sourceAspectRatio, "the image is longer and thinner than max_aspect_ratio allows",
                     detail: "\(header.width)x\(header.height) is \(long / short):1 > \(limits.maxAspectRatio):1"))
         }
         do {
             if decode { try ImageOps.verifyDecode(bytes) }
         } catch {
             return .failure(
-                RefkitError("source_corrupt", "the image does not decode cleanly (truncated or damaged)", detail: error.description))
+                RefkitError(.sourceCorrupt, "the image does not decode cleanly (truncated or damaged)", detail: error.description))
         }
         return .success(JudgedImage(format: format, width: header.width, height: header.height))
     }
@@ -96,16 +96,16 @@ public struct ImageJudge: Sendable {
         let formats = "use PNG, JPEG, WebP, HEIC or AVIF"
         return switch mime {
         case "image/svg+xml":
-            RefkitError("source_svg_unsupported", "SVG is not taken (vector images can embed scripts and remote references)", detail: mime)
-        case "image/gif": RefkitError("source_gif_unsupported", "GIF is not taken: \(formats)", detail: mime)
-        case "application/pdf": RefkitError("source_pdf_not_image", "a PDF is not an image", detail: mime)
-        case "application/json": RefkitError("source_json_not_image", "JSON content in an image file", detail: mime)
-        case _ where mime.hasPrefix("text/"): RefkitError("source_text_not_image", "the file is text, not an image", detail: mime)
+            RefkitError(.sourceSvgUnsupported, "SVG is not taken (vector images can embed scripts and remote references)", detail: mime)
+        case "image/gif": RefkitError(.sourceGifUnsupported, "GIF is not taken: \(formats)", detail: mime)
+        case "application/pdf": RefkitError(.sourcePdfNotImage, "a PDF is not an image", detail: mime)
+        case "application/json": RefkitError(.sourceJsonNotImage, "JSON content in an image file", detail: mime)
+        case _ where mime.hasPrefix("text/"): RefkitError(.sourceTextNotImage, "the file is text, not an image", detail: mime)
         case _ where mime.hasPrefix("image/"):
-            RefkitError("source_format_unsupported", "this image format is not taken: \(formats)", detail: mime)
+            RefkitError(.sourceFormatUnsupported, "this image format is not taken: \(formats)", detail: mime)
         case _ where mime.contains("zip") || mime.contains("tar") || mime.contains("compressed"):
-            RefkitError("source_archive_not_image", "an archive is not an image: unpack it into the inbox", detail: mime)
-        default: RefkitError("source_unknown_type", "the content is not a recognised image", detail: mime)
+            RefkitError(.sourceArchiveNotImage, "an archive is not an image: unpack it into the inbox", detail: mime)
+        default: RefkitError(.sourceUnknownType, "the content is not a recognised image", detail: mime)
         }
     }
 }

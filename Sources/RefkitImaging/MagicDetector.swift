@@ -10,12 +10,12 @@ public final class MagicDetector {
     /// Opens libmagic and loads its database (`magic_unavailable` when either fails).
     public init() throws(RefkitError) {
         guard let cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_ELF | MAGIC_NO_CHECK_TAR) else {
-            throw RefkitError("magic_unavailable", "cannot open libmagic")
+            throw RefkitError(.magicUnavailable, "cannot open libmagic")
         }
         guard magic_load(cookie, nil) == 0 else {
             let detail = magic_error(cookie).map { String(cString: $0) } ?? ""
             magic_close(cookie)
-            throw RefkitError("magic_unavailable", "cannot load the libmagic database", detail: detail)
+            throw RefkitError(.magicUnavailable, "cannot load the libmagic database", detail: detail)
         }
         self.cookie = cookie
     }

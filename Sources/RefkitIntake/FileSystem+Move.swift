@@ -54,7 +54,7 @@ extension FileSystem {
         }
         guard e == EXDEV else {
             throw RefkitError(
-                e == EEXIST ? "move_target_exists" : "move_failed", "cannot move the file",
+                e == EEXIST ? .moveTargetExists : .moveFailed, "cannot move the file",
                 detail: "\(entry.path) -> \(target): \(errnoText(e))")
         }
         let outcome: MoveOutcome
@@ -81,7 +81,7 @@ extension FileSystem {
         } catch {
             let e = error.errno.rawValue
             if e == ENOENT || e == ELOOP { return .changed }
-            throw RefkitError("move_failed", "cannot open the file to copy it", detail: "\(entry.path): \(errnoText(e))")
+            throw RefkitError(.moveFailed, "cannot open the file to copy it", detail: "\(entry.path): \(errnoText(e))")
         }
         defer { close(input) }
         var st = stat()
@@ -167,10 +167,10 @@ extension FileSystem {
     private static func recreateSymlink(_ entry: InboxEntry, at target: String) throws(RefkitError) -> MoveOutcome {
         var buf = [CChar](repeating: 0, count: 4097)
         let n = readlink(entry.path, &buf, 4096)
-        guard n >= 0 else { throw RefkitError("move_failed", "cannot read the symlink", detail: entry.path) }
+        guard n >= 0 else { throw RefkitError(.moveFailed, "cannot read the symlink", detail: entry.path) }
         let pointee = String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         guard let now = lstatEntry(entry.path), entry.matches(now) else { return .changed }
-        guard symlink(pointee, target) == 0 else { throw RefkitError("move_failed", "cannot recreate the symlink", detail: target) }
+        guard symlink(pointee, target) == 0 else { throw RefkitError(.moveFailed, "cannot recreate the symlink", detail: target) }
         unlink(entry.path)
         return .moved
     }

@@ -42,12 +42,12 @@ public enum FileSystem {
         } catch {
             let e = error.errno.rawValue
             if e == ENOENT { return nil }
-            if e == ELOOP { throw RefkitError("source_symlink", "symlinks are never followed", detail: entry.relativePath) }
-            throw RefkitError("source_unreadable", "cannot open the file", detail: "\(entry.relativePath): \(errnoText(e))")
+            if e == ELOOP { throw RefkitError(.sourceSymlink, "symlinks are never followed", detail: entry.relativePath) }
+            throw RefkitError(.sourceUnreadable, "cannot open the file", detail: "\(entry.relativePath): \(errnoText(e))")
         }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0 else { throw RefkitError("source_unreadable", "cannot stat the file", detail: errnoText()) }
+        guard fstat(fd, &st) == 0 else { throw RefkitError(.sourceUnreadable, "cannot stat the file", detail: errnoText()) }
         guard kind(of: st) == .regular, entry.matches(st) else { return nil }
         let want = min(Int(st.st_size), limit)
         var bytes = [UInt8](repeating: 0, count: want)
@@ -61,7 +61,7 @@ public enum FileSystem {
                 n = try read.get()
             } catch {
                 let detail = "\(entry.relativePath): \(errnoText(error.errno.rawValue))"
-                throw RefkitError("source_unreadable", "cannot read the file", detail: detail)
+                throw RefkitError(.sourceUnreadable, "cannot read the file", detail: detail)
             }
             if n == 0 { return nil }  // shrank while reading
             done += n
@@ -69,7 +69,7 @@ public enum FileSystem {
         return bytes
     }
 
-    static func mkdirs(_ path: String, unwritableCode: String = "state_unwritable") throws(RefkitError) {
+    static func mkdirs(_ path: String, unwritableCode: RefkitError.Code = .stateUnwritable) throws(RefkitError) {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -89,7 +89,7 @@ public enum FileSystem {
     /// the folder. `mode` is the new file's permission bits; `unwritableCode` names a failure
     /// that is not a full disk (which is always `disk_full`).
     public static func writeAtomically(
-        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, unwritableCode: String = "state_unwritable"
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, unwritableCode: RefkitError.Code = .stateUnwritable
     ) throws(RefkitError) {
         try mkdirs((path as NSString).deletingLastPathComponent, unwritableCode: unwritableCode)
         do {
@@ -99,8 +99,8 @@ public enum FileSystem {
         }
     }
 
-    static func writeError(_ path: String, _ code: Int32 = errno, unwritableCode: String = "state_unwritable") -> RefkitError {
-        RefkitError(code == ENOSPC ? "disk_full" : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(code))")
+    static func writeError(_ path: String, _ code: Int32 = errno, unwritableCode: RefkitError.Code = .stateUnwritable) -> RefkitError {
+        RefkitError(code == ENOSPC ? .diskFull : unwritableCode, "cannot write a file", detail: "\(path): \(errnoText(code))")
     }
 
     /// rename(2) that never replaces an existing target (renameat2 RENAME_NOREPLACE).

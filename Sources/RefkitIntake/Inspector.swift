@@ -61,27 +61,27 @@ public struct Inspector {
     public func inspect(_ entry: InboxEntry) -> Verdict {
         switch entry.kind {
         case .regular: break
-        case .symlink: return .rejected(RefkitError("source_symlink", "symlinks are never followed or read", detail: entry.relativePath))
-        case .fifo: return .rejected(RefkitError("source_fifo", "named pipes (FIFOs) are not taken", detail: entry.relativePath))
-        case .socket: return .rejected(RefkitError("source_socket", "sockets are not taken", detail: entry.relativePath))
-        case .device: return .rejected(RefkitError("source_device", "device files are not taken", detail: entry.relativePath))
+        case .symlink: return .rejected(RefkitError(.sourceSymlink, "symlinks are never followed or read", detail: entry.relativePath))
+        case .fifo: return .rejected(RefkitError(.sourceFifo, "named pipes (FIFOs) are not taken", detail: entry.relativePath))
+        case .socket: return .rejected(RefkitError(.sourceSocket, "sockets are not taken", detail: entry.relativePath))
+        case .device: return .rejected(RefkitError(.sourceDevice, "device files are not taken", detail: entry.relativePath))
         case .directory:
             return .rejected(
-                RefkitError("source_directory", "a folder is not an image (this watch is not recursive)", detail: entry.relativePath))
-        case .other: return .rejected(RefkitError("source_not_regular", "not a regular file", detail: entry.relativePath))
+                RefkitError(.sourceDirectory, "a folder is not an image (this watch is not recursive)", detail: entry.relativePath))
+        case .other: return .rejected(RefkitError(.sourceNotRegular, "not a regular file", detail: entry.relativePath))
         }
         if entry.linkCount > 1 {
             return .rejected(
                 RefkitError(
-                    "source_hard_link", "file has other hard links and may belong outside the inbox",
+                    .sourceHardLink, "file has other hard links and may belong outside the inbox",
                     detail: "\(entry.relativePath) has \(entry.linkCount) links; copy it in instead"))
         }
-        if entry.size == 0 { return .rejected(RefkitError("source_empty", "the file is empty", detail: entry.relativePath)) }
+        if entry.size == 0 { return .rejected(RefkitError(.sourceEmpty, "the file is empty", detail: entry.relativePath)) }
         if entry.looksLikeOrder {
             guard entry.size <= OrderValidator.maxOrderBytes else {
                 return .rejected(
                     RefkitError(
-                        "order_too_large", "order is larger than \(OrderValidator.maxOrderBytes) bytes", detail: "\(entry.size) bytes"))
+                        .orderTooLarge, "order is larger than \(OrderValidator.maxOrderBytes) bytes", detail: "\(entry.size) bytes"))
             }
             return readThen(entry, limit: OrderValidator.maxOrderBytes) { bytes in
                 do throws(RefkitError) {
@@ -94,7 +94,7 @@ public struct Inspector {
         guard entry.size <= Int64(limits.maxSourceBytes) else {
             return .rejected(
                 RefkitError(
-                    "source_too_large", "the file is larger than max_source_bytes", detail: "\(entry.size) bytes > \(limits.maxSourceBytes)"
+                    .sourceTooLarge, "the file is larger than max_source_bytes", detail: "\(entry.size) bytes > \(limits.maxSourceBytes)"
                 ))
         }
         return readThen(entry, limit: limits.maxSourceBytes) { bytes in inspectImage(bytes) }

@@ -86,13 +86,13 @@ extension IntakeService {
             reject(
                 image.entry, claimID: image.claimID,
                 RefkitError(
-                    "source_face_swap_refused", "the face swap order for this image was rejected",
+                    .sourceFaceSwapRefused, "the face swap order for this image was rejected",
                     detail: "\(order.entry.fileName): \(error.code)"), watch: watch)
         }
         guard swap.target == image.entry.fileName else {
             refuse(
                 RefkitError(
-                    "order_face_swap_target_mismatch", "the face swap names another image than the one dropped with it",
+                    .orderFaceSwapTargetMismatch, "the face swap names another image than the one dropped with it",
                     detail: "target \(swap.target), dropped \(image.entry.fileName)"))
             return
         }
@@ -100,14 +100,14 @@ extension IntakeService {
         guard let kit = try? database.kit(named: name, watch: watch.name) else {
             refuse(
                 RefkitError(
-                    "order_kit_unknown", "the face swap names a kit that does not exist",
+                    .orderKitUnknown, "the face swap names a kit that does not exist",
                     detail: "no kit \"\(name)\" in watch \(watch.name)"))
             return
         }
         guard kit.status != .failed, !kit.textOnly else {
             refuse(
                 RefkitError(
-                    "order_kit_has_no_face", "the kit has no locked avatar to take the face from",
+                    .orderKitHasNoFace, "the kit has no locked avatar to take the face from",
                     detail: "\(kit.name) is \(kit.status.rawValue)\(kit.textOnly ? " (text-only plan)" : "")"))
             return
         }
@@ -115,7 +115,7 @@ extension IntakeService {
         guard SafeName.isSafeIdentifier(id), let stage = Stage(name: "swap:\(id)") else {
             refuse(
                 RefkitError(
-                    "order_invalid_value", "the face swap needs a name of letters, digits, _ and -",
+                    .orderInvalidValue, "the face swap needs a name of letters, digits, _ and -",
                     detail: "give \"face_swap\": {\"name\": ...}"))
             return
         }
@@ -134,7 +134,7 @@ extension IntakeService {
                 "face swap queued",
                 metadata: ["watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "stage": "\(stage.name)"])
             events.publish(.kitQueued(kitID: kit.id, watch: watch.name))
-        } catch let error as RefkitError where error.code.hasPrefix("order_") {
+        } catch let error as RefkitError where error.code.family == "order" {
             refuse(error)
         } catch {
             logger.error("cannot record a face swap; it stays in the inbox", metadata: ["watch": "\(watch.name)", "error": "\(error)"])
@@ -152,7 +152,7 @@ extension IntakeService {
             reject(
                 entry, claimID: claimID,
                 RefkitError(
-                    "order_kit_failed", "the kit failed (it has no avatar to work from)",
+                    .orderKitFailed, "the kit failed (it has no avatar to work from)",
                     detail: "run `\(ShellWord.command(["refkit", "retry", kit.name]))` first, then drop the order again"),
                 watch: watch)
             return
@@ -162,7 +162,7 @@ extension IntakeService {
             reject(
                 entry, claimID: claimID,
                 RefkitError(
-                    "order_follow_up_empty", "the follow-up order asks for nothing to make",
+                    .orderFollowUpEmpty, "the follow-up order asks for nothing to make",
                     detail: "give \"scenes\", \"expressions\" or \"stages\" for kit \(kit.name)"),
                 watch: watch)
             return
@@ -205,7 +205,7 @@ extension IntakeService {
         do {
             guard let kit = try database.kit(named: name, watch: watch.name) else {
                 throw RefkitError(
-                    "order_kit_unknown", "the control order names a kit that does not exist",
+                    .orderKitUnknown, "the control order names a kit that does not exist",
                     detail: "no kit \"\(name)\" in watch \(watch.name)")
             }
             _ = try originals.store(text, sha256: SHA256Digest.hex(of: text), ext: "json")

@@ -30,7 +30,7 @@ extension IntakeService {
             return
         }
         let error = RefkitError(
-            "source_name_not_utf8", "the file name is not valid UTF-8", detail: "\(relative) (bytes that are not UTF-8 are shown as %XX)")
+            .sourceNameNotUtf8, "the file name is not valid UTF-8", detail: "\(relative) (bytes that are not UTF-8 are shown as %XX)")
         settleRejection(claimID: claimID, watch: raw.root, subject: relative, error, metadata: metadata) {
             try quarantine(watch).reject(undecodable: raw, entry: entry, error)
         }

@@ -151,7 +151,7 @@ public actor IntakeService {
             }
         case .rejected:
             // An entry left in the inbox (`Quarantine.Outcome.left`) stays there, recorded once.
-            let earlier = RefkitError("source_rejected_earlier", "this file was rejected before", detail: entry.relativePath)
+            let earlier = RefkitError(.sourceRejectedEarlier, "this file was rejected before", detail: entry.relativePath)
             _ = try? quarantine(watch).reject(entry, earlier)
         }
     }
@@ -176,7 +176,7 @@ public actor IntakeService {
                     acceptFollowUp(order, kit: kit, watch: watch)
                 } else {
                     let error = RefkitError(
-                        "order_kit_unknown", "the order names a kit that does not exist, and no image came with it",
+                        .orderKitUnknown, "the order names a kit that does not exist, and no image came with it",
                         detail: "no kit \"\(name)\" in watch \(watch.name); waited \(watch.imageWaitMs) ms for "
                             + "\(order.entry.stem).{jpg,png,webp,heic,avif}")
                     reject(order.entry, claimID: order.claimID, error, watch: watch)
@@ -267,8 +267,8 @@ public actor IntakeService {
             rejected += 1
             let reason: Logger.Metadata = ["reason": "\(error.message)", "detail": "\(error.detail)"]
             logger.warning("rejected an inbox file", metadata: metadata.merging(reason) { $1 })
-            try database.recordRejection(claims: [claimID], watch: watch, subject: subject, code: error.code, message: error.message)
-            events.publish(.rejected(watch: watch, file: subject, code: error.code))
+            try database.recordRejection(claims: [claimID], watch: watch, subject: subject, code: error.code.rawValue, message: error.message)
+            events.publish(.rejected(watch: watch, file: subject, code: error.code.rawValue))
         } catch {
             logger.error("cannot move a rejected file", metadata: metadata.merging(["error": "\(error)"]) { $1 })
             try? database.releaseClaim(id: claimID)

@@ -110,13 +110,13 @@ struct PairingBook: Sendable {
         case .rejected(let error):
             actions.append(.reject(entry, claimID: claimID, error))
             if entry.looksLikeOrder, let image = images.removeValue(forKey: key)?.item {
-                actions.append(.reject(image.entry, claimID: image.claimID, Self.sidecarRejected(entry.fileName, error.code)))
+                actions.append(.reject(image.entry, claimID: image.claimID, Self.sidecarRejected(entry.fileName, error.code.rawValue)))
             } else if !entry.looksLikeOrder, let order = orders.removeValue(forKey: key)?.item {
-                actions.append(.reject(order.entry, claimID: order.claimID, Self.imageRejected(entry.fileName, error.code)))
+                actions.append(.reject(order.entry, claimID: order.claimID, Self.imageRejected(entry.fileName, error.code.rawValue)))
             } else {
                 let wait = entry.looksLikeOrder ? waits.image : waits.sidecar
                 rejectedPartners[key] = RejectedPartner(
-                    isOrder: entry.looksLikeOrder, fileName: entry.fileName, code: error.code, until: now + wait)
+                    isOrder: entry.looksLikeOrder, fileName: entry.fileName, code: error.code.rawValue, until: now + wait)
             }
         case .image(let facts, let bytes):
             let image = ClaimedImage(entry: entry, claimID: claimID, facts: facts, bytes: bytes)
@@ -135,13 +135,13 @@ struct PairingBook: Sendable {
         }
         if let other = images.removeValue(forKey: key)?.item {
             let error = RefkitError(
-                "source_ambiguous_stem", "two images share one name stem, so the sidecar cannot be paired",
+                .sourceAmbiguousStem, "two images share one name stem, so the sidecar cannot be paired",
                 detail: "\(other.entry.fileName) and \(entry.fileName)")
             var actions: [PairingAction] = [
                 .reject(other.entry, claimID: other.claimID, error), .reject(entry, claimID: image.claimID, error),
             ]
             if let order = orders.removeValue(forKey: key)?.item {
-                let orderError = RefkitError("order_ambiguous_image", "two images share this order's name stem", detail: error.detail)
+                let orderError = RefkitError(.orderAmbiguousImage, "two images share this order's name stem", detail: error.detail)
                 actions.append(.reject(order.entry, claimID: order.claimID, orderError))
             }
             return actions
@@ -165,7 +165,7 @@ struct PairingBook: Sendable {
         }
         if orders[key] != nil {
             // A second sidecar for one stem (e.g. rewritten after being taken): judged on its own later.
-            let error = RefkitError("order_duplicate_sidecar", "another order for this name is already waiting", detail: entry.fileName)
+            let error = RefkitError(.orderDuplicateSidecar, "another order for this name is already waiting", detail: entry.fileName)
             return [.reject(entry, claimID: order.claimID, error)]
         }
         if let image = images.removeValue(forKey: key)?.item {
@@ -221,7 +221,7 @@ struct PairingBook: Sendable {
         let waited = (waits?.image ?? .zero) / .milliseconds(1)
         if let swap = order.order.faceSwap {
             let error = RefkitError(
-                "order_face_swap_without_image", "the face swap's target image did not arrive",
+                .orderFaceSwapWithoutImage, "the face swap's target image did not arrive",
                 detail: "waited \(Int(waited)) ms for \(swap.target) (drop it beside \(entry.fileName), with the same name stem)")
             return .reject(entry, claimID: order.claimID, error)
         }
@@ -229,7 +229,7 @@ struct PairingBook: Sendable {
             return .orderAlone(order, kit: kit)
         }
         let error = RefkitError(
-            "order_without_image", "no image arrived for this order",
+            .orderWithoutImage, "no image arrived for this order",
             detail: "waited \(Int(waited)) ms for \(entry.stem).{jpg,png,webp,heic,avif}; a text-only plan needs \"characters\"")
         return .reject(entry, claimID: order.claimID, error)
     }
@@ -240,10 +240,10 @@ struct PairingBook: Sendable {
     }
 
     static func sidecarRejected(_ fileName: String, _ code: String) -> RefkitError {
-        RefkitError("source_sidecar_invalid", "the image's sidecar order was rejected", detail: "\(fileName): \(code)")
+        RefkitError(.sourceSidecarInvalid, "the image's sidecar order was rejected", detail: "\(fileName): \(code)")
     }
 
     static func imageRejected(_ fileName: String, _ code: String) -> RefkitError {
-        RefkitError("order_image_rejected", "the order's image was rejected", detail: "\(fileName): \(code)")
+        RefkitError(.orderImageRejected, "the order's image was rejected", detail: "\(fileName): \(code)")
     }
 }

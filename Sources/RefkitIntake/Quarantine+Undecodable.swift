@@ -41,7 +41,7 @@ extension Quarantine {
                 if e == EXDEV {
                     return .left(reason: "a name that is not UTF-8 is kept only by a rename, and rejected/ is on another file system")
                 }
-                throw RefkitError("move_failed", "cannot move the file", detail: "\(entry.path): \(FileSystem.errnoText(e))")
+                throw RefkitError(.moveFailed, "cannot move the file", detail: "\(entry.path): \(FileSystem.errnoText(e))")
             }
             guard isJudged(to, Self.cName(candidate)) else {
                 _ = refkit_renameat_noreplace(to, Self.cName(candidate), from, source)  // not the judged file: put it back
@@ -52,7 +52,7 @@ extension Quarantine {
             try FileSystem.writeAtomically(Array(Self.report(error, file: printable).utf8), to: report)
             return .moved(path: "\(dir)/\(printable)")
         }
-        throw RefkitError("move_failed", "no free name in rejected/", detail: entry.relativePath)
+        throw RefkitError(.moveFailed, "no free name in rejected/", detail: entry.relativePath)
     }
 
     static func cName(_ bytes: [UInt8]) -> [CChar] { bytes.map { CChar(bitPattern: $0) } + [0] }

@@ -50,7 +50,7 @@ struct KitPublisher: Sendable {
         } catch {
             logger.error("cannot publish a kit", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
             _ = try? database.finishKit(
-                id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code ?? "publish_failed",
+                id: kitID, status: .failed, outboxDir: nil, errorCode: (error as? RefkitError)?.code.rawValue ?? "publish_failed",
                 errorMessage: "\(error)")
             return .failed
         }
@@ -74,7 +74,7 @@ struct KitPublisher: Sendable {
 
     func publish(kit: KitRecord, stages: [StageRecord], status: KitStatus) throws -> String {
         guard let watch = configuration.watch(named: kit.watch) else {
-            throw RefkitError("watch_missing", "the kit's watch is no longer configured", detail: kit.watch)
+            throw RefkitError(.watchMissing, "the kit's watch is no longer configured", detail: kit.watch)
         }
         let outbox = (watch.outbox as NSString).standardizingPath
         let folderName =

@@ -60,7 +60,7 @@ final class SpaceWait: Sendable {
 
     /// Full (`disk_full`, `SQLITE_FULL`) or unwritable (`state_unwritable`): conditions that pass.
     static func isStateSpace(_ error: any Error) -> Bool {
-        if let error = error as? RefkitError { return ["disk_full", "state_unwritable"].contains(error.code) }
+        if let error = error as? RefkitError { return [.diskFull, .stateUnwritable].contains(error.code) }
         return RefkitDatabase.isOutOfSpace(error)
     }
 

@@ -33,10 +33,10 @@ enum StageRequest {
         guard case .swap = stage else { return inputs.source }
         // A face swap works on its target image, with the locked face as the reference.
         guard inputs.locked != nil else {
-            throw RefkitError("face_swap_needs_locked_reference", "the kit has no locked avatar to take the face from")
+            throw RefkitError(.faceSwapNeedsLockedReference, "the kit has no locked avatar to take the face from")
         }
         guard let target = inputs.swapTarget else {
-            throw RefkitError("face_swap_target_missing", "the face swap's target image is not recorded")
+            throw RefkitError(.faceSwapTargetMissing, "the face swap's target image is not recorded")
         }
         return target
     }

@@ -49,7 +49,7 @@ extension StageRunner {
             let failure = Self.failure(error)
             logger.warning(
                 "the analyzer failed; generating without its description", metadata: ["kit.id": "\(kit.id)", "code": "\(failure.code)"])
-            json = .object([("error", .object([("code", .string(failure.code)), ("message", .string(failure.message))]))])
+            json = .object([("error", .object([("code", .string(failure.code.rawValue)), ("message", .string(failure.message))]))])
         }
         try database.setAnalysis(kitID: kit.id, json: json.serialized)
         return json

@@ -15,7 +15,7 @@ extension StageRunner {
         let made = candidates.filter { $0.status == .done && $0.file != nil }
         guard !made.isEmpty else {
             let reasons = candidates.compactMap { c in c.errorCode.map { "\(c.stage): \($0)" } }.joined(separator: "; ")
-            throw RefkitError("candidates_all_failed", "no avatar candidate was made", detail: reasons)
+            throw RefkitError(.candidatesAllFailed, "no avatar candidate was made", detail: reasons)
         }
         let order = try database.kitOrder(kitID: runnable.kitID)
         if order.selection == .manual {
@@ -51,7 +51,7 @@ extension StageRunner {
         }
         do {
             try database.selectCandidate(kit: runnable.kitID, number: number(chosen), how: how, requireAwaiting: false)
-        } catch let error as RefkitError where error.code == "candidate_not_made" || error.code == "avatar_already_chosen" {
+        } catch let error as RefkitError where error.code == .candidateNotMade || error.code == .avatarAlreadyChosen {
             // A candidate changed while it was being chosen (regenerated): choose again once it has ended.
             log.notice("the candidates changed while one was being chosen; choosing again later", metadata: ["code": "\(error.code)"])
             return true

@@ -61,7 +61,7 @@ struct StageRunner: Sendable {
                 log.notice("stage interrupted; it runs again at the next start")
                 return outcome
             }
-            if failure.code == "stage_withdrawn" {
+            if failure.code == .stageWithdrawn {
                 log.notice("stage withdrawn before it started")
                 return outcome
             }
@@ -72,10 +72,10 @@ struct StageRunner: Sendable {
             // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
             try? await space.whileStateFull("a stage's failure", log: log) {
                 try database.failStage(
-                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code, message: failure.message,
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code.rawValue, message: failure.message,
                     durationMs: ms, failsKit: failsKit)
             }
-            events.publish(.stageFailed(kitID: runnable.kitID, stage: stage, code: failure.code))
+            events.publish(.stageFailed(kitID: runnable.kitID, stage: stage, code: failure.code.rawValue))
         }
         if let progress = try? database.progress(kitID: runnable.kitID), progress.pending + progress.running == 0 {
             outcome.kitEnded = true
@@ -135,10 +135,10 @@ struct StageRunner: Sendable {
     ) async throws -> GeneratedImage {
         let (request, referenceGeneration) = try await prepare(runnable, stage: stage, context: context)
         guard let entry = registry.entry(providerName) else {
-            throw RefkitError("provider_unknown", "no provider named \"\(providerName)\" is configured")
+            throw RefkitError(.providerUnknown, "no provider named \"\(providerName)\" is configured")
         }
         guard let provider = entry.provider else {
-            throw RefkitError("provider_unavailable", "the provider cannot be used", detail: entry.unavailable ?? "")
+            throw RefkitError(.providerUnavailable, "the provider cannot be used", detail: entry.unavailable ?? "")
         }
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
@@ -147,7 +147,7 @@ struct StageRunner: Sendable {
             budget: StageRequest.budgetClaim(
                 order: context.order, watch: configuration.watch(named: context.kit.watch), price: entry.config.pricePerImageUSD))
         guard started else {
-            throw RefkitError("stage_withdrawn", "the stage was withdrawn before it started (its kit was deleted or changed)")
+            throw RefkitError(.stageWithdrawn, "the stage was withdrawn before it started (its kit was deleted or changed)")
         }
         events.publish(.stageStarted(kitID: runnable.kitID, stage: stage, provider: providerName))
         let image = try await call.make(provider, request, stageID: runnable.stageID, entry: entry, log: log)
@@ -166,7 +166,7 @@ struct StageRunner: Sendable {
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.
     func readContext(_ runnable: RunnableStage) throws -> StageContext {
         guard let context = try database.stageContext(stageID: runnable.stageID, kitID: runnable.kitID) else {
-            throw RefkitError("kit_missing", "the kit vanished")
+            throw RefkitError(.kitMissing, "the kit vanished")
         }
         return context
     }
@@ -174,15 +174,15 @@ struct StageRunner: Sendable {
     /// Failures a different provider might not have (not budgets, not our own state).
     static func isProviderFailure(_ error: any Error) -> Bool {
         if error is ProviderError { return true }
-        if let e = error as? RefkitError { return e.code.hasPrefix("provider_") }
+        if let e = error as? RefkitError { return e.code.family == "provider" }
         return false
     }
 
     static func failure(_ error: any Error) -> RefkitError {
         switch error {
         case let e as RefkitError: e
-        case let e as ProviderError: RefkitError(e.code, e.message, detail: e.detail)
-        default: RefkitError("internal_error", "\(error)")
+        case let e as ProviderError: RefkitError(RefkitError.Code(rawValue: e.code), e.message, detail: e.detail)
+        default: RefkitError(.internalError, "\(error)")
         }
     }
 
@@ -228,12 +228,12 @@ struct StageRunner: Sendable {
         let judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
         guard image.bytes.count <= limits.maxSourceBytes else {
             throw RefkitError(
-                "provider_invalid_image", "the provider returned an image larger than max_source_bytes",
+                .providerInvalidImage, "the provider returned an image larger than max_source_bytes",
                 detail: "\(image.bytes.count) bytes")
         }
         if case .failure(let error) = judge.judge(image.bytes, decode: !image.decodeVerified) {
             throw RefkitError(
-                "provider_invalid_image", "the provider returned something that is not a valid image",
+                .providerInvalidImage, "the provider returned something that is not a valid image",
                 detail: "\(error.code): \(error.message)")
         }
     }

@@ -32,7 +32,7 @@ public struct WorkFiles: Sendable {
     public func read(_ relative: String) throws(RefkitError) -> [UInt8] {
         if let data = FileManager.default.contents(atPath: absolute(relative)) { return [UInt8](data) }
         if let published = publishedCopy(of: relative), let data = FileManager.default.contents(atPath: published) { return [UInt8](data) }
-        throw RefkitError("work_file_missing", "a work file is missing from the state directory", detail: relative)
+        throw RefkitError(.workFileMissing, "a work file is missing from the state directory", detail: relative)
     }
 
     /// The note the janitor leaves in a pruned kit's folder: the kit's outbox folder.
@@ -67,13 +67,13 @@ public struct WorkFiles: Sendable {
         let relative = "work/\(kitID)/source.jpg"
         if let data = FileManager.default.contents(atPath: absolute(relative)), !data.isEmpty { return [UInt8](data) }
         guard let original = FileManager.default.contents(atPath: absolute(originalPath)) else {
-            throw RefkitError("source_missing", "the kit's original is missing from the state directory", detail: originalPath)
+            throw RefkitError(.sourceMissing, "the kit's original is missing from the state directory", detail: originalPath)
         }
         let image: EncodedImage
         do {
             image = try ImageOps.normaliseSource([UInt8](original), maxLongSide: maxLongSide)
         } catch {
-            throw RefkitError("source_normalise_failed", "the source could not be normalised", detail: error.description)
+            throw RefkitError(.sourceNormaliseFailed, "the source could not be normalised", detail: error.description)
         }
         try write(image.data, to: relative)
         return image.data
@@ -86,7 +86,7 @@ public struct WorkFiles: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {
-            throw RefkitError("state_unwritable", "cannot create a work folder", detail: "\(dir): \(error.localizedDescription)")
+            throw RefkitError(.stateUnwritable, "cannot create a work folder", detail: "\(dir): \(error.localizedDescription)")
         }
         do {
             try DurableFile.replace(at: path, with: bytes, temporaryFolder: StateLayout(root: stateDir).temporary)
@@ -97,6 +97,6 @@ public struct WorkFiles: Sendable {
 
     static func writeError(_ path: String, _ code: Int32) -> RefkitError {
         let detail = "\(path): \(String(cString: strerror(code)))"
-        return RefkitError(code == ENOSPC ? "disk_full" : "state_unwritable", "cannot write a work file", detail: detail)
+        return RefkitError(code == ENOSPC ? .diskFull : .stateUnwritable, "cannot write a work file", detail: detail)
     }
 }

@@ -56,7 +56,7 @@ final class KitFolder {
         }
         guard let before = try previousDirectory(of: path), let bytes = try before.contents(of: name) else {
             throw RefkitError(
-                "outbox_missing_file", "a file the manifest lists is not in the kit folder", detail: "\(directory.path)/\(name)")
+                .outboxMissingFile, "a file the manifest lists is not in the kit folder", detail: "\(directory.path)/\(name)")
         }
         try place(bytes, at: path)
         return bytes
@@ -92,7 +92,7 @@ final class KitFolder {
     private func check(_ path: String, expected: String?) throws(RefkitError) -> String {
         let actual = try sha256(of: path)
         if let expected, expected.lowercased() != actual {
-            throw RefkitError("outbox_checksum_mismatch", "a file in the kit folder does not match the manifest", detail: "\(path): manifest says \(expected), file is \(actual)")
+            throw RefkitError(.outboxChecksumMismatch, "a file in the kit folder does not match the manifest", detail: "\(path): manifest says \(expected), file is \(actual)")
         }
         return actual
     }

@@ -16,7 +16,7 @@ enum KitPath {
 
     static func validateFolder(_ name: String) throws(RefkitError) {
         if let reason = problem(ofComponent: name) ?? (name.contains("..") ? "contains \"..\"" : nil) {
-            throw RefkitError("outbox_unsafe_name", "kit folder name is not safe", detail: "\(quoted(name)): \(reason)")
+            throw RefkitError(.outboxUnsafeName, "kit folder name is not safe", detail: "\(quoted(name)): \(reason)")
         }
     }
 
@@ -35,7 +35,7 @@ enum KitPath {
             reason = parts.lazy.compactMap(problem(ofComponent:)).first
         }
         if let reason {
-            throw RefkitError("outbox_unsafe_name", "file path in a kit is not safe", detail: "\(quoted(path)): \(reason)")
+            throw RefkitError(.outboxUnsafeName, "file path in a kit is not safe", detail: "\(quoted(path)): \(reason)")
         }
         return parts
     }
@@ -44,7 +44,7 @@ enum KitPath {
     static func validateCallerPath(_ path: String) throws(RefkitError) {
         _ = try components(of: path)
         if reservedNames.contains(path) {
-            throw RefkitError("outbox_unsafe_name", "file path in a kit is not safe", detail: "\(quoted(path)): reserved for the publisher")
+            throw RefkitError(.outboxUnsafeName, "file path in a kit is not safe", detail: "\(quoted(path)): reserved for the publisher")
         }
     }
 

@@ -30,7 +30,7 @@ final class OutboxDirectory {
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
             } catch {
-                throw RefkitError("outbox_unwritable", "cannot create the outbox", detail: "\(path): \(error.localizedDescription)")
+                throw RefkitError(.outboxUnwritable, "cannot create the outbox", detail: "\(path): \(error.localizedDescription)")
             }
         }
         let fd = try Syscall.retrying("open", path) { open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
@@ -115,8 +115,8 @@ enum Syscall {
     static func failure(_ code: Int32, _ action: String, _ path: String) -> RefkitError {
         let text = String(cString: strerror(code))
         if code == ENOSPC || code == EDQUOT {
-            return RefkitError("disk_full", "no space left on the outbox filesystem", detail: "\(action) \(path): \(text)")
+            return RefkitError(.diskFull, "no space left on the outbox filesystem", detail: "\(action) \(path): \(text)")
         }
-        return RefkitError("outbox_unwritable", "cannot write to the outbox", detail: "\(action) \(path): \(text) (errno \(code))")
+        return RefkitError(.outboxUnwritable, "cannot write to the outbox", detail: "\(action) \(path): \(text) (errno \(code))")
     }
 }

@@ -32,7 +32,7 @@ public struct OutboxPublisher: Sendable {
         for file in files {
             try KitPath.validateCallerPath(file.relativePath)
             guard supplied.updateValue(file, forKey: file.relativePath) == nil else {
-                throw RefkitError("outbox_duplicate_file", "the same kit file was given twice", detail: file.relativePath)
+                throw RefkitError(.outboxDuplicateFile, "the same kit file was given twice", detail: file.relativePath)
             }
         }
         for path in manifest.listedFiles { try KitPath.validateCallerPath(path) }
@@ -73,7 +73,7 @@ public struct OutboxPublisher: Sendable {
         do {
             sheet = try ImageOps.contactSheet(items, columns: sheetColumns, cell: sheetCell)
         } catch {
-            throw RefkitError("outbox_sheet_failed", "the contact sheet could not be made", detail: error.description)
+            throw RefkitError(.outboxSheetFailed, "the contact sheet could not be made", detail: error.description)
         }
         try kit.place(sheet.data, at: KitPath.sheetName)
         return true

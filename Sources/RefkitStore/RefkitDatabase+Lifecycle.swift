@@ -27,7 +27,7 @@ public struct DeletedKit: Sendable, Equatable {
 /// preconditions are checked inside it, so the CLI and a running daemon (which reach the same
 /// database) can never interleave into an inconsistent kit.
 extension RefkitDatabase {
-    static func commandError(_ code: String, _ message: String, _ detail: String = "") -> RefkitError {
+    static func commandError(_ code: RefkitError.Code, _ message: String, _ detail: String = "") -> RefkitError {
         RefkitError(code, message, detail: detail)
     }
 
@@ -36,7 +36,7 @@ extension RefkitDatabase {
         if !byID {
             let ids = try String.fetchAll(db, sql: "SELECT id FROM kits WHERE name = ? OR slug = ? ORDER BY created_at", arguments: [reference, reference])
             if Set(ids).count > 1 {
-                throw commandError("kit_ambiguous", "several kits have this name", "\(reference) is \(ids.joined(separator: ", ")): give the id (see `refkit kits`)")
+                throw commandError(.kitAmbiguous, "several kits have this name", "\(reference) is \(ids.joined(separator: ", ")): give the id (see `refkit kits`)")
             }
         }
         guard
@@ -45,7 +45,7 @@ extension RefkitDatabase {
                 arguments: [reference, reference, reference, reference]
             ).map(kitRecord)
         else {
-            throw commandError("kit_unknown", "no kit has this id, name or slug", reference)
+            throw commandError(.kitUnknown, "no kit has this id, name or slug", reference)
         }
         return kit
     }
@@ -86,25 +86,25 @@ extension RefkitDatabase {
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
             let candidateStages = stages.filter { $0.stage.hasPrefix("candidate:") }
             guard !candidateStages.isEmpty else {
-                throw Self.commandError("kit_has_no_candidates", "the kit was made with a single avatar", kit.name)
+                throw Self.commandError(.kitHasNoCandidates, "the kit was made with a single avatar", kit.name)
             }
             guard let chosen = candidateStages.first(where: { $0.stage == Stage.candidate(number).name }) else {
-                throw Self.commandError("candidate_unknown", "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
+                throw Self.commandError(.candidateUnknown, "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
             }
             guard chosen.status == .done, let file = chosen.file, let sha = chosen.sha256 else {
                 throw Self.commandError(
-                    "candidate_not_made", "that candidate was not made", "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
+                    .candidateNotMade, "that candidate was not made", "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
             }
             guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }) else {
-                throw Self.commandError("kit_has_no_candidates", "the kit has no avatar to choose", kit.name)
+                throw Self.commandError(.kitHasNoCandidates, "the kit has no avatar to choose", kit.name)
             }
             let relock = avatar.status == .done
             guard avatar.status != .running, !relock || requireAwaiting else {
-                throw Self.commandError("avatar_already_chosen", "the kit's avatar is already chosen", kit.lockedHow ?? "")
+                throw Self.commandError(.avatarAlreadyChosen, "the kit's avatar is already chosen", kit.lockedHow ?? "")
             }
             guard relock || !requireAwaiting || kit.status == .awaitingSelection else {
                 throw Self.commandError(
-                    "kit_not_awaiting_selection", "the kit is not waiting for an avatar choice",
+                    .kitNotAwaitingSelection, "the kit is not waiting for an avatar choice",
                     "\(kit.name) is \(kit.status.rawValue); only kits made with \"selection\": \"manual\" and several candidates wait, "
                         + "and a chosen avatar can be chosen again once the candidates are made")
             }
@@ -114,7 +114,7 @@ extension RefkitDatabase {
                 let queued = remake ? try Self.remakeEarlierViews(db, kit: kit, stages: stages, now: now) : []
                 guard !queued.isEmpty else {
                     throw Self.commandError(
-                        "candidate_already_locked", "that candidate is already the locked reference",
+                        .candidateAlreadyLocked, "that candidate is already the locked reference",
                         "\(kit.name): \(kit.lockedHow ?? ""); nothing was made from an earlier reference")
                 }
                 try Self.appendEvent(
@@ -195,7 +195,7 @@ extension RefkitDatabase {
             try Self.requireLiveAvatar(db, kitID: kitID, dependsOnAvatar: true)
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND stage = ?)", arguments: [kitID, stage.name]) == true {
                 throw Self.commandError(
-                    "order_duplicate_face_swap", "the kit already has a face swap of this name",
+                    .orderDuplicateFaceSwap, "the kit already has a face swap of this name",
                     "\(stage.name): give \"face_swap\": {\"name\": ...} another name, or `refkit regenerate` it")
             }
             try db.execute(
@@ -218,37 +218,37 @@ extension RefkitDatabase {
     public func regenerate(kit reference: String, stages names: [String], claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
-            guard !names.isEmpty else { throw Self.commandError("stages_missing", "name at least one stage to make again") }
+            guard !names.isEmpty else { throw Self.commandError(.stagesMissing, "name at least one stage to make again") }
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
             let hasCandidates = stages.contains { $0.stage.hasPrefix("candidate:") }
             var touched: [StageRecord] = []
             for name in names {
                 guard let stage = stages.first(where: { $0.stage == name }) else {
                     throw Self.commandError(
-                        "stage_unknown", "the kit has no such stage", "\(kit.name) has: \(stages.map(\.stage).joined(separator: ", "))")
+                        .stageUnknown, "the kit has no such stage", "\(kit.name) has: \(stages.map(\.stage).joined(separator: ", "))")
                 }
                 if name == Stage.avatar.name && hasCandidates {
                     throw Self.commandError(
-                        "stage_is_selected", "this kit's avatar is chosen among candidates, not generated",
+                        .stageIsSelected, "this kit's avatar is chosen among candidates, not generated",
                         "regenerate a candidate (candidate:N) and select it, or select another candidate")
                 }
                 guard stage.status != .running else {
-                    throw Self.commandError("stage_running", "the stage is being made right now", "\(name): try again when it has ended")
+                    throw Self.commandError(.stageRunning, "the stage is being made right now", "\(name): try again when it has ended")
                 }
                 guard stage.status != .pending else {
-                    throw Self.commandError("stage_pending", "the stage is already waiting to be made", name)
+                    throw Self.commandError(.stagePending, "the stage is already waiting to be made", name)
                 }
                 if let dependency = stage.dependsOn, dependency != KitPlan.allCandidates,
                     let parent = stages.first(where: { $0.stage == dependency }), parent.status == .failed || parent.status == .skipped
                 {
                     throw Self.commandError(
-                        "stage_dependency_failed", "the stage it is made from failed",
+                        .stageDependencyFailed, "the stage it is made from failed",
                         "\(dependency) is \(parent.status.rawValue): `\(ShellWord.command(["refkit", "retry", kit.name]))` first")
                 }
                 if name.hasPrefix("candidate:") && kit.status != .awaitingSelection
                     && stages.contains(where: { $0.stage == Stage.avatar.name && $0.status != .done })
                 {
-                    throw Self.commandError("stage_being_chosen", "the avatar is being chosen among the candidates right now", "try again when the kit waits for a choice or has one")
+                    throw Self.commandError(.stageBeingChosen, "the avatar is being chosen among the candidates right now", "try again when the kit waits for a choice or has one")
                 }
                 touched.append(stage)
             }
@@ -281,7 +281,7 @@ extension RefkitDatabase {
                     message: "every stage is done; the kit is published again")
             }
             guard !stages.isEmpty else {
-                throw Self.commandError("nothing_to_retry", "the kit has no failed stages", "\(kit.name) is \(kit.status.rawValue)")
+                throw Self.commandError(.nothingToRetry, "the kit has no failed stages", "\(kit.name) is \(kit.status.rawValue)")
             }
             let now = Self.now()
             for stage in stages where stage.status == .failed { try Self.archive(db, stage, now: now) }
@@ -306,11 +306,11 @@ extension RefkitDatabase {
             let kit = try Self.kitRow(db, reference)
             let running = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'running'", arguments: [kit.id]) ?? 0
             guard running == 0 else {
-                throw Self.commandError("kit_busy", "the kit has stages being made right now", "\(running) running; try again when they have ended")
+                throw Self.commandError(.kitBusy, "the kit has stages being made right now", "\(running) running; try again when they have ended")
             }
             let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'pending'", arguments: [kit.id]) ?? 0
             if [.queued, .analyzing, .generating].contains(kit.status) && pending == 0 {
-                throw Self.commandError("kit_busy", "the kit is being published right now", "try again in a moment")
+                throw Self.commandError(.kitBusy, "the kit is being published right now", "try again in a moment")
             }
             var orphaned: String?
             let inputs = try String.fetchAll(db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
@@ -359,7 +359,7 @@ extension RefkitDatabase {
         guard dependsOnAvatar else { return }
         let status = try String.fetchOne(db, sql: "SELECT status FROM stages WHERE kit_id = ? AND stage = 'avatar'", arguments: [kitID])
         if status == nil || status == "failed" || status == "skipped" {
-            throw commandError("order_kit_failed", "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
+            throw commandError(.orderKitFailed, "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
         }
     }
 

@@ -26,7 +26,7 @@ public final class StateDirectory: Sendable {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 let detail = "\(folder): \(error.localizedDescription)"
-                throw RefkitError("state_unwritable", "cannot create the state directory", detail: detail)
+                throw RefkitError(.stateUnwritable, "cannot create the state directory", detail: detail)
             }
         }
         let lock = layout.lock
@@ -34,12 +34,12 @@ public final class StateDirectory: Sendable {
         do {
             fd = try systemCall("open", path: lock) { open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
         } catch {
-            throw RefkitError("state_unwritable", "cannot open the lock file", detail: "\(lock): \(error.reason)")
+            throw RefkitError(.stateUnwritable, "cannot open the lock file", detail: "\(lock): \(error.reason)")
         }
         guard (try? systemCall("flock", path: lock) { flock(fd, LOCK_EX | LOCK_NB) }) != nil else {
             close(fd)
             throw RefkitError(
-                "state_locked", "another refkit daemon (run or once) is using this state directory",
+                .stateLocked, "another refkit daemon (run or once) is using this state directory",
                 detail: "\(lock) is held; stop the other process or use another state_dir")
         }
         ftruncate(fd, 0)

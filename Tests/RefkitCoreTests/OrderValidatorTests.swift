@@ -110,7 +110,7 @@ struct OrderValidatorTests {
     @Test("rejections carry the code and the JSON path", arguments: rejected)
     func rejectsWithPath(_ c: RejectedOrder) {
         guard let error = rejection(c.json) else { return }
-        #expect(error.code == c.code, "\(error)")
+        #expect(error.code.rawValue == c.code, "\(error)")
         // The detail starts with the path, followed by nothing or a space (so `$.scenes[1]`
         // does not pass for `$.scenes[1].id`).
         #expect(error.detail == c.path || error.detail.hasPrefix(c.path + " "), "\(error)")
@@ -128,10 +128,10 @@ struct OrderValidatorTests {
 
     @Test func invalidJSONNamesLineAndColumn() {
         let error = rejection("{\n  \"kit\": \"mira\",\n  \"kit\": \"other\"\n}")
-        #expect(error?.code == "order_invalid_json")
+        #expect(error?.code.rawValue == "order_invalid_json")
         #expect(error?.detail == "line 3, column 3: duplicate key \"kit\"")
         let truncated = rejection("{\"kit\": ")
-        #expect(truncated?.code == "order_invalid_json")
+        #expect(truncated?.code.rawValue == "order_invalid_json")
         #expect(truncated?.detail.hasPrefix("line 1, column 9:") == true)
     }
 
@@ -142,7 +142,7 @@ struct OrderValidatorTests {
             _ = try OrderValidator.validate(bytes: bytes)
             Issue.record("accepted")
         } catch {
-            #expect(error.code == "order_too_large")
+            #expect(error.code.rawValue == "order_too_large")
             #expect(error.detail == "\(OrderValidator.maxOrderBytes + 1) bytes")
         }
         // Exactly at the limit is allowed (a valid order padded with spaces).
@@ -239,7 +239,7 @@ struct OrderValidatorTests {
         #expect(order.priority == -1000)
         #expect(order.budgetUSD == 0)
         #expect(order.kit?.count == 100)
-        #expect(rejection(#"{"kit": "\#(String(repeating: "k", count: 101))"}"#)?.code == "order_unsafe_name")
+        #expect(rejection(#"{"kit": "\#(String(repeating: "k", count: 101))"}"#)?.code.rawValue == "order_unsafe_name")
         #expect((try? validate(#"{"source": {"id": "abc"}}"#))?.source?["id"] == .string("abc"))
     }
 

@@ -142,8 +142,8 @@ struct TimestampTests {
 @Suite("RefkitError and KitStatus")
 struct RefkitErrorTests {
     @Test func description() {
-        #expect(RefkitError("order_wrong_type", "wrong type", detail: "$.kit").description == "order_wrong_type: wrong type ($.kit)")
-        #expect(RefkitError("x", "y").description == "x: y")
+        #expect(RefkitError(.orderWrongType, "wrong type", detail: "$.kit").description == "order_wrong_type: wrong type ($.kit)")
+        #expect(RefkitError(.x, "y").description == "x: y")
     }
 
     @Test func finishedStates() {

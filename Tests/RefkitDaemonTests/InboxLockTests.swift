@@ -37,7 +37,7 @@ struct InboxLockTests {
             _ = try Daemon.build(configuration: second, logger: quietLogger)
             Issue.record("a second daemon claimed an inbox in use")
         } catch let error as RefkitError {
-            #expect(error.code == "inbox_locked")
+            #expect(error.code.rawValue == "inbox_locked")
             #expect(error.detail.contains(dir.url("state-a")), "\(error.detail)")
         }
         first = nil

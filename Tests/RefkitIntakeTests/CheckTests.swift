@@ -39,7 +39,7 @@ struct CheckTests {
                 Issue.record("\(drop.name): expected \(drop.code), got \(verdict)")
                 continue
             }
-            #expect(error.code == drop.code, "\(drop.name): \(error)")
+            #expect(error.code.rawValue == drop.code, "\(drop.name): \(error)")
         }
         for spy in spies { #expect(spy.opens() == 0, "\(spy.path) was opened") }
 
@@ -89,7 +89,7 @@ extension CheckTests {
             Issue.record("a 10x30000 strip was taken")
             return
         }
-        #expect(error.code == "source_aspect_ratio")
+        #expect(error.code.rawValue == "source_aspect_ratio")
         #expect(error.detail.contains("8x16000"))
         let banner = try ImageOps.synthesize(width: 1500, height: 100, seed: 9, format: "png")
         guard case .image = try Inspector(limits: IntakeLimits()).inspectImage(banner) else {

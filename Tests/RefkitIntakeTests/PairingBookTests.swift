@@ -27,7 +27,7 @@ struct PairingBookTests {
         return .order(order, text: Array("{}".utf8), namesKnownKit: knownKit)
     }
 
-    static func rejected(_ code: String) -> PairingBook.Verdict { .rejected(RefkitError(code, "bad")) }
+    static func rejected(_ code: String) -> PairingBook.Verdict { .rejected(RefkitError(.init(rawValue: code), "bad")) }
 
     static func ms(_ n: Int) -> Duration { .milliseconds(n) }
 

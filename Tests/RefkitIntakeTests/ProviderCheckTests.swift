@@ -129,13 +129,13 @@ struct OrderProviderDecisionTests {
     func models(provider: String, model: String, takes: Bool) throws {
         let problem = Self.configuration.providerProblem(for: Order(provider: provider, model: model), watch: "w")
         #expect((problem == nil) == takes, "\(provider) \(model): \(problem?.description ?? "taken")")
-        if let problem { #expect(problem.code == "order_model_unsupported") }
+        if let problem { #expect(problem.code.rawValue == "order_model_unsupported") }
     }
 
     @Test("a provider that is not configured names the known ones; preview is always known")
     func unknownProvider() {
         let problem = Self.configuration.providerProblem(for: Order(provider: "gemini"), watch: "w")
-        #expect(problem?.code == "order_provider_unknown")
+        #expect(problem?.code.rawValue == "order_provider_unknown")
         #expect(problem?.detail.contains("comfy, fal, gem, oai, pinned, preview, rep") == true, "\(problem?.description ?? "")")
         #expect(Self.configuration.providerProblem(for: Order(provider: "preview"), watch: "w") == nil)
         #expect(Self.configuration.providerProblem(for: Order(), watch: "w") == nil, "the default order's provider")
@@ -144,7 +144,7 @@ struct OrderProviderDecisionTests {
     @Test("fields an order leaves out come from its kit's orders, then the watch's default order")
     func kitOrderFillsIn() {
         let model = Order(model: "fal-ai/flux/dev")
-        #expect(Self.configuration.providerProblem(for: model, watch: "w")?.code == "order_model_unsupported", "preview takes no model")
+        #expect(Self.configuration.providerProblem(for: model, watch: "w")?.code.rawValue == "order_model_unsupported", "preview takes no model")
         #expect(Self.configuration.providerProblem(for: model, watch: "w", kit: Order(provider: "fal")) == nil)
     }
 }

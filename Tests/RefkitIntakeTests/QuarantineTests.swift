@@ -13,7 +13,7 @@ import Glibc
 /// streaming with its mode kept, and a report never exists without its file.
 @Suite("Intake: quarantine", .serialized, .timeLimit(.minutes(1)))
 struct QuarantineTests {
-    static let verdict = RefkitError("source_not_image", "not an image", detail: "test")
+    static let verdict = RefkitError(.sourceNotImage, "not an image", detail: "test")
 
     @Test("a good file renamed over the judged one is not moved under the judged file's verdict")
     func verdictAppliesToTheJudgedFileOnly() throws {

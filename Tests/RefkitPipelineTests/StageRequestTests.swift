@@ -50,14 +50,14 @@ struct StageRequestTests {
         do {
             _ = try StageRequest.make(stage: .swap("t"), inputs: given)
         } catch {
-            #expect(error.code == "face_swap_needs_locked_reference")
+            #expect(error.code.rawValue == "face_swap_needs_locked_reference")
         }
         given.locked = locked
         do {
             _ = try StageRequest.make(stage: .swap("t"), inputs: given)
             Issue.record("no error without a target")
         } catch {
-            #expect(error.code == "face_swap_target_missing")
+            #expect(error.code.rawValue == "face_swap_target_missing")
         }
         let target = ReferenceImage(bytes: [9], mime: "image/webp")
         given.swapTarget = target

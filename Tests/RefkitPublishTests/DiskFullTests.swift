@@ -32,7 +32,7 @@ struct DiskFullTests {
             _ = try publisher.publish(folder: "mira", files: big, manifest: bigManifest)
             Issue.record("a 1 MiB file fitted in a 256 KiB filesystem")
         } catch {
-            #expect(error.code == "disk_full", "\(error)")
+            #expect(error.code.rawValue == "disk_full", "\(error)")
             #expect(error.detail.contains("source.jpg"))
         }
         let tree = Fixture.tree(outbox)

@@ -146,7 +146,7 @@ struct OutboxPublisherTests {
         do {
             _ = try publisher(outbox.path).publish(folder: "a", files: files, manifest: wrongDigest)
         } catch {
-            #expect(error.code == "outbox_checksum_mismatch")
+            #expect(error.code.rawValue == "outbox_checksum_mismatch")
         }
         #expect(!FileManager.default.fileExists(atPath: outbox.path + "/a/manifest.json"))
 
@@ -156,7 +156,7 @@ struct OutboxPublisherTests {
             _ = try publisher(outbox.path).publish(folder: "b", files: files, manifest: missing)
             Issue.record("publish succeeded with a missing file")
         } catch {
-            #expect(error.code == "outbox_missing_file")
+            #expect(error.code.rawValue == "outbox_missing_file")
         }
         #expect(!FileManager.default.fileExists(atPath: outbox.path + "/b/manifest.json"))
     }

@@ -21,7 +21,7 @@ struct UnsafeNameTests {
             _ = try OutboxPublisher(outbox: outbox).publish(folder: name, files: files, manifest: manifest)
             Issue.record("folder \(name.debugDescription) was accepted")
         } catch {
-            #expect(error.code == "outbox_unsafe_name")
+            #expect(error.code.rawValue == "outbox_unsafe_name")
         }
         #expect(Fixture.tree(sandbox.path).isEmpty)
     }
@@ -37,7 +37,7 @@ struct UnsafeNameTests {
             _ = try OutboxPublisher(outbox: outbox).publish(folder: "mira", files: files, manifest: manifest)
             Issue.record("path \(path.debugDescription) was accepted")
         } catch {
-            #expect(error.code == "outbox_unsafe_name")
+            #expect(error.code.rawValue == "outbox_unsafe_name")
         }
         #expect(Fixture.tree(sandbox.path).isEmpty)
 
@@ -48,7 +48,7 @@ struct UnsafeNameTests {
             _ = try OutboxPublisher(outbox: outbox).publish(folder: "mira", files: files, manifest: manifest)
             Issue.record("manifest path \(path.debugDescription) was accepted")
         } catch {
-            #expect(error.code == "outbox_unsafe_name")
+            #expect(error.code.rawValue == "outbox_unsafe_name")
         }
         #expect(Fixture.tree(sandbox.path).isEmpty)
     }
@@ -71,7 +71,7 @@ struct UnsafeNameTests {
             _ = try OutboxPublisher(outbox: outbox).publish(folder: "mira", files: files, manifest: manifest)
             Issue.record("wrote through a symlink")
         } catch {
-            #expect(error.code == "outbox_unwritable")
+            #expect(error.code.rawValue == "outbox_unwritable")
         }
         #expect(Fixture.tree(elsewhere).isEmpty)
     }
@@ -86,7 +86,7 @@ struct UnsafeNameTests {
             _ = try OutboxPublisher(outbox: sandbox.path).publish(folder: "mira", files: files, manifest: manifest)
             Issue.record("duplicate accepted")
         } catch {
-            #expect(error.code == "outbox_duplicate_file")
+            #expect(error.code.rawValue == "outbox_duplicate_file")
         }
         manifest.stages.removeAll()
         #expect(Fixture.tree(sandbox.path).isEmpty)

@@ -32,7 +32,7 @@ struct BudgetStoreTests {
             try body()
             return nil
         } catch let error as RefkitError {
-            return error.code
+            return error.code.rawValue
         } catch {
             return "\(error)"
         }

@@ -65,14 +65,14 @@ struct LifecycleStoreTests {
         do {
             try store.database.regenerate(kit: kitID, stages: ["side"])
         } catch let error as RefkitError {
-            #expect(error.code == "stage_dependency_failed")
+            #expect(error.code.rawValue == "stage_dependency_failed")
         }
         let plan = KitPlan(steps: [KitPlan.Step(stage: .scene("beach"), dependsOn: .avatar)])
         do {
             _ = try store.database.addFollowUp(kitID: kitID, order: StoreFixture.order, plan: plan, claims: [])
             Issue.record("a follow-up was queued behind a failed avatar")
         } catch let error as RefkitError {
-            #expect(error.code == "order_kit_failed")
+            #expect(error.code.rawValue == "order_kit_failed")
         }
         #expect(try store.database.stages(kitID: kitID).allSatisfy { $0.status != .pending }, "nothing waits for ever")
         // Retry is the way: it queues the avatar and what was skipped behind it.
@@ -93,7 +93,7 @@ struct LifecycleStoreTests {
             _ = try store.database.deleteKit("mira")
             Issue.record("deleted one of two kits named mira")
         } catch let error as RefkitError {
-            #expect(error.code == "kit_ambiguous")
+            #expect(error.code.rawValue == "kit_ambiguous")
         }
         try completeAll(store, kitID: first)
         _ = try store.database.finishKit(id: first, status: .complete, outboxDir: nil, errorCode: nil, errorMessage: nil)
