@@ -78,7 +78,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        .executableTarget(name: "refkit-bench", dependencies: [
+        .executableTarget(name: "refkit-bench", dependencies: ["RefkitSystem", 
             "RefkitDaemon", "RefkitPipeline", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -105,7 +105,7 @@ let package = Package(
         ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitDigest", "RefkitIntake", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitDigest", 
+        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitSystem", "RefkitDigest", 
             "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
         ]),
         .testTarget(name: "RefkitCivitaiTests", dependencies: ["RefkitDigest", 

@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import RefkitSystem
 #endif
 
 /// A user as the kernel judges its file access: uid, primary and supplementary groups.

@@ -1,4 +1,5 @@
 import Foundation
+import RefkitSystem
 
 /// What a systemd unit lets its service write, read from the unit text and its drop-ins (a
 /// value: no systemd needed). Only `ProtectSystem=strict` is modelled, the setting of the

@@ -6,6 +6,7 @@ import RefkitPipeline
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitSystem
 import Synchronization
 
 /// The daemon: watches the inboxes, takes files in, and (from the pipeline on) makes kits.

@@ -27,6 +27,7 @@ import RefkitProviders
 import RefkitCivitai
 import RefkitHTTP
 import RefkitStore
+import RefkitSystem
 import RefkitTestSupport
 
 struct InstantProvider: ImageProvider {

@@ -3,6 +3,7 @@ import RefkitTestSupport
 import Testing
 
 @testable import RefkitDaemon
+import RefkitSystem
 
 @Suite("Database change watch", .timeLimit(.minutes(1)))
 struct DatabaseChangeWatchTests {

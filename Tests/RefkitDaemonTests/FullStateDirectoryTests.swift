@@ -4,6 +4,7 @@ import RefkitDaemon
 import RefkitImaging
 import RefkitProviders
 import RefkitStore
+import RefkitSystem
 import RefkitTestSupport
 import Synchronization
 import Testing

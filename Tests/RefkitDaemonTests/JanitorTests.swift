@@ -9,6 +9,7 @@ import Testing
 
 @testable import RefkitDaemon
 import RefkitDigest
+import RefkitSystem
 
 @Suite("Janitor", .timeLimit(.minutes(2)))
 struct JanitorTests {
