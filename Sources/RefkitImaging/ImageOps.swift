@@ -4,7 +4,17 @@ import CVips
 public enum ImageOps {
     /// Header only, no pixel decode: fast even for a file declaring 100000 x 100000 pixels.
     public static func probe(_ bytes: [UInt8]) throws(ImagingError) -> ImageHeader {
-        try VipsImageHandle.load(bytes, strictness: .lenient, sequential: false).header
+        do {
+            return try VipsImageHandle.load(bytes, strictness: .lenient, sequential: false).header
+        } catch {
+            // libvips' error text is one buffer for the process: another thread's failure may take
+            // ours before we read it. As in `verifyDecode`, the failure is named from a second load
+            // made while holding the text exclusively, with the buffer emptied first.
+            return try VipsErrorBuffer.exclusively { () throws(ImagingError) -> ImageHeader in
+                _ = VipsErrorBuffer.take()
+                return try VipsImageHandle.load(bytes, strictness: .lenient, sequential: false).header
+            }
+        }
     }
 
     /// Throws `image_too_many_pixels` when the header declares more than `maxPixels`.

@@ -30,6 +30,27 @@ struct ProbeTests {
         try ImageOps.checkPixelLimit(ImageOps.probe(Fixtures.jpeg()), maxPixels: 50_000_000)
     }
 
+    @Test("failing probes on many threads at once each keep their own vips text in detail")
+    func concurrentFailuresKeepTheirDetail() async {
+        let empty = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    await Task.detached {
+                        var missing = 0
+                        for _ in 0..<200 {
+                            do throws(ImagingError) { _ = try ImageOps.probe(Array("{\"json\": true}".utf8)) } catch {
+                                if error.detail.isEmpty { missing += 1 }
+                            }
+                        }
+                        return missing
+                    }.value
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(empty == 0, "\(empty) of 1,600 failures lost their text to another thread")
+    }
+
     @Test("bytes that are not an image are unreadable, with vips' text in detail")
     func notAnImage() {
         let error = #expect(throws: ImagingError.self) { try ImageOps.probe(Array("{\"json\": true}".utf8)) }
