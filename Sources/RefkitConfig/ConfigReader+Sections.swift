@@ -121,7 +121,7 @@ extension ConfigReader {
     ) throws(ConfigError) -> Configuration.Watch {
         let keys: Set<String> = [
             "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
-            "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order",
+            "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order", "qa", "qa_checks",
         ]
         _ = try table(node, p, allowed: keys)
         guard let name = try string(node["name"], "\(p).name") else { throw fail(p, "a watch needs a name") }
@@ -141,6 +141,15 @@ extension ConfigReader {
                     String($0).replacingOccurrences(of: "$", with: "\(p).default_order")
                 }
                 throw fail(key ?? "\(p).default_order", "\(error.message): \(error.detail)")
+            }
+        }
+        // The watch's own switches win over its default order's.
+        if let qa = try bool(node["qa"], "\(p).qa") { order.qa = qa }
+        if let checks = node["qa_checks"] {
+            do {
+                order.qaChecks = try OrderValidator.qaChecks(toJSON(checks), path: "\(p).qa_checks")
+            } catch {
+                throw fail("\(p).qa_checks", "\(error.message): \(error.detail)")
             }
         }
         for (key, provider) in [("provider", order.provider), ("fallback_provider", order.fallbackProvider)] {

@@ -39,6 +39,8 @@ extension Order {
         if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
         if let model { members.append(("model", .string(model))) }
         if let analyze { members.append(("analyze", .bool(analyze))) }
+        if let qa { members.append(("qa", .bool(qa))) }
+        if let qaChecks { members.append(("qa_checks", .array(qaChecks.map { .string($0.rawValue) }))) }
         if let budgetUSD { members.append(("budget_usd", .number(budgetUSD, isInteger: false))) }
         if let priority { members.append(("priority", .number(Double(priority), isInteger: true))) }
         if let source { members.append(("source", source)) }

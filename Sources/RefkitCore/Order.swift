@@ -54,6 +54,10 @@ public struct Order: Sendable, Equatable {
     public var fallbackProvider: String?
     public var model: String?
     public var analyze: Bool?
+    /// Whether references get automatic quality checks (nil: the configuration's `[qa] enabled`).
+    public var qa: Bool?
+    /// Which checks run, when not all the configuration enables (nil: those).
+    public var qaChecks: [QACheckID]?
     public var budgetUSD: Double?
     public var priority: Int?
     /// Free provenance (`platform`, `url`, `id`, `author`, `meta`), kept as given.
@@ -133,6 +137,8 @@ public struct Order: Sendable, Equatable {
         merged.fallbackProvider = fallbackProvider ?? base.fallbackProvider
         merged.model = model ?? base.model
         merged.analyze = analyze ?? base.analyze
+        merged.qa = qa ?? base.qa
+        merged.qaChecks = qaChecks ?? base.qaChecks
         merged.budgetUSD = budgetUSD ?? base.budgetUSD
         merged.priority = priority ?? base.priority
         merged.source = source ?? base.source

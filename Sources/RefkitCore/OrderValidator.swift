@@ -6,7 +6,8 @@ public enum OrderValidator {
 
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
-        "model", "analyze", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry", "face_swap",
+        "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
+        "face_swap",
         "remake",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
@@ -180,6 +181,11 @@ public enum OrderValidator {
             guard case .bool(let b) = analyze else { throw wrongType("$.analyze", "boolean", analyze) }
             order.analyze = b
         }
+        if let qa = json["qa"] {
+            guard case .bool(let b) = qa else { throw wrongType("$.qa", "boolean", qa) }
+            order.qa = b
+        }
+        if let checks = json["qa_checks"] { order.qaChecks = try qaChecks(checks, path: "$.qa_checks") }
         if let budget = json["budget_usd"] {
             guard case .number(let d, _) = budget else { throw wrongType("$.budget_usd", "number", budget) }
             guard d >= 0, d <= 10_000 else {
@@ -338,6 +344,24 @@ public enum OrderValidator {
             throw RefkitError(.orderUnsafeName, "\(what) is not a safe identifier", detail: "\(path) \"\(s)\": use 1-64 of A-Z a-z 0-9 _ -")
         }
         return s
+    }
+
+    /// A list of check names (`["health", "face"]`): each one known, none twice.
+    public static func qaChecks(_ value: JSONValue, path: String) throws(RefkitError) -> [QACheckID] {
+        var out: [QACheckID] = []
+        for (i, item) in try array(value, path).enumerated() {
+            let name = try string(item, "\(path)[\(i)]")
+            guard let check = QACheckID(rawValue: name) else {
+                let known = QACheckID.allCases.map(\.rawValue).joined(separator: ", ")
+                throw RefkitError(
+                    .orderInvalidValue, "unknown quality check", detail: "\(path)[\(i)] \"\(name)\": expected one of \(known)")
+            }
+            guard !out.contains(check) else {
+                throw RefkitError(.orderInvalidValue, "quality check named twice", detail: "\(path)[\(i)] \"\(name)\"")
+            }
+            out.append(check)
+        }
+        return out
     }
 
     static func identifiers(_ value: JSONValue, path: String, what: String) throws(RefkitError) -> [String] {

@@ -48,6 +48,11 @@ struct OrderValidatorTests {
         .init(json: #"{"priority": 1.0}"#, code: "order_wrong_type", path: "$.priority"),
         .init(json: #"{"analyze": "yes"}"#, code: "order_wrong_type", path: "$.analyze"),
         .init(json: #"{"analyze": 1}"#, code: "order_wrong_type", path: "$.analyze"),
+        .init(json: #"{"qa": "off"}"#, code: "order_wrong_type", path: "$.qa"),
+        .init(json: #"{"qa_checks": "face"}"#, code: "order_wrong_type", path: "$.qa_checks"),
+        .init(json: #"{"qa_checks": ["face", 3]}"#, code: "order_wrong_type", path: "$.qa_checks[1]"),
+        .init(json: #"{"qa_checks": ["face", "nose"]}"#, code: "order_invalid_value", path: "$.qa_checks[1]"),
+        .init(json: #"{"qa_checks": ["face", "health", "face"]}"#, code: "order_invalid_value", path: "$.qa_checks[2]"),
         .init(json: #"{"budget_usd": "1.0"}"#, code: "order_wrong_type", path: "$.budget_usd"),
         .init(json: #"{"stages": 3}"#, code: "order_wrong_type", path: "$.stages"),
         .init(json: #"{"stages": ["front", 2]}"#, code: "order_wrong_type", path: "$.stages[1]"),
@@ -282,6 +287,12 @@ struct OrderValidatorTests {
             scenes: [.init(id: "duel", description: "d")],
             characters: [.init(name: "ana"), .init(name: "bo", description: "fox", attributes: [("species", "fox")])]),
         Order(budgetUSD: 3),
+        {
+            var order = Order(kit: "checked")
+            order.qa = false
+            order.qaChecks = [.health, .identity, .judge]
+            return order
+        }(),
     ]
 
     @Test("jsonValue validates back to the same order", arguments: roundTripOrders.indices)
