@@ -111,6 +111,13 @@ let package = Package(
         .testTarget(name: "RefkitCivitaiTests", dependencies: ["RefkitDigest", 
             "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // Issue 15, automatic QA: every QA decision as a value (verdicts, thresholds, local checks, the judge's
+        // rubric and strict answer, regeneration, the manifest's shapes). No I/O, no C.
+        .target(name: "RefkitQA", dependencies: ["RefkitCore"]),
+        .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA"]),
+        // Prints the cost of QA's fingerprint and health per image (BENCHMARKS.md).
+        .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging"]),
     ],
     swiftLanguageModes: [.v6]
 )
