@@ -6,9 +6,12 @@ import RefkitCore
 /// (`StageVerdict.needsJudge`).
 public struct LocalChecks: Sendable {
     public var thresholds: QAThresholds
+    /// The checks an order or watch keeps (`qa_checks`); the others are reported `skipped`.
+    public var enabled: Set<QACheckID>
 
-    public init(thresholds: QAThresholds = QAThresholds()) {
+    public init(thresholds: QAThresholds = QAThresholds(), enabled: Set<QACheckID> = Set(QACheckID.allCases)) {
         self.thresholds = thresholds
+        self.enabled = enabled
     }
 
     /// The five local results for one candidate of `stage`.
@@ -18,6 +21,14 @@ public struct LocalChecks: Sendable {
     ///   - faces: every face found on the candidate; nil when face analysis did not run.
     ///   - identity: whether the kit's faces are photographic (`IdentityMode.of`).
     public func evaluate(
+        stage: Stage, candidate: ImageFacts?, others: [NamedFingerprint], faces: [FaceObservation]?, identity: IdentityMode
+    ) -> [QACheckResult] {
+        all(stage: stage, candidate: candidate, others: others, faces: faces, identity: identity).map { result in
+            enabled.contains(result.check) ? result : .skipped(result.check, "turned off by qa_checks")
+        }
+    }
+
+    private func all(
         stage: Stage, candidate: ImageFacts?, others: [NamedFingerprint], faces: [FaceObservation]?, identity: IdentityMode
     ) -> [QACheckResult] {
         guard let candidate else {
@@ -39,8 +50,8 @@ public struct LocalChecks: Sendable {
 
     func health(_ health: ImageHealth) -> QACheckResult {
         let side = min(health.width, health.height)
-        let measured = "\(health.width)x\(health.height), band deviation \(health.stddevMin.rounded(1))-\(health.stddevMax.rounded(1))"
-            + ", mean \(health.mean.rounded(1))"
+        let deviations = "\(health.stddevMin.rounded(places: 1))-\(health.stddevMax.rounded(places: 1))"
+        let measured = "\(health.width)x\(health.height), band deviation \(deviations), mean \(health.mean.rounded(places: 1))"
         if side < thresholds.minSide {
             return QACheckResult(
                 check: .health, verdict: .fail, score: Double(side), threshold: Double(thresholds.minSide),
@@ -131,17 +142,17 @@ public struct LocalChecks: Sendable {
     }
 
     func identity(
-        _ band: ViewExpectation.IdentityBand?, _ faces: [FaceObservation]?, _ identity: IdentityMode, _ stage: Stage
+        _ test: ViewExpectation.IdentityTest?, _ faces: [FaceObservation]?, _ identity: IdentityMode, _ stage: Stage
     ) -> QACheckResult {
-        guard let band else { return .skipped(.identity, "view=\(stage.name): no embedding test for this view") }
+        guard let test else { return .skipped(.identity, "view=\(stage.name): no embedding test for this view") }
         if case .stylized(let why) = identity {
             return .skipped(.identity, "stylized kit (\(why)): identity is left to the judge")
         }
         guard let faces else { return .skipped(.identity, "face analysis did not run") }
         guard let distance = faces.first?.identityDistance else { return .skipped(.identity, "no face was measured") }
-        let edges = band == .frontal ? thresholds.identityFrontal : thresholds.identityThreeQuarter
+        let edges = thresholds.band(for: test)
         let verdict = edges.verdict(distance)
-        let detail = "distance \(distance.rounded(3)) to the locked reference (pass <= \(edges.pass), fail > \(edges.fail))"
+        let detail = "distance \(distance.rounded(places: 3)) to the locked reference (pass <= \(edges.pass), fail > \(edges.fail))"
         return QACheckResult(
             check: .identity, verdict: verdict, score: distance, threshold: verdict == .fail ? edges.fail : edges.pass,
             detail: detail, reason: verdict == .pass ? nil : .identityDistance)

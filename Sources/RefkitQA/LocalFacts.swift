@@ -83,8 +83,8 @@ public enum IdentityMode: Sendable, Equatable {
             return .stylized(reason: "no face was found on the locked reference")
         }
         guard best >= thresholds.photorealFaceScore else {
-            return .stylized(
-                reason: "the locked reference's best face scores \(best.rounded(2)), under \(thresholds.photorealFaceScore.rounded(2))")
+            let under = thresholds.photorealFaceScore.rounded(places: 2)
+            return .stylized(reason: "the locked reference's best face scores \(best.rounded(places: 2)), under \(under)")
         }
         return .photoreal
     }
@@ -92,7 +92,7 @@ public enum IdentityMode: Sendable, Equatable {
 
 extension Double {
     /// Rounded to `places` decimals, for details people read.
-    func rounded(_ places: Int) -> Double {
+    func rounded(places: Int) -> Double {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }
         return (self * scale).rounded() / scale

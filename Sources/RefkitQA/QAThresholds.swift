@@ -50,4 +50,12 @@ public struct QAThresholds: Sendable, Equatable {
 
     /// The defaults of QA-research.md.
     public init() {}
+
+    /// The band of one view's identity test.
+    public func band(for test: ViewExpectation.IdentityTest) -> IdentityBand {
+        switch test {
+        case .frontal: identityFrontal
+        case .threeQuarter: identityThreeQuarter
+        }
+    }
 }

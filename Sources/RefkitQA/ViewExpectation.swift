@@ -18,8 +18,8 @@ public struct ViewExpectation: Sendable, Equatable {
         case any
     }
 
-    /// Which identity band applies to the face found.
-    public enum IdentityBand: String, Sendable, Equatable {
+    /// Which identity test applies to the face found (its band is in `QAThresholds.band(for:)`).
+    public enum IdentityTest: String, Sendable, Equatable {
         case frontal
         case threeQuarter = "three_quarter"
     }
@@ -27,7 +27,7 @@ public struct ViewExpectation: Sendable, Equatable {
     public var faces: Faces
     /// nil: no embedding test for this view (profiles and backs defeat it; scenes and
     /// characters have no one face to compare).
-    public var identity: IdentityBand?
+    public var identity: IdentityTest?
     /// The views the judge may report for this stage.
     public var allowedViews: Set<ObservedView>
     /// The view spec the judge reads, e.g. `view=side (profile facing left or right), framing=full body`.

@@ -187,4 +187,16 @@ struct LocalChecksTests {
         #expect(result(.face, results).verdict == .skipped && result(.identity, results).verdict == .skipped)
         #expect(result(.identity, run(faces: [Facts.frontal(distance: nil)])).verdict == .skipped)
     }
+
+    @Test("checks an order turned off are skipped and say so; the others still decide")
+    func turnedOff() {
+        let someOff = LocalChecks(enabled: [.health, .identity])
+        let results = someOff.evaluate(stage: .back, candidate: Facts.image(Facts.base), others: Facts.others, faces: [Facts.frontal()],
+                                       identity: .photoreal)
+        #expect(results.map(\.verdict) == [.pass, .skipped, .skipped, .skipped, .skipped])
+        #expect(results[1].detail == "turned off by qa_checks")
+        let blank = someOff.evaluate(stage: .front, candidate: Facts.image(health: Facts.health(deviations: [0, 0, 0])), others: [],
+                                     faces: nil, identity: .photoreal)
+        #expect(blank[0].reason == .blank)
+    }
 }

@@ -7,7 +7,7 @@ import Testing
 struct ViewExpectationTests {
     typealias Faces = ViewExpectation.Faces
 
-    static let cases: [(Stage, Faces, ViewExpectation.IdentityBand?, Set<ObservedView>?)] = [
+    static let cases: [(Stage, Faces, ViewExpectation.IdentityTest?, Set<ObservedView>?)] = [
         (.avatar, .frontal(strict: true), .frontal, [.front]),
         (.candidate(2), .frontal(strict: true), .frontal, [.front]),
         (.referenceAvatar, .frontal(strict: true), .frontal, [.front]),
@@ -24,7 +24,7 @@ struct ViewExpectationTests {
     ]
 
     @Test("each stage's faces, identity band and allowed views (nil: any view)", arguments: cases)
-    func expectation(stage: Stage, faces: Faces, band: ViewExpectation.IdentityBand?, views: Set<ObservedView>?) {
+    func expectation(stage: Stage, faces: Faces, band: ViewExpectation.IdentityTest?, views: Set<ObservedView>?) {
         let expected = ViewExpectation.of(stage)
         #expect(expected.faces == faces)
         #expect(expected.identity == band)
