@@ -70,3 +70,35 @@ print("re-encoded 400 px JPEG: pHash max \(reencoded.map(\.0).max()!), dHash max
 print("flipped: pHash vs flip max \(mirrored.map(\.0).max()!), dHash vs flip max \(mirrored.map(\.1).max()!), "
     + "pHash plain min \(mirrored.map(\.2).min()!)")
 if let closest = different.min() { print("different pictures (\(different.count) pairs): pHash min \(closest)") }
+
+// --photos DIR: the same on real photographs (e.g. /var/cache/refkit/fixtures, which
+// scripts/install-models.sh fills): each scaled to 1024 px as a JPEG first, as providers answer.
+if let i = CommandLine.arguments.firstIndex(of: "--photos"), i + 1 < CommandLine.arguments.count {
+    let folder = CommandLine.arguments[i + 1]
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder)
+        .filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted()
+    let photos = try names.map { name in
+        try ImageOps.normaliseSource([UInt8](FileManager.default.contents(atPath: "\(folder)/\(name)") ?? Data()), maxLongSide: 1024).data
+    }
+    print("\(photos.count) photos from \(folder) at 1024 px")
+    try measure("photo fingerprint", photos) { _ = try ImageOps.fingerprint($0) }
+    let measured = try photos.map { try ImageOps.fingerprint($0) }
+    for (index, (print_, health)) in measured.enumerated() {
+        let name = names[index]
+        let copy = try ImageOps.fingerprint(ImageOps.normaliseSource(photos[index], maxLongSide: 512, quality: 75).data)
+        let flip = try ImageOps.fingerprint(ImageOps.mirrored(photos[index]).data).fingerprint
+        let d = copy.fingerprint.distance(to: print_)
+        print(String(format: "%-24@ %4dx%-4d dev %5.1f-%5.1f  512px copy p%2d d%2d  flip: vs flip p%2d d%2d, plain p%2d d%2d",
+                     name as NSString, health.width, health.height, health.stddevMin, health.stddevMax, d.phash, d.dhash,
+                     flip.mirrorDistance(to: print_).phash, flip.mirrorDistance(to: print_).dhash,
+                     flip.distance(to: print_).phash, flip.distance(to: print_).dhash))
+    }
+    var pairs: [(String, Int, Int, Int)] = []
+    for a in measured.indices { for b in measured.indices where b > a {
+        let (x, y) = (measured[a].fingerprint, measured[b].fingerprint)
+        pairs.append(("\(names[a]) / \(names[b])", x.distance(to: y).phash, x.distance(to: y).dhash, x.mirrorDistance(to: y).phash))
+    } }
+    for pair in pairs.sorted(by: { $0.1 < $1.1 }).prefix(5) {
+        print("closest different: \(pair.0): pHash \(pair.1), dHash \(pair.2), pHash vs flip \(pair.3)")
+    }
+}
