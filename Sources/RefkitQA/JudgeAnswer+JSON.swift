@@ -2,6 +2,7 @@ import RefkitCore
 
 /// The answer as the manifest keeps it: the rubric's own keys, in the rubric's order.
 extension JudgeAnswer: Codable {
+    /// The answer as a JSON object, rubric keys in rubric order.
     public var jsonValue: JSONValue {
         func strings(_ list: [String]) -> JSONValue { .array(list.map(JSONValue.string)) }
         let members: [(Field, JSONValue)] = [
@@ -21,6 +22,7 @@ extension JudgeAnswer: Codable {
         return .object(members.map { ($0.0.rawValue, $0.1) })
     }
 
+    /// Writes `jsonValue`.
     public func encode(to encoder: Encoder) throws { try EncodableJSON(jsonValue).encode(to: encoder) }
 
     /// Reads a recorded answer back (a manifest written by refkit); the model's own text goes

@@ -10,15 +10,23 @@ public struct JudgeAnswer: Sendable, Equatable {
         case yes, no, unsure
     }
 
+    /// False: blank, placeholder, text or UI, collage, cropped off, broken anatomy.
     public var imageOk: Bool
+    /// Any lettering, caption or watermark.
     public var containsText: Bool
+    /// Features that match the reference (asked before the verdicts).
     public var identityEvidence: [String]
+    /// Features that differ from the reference.
     public var identityDifferences: [String]
+    /// Whether this is the reference's character.
     public var sameCharacter: SameCharacter
     /// 0...4, anchors in `JudgeRubric`.
     public var identityScore: Int
+    /// The view the judge sees.
     public var observedView: ObservedView
+    /// Whether any part of the face can be seen.
     public var faceVisible: Bool
+    /// Accessories, parting or asymmetric marks on the wrong side.
     public var isMirrorOfReference: Bool
     /// Back views only; null otherwise.
     public var backIsTrueRotation: Bool?
@@ -43,6 +51,7 @@ public struct JudgeAnswer: Sendable, Equatable {
         case expression
     }
 
+    /// An answer from its fields (tests, and answers read back).
     public init(
         imageOk: Bool, containsText: Bool, identityEvidence: [String], identityDifferences: [String], sameCharacter: SameCharacter,
         identityScore: Int, observedView: ObservedView, faceVisible: Bool, isMirrorOfReference: Bool, backIsTrueRotation: Bool?,
@@ -187,6 +196,7 @@ public enum JudgeAnswerError: Error, Sendable, Equatable, CustomStringConvertibl
         }
     }
 
+    /// What is wrong, naming the field.
     public var description: String {
         switch self {
         case .notJSON(let why): "\(code): the answer is not a JSON object (\(why))"

@@ -5,10 +5,12 @@ import RefkitCore
 /// on every reference; a failure among them decides the stage without the judge
 /// (`StageVerdict.needsJudge`).
 public struct LocalChecks: Sendable {
+    /// The edges every check is held to.
     public var thresholds: QAThresholds
     /// The checks an order or watch keeps (`qa_checks`); the others are reported `skipped`.
     public var enabled: Set<QACheckID>
 
+    /// Checks with `thresholds`, keeping only `enabled` (all by default).
     public init(thresholds: QAThresholds = QAThresholds(), enabled: Set<QACheckID> = Set(QACheckID.allCases)) {
         self.thresholds = thresholds
         self.enabled = enabled

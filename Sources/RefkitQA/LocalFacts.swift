@@ -2,9 +2,12 @@ import RefkitCore
 
 /// What one decode measured of a candidate image (`ImageOps.fingerprint` in RefkitImaging).
 public struct ImageFacts: Sendable, Equatable {
+    /// The candidate's hashes.
     public var fingerprint: ImageFingerprint
+    /// The candidate's size and band statistics.
     public var health: ImageHealth
 
+    /// Facts from one `ImageOps.fingerprint`.
     public init(fingerprint: ImageFingerprint, health: ImageHealth) {
         self.fingerprint = fingerprint
         self.health = health
@@ -14,9 +17,12 @@ public struct ImageFacts: Sendable, Equatable {
 /// Another image of the kit the candidate is compared with, by the file name reasons cite
 /// (`front.png`, `source.jpg`, `avatar.png` as the locked reference).
 public struct NamedFingerprint: Sendable, Equatable {
+    /// The file name reasons cite, relative to the kit folder.
     public var file: String
+    /// Its hashes.
     public var fingerprint: ImageFingerprint
 
+    /// A compared image from its name and hashes.
     public init(file: String, fingerprint: ImageFingerprint) {
         self.file = file
         self.fingerprint = fingerprint
@@ -37,6 +43,7 @@ public struct FaceObservation: Sendable, Equatable {
 
     /// The detector's confidence (HOG: about 0 to 3; below 0.5 is mostly noise).
     public var score: Double
+    /// Which filter found it.
     public var pose: Pose
     /// Nose tip's offset from the eyes' midpoint over the eye distance (5-point landmarks);
     /// nil when landmarks were not fitted.
@@ -45,6 +52,7 @@ public struct FaceObservation: Sendable, Equatable {
     /// either has no embedding.
     public var identityDistance: Double?
 
+    /// A face from the analyser's numbers.
     public init(score: Double, pose: Pose, noseOffsetRatio: Double? = nil, identityDistance: Double? = nil) {
         self.score = score
         self.pose = pose

@@ -4,7 +4,9 @@ import RefkitCore
 /// check measured and the edge it was held to (so operators can recalibrate on their own
 /// kits), a sentence for people, and the reason code when it warned or failed.
 public struct QACheckResult: Sendable, Equatable, Codable {
+    /// Which check this is.
     public var check: QACheckID
+    /// What it decided.
     public var verdict: QAVerdict
     /// What was measured: a deviation, a hash distance, a face score, an embedding distance,
     /// the judge's identity score; nil when nothing was.
@@ -55,5 +57,6 @@ public struct QACheckResult: Sendable, Equatable, Codable {
         ])
     }
 
+    /// Writes `jsonValue`.
     public func encode(to encoder: Encoder) throws { try EncodableJSON(jsonValue).encode(to: encoder) }
 }

@@ -3,13 +3,16 @@ import RefkitCore
 /// A stage's `qa` object in the manifest (issue 15):
 /// `{"verdict", "attempts", "checks": [{"check", "verdict", "score", "threshold", "detail", "reason"}], "judge": {...} | null}`.
 public struct QAStageRecord: Sendable, Equatable, Codable {
+    /// The stage's verdict: the worst of its checks.
     public var verdict: QAVerdict
     /// Attempts made, the first included (regenerations + 1).
     public var attempts: Int
+    /// The checks of the published attempt, in order.
     public var checks: [QACheckResult]
     /// The judge's raw answer, model and cost for the published attempt; nil when not asked.
     public var judge: QAJudgeRecord?
 
+    /// A record from its parts.
     public init(verdict: QAVerdict, attempts: Int, checks: [QACheckResult], judge: QAJudgeRecord? = nil) {
         self.verdict = verdict
         self.attempts = attempts
@@ -36,19 +39,23 @@ public struct QAStageRecord: Sendable, Equatable, Codable {
         ])
     }
 
+    /// Writes `jsonValue`.
     public func encode(to encoder: Encoder) throws { try EncodableJSON(jsonValue).encode(to: encoder) }
 }
 
 /// The judge's part of a stage's `qa`: which model answered, what it cost, and its answer as
 /// given (rubric keys), or why there is none.
 public struct QAJudgeRecord: Sendable, Equatable, Codable {
+    /// The judge model, as configured (pinned, so verdicts can be compared across nights).
     public var model: String
     /// What the call cost; it counts against budgets like any paid call.
     public var costUSD: Double
+    /// The parsed answer; nil when the judge gave none.
     public var answer: JudgeAnswer?
     /// Why there is no answer (`JudgeAnswerError.description`, a timeout, an HTTP failure).
     public var error: String?
 
+    /// A record from its parts.
     public init(model: String, costUSD: Double, answer: JudgeAnswer? = nil, error: String? = nil) {
         self.model = model
         self.costUSD = costUSD
@@ -70,6 +77,7 @@ public struct QAJudgeRecord: Sendable, Equatable, Codable {
         case answer, error
     }
 
+    /// The manifest's object, every key present, in a fixed order.
     public var jsonValue: JSONValue {
         .object([
             (CodingKeys.model.stringValue, .string(model)),
@@ -79,6 +87,7 @@ public struct QAJudgeRecord: Sendable, Equatable, Codable {
         ])
     }
 
+    /// Writes `jsonValue`.
     public func encode(to encoder: Encoder) throws { try EncodableJSON(jsonValue).encode(to: encoder) }
 }
 
@@ -88,11 +97,14 @@ public struct QAJudgeRecord: Sendable, Equatable, Codable {
 public struct QAKitSummary: Sendable, Equatable, Codable {
     /// References per verdict; every verdict is a key, zero included.
     public var counts: [QAVerdict: Int]
+    /// Attempts made beyond the first, over all stages.
     public var regenerations: Int
+    /// The judge's spend for the kit, in USD.
     public var spendUSD: Double
     /// `photoreal` or `stylized`; nil before the locked reference exists.
     public var identityMode: String?
 
+    /// A summary from its parts.
     public init(counts: [QAVerdict: Int], regenerations: Int, spendUSD: Double, identityMode: String? = nil) {
         self.counts = counts
         self.regenerations = regenerations
@@ -118,6 +130,7 @@ public struct QAKitSummary: Sendable, Equatable, Codable {
         case identityMode = "identity_mode"
     }
 
+    /// Reads `counts` as an object keyed by verdict, as `jsonValue` writes it.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         // A dictionary keyed by an enum decodes from an array, not an object: read string keys.
@@ -135,6 +148,7 @@ public struct QAKitSummary: Sendable, Equatable, Codable {
             identityMode: try container.decodeIfPresent(String.self, forKey: .identityMode))
     }
 
+    /// The manifest's top-level `qa` object, every verdict counted, in a fixed order.
     public var jsonValue: JSONValue {
         .object([
             (CodingKeys.counts.stringValue, .object(QAVerdict.allCases.map { ($0.rawValue, .integer(counts[$0] ?? 0)) })),
@@ -144,6 +158,7 @@ public struct QAKitSummary: Sendable, Equatable, Codable {
         ])
     }
 
+    /// Writes `jsonValue`.
     public func encode(to encoder: Encoder) throws { try EncodableJSON(jsonValue).encode(to: encoder) }
 }
 

@@ -75,8 +75,10 @@ public enum QAReason: Sendable, Hashable, Codable, CustomStringConvertible {
         return nil
     }
 
+    /// The code.
     public var description: String { code }
 
+    /// Reads a code; an unknown one is an error.
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         let code = try container.decode(String.self)
@@ -86,6 +88,7 @@ public enum QAReason: Sendable, Hashable, Codable, CustomStringConvertible {
         self = reason
     }
 
+    /// Writes the code.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(code)

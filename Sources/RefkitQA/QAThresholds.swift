@@ -10,6 +10,7 @@ public struct QAThresholds: Sendable, Equatable {
         /// as close as 0.56-0.61 and the same person as far as 0.70, so no single cut is safe).
         public var fail: Double
 
+        /// A band from its two edges.
         public init(pass: Double, fail: Double) {
             self.pass = pass
             self.fail = fail

@@ -4,9 +4,13 @@
 /// says nothing either way (QA off, a check that cannot see this view), so it never lowers a
 /// stage that passed; a stage whose every check was skipped is `skipped`.
 public enum QAVerdict: String, Sendable, CaseIterable, Codable, Comparable {
+    /// Not checked (QA off, a check that cannot see this view, nothing to compare with).
     case skipped
+    /// Checked and fine.
     case pass
+    /// Published without retry, with the reason shown (a judge outage, a borderline identity).
     case warn
+    /// Regenerated while attempts and budget allow; the kit ends `partial` if it stays.
     case fail
 
     /// The worst of `verdicts`; `skipped` when there are none.
@@ -27,6 +31,7 @@ public enum QAVerdict: String, Sendable, CaseIterable, Codable, Comparable {
         }
     }
 
+    /// Less severe first.
     public static func < (lhs: QAVerdict, rhs: QAVerdict) -> Bool { lhs.severity < rhs.severity }
 }
 

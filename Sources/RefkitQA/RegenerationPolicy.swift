@@ -9,12 +9,14 @@ public struct RegenerationPolicy: Sendable, Equatable {
     /// `[qa] max_regenerations`: attempts after the first.
     public var maxRegenerations: Int
 
+    /// A policy allowing `maxRegenerations` attempts after the first (negative counts as 0).
     public init(maxRegenerations: Int = 2) {
         self.maxRegenerations = max(0, maxRegenerations)
     }
 
     /// One attempt at a stage, as QA saw it.
     public struct Attempt: Sendable, Equatable {
+        /// The attempt's stage verdict.
         public var verdict: QAVerdict
         /// The judge's identity score (0...4); nil when the judge was not asked or gave none.
         public var judgeScore: Int?
@@ -23,6 +25,7 @@ public struct RegenerationPolicy: Sendable, Equatable {
         /// The reasons of its warnings and failures (`StageVerdict.reasons`).
         public var reasons: [QAReason]
 
+        /// An attempt from what QA measured of it.
         public init(verdict: QAVerdict, judgeScore: Int? = nil, identityDistance: Double? = nil, reasons: [QAReason] = []) {
             self.verdict = verdict
             self.judgeScore = judgeScore

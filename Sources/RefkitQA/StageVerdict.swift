@@ -3,7 +3,9 @@ import RefkitCore
 /// One stage's QA once its checks have run: the checks as the manifest lists them and the
 /// stage's verdict, the worst of them.
 public struct StageVerdict: Sendable, Equatable {
+    /// Local checks in order, then the judge's when it was asked.
     public var checks: [QACheckResult]
+    /// The worst of `checks`.
     public var verdict: QAVerdict
 
     /// The reasons of the checks that warned or failed, in check order (what a regeneration

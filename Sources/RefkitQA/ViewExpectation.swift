@@ -24,6 +24,7 @@ public struct ViewExpectation: Sendable, Equatable {
         case threeQuarter = "three_quarter"
     }
 
+    /// The faces the view must or must not show.
     public var faces: Faces
     /// nil: no embedding test for this view (profiles and backs defeat it; scenes and
     /// characters have no one face to compare).
