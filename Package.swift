@@ -115,7 +115,8 @@ let package = Package(
         // Issue 15, automatic QA: every QA decision as a value (verdicts, thresholds, local checks, the judge's
         // rubric and strict answer, regeneration, the manifest's shapes). No I/O, no C.
         .target(name: "RefkitQA", dependencies: ["RefkitCore"]),
-        .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA"]),
+        // RefkitImaging only for one suite that puts real libvips fingerprints through the checks.
+        .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA", "RefkitImaging"]),
         // Prints the cost of QA's fingerprint and health per image (BENCHMARKS.md).
         .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging"]),
     ],

@@ -6,7 +6,8 @@ extension ImageOps {
     /// bytes are decoded once, upright (EXIF) and as 8-bit sRGB with alpha on white, into
     /// memory; per-band statistics are read from that, and the two grey thumbnails the hashes
     /// need are shrunk from it (box filter, then grey). The mirror hashes come from the same
-    /// thumbnails reversed.
+    /// thumbnails reversed. Meant for images already judged and bounded (provider answers, the
+    /// normalised source): the whole image is held in memory once (3 MB at 1024 x 1024).
     public static func fingerprint(_ bytes: [UInt8]) throws(ImagingError) -> (fingerprint: ImageFingerprint, health: ImageHealth) {
         try decodingPipeline(over: bytes) { () throws(ImagingError) in
             let loaded = try VipsImageHandle.load(bytes, strictness: .failOnWarning, sequential: false)

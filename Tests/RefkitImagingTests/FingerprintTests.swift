@@ -12,8 +12,8 @@ struct FingerprintTests {
     }
 
     /// One flat colour, as a safety placeholder or an empty render would be.
-    static func flat(_ colour: RGBColour, width: Int = 512, height: Int = 384) throws -> [UInt8] {
-        try VipsCanvas(width: width, height: height, colour: colour).image.encoded(as: .png)
+    static func flat(_ level: Int, width: Int = 512, height: Int = 384) throws -> [UInt8] {
+        try ImageOps.solid(width: width, height: height, red: level, green: level, blue: level, format: "png")
     }
 
     @Test("the same picture re-encoded as a smaller JPEG is near: a duplicate")
@@ -69,10 +69,10 @@ struct FingerprintTests {
 
     @Test("black and uniform grey images are flat in every band; black is dark")
     func flatImages() throws {
-        let black = try ImageOps.fingerprint(Self.flat(RGBColour(0, 0, 0))).health
+        let black = try ImageOps.fingerprint(Self.flat(0)).health
         #expect(black.stddevMax < 2 && black.mean < 1)
         #expect(black.width == 512 && black.height == 384 && black.bandDeviations.count == 3)
-        let grey = try ImageOps.fingerprint(Self.flat(RGBColour(128, 128, 128))).health
+        let grey = try ImageOps.fingerprint(Self.flat(128)).health
         #expect(grey.stddevMax < 2)
         #expect(abs(grey.mean - 128) < 1)
     }
@@ -86,6 +86,11 @@ struct FingerprintTests {
         let rotated = try ImageOps.synthesize(width: 640, height: 480, seed: 3, format: "jpeg", orientation: 6)
         let upright = try ImageOps.fingerprint(rotated).health
         #expect(upright.width == 480 && upright.height == 640)
+    }
+
+    @Test("solid refuses channels outside 0...255")
+    func solidChannels() {
+        #expect(throws: ImagingError.self) { try ImageOps.solid(width: 8, height: 8, red: 256, green: 0, blue: 0, format: "png") }
     }
 
     @Test("bytes that are no image fail with image_unreadable")
