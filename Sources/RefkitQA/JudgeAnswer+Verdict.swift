@@ -33,10 +33,6 @@ extension JudgeAnswer {
             check: .judge, verdict: verdict, score: Double(identityScore), threshold: Double(thresholds.judgeIdentityScore),
             detail: detail, reason: first?.reason)
     }
-
-    /// Whether to ask once more with the images in the other order (§3.3), then keep the
-    /// stricter answer (`StageVerdict.stricter`).
-    public var needsSecondAsk: Bool { sameCharacter == .unsure }
 }
 
 /// What came back from the judge for one candidate.

@@ -10,9 +10,12 @@ public enum JudgeRubric {
         Answer only from what is visible. Be strict.
         """
 
-    /// The user text for `stage`; the request sends it after the reference and the candidate.
-    public static func userText(for stage: Stage) -> String {
+    /// The user text for `stage`; the request sends it after the two images, the reference first
+    /// unless `candidateFirst` (the second ask of §3.3 swaps them to expose an order bias).
+    public static func userText(for stage: Stage, candidateFirst: Bool = false) -> String {
         let expectation = ViewExpectation.of(stage)
+        let order = (plain: "The first image is the locked reference; the second is the candidate.",
+                     swapped: "The first image is the candidate; the second is the locked reference.")
         let views = ObservedView.allCases.map(\.rawValue).joined(separator: " | ")
         let backOnly = stage == .back
             ? "back_is_true_rotation: true when this is the back of the head and body (front-mounted items hidden), "
@@ -25,7 +28,7 @@ public enum JudgeRubric {
             expression = "expression: null."
         }
         return """
-            The first image is the locked reference. The second image is the candidate for: \(expectation.spec).
+            \(candidateFirst ? order.swapped : order.plain) The candidate is for: \(expectation.spec).
             Fill in every field of one JSON object and write nothing else: no prose, no code fence.
             Write the evidence lists before deciding the verdict fields.
             image_ok: false if the candidate is blank, a placeholder, text or a user interface, a collage, cropped off, \

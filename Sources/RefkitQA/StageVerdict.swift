@@ -42,6 +42,19 @@ public struct StageVerdict: Sendable, Equatable {
         return StageVerdict(checks: checks, verdict: QAVerdict.worst(of: checks.map(\.verdict)))
     }
 
+    /// Whether to ask the judge once more with the images in the other order (§3.3): when it is
+    /// unsure of the character, or when it and the local identity test disagree (one passes the
+    /// face the other fails).
+    public static func shouldAskAgain(local: [QACheckResult], answer: JudgeAnswer) -> Bool {
+        if answer.sameCharacter == .unsure { return true }
+        guard let identity = local.first(where: { $0.check == .identity }) else { return false }
+        switch identity.verdict {
+        case .pass: return answer.sameCharacter == .no
+        case .fail: return answer.sameCharacter == .yes
+        case .warn, .skipped: return false
+        }
+    }
+
     /// The stricter of two judge checks (the same images asked in both orders).
     public static func stricter(_ first: QACheckResult, _ second: QACheckResult) -> QACheckResult {
         second.verdict > first.verdict ? second : first

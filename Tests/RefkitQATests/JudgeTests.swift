@@ -145,9 +145,15 @@ struct JudgeVerdictTests {
         #expect(JudgeOutcome.answered(Facts.answer()).result(for: .front).verdict == .pass)
     }
 
-    @Test("unsure asks once more; the stricter of two answers is kept")
+    @Test("unsure, or a disagreement with the local identity test, asks once more; the stricter answer is kept")
     func secondAsk() {
-        #expect(Facts.answer(same: .unsure).needsSecondAsk && !Facts.answer().needsSecondAsk)
+        func identity(_ verdict: QAVerdict) -> [QACheckResult] { [QACheckResult(check: .identity, verdict: verdict, detail: "")] }
+        #expect(StageVerdict.shouldAskAgain(local: [], answer: Facts.answer(same: .unsure)))
+        #expect(!StageVerdict.shouldAskAgain(local: identity(.pass), answer: Facts.answer()))
+        #expect(StageVerdict.shouldAskAgain(local: identity(.pass), answer: Facts.answer(same: .no, score: 1)))
+        #expect(StageVerdict.shouldAskAgain(local: identity(.fail), answer: Facts.answer()))
+        #expect(!StageVerdict.shouldAskAgain(local: identity(.warn), answer: Facts.answer(same: .no, score: 1)))
+        #expect(!StageVerdict.shouldAskAgain(local: identity(.skipped), answer: Facts.answer(same: .no, score: 1)))
         let pass = Facts.answer().verdict(for: .front)
         let warn = Facts.answer(same: .unsure).verdict(for: .front)
         #expect(StageVerdict.stricter(pass, warn) == warn && StageVerdict.stricter(warn, pass) == warn)
@@ -166,5 +172,7 @@ struct JudgeRubricTests {
         #expect(JudgeRubric.userText(for: .back).contains("back of the head"))
         #expect(JudgeRubric.userText(for: .expression("very_happy")).contains("asked for: very happy"))
         #expect(JudgeRubric.system.hasSuffix("Be strict."))
+        #expect(text.contains("The first image is the locked reference"))
+        #expect(JudgeRubric.userText(for: .side, candidateFirst: true).contains("The first image is the candidate"))
     }
 }
