@@ -154,7 +154,7 @@ public struct LocalChecks: Sendable {
         guard let distance = faces.first?.identityDistance else { return .skipped(.identity, "no face was measured") }
         let edges = thresholds.band(for: test)
         let verdict = edges.verdict(distance)
-        let detail = "distance \(distance.rounded(places: 3)) to the locked reference (pass <= \(edges.pass), fail > \(edges.fail))"
+        let detail = "distance \(distance.rounded(places: 3)) to the reference face (pass <= \(edges.pass), fail > \(edges.fail))"
         return QACheckResult(
             check: .identity, verdict: verdict, score: distance, threshold: verdict == .fail ? edges.fail : edges.pass,
             detail: detail, reason: verdict == .pass ? nil : .identityDistance)

@@ -29,7 +29,8 @@ public struct NamedFingerprint: Sendable, Equatable {
     }
 }
 
-/// One face the detector found, reduced to what the decisions need.
+/// One face the detector found, reduced to what the decisions need (RefkitFaces' `DetectedFace`:
+/// `FacePose.frontal` is `.frontal`, left/right looking `.turned`, rotated left/right `.rotated`).
 public struct FaceObservation: Sendable, Equatable {
     /// Which of dlib HOG's five filters fired (QA-research.md §1.4).
     public enum Pose: String, Sendable, Equatable, Codable {
@@ -48,8 +49,8 @@ public struct FaceObservation: Sendable, Equatable {
     /// Nose tip's offset from the eyes' midpoint over the eye distance (5-point landmarks);
     /// nil when landmarks were not fitted.
     public var noseOffsetRatio: Double?
-    /// Euclidean distance of this face's embedding to the identity reference's; nil when
-    /// either has no embedding.
+    /// Euclidean distance of this face's embedding to the identity reference's (the locked
+    /// reference; the source for the avatar and its candidates); nil when either has none.
     public var identityDistance: Double?
 
     /// A face from the analyser's numbers.
