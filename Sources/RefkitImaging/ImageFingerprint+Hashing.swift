@@ -32,7 +32,8 @@ extension ImageFingerprint {
     /// the 63 non-DC coefficients. The DC term (overall brightness) is left out of the median
     /// and its bit is always 0, so a brighter copy hashes the same.
     static func perceptualHash(_ grey: [UInt8]) -> UInt64 {
-        let side = phashSide, kept = 8
+        let side = phashSide
+        let kept = 8
         // Only the 8 lowest frequencies are needed: a separable DCT-II over rows then columns,
         // unnormalised (a constant factor does not move a coefficient across the median).
         var rows = [Double](repeating: 0, count: side * kept)

@@ -24,7 +24,8 @@ extension JudgeAnswer {
         } else if sameCharacter == .unsure {
             problems.append((.warn, .judgeIdentity, "the judge is unsure it is the same character"))
         }
-        let seen = "same_character \(sameCharacter.rawValue), identity \(identityScore)/4, view \(observedView.rawValue)"
+        let seen =
+            "same_character \(sameCharacter.rawValue), identity \(identityScore)/4, view \(observedView.rawValue)"
             + ", face \(faceVisible ? "visible" : "not visible")"
         let verdict = QAVerdict.worst(of: problems.map(\.verdict) + [.pass])
         let first = problems.first { $0.verdict == verdict }

@@ -14,10 +14,13 @@ public enum JudgeRubric {
     /// unless `candidateFirst` (the second ask of §3.3 swaps them to expose an order bias).
     public static func userText(for stage: Stage, candidateFirst: Bool = false) -> String {
         let expectation = ViewExpectation.of(stage)
-        let order = (plain: "The first image is the locked reference; the second is the candidate.",
-                     swapped: "The first image is the candidate; the second is the locked reference.")
+        let order = (
+            plain: "The first image is the locked reference; the second is the candidate.",
+            swapped: "The first image is the candidate; the second is the locked reference."
+        )
         let views = ObservedView.allCases.map(\.rawValue).joined(separator: " | ")
-        let backOnly = stage == .back
+        let backOnly =
+            stage == .back
             ? "back_is_true_rotation: true when this is the back of the head and body (front-mounted items hidden), "
                 + "false when it looks like a front view mirrored or redrawn."
             : "back_is_true_rotation: null (this is not a back view)."

@@ -88,8 +88,10 @@ public struct LocalChecks: Sendable {
 
     func mirror(_ candidate: ImageFingerprint, _ others: [NamedFingerprint]) -> QACheckResult {
         let measured = others.map { other in
-            (file: other.file, flipped: candidate.mirrorDistance(to: other.fingerprint).phash,
-             plain: candidate.distance(to: other.fingerprint).phash)
+            (
+                file: other.file, flipped: candidate.mirrorDistance(to: other.fingerprint).phash,
+                plain: candidate.distance(to: other.fingerprint).phash
+            )
         }
         let threshold = Double(thresholds.mirrorFlippedPhash)
         let mirrors = measured.filter { $0.flipped <= thresholds.mirrorFlippedPhash && $0.plain > thresholds.mirrorPlainPhashAbove }

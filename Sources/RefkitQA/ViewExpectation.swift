@@ -39,37 +39,47 @@ public struct ViewExpectation: Sendable, Equatable {
         let front: Set<ObservedView> = [.front]
         switch stage {
         case .avatar, .candidate, .referenceAvatar:
-            return ViewExpectation(faces: .frontal(strict: true), identity: .frontal, allowedViews: front,
-                                   spec: "view=front (facing the camera), framing=head and shoulders")
+            return ViewExpectation(
+                faces: .frontal(strict: true), identity: .frontal, allowedViews: front,
+                spec: "view=front (facing the camera), framing=head and shoulders")
         case .expression(let name):
             let expression = name.replacingUnderscores
-            return ViewExpectation(faces: .frontal(strict: true), identity: .frontal, allowedViews: front,
-                                   spec: "view=front (facing the camera), framing=head and shoulders, expression=\(expression)")
+            return ViewExpectation(
+                faces: .frontal(strict: true), identity: .frontal, allowedViews: front,
+                spec: "view=front (facing the camera), framing=head and shoulders, expression=\(expression)")
         case .front, .fullBody:
-            return ViewExpectation(faces: .frontal(strict: false), identity: .frontal, allowedViews: front,
-                                   spec: "view=front (facing the camera), framing=full body")
+            return ViewExpectation(
+                faces: .frontal(strict: false), identity: .frontal, allowedViews: front,
+                spec: "view=front (facing the camera), framing=full body")
         case .halfBody:
-            return ViewExpectation(faces: .frontal(strict: false), identity: .frontal, allowedViews: front,
-                                   spec: "view=front (facing the camera), framing=half body, waist up")
+            return ViewExpectation(
+                faces: .frontal(strict: false), identity: .frontal, allowedViews: front,
+                spec: "view=front (facing the camera), framing=half body, waist up")
         case .profile:
-            return ViewExpectation(faces: .turned, identity: .threeQuarter, allowedViews: [.threeQuarterLeft, .threeQuarterRight],
-                                   spec: "view=three-quarter (head and shoulders turned about 45 degrees), framing=head and shoulders")
+            return ViewExpectation(
+                faces: .turned, identity: .threeQuarter, allowedViews: [.threeQuarterLeft, .threeQuarterRight],
+                spec: "view=three-quarter (head and shoulders turned about 45 degrees), framing=head and shoulders")
         case .side:
-            return ViewExpectation(faces: .noFrontal, identity: nil, allowedViews: [.profileLeft, .profileRight],
-                                   spec: "view=side (profile facing left or right), framing=full body")
+            return ViewExpectation(
+                faces: .noFrontal, identity: nil, allowedViews: [.profileLeft, .profileRight],
+                spec: "view=side (profile facing left or right), framing=full body")
         case .back:
-            return ViewExpectation(faces: .none, identity: nil, allowedViews: [.back],
-                                   spec: "view=back (seen from directly behind, no face visible), framing=full body")
+            return ViewExpectation(
+                faces: .none, identity: nil, allowedViews: [.back],
+                spec: "view=back (seen from directly behind, no face visible), framing=full body")
         case .swap:
             // The pose is the target image's, so the looser band; the face must be there.
-            return ViewExpectation(faces: .turned, identity: .threeQuarter, allowedViews: Set(ObservedView.allCases),
-                                   spec: "view=any (the target photo's pose), framing=as in the target photo, face swapped in")
+            return ViewExpectation(
+                faces: .turned, identity: .threeQuarter, allowedViews: Set(ObservedView.allCases),
+                spec: "view=any (the target photo's pose), framing=as in the target photo, face swapped in")
         case .scene(let id):
-            return ViewExpectation(faces: .any, identity: nil, allowedViews: Set(ObservedView.allCases),
-                                   spec: "view=any, framing=a scene (\(id.replacingUnderscores)) with the character in it")
+            return ViewExpectation(
+                faces: .any, identity: nil, allowedViews: Set(ObservedView.allCases),
+                spec: "view=any, framing=a scene (\(id.replacingUnderscores)) with the character in it")
         case .character:
-            return ViewExpectation(faces: .any, identity: nil, allowedViews: Set(ObservedView.allCases),
-                                   spec: "view=front, framing=head to mid-torso (a character reference of a text-only plan)")
+            return ViewExpectation(
+                faces: .any, identity: nil, allowedViews: Set(ObservedView.allCases),
+                spec: "view=front, framing=head to mid-torso (a character reference of a text-only plan)")
         }
     }
 }

@@ -37,8 +37,10 @@ func measure(_ label: String, _ images: [[UInt8]], _ body: ([UInt8]) throws -> V
     let cpu = (cpuSeconds() - cpuBefore) / Double(images.count) * 1e3
     let sorted = wall.sorted()
     let mean = wall.reduce(0, +) / Double(wall.count)
-    print(String(format: "%-22@ median %7.2f ms  mean %7.2f ms  min %7.2f ms  cpu %7.2f ms/image",
-                 label as NSString, sorted[sorted.count / 2], mean, sorted[0], cpu))
+    print(
+        String(
+            format: "%-22@ median %7.2f ms  mean %7.2f ms  min %7.2f ms  cpu %7.2f ms/image",
+            label as NSString, sorted[sorted.count / 2], mean, sorted[0], cpu))
 }
 
 let count = max(1, argument("--images", 20))
@@ -67,8 +69,9 @@ for (bytes, original) in zip(pictures, prints) {
 var different: [Int] = []
 for i in prints.indices { for j in prints.indices where j > i { different.append(prints[i].distance(to: prints[j]).phash) } }
 print("re-encoded 400 px JPEG: pHash max \(reencoded.map(\.0).max()!), dHash max \(reencoded.map(\.1).max()!)")
-print("flipped: pHash vs flip max \(mirrored.map(\.0).max()!), dHash vs flip max \(mirrored.map(\.1).max()!), "
-    + "pHash plain min \(mirrored.map(\.2).min()!)")
+print(
+    "flipped: pHash vs flip max \(mirrored.map(\.0).max()!), dHash vs flip max \(mirrored.map(\.1).max()!), "
+        + "pHash plain min \(mirrored.map(\.2).min()!)")
 if let closest = different.min() { print("different pictures (\(different.count) pairs): pHash min \(closest)") }
 
 // --photos DIR: the same on real photographs (e.g. /var/cache/refkit/fixtures, which
@@ -88,16 +91,20 @@ if let i = CommandLine.arguments.firstIndex(of: "--photos"), i + 1 < CommandLine
         let copy = try ImageOps.fingerprint(ImageOps.normaliseSource(photos[index], maxLongSide: 512, quality: 75).data)
         let flip = try ImageOps.fingerprint(ImageOps.mirrored(photos[index]).data).fingerprint
         let d = copy.fingerprint.distance(to: print_)
-        print(String(format: "%-24@ %4dx%-4d dev %5.1f-%5.1f  512px copy p%2d d%2d  flip: vs flip p%2d d%2d, plain p%2d d%2d",
-                     name as NSString, health.width, health.height, health.stddevMin, health.stddevMax, d.phash, d.dhash,
-                     flip.mirrorDistance(to: print_).phash, flip.mirrorDistance(to: print_).dhash,
-                     flip.distance(to: print_).phash, flip.distance(to: print_).dhash))
+        print(
+            String(
+                format: "%-24@ %4dx%-4d dev %5.1f-%5.1f  512px copy p%2d d%2d  flip: vs flip p%2d d%2d, plain p%2d d%2d",
+                name as NSString, health.width, health.height, health.stddevMin, health.stddevMax, d.phash, d.dhash,
+                flip.mirrorDistance(to: print_).phash, flip.mirrorDistance(to: print_).dhash,
+                flip.distance(to: print_).phash, flip.distance(to: print_).dhash))
     }
     var pairs: [(String, Int, Int, Int)] = []
-    for a in measured.indices { for b in measured.indices where b > a {
-        let (x, y) = (measured[a].fingerprint, measured[b].fingerprint)
-        pairs.append(("\(names[a]) / \(names[b])", x.distance(to: y).phash, x.distance(to: y).dhash, x.mirrorDistance(to: y).phash))
-    } }
+    for a in measured.indices {
+        for b in measured.indices where b > a {
+            let (x, y) = (measured[a].fingerprint, measured[b].fingerprint)
+            pairs.append(("\(names[a]) / \(names[b])", x.distance(to: y).phash, x.distance(to: y).dhash, x.mirrorDistance(to: y).phash))
+        }
+    }
     for pair in pairs.sorted(by: { $0.1 < $1.1 }).prefix(5) {
         print("closest different: \(pair.0): pHash \(pair.1), dHash \(pair.2), pHash vs flip \(pair.3)")
     }

@@ -23,7 +23,10 @@ enum RubricText {
             let c = rest[index]
             if c == "[" { depth += 1 }
             if c == "]" { depth -= 1 }
-            if depth == 0, c == "," || c == "}" { end = index; break }
+            if depth == 0, c == "," || c == "}" {
+                end = index
+                break
+            }
         }
         guard let value else {
             let tail = rest[end...].hasPrefix(",") ? rest.index(after: end) : end
@@ -45,32 +48,42 @@ struct JudgeAnswerParsingTests {
         #expect(try JudgeAnswer.parse(RubricText.with("expression", "\"smiling\"")).expression == "smiling")
     }
 
-    @Test("malformed answers fail with a specific error", arguments: [
-        ("Sure! " + RubricText.valid, JudgeAnswerError.proseAroundJSON(excerpt: String(("Sure! " + RubricText.valid).prefix(80)))),
-        ("```json\n" + RubricText.valid + "\n```", .proseAroundJSON(excerpt: "```json\n" + String(RubricText.valid.prefix(72)))),
-        (RubricText.valid + "\nThe candidate matches.", .proseAroundJSON(excerpt: String(RubricText.valid.prefix(80)))),
-        ("I cannot help with that.", .notJSON("I cannot help with that.")),
-        ("[1, 2]", .notJSON("[1, 2]")),
-        (RubricText.with("same_character", "\"maybe\""),
-         .unknownValue(field: "same_character", value: "maybe", allowed: ["yes", "no", "unsure"])),
-        (RubricText.with("observed_view", "\"left\""),
-         .unknownValue(field: "observed_view", value: "left", allowed: ObservedView.allCases.map(\.rawValue))),
-        (RubricText.with("identity_score", "\"3\""), .wrongType(field: "identity_score", expected: "integer", found: "string")),
-        (RubricText.with("identity_score", "3.5"), .wrongType(field: "identity_score", expected: "integer", found: "number")),
-        (RubricText.with("identity_score", "5"), .outOfRange(field: "identity_score", value: 5, range: 0...4)),
-        (RubricText.with("outfit_matches", "-1"), .outOfRange(field: "outfit_matches", value: -1, range: 0...4)),
-        (RubricText.with("image_ok", "\"true\""), .wrongType(field: "image_ok", expected: "boolean", found: "string")),
-        (RubricText.with("face_visible", "null"), .wrongType(field: "face_visible", expected: "boolean", found: "null")),
-        (RubricText.with("back_is_true_rotation", "\"no\""),
-         .wrongType(field: "back_is_true_rotation", expected: "boolean or null", found: "string")),
-        (RubricText.with("identity_evidence", "\"hair\""), .wrongType(field: "identity_evidence", expected: "array", found: "string")),
-        (RubricText.with("identity_evidence", "[1]"),
-         .wrongType(field: "identity_evidence", expected: "array of strings", found: "array holding integer")),
-        (RubricText.with("expression", "3"), .wrongType(field: "expression", expected: "string or null", found: "integer")),
-        (RubricText.with("identity_score", nil), .missingField("identity_score")),
-        (RubricText.with("outfit_matches", nil), .missingField("outfit_matches")),
-        (RubricText.with("expression", "null, \"verdict\": \"pass\""), .unexpectedField("verdict")),
-    ])
+    @Test(
+        "malformed answers fail with a specific error",
+        arguments: [
+            ("Sure! " + RubricText.valid, JudgeAnswerError.proseAroundJSON(excerpt: String(("Sure! " + RubricText.valid).prefix(80)))),
+            ("```json\n" + RubricText.valid + "\n```", .proseAroundJSON(excerpt: "```json\n" + String(RubricText.valid.prefix(72)))),
+            (RubricText.valid + "\nThe candidate matches.", .proseAroundJSON(excerpt: String(RubricText.valid.prefix(80)))),
+            ("I cannot help with that.", .notJSON("I cannot help with that.")),
+            ("[1, 2]", .notJSON("[1, 2]")),
+            (
+                RubricText.with("same_character", "\"maybe\""),
+                .unknownValue(field: "same_character", value: "maybe", allowed: ["yes", "no", "unsure"])
+            ),
+            (
+                RubricText.with("observed_view", "\"left\""),
+                .unknownValue(field: "observed_view", value: "left", allowed: ObservedView.allCases.map(\.rawValue))
+            ),
+            (RubricText.with("identity_score", "\"3\""), .wrongType(field: "identity_score", expected: "integer", found: "string")),
+            (RubricText.with("identity_score", "3.5"), .wrongType(field: "identity_score", expected: "integer", found: "number")),
+            (RubricText.with("identity_score", "5"), .outOfRange(field: "identity_score", value: 5, range: 0...4)),
+            (RubricText.with("outfit_matches", "-1"), .outOfRange(field: "outfit_matches", value: -1, range: 0...4)),
+            (RubricText.with("image_ok", "\"true\""), .wrongType(field: "image_ok", expected: "boolean", found: "string")),
+            (RubricText.with("face_visible", "null"), .wrongType(field: "face_visible", expected: "boolean", found: "null")),
+            (
+                RubricText.with("back_is_true_rotation", "\"no\""),
+                .wrongType(field: "back_is_true_rotation", expected: "boolean or null", found: "string")
+            ),
+            (RubricText.with("identity_evidence", "\"hair\""), .wrongType(field: "identity_evidence", expected: "array", found: "string")),
+            (
+                RubricText.with("identity_evidence", "[1]"),
+                .wrongType(field: "identity_evidence", expected: "array of strings", found: "array holding integer")
+            ),
+            (RubricText.with("expression", "3"), .wrongType(field: "expression", expected: "string or null", found: "integer")),
+            (RubricText.with("identity_score", nil), .missingField("identity_score")),
+            (RubricText.with("outfit_matches", nil), .missingField("outfit_matches")),
+            (RubricText.with("expression", "null, \"verdict\": \"pass\""), .unexpectedField("verdict")),
+        ])
     func malformed(text: String, error: JudgeAnswerError) {
         #expect(throws: error) { try JudgeAnswer.parse(text) }
     }
@@ -102,25 +115,27 @@ struct JudgeAnswerParsingTests {
 
 @Suite("JudgeAnswer verdict")
 struct JudgeVerdictTests {
-    @Test("the pass rule per view", arguments: [
-        (Stage.front, Facts.answer(), QAVerdict.pass, QAReason?.none),
-        (.side, Facts.answer(view: .profileRight, face: true), .pass, nil),
-        (.profile, Facts.answer(view: .threeQuarterLeft), .pass, nil),
-        (.back, Facts.answer(view: .back, face: false, rotation: true), .pass, nil),
-        (.back, Facts.answer(view: .back, face: true, rotation: true), .fail, .judgeView),
-        (.back, Facts.answer(view: .back, face: false, rotation: false), .fail, .judgeView),
-        (.side, Facts.answer(view: .front), .fail, .judgeView),
-        (.front, Facts.answer(mirror: true), .fail, .judgeView),
-        (.front, Facts.answer(same: .no, score: 1), .fail, .judgeIdentity),
-        (.front, Facts.answer(score: 2), .fail, .judgeIdentity),
-        (.front, Facts.answer(score: 3), .pass, nil),
-        (.front, Facts.answer(same: .unsure, score: 3), .warn, .judgeIdentity),
-        (.front, Facts.answer(same: .unsure, score: 2), .fail, .judgeIdentity),
-        (.front, Facts.answer(same: .no, imageOk: false), .fail, .judgeImage),
-        (.front, Facts.answer(text: true), .fail, .judgeImage),
-        (.scene("cafe"), Facts.answer(view: .other, text: true), .pass, nil),
-        (.expression("smile"), Facts.answer(view: .threeQuarterLeft, same: .unsure), .fail, .judgeView),
-    ])
+    @Test(
+        "the pass rule per view",
+        arguments: [
+            (Stage.front, Facts.answer(), QAVerdict.pass, QAReason?.none),
+            (.side, Facts.answer(view: .profileRight, face: true), .pass, nil),
+            (.profile, Facts.answer(view: .threeQuarterLeft), .pass, nil),
+            (.back, Facts.answer(view: .back, face: false, rotation: true), .pass, nil),
+            (.back, Facts.answer(view: .back, face: true, rotation: true), .fail, .judgeView),
+            (.back, Facts.answer(view: .back, face: false, rotation: false), .fail, .judgeView),
+            (.side, Facts.answer(view: .front), .fail, .judgeView),
+            (.front, Facts.answer(mirror: true), .fail, .judgeView),
+            (.front, Facts.answer(same: .no, score: 1), .fail, .judgeIdentity),
+            (.front, Facts.answer(score: 2), .fail, .judgeIdentity),
+            (.front, Facts.answer(score: 3), .pass, nil),
+            (.front, Facts.answer(same: .unsure, score: 3), .warn, .judgeIdentity),
+            (.front, Facts.answer(same: .unsure, score: 2), .fail, .judgeIdentity),
+            (.front, Facts.answer(same: .no, imageOk: false), .fail, .judgeImage),
+            (.front, Facts.answer(text: true), .fail, .judgeImage),
+            (.scene("cafe"), Facts.answer(view: .other, text: true), .pass, nil),
+            (.expression("smile"), Facts.answer(view: .threeQuarterLeft, same: .unsure), .fail, .judgeView),
+        ])
     func rule(stage: Stage, answer: JudgeAnswer, verdict: QAVerdict, reason: QAReason?) {
         let check = answer.verdict(for: stage)
         #expect(check.check == .judge)

@@ -35,9 +35,11 @@ struct LocalChecksTests {
         #expect(results.count == 5)
     }
 
-    @Test("blank when every band's deviation is under 2; one busy band is enough to pass", arguments: [
-        ([0.0, 0.0, 0.0], QAVerdict.fail), ([1.99, 1.0, 0.5], .fail), ([2.0, 0.0, 0.0], .pass), ([0.0, 0.0, 30.0], .pass),
-    ])
+    @Test(
+        "blank when every band's deviation is under 2; one busy band is enough to pass",
+        arguments: [
+            ([0.0, 0.0, 0.0], QAVerdict.fail), ([1.99, 1.0, 0.5], .fail), ([2.0, 0.0, 0.0], .pass), ([0.0, 0.0, 30.0], .pass),
+        ])
     func blank(deviations: [Double], verdict: QAVerdict) {
         let health = result(.health, run(image: Facts.image(health: Facts.health(deviations: deviations))))
         #expect(health.verdict == verdict)
@@ -52,9 +54,11 @@ struct LocalChecksTests {
         #expect(health.reason == (verdict == .fail ? .tiny : nil))
     }
 
-    @Test("a duplicate needs pHash <= 6 and dHash <= 8 against some other image", arguments: [
-        (0, 0, true), (6, 8, true), (7, 0, false), (0, 9, false), (6, 9, false),
-    ])
+    @Test(
+        "a duplicate needs pHash <= 6 and dHash <= 8 against some other image",
+        arguments: [
+            (0, 0, true), (6, 8, true), (7, 0, false), (0, 9, false), (6, 9, false),
+        ])
     func duplicate(phash: Int, dhash: Int, isDuplicate: Bool) {
         let others = [
             NamedFingerprint(file: "front.png", fingerprint: Facts.unrelated),
@@ -74,9 +78,11 @@ struct LocalChecksTests {
         #expect(result(.mirror, results).verdict == .skipped)
     }
 
-    @Test("a mirror: pHash <= 6 from the other's flip while > 12 from the other itself", arguments: [
-        (0, true), (6, true), (7, false),
-    ])
+    @Test(
+        "a mirror: pHash <= 6 from the other's flip while > 12 from the other itself",
+        arguments: [
+            (0, true), (6, true), (7, false),
+        ])
     func mirror(flipped: Int, isMirror: Bool) {
         let check = result(.mirror, run(.side, image: Facts.image(Facts.mirror(flipped: flipped)), faces: []))
         #expect(check.verdict == (isMirror ? .fail : .pass))
@@ -102,10 +108,12 @@ struct LocalChecksTests {
         #expect(check.verdict == (isMirror ? .fail : .pass))
     }
 
-    @Test("the back view fails on any face scoring 0.5 or more; weaker detections are not faces", arguments: [
-        ([FaceObservation](), QAVerdict.pass), ([FaceObservation(score: 0.49, pose: .frontal)], .pass),
-        ([FaceObservation(score: 0.5, pose: .turned)], .fail), ([Facts.frontal()], .fail),
-    ])
+    @Test(
+        "the back view fails on any face scoring 0.5 or more; weaker detections are not faces",
+        arguments: [
+            ([FaceObservation](), QAVerdict.pass), ([FaceObservation(score: 0.49, pose: .frontal)], .pass),
+            ([FaceObservation(score: 0.5, pose: .turned)], .fail), ([Facts.frontal()], .fail),
+        ])
     func back(faces: [FaceObservation], verdict: QAVerdict) {
         let face = result(.face, run(.back, faces: faces))
         #expect(face.verdict == verdict)
@@ -121,10 +129,12 @@ struct LocalChecksTests {
         #expect(result(.face, run(.side, faces: [FaceObservation(score: 0.9, pose: .rotated)])).reason == .frontalInSideView)
     }
 
-    @Test("head views fail without a face; body views warn (small faces are missed); 3/4 warns", arguments: [
-        (Stage.avatar, QAVerdict.fail), (.expression("smile"), .fail), (.referenceAvatar, .fail), (.front, .warn),
-        (.fullBody, .warn), (.halfBody, .warn), (.profile, .warn), (.swap("x"), .warn),
-    ])
+    @Test(
+        "head views fail without a face; body views warn (small faces are missed); 3/4 warns",
+        arguments: [
+            (Stage.avatar, QAVerdict.fail), (.expression("smile"), .fail), (.referenceAvatar, .fail), (.front, .warn),
+            (.fullBody, .warn), (.halfBody, .warn), (.profile, .warn), (.swap("x"), .warn),
+        ])
     func noFace(stage: Stage, verdict: QAVerdict) {
         let face = result(.face, run(stage, faces: [FaceObservation(score: 0.2, pose: .frontal)]))
         #expect(face.verdict == verdict)
@@ -147,10 +157,12 @@ struct LocalChecksTests {
         }
     }
 
-    @Test("identity by the view's band, at its edges", arguments: [
-        (Stage.front, 0.50, QAVerdict.pass), (.front, 0.60, .warn), (.front, 0.61, .fail), (.expression("angry"), 0.55, .warn),
-        (.profile, 0.55, .pass), (.profile, 0.65, .warn), (.profile, 0.66, .fail), (.swap("s"), 0.6, .warn),
-    ])
+    @Test(
+        "identity by the view's band, at its edges",
+        arguments: [
+            (Stage.front, 0.50, QAVerdict.pass), (.front, 0.60, .warn), (.front, 0.61, .fail), (.expression("angry"), 0.55, .warn),
+            (.profile, 0.55, .pass), (.profile, 0.65, .warn), (.profile, 0.66, .fail), (.swap("s"), 0.6, .warn),
+        ])
     func identity(stage: Stage, distance: Double, verdict: QAVerdict) {
         let faces = stage == .profile ? [Facts.turned(distance: distance)] : [Facts.frontal(distance: distance)]
         let identity = result(.identity, run(stage, faces: faces))
@@ -191,12 +203,14 @@ struct LocalChecksTests {
     @Test("checks an order turned off are skipped and say so; the others still decide")
     func turnedOff() {
         let someOff = LocalChecks(enabled: [.health, .identity])
-        let results = someOff.evaluate(stage: .back, candidate: Facts.image(Facts.base), others: Facts.others, faces: [Facts.frontal()],
-                                       identity: .photoreal)
+        let results = someOff.evaluate(
+            stage: .back, candidate: Facts.image(Facts.base), others: Facts.others, faces: [Facts.frontal()],
+            identity: .photoreal)
         #expect(results.map(\.verdict) == [.pass, .skipped, .skipped, .skipped, .skipped])
         #expect(results[1].detail == "turned off by qa_checks")
-        let blank = someOff.evaluate(stage: .front, candidate: Facts.image(health: Facts.health(deviations: [0, 0, 0])), others: [],
-                                     faces: nil, identity: .photoreal)
+        let blank = someOff.evaluate(
+            stage: .front, candidate: Facts.image(health: Facts.health(deviations: [0, 0, 0])), others: [],
+            faces: nil, identity: .photoreal)
         #expect(blank[0].reason == .blank)
     }
 }

@@ -50,9 +50,10 @@ struct QAManifestTests {
         let summary = QAKitSummary(stages: stages, spendUSD: 0.0042, identityMode: .stylized(reason: "anime"))
         #expect(summary.counts == [.pass: 2, .warn: 1, .fail: 1, .skipped: 0])
         #expect(summary.regenerations == 3 && summary.needsReview)
-        #expect(summary.jsonValue.serialized == """
-            {"counts":{"skipped":0,"pass":2,"warn":1,"fail":1},"regenerations":3,"spend_usd":0.0042,"identity_mode":"stylized"}
-            """)
+        #expect(
+            summary.jsonValue.serialized == """
+                {"counts":{"skipped":0,"pass":2,"warn":1,"fail":1},"regenerations":3,"spend_usd":0.0042,"identity_mode":"stylized"}
+                """)
         #expect(try JSONDecoder().decode(QAKitSummary.self, from: JSONEncoder().encode(summary)) == summary)
         #expect(!QAKitSummary(stages: [], spendUSD: 0, identityMode: nil).needsReview)
         #expect(throws: DecodingError.self) {

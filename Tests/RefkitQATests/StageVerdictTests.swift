@@ -81,9 +81,11 @@ struct RegenerationPolicyTests {
         let second = policy.decide(stage: .back, attempts: [failed, failed], budgetAllowsAnother: true)
         #expect(second == .regenerate(seedOffset: 2, promptAddendum: addendum))
         // Two regenerations made (three attempts): the limit, whatever the budget.
-        #expect(policy.decide(stage: .back, attempts: [failed, failed, failed], budgetAllowsAnother: true) == .giveUp(keep: 0, reason: nil))
-        #expect(RegenerationPolicy(maxRegenerations: 0).decide(stage: .back, attempts: [failed], budgetAllowsAnother: true)
-            == .giveUp(keep: 0, reason: nil))
+        #expect(
+            policy.decide(stage: .back, attempts: [failed, failed, failed], budgetAllowsAnother: true) == .giveUp(keep: 0, reason: nil))
+        #expect(
+            RegenerationPolicy(maxRegenerations: 0).decide(stage: .back, attempts: [failed], budgetAllowsAnother: true)
+                == .giveUp(keep: 0, reason: nil))
     }
 
     @Test("no budget for one more call: give up with qa_budget_exhausted, keeping the best attempt")
@@ -101,10 +103,12 @@ struct RegenerationPolicyTests {
         #expect(RegenerationPolicy.bestAttempt([Attempt(verdict: .fail), Attempt(verdict: .warn), Attempt(verdict: .pass)]) == 2)
         #expect(RegenerationPolicy.bestAttempt([Attempt(verdict: .skipped), Attempt(verdict: .warn)]) == 1)
         #expect(RegenerationPolicy.bestAttempt([Attempt(verdict: .fail, judgeScore: nil), Attempt(verdict: .fail, judgeScore: 0)]) == 1)
-        #expect(RegenerationPolicy.bestAttempt([
-            Attempt(verdict: .fail, judgeScore: 2, identityDistance: 0.7), Attempt(verdict: .fail, judgeScore: 2, identityDistance: 0.62),
-            Attempt(verdict: .fail, judgeScore: 2, identityDistance: nil),
-        ]) == 1)
+        #expect(
+            RegenerationPolicy.bestAttempt([
+                Attempt(verdict: .fail, judgeScore: 2, identityDistance: 0.7),
+                Attempt(verdict: .fail, judgeScore: 2, identityDistance: 0.62),
+                Attempt(verdict: .fail, judgeScore: 2, identityDistance: nil),
+            ]) == 1)
         #expect(RegenerationPolicy.bestAttempt([Attempt(verdict: .fail), Attempt(verdict: .fail)]) == 0)
     }
 

@@ -58,9 +58,11 @@ struct QAThresholdsTests {
         #expect((t.blankStddev, t.faceScore, t.photorealFaceScore, t.judgeIdentityScore) == (2, 0.5, 1.0, 3))
     }
 
-    @Test("an identity band passes at its pass edge, warns up to and at its fail edge, fails beyond", arguments: [
-        (0.0, QAVerdict.pass), (0.50, .pass), (0.5000001, .warn), (0.55, .warn), (0.60, .warn), (0.6000001, .fail), (1.2, .fail),
-    ])
+    @Test(
+        "an identity band passes at its pass edge, warns up to and at its fail edge, fails beyond",
+        arguments: [
+            (0.0, QAVerdict.pass), (0.50, .pass), (0.5000001, .warn), (0.55, .warn), (0.60, .warn), (0.6000001, .fail), (1.2, .fail),
+        ])
     func frontalBand(distance: Double, verdict: QAVerdict) {
         #expect(QAThresholds().identityFrontal.verdict(distance) == verdict)
     }
