@@ -5,7 +5,7 @@ let package = Package(
     name: "refkit",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "refkit", targets: ["refkit"]),
+        .executable(name: "refkit", targets: ["refkit"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,61 +31,89 @@ let package = Package(
         .target(name: "RefkitCore"),
         // SHA-256 over the system libcrypto: the one C owner Core must not be.
         .target(name: "RefkitDigest", dependencies: ["CCrypto"]),
-        .target(name: "RefkitConfig", dependencies: [
-            "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
-        ]),
-        .target(name: "RefkitStore", dependencies: [
-            "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "RefkitConfig",
+            dependencies: [
+                "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
+            ]),
+        .target(
+            name: "RefkitStore",
+            dependencies: [
+                "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .target(name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"]),
         // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
         // replacement, the inotify owner, the state directory's layout and lock.
         .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
-        .target(name: "RefkitProviders", dependencies: ["RefkitDigest", 
-            "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "RefkitProviders",
+            dependencies: [
+                "RefkitDigest",
+                "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "RefkitPublish", dependencies: ["RefkitDigest", "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
-        .target(name: "RefkitService", dependencies: [
-            "RefkitSystem", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
-            .product(name: "FlyingSocks", package: "FlyingFox"),
-        ]),
-        .target(name: "RefkitIntake", dependencies: ["RefkitDigest", 
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CRefkitLinux",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "RefkitService",
+            dependencies: [
+                "RefkitSystem", .product(name: "Logging", package: "swift-log"), .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingSocks", package: "FlyingFox"),
+            ]),
+        .target(
+            name: "RefkitIntake",
+            dependencies: [
+                "RefkitDigest",
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "CRefkitLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // `refkit civitai`: the images API client, filters, downloads into an inbox, batch summaries.
-        .target(name: "RefkitCivitai", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "RefkitCivitai",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
-        .target(name: "RefkitPipeline", dependencies: ["RefkitDigest", 
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
-            "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "RefkitDaemon", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-            "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-        ]),
-        .target(name: "RefkitCLI", dependencies: [
-            "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake", "RefkitImaging",
-            "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "RefkitPipeline",
+            dependencies: [
+                "RefkitDigest",
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
+                "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "RefkitDaemon",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
+                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
+        .target(
+            name: "RefkitCLI",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
+                "RefkitImaging",
+                "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        .executableTarget(name: "refkit-bench", dependencies: ["RefkitSystem", 
-            "RefkitDaemon", "RefkitPipeline", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "RefkitTestSupport", dependencies: ["RefkitDigest", 
-            "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "refkit-bench",
+            dependencies: [
+                "RefkitSystem",
+                "RefkitDaemon", "RefkitPipeline", "RefkitConfig", "RefkitProviders", "RefkitImaging", "RefkitTestSupport", "RefkitCivitai",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "RefkitTestSupport",
+            dependencies: [
+                "RefkitDigest",
+                "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         .testTarget(name: "RefkitCoreTests", dependencies: ["RefkitDigest", "RefkitCore", "RefkitTestSupport"]),
         .testTarget(name: "RefkitConfigTests", dependencies: ["RefkitConfig", "RefkitTestSupport"]),
@@ -94,23 +122,35 @@ let package = Package(
         .testTarget(name: "RefkitSystemTests", dependencies: ["RefkitSystem", "RefkitTestSupport"]),
         .testTarget(name: "RefkitWatchTests", dependencies: ["RefkitWatch", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPublishTests", dependencies: ["RefkitDigest", "RefkitPublish", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitProvidersTests", dependencies: [
-            "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
-        ]),
-        .testTarget(name: "RefkitServiceTests", dependencies: [
-            "RefkitService", "RefkitSystem", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
-        ]),
-        .testTarget(name: "RefkitHTTPTests", dependencies: [
-            "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
-        ]),
+        .testTarget(
+            name: "RefkitProvidersTests",
+            dependencies: [
+                "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
+        .testTarget(
+            name: "RefkitServiceTests",
+            dependencies: [
+                "RefkitService", "RefkitSystem", "RefkitTestSupport", .product(name: "Prometheus", package: "swift-prometheus"),
+            ]),
+        .testTarget(
+            name: "RefkitHTTPTests",
+            dependencies: [
+                "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+            ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitDigest", "RefkitIntake", "RefkitTestSupport"]),
         .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitDaemonTests", dependencies: ["RefkitSystem", "RefkitDigest", 
-            "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
-        ]),
-        .testTarget(name: "RefkitCivitaiTests", dependencies: ["RefkitDigest", 
-            "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "RefkitDaemonTests",
+            dependencies: [
+                "RefkitSystem", "RefkitDigest",
+                "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
+            ]),
+        .testTarget(
+            name: "RefkitCivitaiTests",
+            dependencies: [
+                "RefkitDigest",
+                "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Issue 15, automatic QA: every QA decision as a value (verdicts, thresholds, local checks, the judge's
         // rubric and strict answer, regeneration, the manifest's shapes). No I/O, no C.

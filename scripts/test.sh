@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+scripts/check-format.sh
 swift build --build-tests
 # At most 12 tests at once: hundreds of tests that each start a daemon, draw with libvips and
 # serve loopback fakes, all at once on two cores, starve the fakes' tasks past their timeouts.

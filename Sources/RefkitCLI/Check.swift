@@ -81,8 +81,11 @@ enum CheckedFile {
 
     static func line(file: String, _ verdict: Verdict) -> String {
         switch verdict {
-        case .image(let facts, _): "ok        \(file)  image \(facts.mime) \(facts.width)x\(facts.height) \(facts.bytes) bytes sha256 \(facts.sha256)"
-        case .order(let order, _): "ok        \(file)  order \(KitPlan.plan(for: order.overlaying(Order(stages: .profile(.turnaround)))).stages.count) stages\(order.kit.map { " kit \($0)" } ?? "")"
+        case .image(let facts, _):
+            "ok        \(file)  image \(facts.mime) \(facts.width)x\(facts.height) \(facts.bytes) bytes sha256 \(facts.sha256)"
+        case .order(let order, _):
+            "ok        \(file)  order \(KitPlan.plan(for: order.overlaying(Order(stages: .profile(.turnaround)))).stages.count) "
+                + "stages\(order.kit.map { " kit \($0)" } ?? "")"
         case .rejected(let error): "rejected  \(file)  \(error.code): \(error.message)\(error.detail.isEmpty ? "" : " (\(error.detail))")"
         case .changed: "changed   \(file)  the file changed while it was read; check it again when it is complete"
         }
@@ -93,17 +96,26 @@ enum CheckedFile {
         case .image(let facts, _):
             .object([
                 ("file", .string(file)), ("ok", .bool(true)), ("type", .string("image")), ("mime", .string(facts.mime)),
-                ("width", .int(facts.width)), ("height", .int(facts.height)), ("bytes", .int(Int(facts.bytes))), ("sha256", .string(facts.sha256)),
+                ("width", .int(facts.width)), ("height", .int(facts.height)), ("bytes", .int(Int(facts.bytes))),
+                ("sha256", .string(facts.sha256)),
             ])
         case .order(let order, _):
             .object([("file", .string(file)), ("ok", .bool(true)), ("type", .string("order")), ("order", order.jsonValue)])
         case .rejected(let error):
             .object([
                 ("file", .string(file)), ("ok", .bool(false)),
-                ("error", .object([("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("detail", .string(error.detail))])),
+                (
+                    "error",
+                    .object([
+                        ("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("detail", .string(error.detail)),
+                    ])
+                ),
             ])
         case .changed:
-            .object([("file", .string(file)), ("ok", .bool(false)), ("error", .object([("code", .string("source_changed")), ("message", .string("the file changed while it was read"))]))])
+            .object([
+                ("file", .string(file)), ("ok", .bool(false)),
+                ("error", .object([("code", .string("source_changed")), ("message", .string("the file changed while it was read"))])),
+            ])
         }
     }
 }

@@ -45,7 +45,8 @@ extension RefkitCommand {
         @Option(help: ArgumentHelp("The API's nsfw filter: None, Soft, Mature or X (default: [civitai] nsfw).", valueName: "level"))
         var nsfw: String?
 
-        @Option(help: ArgumentHelp("The highest rating written: None, Soft, Mature or X (default: [civitai] max_rating).", valueName: "rating"))
+        @Option(
+            help: ArgumentHelp("The highest rating written: None, Soft, Mature or X (default: [civitai] max_rating).", valueName: "rating"))
         var maxRating: String?
 
         @Option(help: ArgumentHelp("Only images made with this model id.", valueName: "id"))
@@ -143,12 +144,23 @@ extension RefkitCommand {
                 ("repeated", .int(report.repeated)),
                 ("skipped", .counts(report.skipped)),
                 ("duplicates", .int(report.duplicates)),
-                ("written", .array(report.written.map {
-                    .object([("image_id", .int(Int($0.imageID))), ("kit", .string($0.kit)), ("image", .string($0.imageFile)),
-                             ("order", .string($0.orderFile)), ("sha256", .string($0.sha256))])
-                })),
+                (
+                    "written",
+                    .array(
+                        report.written.map {
+                            .object([
+                                ("image_id", .int(Int($0.imageID))), ("kit", .string($0.kit)), ("image", .string($0.imageFile)),
+                                ("order", .string($0.orderFile)), ("sha256", .string($0.sha256)),
+                            ])
+                        })
+                ),
                 ("failed", .array(report.failed.map { .object([("image_id", .int(Int($0.imageID))), ("code", .string($0.code))]) })),
-                ("error", report.fetchError.map { .object([("code", .string($0.code)), ("message", .string($0.message)), ("detail", .string($0.detail))]) } ?? .null),
+                (
+                    "error",
+                    report.fetchError.map {
+                        .object([("code", .string($0.code)), ("message", .string($0.message)), ("detail", .string($0.detail))])
+                    } ?? .null
+                ),
             ])
         }
     }

@@ -44,7 +44,8 @@ extension RefkitCommand.Doctor {
         for (what, path) in written where !sandbox.allowsWriting(path) {
             blocked += 1
             report.fail(
-                "unit sandbox", "\(what) \(path) is read-only inside \(file) (ProtectSystem=strict): add it to ReadWritePaths= "
+                "unit sandbox",
+                "\(what) \(path) is read-only inside \(file) (ProtectSystem=strict): add it to ReadWritePaths= "
                     + "(systemctl edit refkit) or change the configuration")
         }
         if blocked == 0 { report.ok("unit sandbox", "every folder refkit writes is writable inside \(file)") }

@@ -31,16 +31,18 @@ extension RefkitCommand {
         @Option(help: "Check folder permissions for this user (default: refkit when it exists and doctor runs as root, else you).")
         var user: String?
 
-        @Option(help: """
-            The systemd unit refkit runs under, to check that its sandbox lets refkit write every folder it needs \
-            (default: /etc/systemd/system/refkit.service when it exists).
-            """)
+        @Option(
+            help: """
+                The systemd unit refkit runs under, to check that its sandbox lets refkit write every folder it needs \
+                (default: /etc/systemd/system/refkit.service when it exists).
+                """)
         var unit: String?
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
             var report = DoctorReport()
-            report.ok("config", "\(configuration.file) (\(configuration.watches.count) watches, \(configuration.providers.count) providers)")
+            report.ok(
+                "config", "\(configuration.file) (\(configuration.watches.count) watches, \(configuration.providers.count) providers)")
             let account = ServiceAccount.resolve(user)
             if let name = user, account == nil {
                 report.fail("service user", "no user named \(name)")
@@ -53,9 +55,14 @@ extension RefkitCommand {
                     let database = try RefkitDatabase(path: dbPath)
                     let problems = try database.scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check != 'ok'")
                     if problems > 0 {
-                        report.fail("database", "\(dbPath): PRAGMA integrity_check reports \(problems) problem(s); restore from a backup or see `sqlite3 \(dbPath) 'PRAGMA integrity_check'`")
+                        report.fail(
+                            "database",
+                            "\(dbPath): PRAGMA integrity_check reports \(problems) problem(s); restore from a backup or see `sqlite3 "
+                                + "\(dbPath) 'PRAGMA integrity_check'`"
+                        )
                     } else {
-                        report.ok("database", "\(dbPath) (integrity ok; migrations: \(try database.appliedMigrations().joined(separator: ", ")))")
+                        report.ok(
+                            "database", "\(dbPath) (integrity ok; migrations: \(try database.appliedMigrations().joined(separator: ", ")))")
                     }
                 } catch {
                     report.fail("database", "\(dbPath): \(error)")
@@ -74,14 +81,19 @@ extension RefkitCommand {
             checkSandbox(&report, configuration)
             let inotify = InotifyLimits.read()
             if inotify.maxUserWatches > 0, folders * 10 > inotify.maxUserWatches * 8 {
-                report.warn("inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches is \(inotify.maxUserWatches): raise it")
+                report.warn(
+                    "inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches is \(inotify.maxUserWatches): raise it")
             } else {
                 report.ok("inotify watches", "\(folders) folders to watch, fs.inotify.max_user_watches \(inotify.maxUserWatches)")
             }
             // refkit uses one inotify instance (two for a moment during a reload).
             let inUse = InotifyLimits.instancesInUse(uid: who.uid)
             if inotify.maxUserInstances > 0, inUse + 2 > inotify.maxUserInstances {
-                report.fail("inotify instances", "\(inUse) in use by \(who.name) of fs.inotify.max_user_instances \(inotify.maxUserInstances); refkit needs 1 more: raise it")
+                report.fail(
+                    "inotify instances",
+                    "\(inUse) in use by \(who.name) of fs.inotify.max_user_instances \(inotify.maxUserInstances); refkit needs 1 more: "
+                        + "raise it"
+                )
             } else {
                 report.ok("inotify instances", "\(inUse) in use by \(who.name), fs.inotify.max_user_instances \(inotify.maxUserInstances)")
             }
@@ -104,7 +116,8 @@ extension RefkitCommand {
                 guard !offline, entry.config.kind != "preview" else { continue }
                 let url = entry.config.baseURL ?? ProviderRegistry.defaultBaseURLs[entry.config.kind] ?? ""
                 do {
-                    let response = try await registry.http.send(HTTPRequest(url: url, timeout: .seconds(10), connectTimeout: .seconds(5), maxResponseBytes: 1 << 20))
+                    let response = try await registry.http.send(
+                        HTTPRequest(url: url, timeout: .seconds(10), connectTimeout: .seconds(5), maxResponseBytes: 1 << 20))
                     report.ok("provider \(name) endpoint", "\(url) answered HTTP \(response.status)")
                 } catch {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
@@ -127,7 +140,9 @@ extension RefkitCommand {
             if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
                 // refkit creates it at start-up: the nearest existing parent must let it.
                 var parent = (path as NSString).deletingLastPathComponent
-                while !FileManager.default.fileExists(atPath: parent), parent != "/" { parent = (parent as NSString).deletingLastPathComponent }
+                while !FileManager.default.fileExists(atPath: parent), parent != "/" {
+                    parent = (parent as NSString).deletingLastPathComponent
+                }
                 if let denied = account.denied(parent, want: [.write, .search]) {
                     report.fail(what, "\(path) does not exist and \(account.name) cannot create it (\(denied))")
                 } else {

@@ -9,13 +9,19 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .shortAndLong, help: ArgumentHelp("The configuration file (TOML).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical (default: from the config, or $REFKIT_LOG_LEVEL).", valueName: "level"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Log level: trace, debug, info, notice, warning, error, critical (default: from the config, or $REFKIT_LOG_LEVEL).",
+            valueName: "level"))
     var logLevel: String?
 
     /// Loads the configuration the way the discussion of `refkit --help` describes.
     func loadConfiguration() throws -> Configuration {
         let env = ProcessInfo.processInfo.environment
-        let path = config ?? env["REFKIT_CONFIG"] ?? (FileManager.default.fileExists(atPath: "/etc/refkit/refkit.toml") ? "/etc/refkit/refkit.toml" : nil)
+        let path =
+            config ?? env["REFKIT_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: "/etc/refkit/refkit.toml") ? "/etc/refkit/refkit.toml" : nil)
         do {
             if let path {
                 return try ConfigurationLoader.load(path: path)

@@ -115,7 +115,8 @@ extension RefkitCommand {
                 throw CLIError(code: 1, message: "kit_unknown: no kit has this id, name or slug: \(kit) (see `refkit kits`)")
             }
             if !yes {
-                FileHandle.standardError.write(Data("Delete kit \(record.name) (\(record.id)) and \(record.outboxDir ?? "its state")? [y/N] ".utf8))
+                FileHandle.standardError.write(
+                    Data("Delete kit \(record.name) (\(record.id)) and \(record.outboxDir ?? "its state")? [y/N] ".utf8))
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
                 guard answer == "y" || answer == "yes" else { throw CLIError(code: 1, message: "not deleted") }
             }

@@ -9,7 +9,9 @@ extension RefkitCommand {
 
         @OptionGroup var options: GlobalOptions
 
-        @Option(help: ArgumentHelp("Only kits in this state (queued, generating, awaiting_selection, complete, partial, failed).", valueName: "state"))
+        @Option(
+            help: ArgumentHelp(
+                "Only kits in this state (queued, generating, awaiting_selection, complete, partial, failed).", valueName: "state"))
         var status: String?
 
         @Flag(help: "Print JSON instead of text.")
@@ -17,7 +19,8 @@ extension RefkitCommand {
 
         func validate() throws {
             if let status, KitStatus(rawValue: status) == nil {
-                throw ValidationError("unknown state \"\(status)\"; use one of \(KitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown state \"\(status)\"; use one of \(KitStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
 
@@ -26,7 +29,9 @@ extension RefkitCommand {
             let database = try StateAccess.open(configuration)
             let kits = try database.kits(status: status.flatMap(KitStatus.init(rawValue:)))
             var rows: [JSONValue] = []
-            if !json { print("KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED") }
+            if !json {
+                print("KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED")
+            }
             for kit in kits {
                 let stages = try database.stages(kitID: kit.id)
                 let done = stages.filter { $0.status == .done }.count
@@ -34,7 +39,8 @@ extension RefkitCommand {
                     rows.append(KitView.summary(kit, stages: stages))
                 } else {
                     print(
-                        kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " " + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                        kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
+                            + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
                             + "\(done)/\(stages.count)".padding(toLength: 9, withPad: " ", startingAt: 0)
                             + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt)
                 }
@@ -80,7 +86,9 @@ extension RefkitCommand {
             }
             print("stages:")
             for stage in stages {
-                var line = "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0) + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                var line =
+                    "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 line += " attempts \(stage.attempts)"
                 if stage.generation > 0 { line += "  generation \(stage.generation)" }
                 if stage.durationMs > 0 { line += "  \(stage.durationMs) ms" }
@@ -114,35 +122,43 @@ enum KitView {
 
     static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?) -> JSONValue {
         guard case .object(var members) = summary(kit, stages: stages) else { return .null }
-        members.append((
-            "source",
-            source.map {
-                .object([
-                    ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.mime)), ("width", .int($0.width)),
-                    ("height", .int($0.height)),
-                ])
-            } ?? .null
-        ))
+        members.append(
+            (
+                "source",
+                source.map {
+                    .object([
+                        ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.mime)),
+                        ("width", .int($0.width)),
+                        ("height", .int($0.height)),
+                    ])
+                } ?? .null
+            ))
         members.append(("locked_reference", .optional(kit.lockedReference)))
         members.append(("locked_how", .optional(kit.lockedHow)))
         members.append(("reference_generation", .int(kit.referenceGeneration)))
-        members.append((
-            "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
-        ))
-        members.append((
-            "stages",
-            .array(
-                stages.map { s in
-                    .object([
-                        ("stage", .string(s.stage)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
-                        ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)), ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
-                        ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
-                        ("error", s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null),
-                        ("reference_generation", s.referenceGeneration.map(JSONValue.int) ?? .null),
-                        ("made_from_earlier_reference", .bool(s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration))),
-                    ])
-                })
-        ))
+        members.append(
+            (
+                "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
+            ))
+        members.append(
+            (
+                "stages",
+                .array(
+                    stages.map { s in
+                        .object([
+                            ("stage", .string(s.stage)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
+                            ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)),
+                            ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
+                            ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
+                            (
+                                "error",
+                                s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null
+                            ),
+                            ("reference_generation", s.referenceGeneration.map(JSONValue.int) ?? .null),
+                            ("made_from_earlier_reference", .bool(s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration))),
+                        ])
+                    })
+            ))
         return .object(members)
     }
 }

@@ -14,7 +14,10 @@ public struct RefkitCommand: AsyncParsableCommand {
             default (one watch: ./inbox -> ./outbox, offline preview provider, state in ./refkit-state).
             """,
         version: RefkitVersion.string,
-        subcommands: [Run.self, Once.self, Status.self, Kits.self, Show.self, Select.self, Regenerate.self, Retry.self, Delete.self, Check.self, Doctor.self, Civitai.self]
+        subcommands: [
+            Run.self, Once.self, Status.self, Kits.self, Show.self, Select.self, Regenerate.self, Retry.self, Delete.self, Check.self,
+            Doctor.self, Civitai.self,
+        ]
     )
 
     public init() {}

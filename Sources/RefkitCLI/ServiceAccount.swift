@@ -65,7 +65,9 @@ struct ServiceAccount: Equatable {
         if !allows(path, want) {
             var info = stat()
             stat(path, &info)
-            return "mode \(String(info.st_mode & 0o777, radix: 8)), owner \(info.st_uid):\(info.st_gid); needs \(want.contains(.read) ? "r" : "")\(want.contains(.write) ? "w" : "")\(want.contains(.search) ? "x" : "")"
+            return
+                "mode \(String(info.st_mode & 0o777, radix: 8)), owner \(info.st_uid):\(info.st_gid); needs "
+                + "\(want.contains(.read) ? "r" : "")\(want.contains(.write) ? "w" : "")\(want.contains(.search) ? "x" : "")"
         }
         return nil
     }
@@ -94,7 +96,9 @@ struct InotifyLimits {
 
     static func read(proc: String = "/proc") -> InotifyLimits {
         func number(_ name: String) -> Int {
-            Int((try? String(contentsOfFile: "\(proc)/sys/fs/inotify/\(name)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+            Int(
+                (try? String(contentsOfFile: "\(proc)/sys/fs/inotify/\(name)", encoding: .utf8))?.trimmingCharacters(
+                    in: .whitespacesAndNewlines) ?? "") ?? 0
         }
         return InotifyLimits(maxUserWatches: number("max_user_watches"), maxUserInstances: number("max_user_instances"))
     }
@@ -106,7 +110,9 @@ struct InotifyLimits {
             var info = stat()
             guard stat("\(proc)/\(pid)", &info) == 0, info.st_uid == uid else { continue }
             for fd in (try? FileManager.default.contentsOfDirectory(atPath: "\(proc)/\(pid)/fd")) ?? [] {
-                if (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc)/\(pid)/fd/\(fd)")) == "anon_inode:inotify" { count += 1 }
+                if (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(proc)/\(pid)/fd/\(fd)")) == "anon_inode:inotify" {
+                    count += 1
+                }
             }
         }
         return count

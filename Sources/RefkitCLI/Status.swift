@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RefkitCivitai
 import RefkitCore
 import RefkitStore
@@ -29,15 +30,38 @@ extension RefkitCommand {
                     ("daemon", .object([("running", .bool(pid != nil)), ("pid", pid.map { .int($0) } ?? .null)])),
                     ("state_dir", .string(configuration.stateDir)),
                     ("queue_depth", .int(queueDepth)),
-                    ("kits", .counts(Dictionary(uniqueKeysWithValues: KitStatus.allCases.map { ($0.rawValue, summary.kitsByStatus[$0.rawValue] ?? 0) }))),
-                    ("stages", .counts(Dictionary(uniqueKeysWithValues: StageStatus.allCases.map { ($0.rawValue, summary.stagesByStatus[$0.rawValue] ?? 0) }))),
-                    ("intake", .counts(Dictionary(uniqueKeysWithValues: ["claimed", "accepted", "duplicate", "rejected"].map { ($0, summary.claimsByState[$0] ?? 0) }))),
+                    (
+                        "kits",
+                        .counts(
+                            Dictionary(
+                                uniqueKeysWithValues: KitStatus.allCases.map { ($0.rawValue, summary.kitsByStatus[$0.rawValue] ?? 0) }))
+                    ),
+                    (
+                        "stages",
+                        .counts(
+                            Dictionary(
+                                uniqueKeysWithValues: StageStatus.allCases.map { ($0.rawValue, summary.stagesByStatus[$0.rawValue] ?? 0) }))
+                    ),
+                    (
+                        "intake",
+                        .counts(
+                            Dictionary(
+                                uniqueKeysWithValues: ["claimed", "accepted", "duplicate", "rejected"].map {
+                                    ($0, summary.claimsByState[$0] ?? 0)
+                                }))
+                    ),
                     ("sources", .int(summary.sources)),
                     ("rejected_today", .int(summary.rejectedToday)),
                     ("spend_today_usd", .number(summary.spendTodayUSD, isInteger: false)),
-                    ("paused_providers", .array(paused.map { pause in
-                        .object([("provider", .string(pause.provider)), ("until", .string(pause.until)), ("capped", .bool(pause.capped))])
-                    })),
+                    (
+                        "paused_providers",
+                        .array(
+                            paused.map { pause in
+                                .object([
+                                    ("provider", .string(pause.provider)), ("until", .string(pause.until)), ("capped", .bool(pause.capped)),
+                                ])
+                            })
+                    ),
                     ("civitai", .object([("open_batches", .int(openBatches)), ("last_batch", lastBatch ?? .null)])),
                 ])
                 print(doc.pretty)
@@ -48,7 +72,10 @@ extension RefkitCommand {
             print("queue depth:   \(queueDepth) stages")
             let kits = KitStatus.allCases.map { "\($0.rawValue) \(summary.kitsByStatus[$0.rawValue] ?? 0)" }.joined(separator: ", ")
             print("kits:          \(kits)")
-            print("intake:        accepted \(summary.claimsByState["accepted"] ?? 0), duplicate \(summary.claimsByState["duplicate"] ?? 0), rejected \(summary.claimsByState["rejected"] ?? 0) (today \(summary.rejectedToday))")
+            print(
+                "intake:        accepted \(summary.claimsByState["accepted"] ?? 0), duplicate \(summary.claimsByState["duplicate"] ?? 0),"
+                    + " rejected \(summary.claimsByState["rejected"] ?? 0) (today \(summary.rejectedToday))"
+            )
             print("sources:       \(summary.sources)")
             print("spend today:   $\(String(format: "%.2f", summary.spendTodayUSD))")
             for pause in paused {
@@ -57,12 +84,13 @@ extension RefkitCommand {
             }
             if let lastBatch {
                 let finished = lastBatch["finished_at"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "?"
-                print("civitai:       \(BatchSummary.line(lastBatch)) (finished \(finished))\(openBatches > 0 ? "; \(openBatches) batch(es) in progress" : "")")
+                print(
+                    "civitai:       \(BatchSummary.line(lastBatch)) (finished "
+                        + "\(finished))\(openBatches > 0 ? "; \(openBatches) batch(es) in progress" : "")"
+                )
             } else if openBatches > 0 {
                 print("civitai:       \(openBatches) batch(es) in progress")
             }
         }
     }
 }
-
-import Foundation

@@ -35,15 +35,20 @@ public enum BatchSummaries {
     static func record(_ summary: BatchSummary, database: RefkitDatabase, stateDirectory: String, logger: Logger) throws -> Bool {
         let text = summary.json.serialized
         let folder = folder(stateDirectory: stateDirectory)
-        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/batch-\(summary.batchID).json", mode: 0o640, unwritableCode: .civitaiUnwritable)
-        try FileSystem.writeAtomically(Array((text + "\n").utf8), to: "\(folder)/last-batch.json", mode: 0o640, unwritableCode: .civitaiUnwritable)
+        try FileSystem.writeAtomically(
+            Array((text + "\n").utf8), to: "\(folder)/batch-\(summary.batchID).json", mode: 0o640, unwritableCode: .civitaiUnwritable)
+        try FileSystem.writeAtomically(
+            Array((text + "\n").utf8), to: "\(folder)/last-batch.json", mode: 0o640, unwritableCode: .civitaiUnwritable)
         guard try database.completeCivitaiBatch(id: summary.batchID, finishedAt: summary.finishedAt, summary: text) else { return false }
-        logger.notice("civitai batch finished", metadata: [
-            "civitai.batch": "\(summary.batchID)", "civitai.total": "\(summary.total)", "civitai.complete": "\(summary.complete)",
-            "civitai.partial": "\(summary.partial)", "civitai.avatar_only": "\(summary.avatarOnly)", "civitai.failed": "\(summary.failed)",
-            "civitai.references": "\(summary.referencesMade)", "civitai.spend_usd": "\(String(format: "%.4f", summary.spendUSD))",
-            "civitai.wall_time_s": "\(Int(summary.wallTimeSeconds.rounded()))", "civitai.abandoned": "\(summary.abandoned)",
-        ])
+        logger.notice(
+            "civitai batch finished",
+            metadata: [
+                "civitai.batch": "\(summary.batchID)", "civitai.total": "\(summary.total)", "civitai.complete": "\(summary.complete)",
+                "civitai.partial": "\(summary.partial)", "civitai.avatar_only": "\(summary.avatarOnly)",
+                "civitai.failed": "\(summary.failed)",
+                "civitai.references": "\(summary.referencesMade)", "civitai.spend_usd": "\(String(format: "%.4f", summary.spendUSD))",
+                "civitai.wall_time_s": "\(Int(summary.wallTimeSeconds.rounded()))", "civitai.abandoned": "\(summary.abandoned)",
+            ])
         return true
     }
 

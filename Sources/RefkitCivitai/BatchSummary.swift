@@ -54,7 +54,8 @@ public struct BatchSummary: Sendable, Equatable {
     ) -> BatchSummary? {
         guard let fetchedAt = batch.fetchedAt else { return nil }
         let ended = images.allSatisfy { $0.kitStatus.map(\.isFinal) ?? ($0.rejectionCode != nil) }
-        let abandoned = !ended && (Timestamps.date(fetchedAt).map { now.timeIntervalSince($0) >= Double(abandonAfter.components.seconds) } ?? false)
+        let abandoned =
+            !ended && (Timestamps.date(fetchedAt).map { now.timeIntervalSince($0) >= Double(abandonAfter.components.seconds) } ?? false)
         guard ended || abandoned else { return nil }
 
         var summary = BatchSummary(
@@ -67,7 +68,8 @@ public struct BatchSummary: Sendable, Equatable {
             let cost = image.stages.reduce(0) { $0 + $1.costUSD }
             let avatarDone = image.stages.contains { $0.stage == "avatar" && $0.status == .done }
             let others = image.stages.count { $0.stage != "avatar" }
-            var kit = Kit(imageID: image.imageID, kit: image.kit, kitID: image.kitID, outcome: "failed", references: references, costUSD: cost)
+            var kit = Kit(
+                imageID: image.imageID, kit: image.kit, kitID: image.kitID, outcome: "failed", references: references, costUSD: cost)
             if let status = image.kitStatus {
                 if status.isFinal, let updated = image.kitUpdatedAt, updated > lastEnd { lastEnd = updated }
                 if !status.isFinal {
@@ -104,8 +106,10 @@ public struct BatchSummary: Sendable, Equatable {
     public static func empty(batchID: Int64, inbox: String, requested: Int, startedAt: String, now: Date = Date()) -> BatchSummary {
         BatchSummary(
             batchID: batchID, inbox: inbox, requested: requested, startedAt: startedAt, fetchedAt: Timestamp.string(now),
-            finishedAt: Timestamp.string(now), total: 0, complete: 0, partial: 0, avatarOnly: 0, failed: 0, notIngested: 0, referencesMade: 0,
-            spendUSD: 0, wallTimeSeconds: Timestamps.date(startedAt).map { max(0, now.timeIntervalSince($0)) } ?? 0, abandoned: false, kits: [])
+            finishedAt: Timestamp.string(now), total: 0, complete: 0, partial: 0, avatarOnly: 0, failed: 0, notIngested: 0,
+            referencesMade: 0,
+            spendUSD: 0, wallTimeSeconds: Timestamps.date(startedAt).map { max(0, now.timeIntervalSince($0)) } ?? 0, abandoned: false,
+            kits: [])
     }
 
     /// The document written to `STATE/civitai/batch-ID.json` and kept in the database.
@@ -130,14 +134,18 @@ public struct BatchSummary: Sendable, Equatable {
             ("spend_usd", number(spendUSD)),
             ("wall_time_s", number(wallTimeSeconds)),
             ("abandoned", .bool(abandoned)),
-            ("kits", .array(kits.map { kit in
-                .object([
-                    ("image_id", .number(Double(kit.imageID), isInteger: true)), ("kit", .string(kit.kit)),
-                    ("kit_id", kit.kitID.map(JSONValue.string) ?? .null), ("outcome", .string(kit.outcome)),
-                    ("references", int(kit.references)), ("cost_usd", number(kit.costUSD)),
-                    ("reason", kit.reason.map(JSONValue.string) ?? .null),
-                ])
-            })),
+            (
+                "kits",
+                .array(
+                    kits.map { kit in
+                        .object([
+                            ("image_id", .number(Double(kit.imageID), isInteger: true)), ("kit", .string(kit.kit)),
+                            ("kit_id", kit.kitID.map(JSONValue.string) ?? .null), ("outcome", .string(kit.outcome)),
+                            ("references", int(kit.references)), ("cost_usd", number(kit.costUSD)),
+                            ("reason", kit.reason.map(JSONValue.string) ?? .null),
+                        ])
+                    })
+            ),
         ])
     }
 

@@ -89,7 +89,8 @@ public struct CivitaiImage: Sendable, Equatable {
 /// Civitai's content ratings, in order. `nsfwLevel` names them (`None`, `Soft`, `Mature`, `X`);
 /// `browsingLevel` is a bitmask (1 PG, 2 PG-13, 4 R, 8 X, 16 XXX) of which the highest bit counts.
 public enum CivitaiRating: Int, Sendable, Comparable, CaseIterable {
-    case none = 0, soft, mature, x
+    case none = 0
+    case soft, mature, x
 
     public static func < (a: CivitaiRating, b: CivitaiRating) -> Bool { a.rawValue < b.rawValue }
 
@@ -116,7 +117,11 @@ public enum CivitaiRating: Int, Sendable, Comparable, CaseIterable {
             return
         }
         let bits: Int64?
-        if case .number? = nsfwLevel { bits = nsfwLevel.flatMap(CivitaiImage.int64) } else { bits = browsingLevel.flatMap(CivitaiImage.int64) }
+        if case .number? = nsfwLevel {
+            bits = nsfwLevel.flatMap(CivitaiImage.int64)
+        } else {
+            bits = browsingLevel.flatMap(CivitaiImage.int64)
+        }
         guard let bits, bits > 0 else { return nil }
         switch bits {
         case 1: self = .none

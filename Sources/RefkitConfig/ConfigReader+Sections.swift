@@ -6,7 +6,8 @@ import TOMLKit
 /// The [civitai] table, the providers and the watches, each read and validated by itself.
 extension ConfigReader {
     static let civitaiKeys: Set<String> = [
-        "base_url", "api_key_env", "api_key_file", "limit", "page_size", "max_pages", "period", "sort", "nsfw", "model_id", "username", "tags",
+        "base_url", "api_key_env", "api_key_file", "limit", "page_size", "max_pages", "period", "sort", "nsfw", "model_id", "username",
+        "tags",
         "max_rating", "min_width", "min_height", "max_image_bytes", "attempts", "max_retry_wait_s", "timeout_s",
     ]
 
@@ -15,7 +16,9 @@ extension ConfigReader {
         guard let c = try table(node, "civitai", allowed: Self.civitaiKeys) else { return civitai }
         func oneOf(_ key: String, _ allowed: [String]) throws(ConfigError) -> String? {
             guard let value = try string(c[key], "civitai.\(key)") else { return nil }
-            guard allowed.contains(value) else { throw fail("civitai.\(key)", "must be one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))") }
+            guard allowed.contains(value) else {
+                throw fail("civitai.\(key)", "must be one of \(allowed.map { "\"\($0)\"" }.joined(separator: ", "))")
+            }
             return value
         }
         civitai.baseURL = try string(c["base_url"], "civitai.base_url") ?? civitai.baseURL
@@ -49,7 +52,8 @@ extension ConfigReader {
     }
 
     static let commonProviderKeys: Set<String> = [
-        "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s", "price_per_image_usd",
+        "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s",
+        "price_per_image_usd",
     ]
     static let specificProviderKeys: [String: Set<String>] = [
         "preview": ["delay_ms"], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
@@ -64,7 +68,9 @@ extension ConfigReader {
         guard case .table = node else { throw fail(p, "must be a table") }
         let kind = try string(node["kind"], "\(p).kind") ?? name
         guard let specific = Self.specificProviderKeys[kind] else {
-            throw fail("\(p).kind", "unknown provider kind \"\(kind)\" (known: \(ConfigurationLoader.providerKinds.sorted().joined(separator: ", ")))")
+            throw fail(
+                "\(p).kind",
+                "unknown provider kind \"\(kind)\" (known: \(ConfigurationLoader.providerKinds.sorted().joined(separator: ", ")))")
         }
         _ = try table(node, p, allowed: Self.commonProviderKeys.union(specific))
         var provider = Configuration.Provider(name: name, kind: kind)
@@ -81,7 +87,8 @@ extension ConfigReader {
         provider.apiKeyEnv = try string(node["api_key_env"], "\(p).api_key_env")
         provider.apiKeyFile = try path(node["api_key_file"], "\(p).api_key_file")
         provider.concurrency = try int(node["concurrency"], "\(p).concurrency", 1...256) ?? provider.concurrency
-        provider.requestsPerMinute = try int(node["requests_per_minute"], "\(p).requests_per_minute", 1...1_000_000) ?? provider.requestsPerMinute
+        provider.requestsPerMinute =
+            try int(node["requests_per_minute"], "\(p).requests_per_minute", 1...1_000_000) ?? provider.requestsPerMinute
         provider.timeoutSeconds = try int(node["timeout_s"], "\(p).timeout_s", 1...3600) ?? provider.timeoutSeconds
         provider.pricePerImageUSD = try double(node["price_per_image_usd"], "\(p).price_per_image_usd", 0...100) ?? 0
         for key in specific {
@@ -109,7 +116,9 @@ extension ConfigReader {
         return provider
     }
 
-    func readWatch(_ node: ConfigNode, path p: String, providers: [String: Configuration.Provider]) throws(ConfigError) -> Configuration.Watch {
+    func readWatch(
+        _ node: ConfigNode, path p: String, providers: [String: Configuration.Provider]
+    ) throws(ConfigError) -> Configuration.Watch {
         let keys: Set<String> = [
             "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
             "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order",
@@ -119,7 +128,8 @@ extension ConfigReader {
         guard SafeName.isSafeIdentifier(name) else { throw fail("\(p).name", "watch names use 1-64 of A-Z a-z 0-9 _ -") }
         guard let inbox = try path(node["inbox"], "\(p).inbox") else { throw fail(p, "watch \"\(name)\" needs an inbox") }
         guard let outbox = try path(node["outbox"], "\(p).outbox") else { throw fail(p, "watch \"\(name)\" needs an outbox") }
-        let rejected = try path(node["rejected"], "\(p).rejected")
+        let rejected =
+            try path(node["rejected"], "\(p).rejected")
             ?? ((outbox as NSString).deletingLastPathComponent as NSString).appendingPathComponent("rejected")
         var order = Order(stages: .profile(.turnaround), provider: "preview")
         if let d = node["default_order"] {
@@ -127,7 +137,9 @@ extension ConfigReader {
             do {
                 order = try OrderValidator.validate(json: json).overlaying(order)
             } catch {
-                let key = error.detail.split(separator: " ").first.map { String($0).replacingOccurrences(of: "$", with: "\(p).default_order") }
+                let key = error.detail.split(separator: " ").first.map {
+                    String($0).replacingOccurrences(of: "$", with: "\(p).default_order")
+                }
                 throw fail(key ?? "\(p).default_order", "\(error.message): \(error.detail)")
             }
         }
@@ -149,8 +161,10 @@ extension ConfigReader {
         watch.sidecarWaitMs = try int(node["sidecar_wait_ms"], "\(p).sidecar_wait_ms", 0...600_000) ?? watch.sidecarWaitMs
         watch.imageWaitMs = try int(node["image_wait_ms"], "\(p).image_wait_ms", 0...3_600_000) ?? watch.imageWaitMs
         watch.priority = try int(node["priority"], "\(p).priority", -1000...1000) ?? watch.priority
-        watch.maxCostPerKitUSD = try double(node["max_cost_per_kit_usd"], "\(p).max_cost_per_kit_usd", 0...100_000) ?? watch.maxCostPerKitUSD
-        watch.maxCostPerDayUSD = try double(node["max_cost_per_day_usd"], "\(p).max_cost_per_day_usd", 0...1_000_000) ?? watch.maxCostPerDayUSD
+        watch.maxCostPerKitUSD =
+            try double(node["max_cost_per_kit_usd"], "\(p).max_cost_per_kit_usd", 0...100_000) ?? watch.maxCostPerKitUSD
+        watch.maxCostPerDayUSD =
+            try double(node["max_cost_per_day_usd"], "\(p).max_cost_per_day_usd", 0...1_000_000) ?? watch.maxCostPerDayUSD
         if let ignore = node["ignore"] {
             guard case .array(let items) = ignore else { throw fail("\(p).ignore", "must be an array of glob strings") }
             for (i, item) in items.enumerated() {

@@ -163,10 +163,14 @@ public struct Configuration: Sendable {
         providers.values.sorted { $0.name < $1.name }.compactMap { provider in
             let stages = limits.concurrency
             if stages < provider.concurrency {
-                return "providers.\(provider.name) concurrency = \(provider.concurrency), but [limits] concurrency = \(stages) lets at most \(stages) of its requests run at once; set [limits] concurrency to about \(3 * provider.concurrency)"
+                return
+                    "providers.\(provider.name) concurrency = \(provider.concurrency), but [limits] concurrency = \(stages) lets at most "
+                    + "\(stages) of its requests run at once; set [limits] concurrency to about \(3 * provider.concurrency)"
             }
             if stages < 2 * provider.concurrency {
-                return "providers.\(provider.name) concurrency = \(provider.concurrency) is rarely reached with [limits] concurrency = \(stages): stages also prepare inputs and write results; about \(3 * provider.concurrency) keeps it busy"
+                return
+                    "providers.\(provider.name) concurrency = \(provider.concurrency) is rarely reached with [limits] concurrency = "
+                    + "\(stages): stages also prepare inputs and write results; about \(3 * provider.concurrency) keeps it busy"
             }
             return nil
         }

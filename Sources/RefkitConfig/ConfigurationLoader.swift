@@ -23,7 +23,8 @@ public enum ConfigurationLoader {
 
     public static func load(path: String) throws(ConfigError) -> Configuration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, line: nil, key: "", message: "cannot read the configuration file (\(String(cString: strerror(errno))))")
+            throw ConfigError(
+                file: path, line: nil, key: "", message: "cannot read the configuration file (\(String(cString: strerror(errno))))")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, line: nil, key: "", message: "the configuration is not UTF-8 text")
@@ -109,10 +110,12 @@ struct ConfigReader {
     }
 
     mutating func read() throws(ConfigError) -> Configuration {
-        let top = try table(root, "", allowed: [
-            "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
-            "plain_http_hosts",
-        ])!
+        let top = try table(
+            root, "",
+            allowed: [
+                "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
+                "plain_http_hosts",
+            ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
@@ -120,14 +123,18 @@ struct ConfigReader {
 
         var daemon = Configuration.Daemon()
         if let d = try table(top["daemon"], "daemon", allowed: Self.daemonKeys) {
-            daemon.rescanIntervalSeconds = try int(d["rescan_interval_s"], "daemon.rescan_interval_s", 5...86400) ?? daemon.rescanIntervalSeconds
+            daemon.rescanIntervalSeconds =
+                try int(d["rescan_interval_s"], "daemon.rescan_interval_s", 5...86400) ?? daemon.rescanIntervalSeconds
             daemon.pollIntervalMs = try int(d["poll_interval_ms"], "daemon.poll_interval_ms", 100...600_000) ?? daemon.pollIntervalMs
             daemon.drainTimeoutSeconds = try int(d["drain_timeout_s"], "daemon.drain_timeout_s", 0...3600) ?? daemon.drainTimeoutSeconds
-            daemon.diskFullRetrySeconds = try int(d["disk_full_retry_s"], "daemon.disk_full_retry_s", 1...86400) ?? daemon.diskFullRetrySeconds
+            daemon.diskFullRetrySeconds =
+                try int(d["disk_full_retry_s"], "daemon.disk_full_retry_s", 1...86400) ?? daemon.diskFullRetrySeconds
             daemon.workRetentionHours = try int(d["work_retention_h"], "daemon.work_retention_h", 0...87600) ?? daemon.workRetentionHours
             daemon.maxStateMB = try int(d["max_state_mb"], "daemon.max_state_mb", 0...(1 << 30)) ?? daemon.maxStateMB
-            daemon.janitorIntervalSeconds = try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
-            daemon.summaryIntervalSeconds = try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
+            daemon.janitorIntervalSeconds =
+                try int(d["janitor_interval_s"], "daemon.janitor_interval_s", 1...86400) ?? daemon.janitorIntervalSeconds
+            daemon.summaryIntervalSeconds =
+                try int(d["summary_interval_s"], "daemon.summary_interval_s", 1...86400) ?? daemon.summaryIntervalSeconds
             daemon.databaseCheckSeconds = try int(d["database_check_s"], "daemon.database_check_s", 1...3600) ?? daemon.databaseCheckSeconds
         }
         var limits = Configuration.Limits()
@@ -135,7 +142,8 @@ struct ConfigReader {
         if let l = try table(top["limits"], "limits", allowed: limitKeys) {
             limits.concurrency = try int(l["concurrency"], "limits.concurrency", 1...1024) ?? limits.concurrency
             limits.maxSourceBytes = try int(l["max_source_bytes"], "limits.max_source_bytes", 1...(1 << 34)) ?? limits.maxSourceBytes
-            limits.maxSourcePixels = try int(l["max_source_pixels"], "limits.max_source_pixels", 1...1_000_000_000) ?? limits.maxSourcePixels
+            limits.maxSourcePixels =
+                try int(l["max_source_pixels"], "limits.max_source_pixels", 1...1_000_000_000) ?? limits.maxSourcePixels
             limits.maxLongSide = try int(l["max_long_side"], "limits.max_long_side", 64...16384) ?? limits.maxLongSide
             limits.maxAspectRatio = try double(l["max_aspect_ratio"], "limits.max_aspect_ratio", 1...1000) ?? limits.maxAspectRatio
         }
@@ -148,7 +156,8 @@ struct ConfigReader {
         }
         var outputs = Configuration.Outputs()
         if let o = try table(top["outputs"], "outputs", allowed: ["text_plan_min_share", "source_long_side"]) {
-            outputs.textPlanMinShare = try double(o["text_plan_min_share"], "outputs.text_plan_min_share", 0...1) ?? outputs.textPlanMinShare
+            outputs.textPlanMinShare =
+                try double(o["text_plan_min_share"], "outputs.text_plan_min_share", 0...1) ?? outputs.textPlanMinShare
             outputs.sourceLongSide = try int(o["source_long_side"], "outputs.source_long_side", 256...8192) ?? outputs.sourceLongSide
         }
 
@@ -233,7 +242,8 @@ struct ConfigReader {
     }
 
     static let daemonKeys: Set<String> = [
-        "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb", "janitor_interval_s",
+        "rescan_interval_s", "poll_interval_ms", "drain_timeout_s", "disk_full_retry_s", "work_retention_h", "max_state_mb",
+        "janitor_interval_s",
         "summary_interval_s", "database_check_s",
     ]
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the line on which a key path (`watch[1].settle_ms`, `providers.gemini`) is written in
 /// TOML text. TOMLKit reports lines only for syntax errors; semantic errors need this.
 struct TOMLLineLocator {
@@ -71,5 +73,3 @@ struct TOMLLineLocator {
         return out.joined(separator: ".")
     }
 }
-
-import Foundation

@@ -21,7 +21,6 @@ public struct KitPlan: Sendable, Equatable {
     /// `depends_on` of an avatar chosen among candidates.
     public static let allCandidates = "candidates"
 
-
     public var steps: [Step]
 
     public init(steps: [Step]) { self.steps = steps }
@@ -34,7 +33,9 @@ public struct KitPlan: Sendable, Equatable {
         if order.isTextOnlyPlan {
             let characters = order.characters.compactMap(\.name).map(Stage.character)
             let scenes = order.scenes.map { Stage.scene($0.id) }
-            return KitPlan(steps: unique(characters).map { Step(stage: $0, dependsOn: nil) } + unique(scenes).map { Step(stage: $0, dependsOn: characters.first) })
+            return KitPlan(
+                steps: unique(characters).map { Step(stage: $0, dependsOn: nil) }
+                    + unique(scenes).map { Step(stage: $0, dependsOn: characters.first) })
         }
         var stages: [Stage]
         switch order.stages ?? .profile(.turnaround) {
@@ -51,7 +52,9 @@ public struct KitPlan: Sendable, Equatable {
         let candidates = min(order.candidates ?? 1, Stage.maxCandidates)
         let head: [Step] =
             candidates > 1
-            ? (1...candidates).map { Step(stage: .candidate($0), dependsOn: nil) } + [Step(stage: .avatar, dependsOn: nil, afterCandidates: true)]
+            ? (1...candidates).map { Step(stage: .candidate($0), dependsOn: nil) } + [
+                Step(stage: .avatar, dependsOn: nil, afterCandidates: true)
+            ]
             : [Step(stage: .avatar, dependsOn: nil)]
         return KitPlan(steps: head + rest.map { Step(stage: $0, dependsOn: .avatar) })
     }
@@ -61,7 +64,9 @@ public struct KitPlan: Sendable, Equatable {
     public static func followUp(for order: Order) -> KitPlan {
         var stages: [Stage] = []
         if case .list(let list)? = order.stages { stages += list }
-        if case .profile(let profile)? = order.stages { stages += profile.stages(expressions: order.expressions ?? Order.defaultExpressions) }
+        if case .profile(let profile)? = order.stages {
+            stages += profile.stages(expressions: order.expressions ?? Order.defaultExpressions)
+        }
         for e in order.expressions ?? [] where !stages.contains(.expression(e)) { stages.append(.expression(e)) }
         for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
         stages.removeAll { $0 == .avatar || $0.isCandidate }

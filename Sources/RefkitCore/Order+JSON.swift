@@ -1,3 +1,5 @@
+import Foundation
+
 extension Order {
     /// The order as `refkit.order/1` JSON (what validation reads back to the same value).
     public var jsonValue: JSONValue {
@@ -27,7 +29,11 @@ extension Order {
         if let retry { members.append(("retry", .bool(retry))) }
         if let remake { members.append(("remake", .bool(remake))) }
         if let faceSwap {
-            members.append(("face_swap", .object([("target", .string(faceSwap.target))] + (faceSwap.name.map { [("name", JSONValue.string($0))] } ?? []))))
+            members.append(
+                (
+                    "face_swap",
+                    .object([("target", .string(faceSwap.target))] + (faceSwap.name.map { [("name", JSONValue.string($0))] } ?? []))
+                ))
         }
         if let provider { members.append(("provider", .string(provider))) }
         if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
@@ -46,7 +52,8 @@ extension SafeName {
     public static func kitName(fromStem stem: String) -> String {
         var out = ""
         for scalar in stem.unicodeScalars {
-            let ok = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " ._-".unicodeScalars.contains(scalar))
+            let ok =
+                scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || " ._-".unicodeScalars.contains(scalar))
             out.unicodeScalars.append(ok ? scalar : "-")
         }
         while out.contains("..") { out = out.replacingOccurrences(of: "..", with: ".") }
@@ -55,5 +62,3 @@ extension SafeName {
         return out.isEmpty ? "kit" : out
     }
 }
-
-import Foundation

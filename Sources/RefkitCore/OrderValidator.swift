@@ -39,7 +39,8 @@ public enum OrderValidator {
         if let schema = json["schema"] {
             let value = try string(schema, "$.schema")
             guard value == Order.schema else {
-                throw RefkitError(.orderSchemaUnsupported, "unsupported order schema", detail: "$.schema is \"\(value)\", expected \"\(Order.schema)\"")
+                throw RefkitError(
+                    .orderSchemaUnsupported, "unsupported order schema", detail: "$.schema is \"\(value)\", expected \"\(Order.schema)\"")
             }
         }
         if let kit = json["kit"] {
@@ -63,9 +64,13 @@ public enum OrderValidator {
                 let path = "$.scenes[\(i)]"
                 guard case .object(let sceneMembers) = item else { throw wrongType(path, "object", item) }
                 try checkKeys(sceneMembers, allowed: sceneKeys, path: path)
-                guard let idValue = item["id"] else { throw RefkitError(.orderMissingField, "scene needs an id", detail: "\(path).id is missing") }
+                guard let idValue = item["id"] else {
+                    throw RefkitError(.orderMissingField, "scene needs an id", detail: "\(path).id is missing")
+                }
                 let id = try identifier(idValue, path: "\(path).id", what: "scene id")
-                guard ids.insert(id).inserted else { throw RefkitError(.orderDuplicateId, "scene id used twice", detail: "\(path).id \"\(id)\"") }
+                guard ids.insert(id).inserted else {
+                    throw RefkitError(.orderDuplicateId, "scene id used twice", detail: "\(path).id \"\(id)\"")
+                }
                 let description = try item["description"].map { v throws(RefkitError) in try string(v, "\(path).description") } ?? ""
                 order.scenes.append(.init(id: id, description: description))
             }
@@ -73,7 +78,8 @@ public enum OrderValidator {
         if let candidates = json["candidates"] {
             let n = try integer(candidates, "$.candidates")
             guard (1...maxCandidates).contains(n) else {
-                throw RefkitError(.orderInvalidValue, "candidates out of range", detail: "$.candidates is \(n), allowed 1...\(maxCandidates)")
+                throw RefkitError(
+                    .orderInvalidValue, "candidates out of range", detail: "$.candidates is \(n), allowed 1...\(maxCandidates)")
             }
             order.candidates = n
         }
@@ -85,7 +91,9 @@ public enum OrderValidator {
             order.select = n
         }
         if let regenerate = json["regenerate"] {
-            guard case .array(let items) = regenerate, !items.isEmpty else { throw wrongType("$.regenerate", "non-empty array of stage names", regenerate) }
+            guard case .array(let items) = regenerate, !items.isEmpty else {
+                throw wrongType("$.regenerate", "non-empty array of stage names", regenerate)
+            }
             var stages: [Stage] = []
             for (i, item) in items.enumerated() {
                 let name = try string(item, "$.regenerate[\(i)]")
@@ -111,7 +119,8 @@ public enum OrderValidator {
         if order.select != nil || order.regenerate != nil || order.retry == true {
             let actions = [order.select != nil, order.regenerate != nil, order.retry == true].filter { $0 }.count
             guard actions == 1 else {
-                throw RefkitError(.orderInvalidControl, "a control order does one thing", detail: "give only one of select, regenerate, retry")
+                throw RefkitError(
+                    .orderInvalidControl, "a control order does one thing", detail: "give only one of select, regenerate, retry")
             }
             guard json["kit"] != nil else {
                 throw RefkitError(.orderInvalidControl, "a control order must name its kit", detail: "$.kit is missing")
@@ -124,8 +133,12 @@ public enum OrderValidator {
                 throw RefkitError(.orderMissingField, "a face swap names its target image", detail: "$.face_swap.target is missing")
             }
             let target = try string(targetValue, "$.face_swap.target")
-            guard (1...255).contains(target.utf8.count), !target.contains("/"), !target.hasPrefix("."), !target.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
-                throw RefkitError(.orderInvalidValue, "the face swap target must be a plain file name in the same inbox", detail: "$.face_swap.target \"\(target)\"")
+            guard (1...255).contains(target.utf8.count), !target.contains("/"), !target.hasPrefix("."),
+                !target.unicodeScalars.contains(where: { $0.value < 0x20 })
+            else {
+                throw RefkitError(
+                    .orderInvalidValue, "the face swap target must be a plain file name in the same inbox",
+                    detail: "$.face_swap.target \"\(target)\"")
             }
             var name: String?
             if let n = swap["name"] { name = try identifier(n, path: "$.face_swap.name", what: "face swap name") }
@@ -137,18 +150,23 @@ public enum OrderValidator {
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")
             guard let value = Order.Selection(rawValue: s) else {
-                throw RefkitError(.orderInvalidValue, "unknown selection", detail: "$.selection is \"\(s)\", expected \"auto\" or \"manual\"")
+                throw RefkitError(
+                    .orderInvalidValue, "unknown selection", detail: "$.selection is \"\(s)\", expected \"auto\" or \"manual\"")
             }
             order.selection = value
         }
         if let provider = json["provider"] {
             let p = try string(provider, "$.provider")
-            guard SafeName.isSafeIdentifier(p) else { throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.provider \"\(p)\"") }
+            guard SafeName.isSafeIdentifier(p) else {
+                throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.provider \"\(p)\"")
+            }
             order.provider = p
         }
         if let fallback = json["fallback_provider"] {
             let p = try string(fallback, "$.fallback_provider")
-            guard SafeName.isSafeIdentifier(p) else { throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.fallback_provider \"\(p)\"") }
+            guard SafeName.isSafeIdentifier(p) else {
+                throw RefkitError(.orderInvalidValue, "provider name is not valid", detail: "$.fallback_provider \"\(p)\"")
+            }
             order.fallbackProvider = p
         }
         if let model = json["model"] {
@@ -164,12 +182,16 @@ public enum OrderValidator {
         }
         if let budget = json["budget_usd"] {
             guard case .number(let d, _) = budget else { throw wrongType("$.budget_usd", "number", budget) }
-            guard d >= 0, d <= 10_000 else { throw RefkitError(.orderInvalidValue, "budget out of range", detail: "$.budget_usd is \(d), allowed 0...10000") }
+            guard d >= 0, d <= 10_000 else {
+                throw RefkitError(.orderInvalidValue, "budget out of range", detail: "$.budget_usd is \(d), allowed 0...10000")
+            }
             order.budgetUSD = d
         }
         if let priority = json["priority"] {
             let p = try integer(priority, "$.priority")
-            guard (-1000...1000).contains(p) else { throw RefkitError(.orderInvalidValue, "priority out of range", detail: "$.priority is \(p), allowed -1000...1000") }
+            guard (-1000...1000).contains(p) else {
+                throw RefkitError(.orderInvalidValue, "priority out of range", detail: "$.priority is \(p), allowed -1000...1000")
+            }
             order.priority = p
         }
         if let source = json["source"] {
@@ -184,7 +206,8 @@ public enum OrderValidator {
                 default: throw wrongType("$.source.id", "string or integer", id)
                 }
             }
-            if let meta = source["meta"], case .object = meta {} else if let meta = source["meta"] {
+            if let meta = source["meta"], case .object = meta {
+            } else if let meta = source["meta"] {
                 throw wrongType("$.source.meta", "object", meta)
             }
             order.source = source
@@ -195,11 +218,17 @@ public enum OrderValidator {
             for (i, item) in items.enumerated() {
                 let path = "$.characters[\(i)]"
                 let c = try parseCharacter(item, path: path)
-                guard let name = c.name else { throw RefkitError(.orderMissingField, "each character of a plan needs a name", detail: "\(path).name is missing") }
-                guard SafeName.isSafeIdentifier(name) else {
-                    throw RefkitError(.orderUnsafeName, "character name is not a safe identifier", detail: "\(path).name \"\(name)\": use 1-64 of A-Z a-z 0-9 _ -")
+                guard let name = c.name else {
+                    throw RefkitError(.orderMissingField, "each character of a plan needs a name", detail: "\(path).name is missing")
                 }
-                guard names.insert(name).inserted else { throw RefkitError(.orderDuplicateId, "character name used twice", detail: "\(path).name \"\(name)\"") }
+                guard SafeName.isSafeIdentifier(name) else {
+                    throw RefkitError(
+                        .orderUnsafeName, "character name is not a safe identifier",
+                        detail: "\(path).name \"\(name)\": use 1-64 of A-Z a-z 0-9 _ -")
+                }
+                guard names.insert(name).inserted else {
+                    throw RefkitError(.orderDuplicateId, "character name used twice", detail: "\(path).name \"\(name)\"")
+                }
                 order.characters.append(c)
             }
         }
@@ -218,14 +247,18 @@ public enum OrderValidator {
             guard case .object(let attrs) = attributes else { throw wrongType("\(path).attributes", "object", attributes) }
             for (key, v) in attrs {
                 let p = "\(path).attributes.\(key)"
-                guard SafeName.isSafeIdentifier(key) else { throw RefkitError(.orderInvalidValue, "attribute name is not a safe identifier", detail: p) }
+                guard SafeName.isSafeIdentifier(key) else {
+                    throw RefkitError(.orderInvalidValue, "attribute name is not a safe identifier", detail: p)
+                }
                 let text: String
                 switch v {
                 case .string(let s): text = s
                 case .number(let d, let isInteger): text = isInteger ? String(Int64(d)) : String(d)
                 default: throw wrongType(p, "string", v)
                 }
-                guard text.count <= 500 else { throw RefkitError(.orderInvalidValue, "attribute value is longer than 500 characters", detail: p) }
+                guard text.count <= 500 else {
+                    throw RefkitError(.orderInvalidValue, "attribute value is longer than 500 characters", detail: p)
+                }
                 c.attributes.append((key, text))
             }
         }
@@ -238,7 +271,10 @@ public enum OrderValidator {
             guard let profile = StageProfile(rawValue: name) else {
                 throw RefkitError(
                     .orderInvalidValue, "unknown stage profile",
-                    detail: "$.stages \"\(name)\": expected one of \(StageProfile.allCases.map(\.rawValue).joined(separator: ", ")) or a list of stages")
+                    detail:
+                        "$.stages \"\(name)\": expected one of \(StageProfile.allCases.map(\.rawValue).joined(separator: ", ")) or a "
+                        + "list of stages"
+                )
             }
             return .profile(profile)
         case .array(let items):
@@ -249,7 +285,10 @@ public enum OrderValidator {
                 guard let stage = Stage(name: name) else {
                     throw RefkitError(
                         .orderInvalidValue, "unknown stage",
-                        detail: "$.stages[\(i)] \"\(name)\": expected \(Stage.views.map(\.name).joined(separator: ", ")), expression:NAME, scene:ID or character:NAME")
+                        detail:
+                            "$.stages[\(i)] \"\(name)\": expected \(Stage.views.map(\.name).joined(separator: ", ")), expression:NAME, "
+                            + "scene:ID or character:NAME"
+                    )
                 }
                 if !stages.contains(stage) { stages.append(stage) }
             }

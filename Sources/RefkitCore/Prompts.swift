@@ -1,3 +1,5 @@
+import Foundation
+
 /// The stage prompts, in one place. Every prompt carries identity-preservation wording and the
 /// character's attributes; each is recorded per stage in the manifest.
 public enum Prompts {
@@ -5,7 +7,8 @@ public enum Prompts {
     public typealias CharacterFacts = Order.Character
 
     static let identity =
-        "Keep the exact same character: same face and facial features, same hair colour and hairstyle, same eye colour, same skin tone, same outfit and accessories, same body proportions and art style."
+        "Keep the exact same character: same face and facial features, same hair colour and hairstyle, same eye colour, same skin tone, "
+        + "same outfit and accessories, same body proportions and art style."
     static let background = "Plain neutral light-grey studio background, even soft lighting, no text, no watermark, no other people."
 
     /// The prompt for one stage of a kit.
@@ -16,13 +19,21 @@ public enum Prompts {
         case .avatar, .candidate:
             view = "A head-and-shoulders portrait avatar of \(subject), facing the camera, centred, square framing."
         case .referenceAvatar:
-            view = "A clean reference headshot of \(subject): front-facing, neutral expression, eyes open, whole head and hair visible, square framing."
+            view =
+                "A clean reference headshot of \(subject): front-facing, neutral expression, eyes open, whole head and hair visible, "
+                + "square framing."
         case .front:
-            view = "A full-body front view of \(subject), standing in a relaxed neutral pose, arms slightly away from the body, whole figure from head to feet in frame."
+            view =
+                "A full-body front view of \(subject), standing in a relaxed neutral pose, arms slightly away from the body, whole "
+                + "figure from head to feet in frame."
         case .side:
-            view = "A full-body side view (left profile, 90 degrees) of \(subject), standing straight, whole figure from head to feet in frame."
+            view =
+                "A full-body side view (left profile, 90 degrees) of \(subject), standing straight, whole figure from head to feet in "
+                + "frame."
         case .back:
-            view = "A full-body back view of \(subject), seen from directly behind, standing straight, whole figure from head to feet in frame, showing the back of the hair and outfit."
+            view =
+                "A full-body back view of \(subject), seen from directly behind, standing straight, whole figure from head to feet in "
+                + "frame, showing the back of the hair and outfit."
         case .profile:
             view = "A three-quarter view portrait of \(subject), head and shoulders turned about 45 degrees from the camera."
         case .halfBody:
@@ -30,24 +41,36 @@ public enum Prompts {
         case .fullBody:
             view = "A full-body portrait of \(subject), standing, facing the camera, whole figure from head to feet in frame."
         case .expression(let name):
-            view = "A head-and-shoulders portrait of \(subject) with a clearly \(name.replacingOccurrences(of: "_", with: " ")) facial expression, facing the camera."
+            view =
+                "A head-and-shoulders portrait of \(subject) with a clearly \(name.replacingOccurrences(of: "_", with: " ")) facial "
+                + "expression, facing the camera."
         case .scene(let id):
             let what = scene.flatMap { $0.isEmpty ? nil : $0 } ?? id.replacingOccurrences(of: "_", with: " ")
-            return "\(subject.prefix(1).uppercased() + subject.dropFirst()) in this scene: \(what). \(identity) Natural composition, the character clearly recognisable."
+            return
+                "\(subject.prefix(1).uppercased() + subject.dropFirst()) in this scene: \(what). \(identity) Natural composition, the "
+                + "character clearly recognisable."
         case .swap:
-            return "Face swap: in the first image, replace the face of the main person with the face of the character in the reference image (\(subject)). Keep the first image's pose, body, clothing, lighting, background and every other person exactly as they are; match skin tone and lighting so the result looks natural."
+            return
+                "Face swap: in the first image, replace the face of the main person with the face of the character in the reference "
+                + "image (\(subject)). Keep the first image's pose, body, clothing, lighting, background and every other person "
+                + "exactly as they are; match skin tone and lighting so the result looks natural."
         case .character:
             return "A character reference portrait of \(subject): front-facing, head to mid-torso, clear lighting. \(background)"
         }
         return "\(view) \(identity) \(background)"
     }
 
-    /// "the character" with its attributes folded in: `Mira, a young adult woman (human) with long auburn wavy hair, green eyes, wearing a denim jacket — a cheerful courier`.
+    /// "the character" with its attributes folded in: `Mira, a young adult woman (human) with long auburn wavy hair,
+    /// green eyes, wearing a denim jacket — a cheerful courier`.
     public static func describe(_ c: CharacterFacts) -> String {
         var attrs: [String: String] = [:]
         var free: [String] = []
         for (key, value) in c.attributes where !value.isEmpty {
-            if OrderValidator.knownAttributes.contains(key) { attrs[key] = value } else { free.append("\(key.replacingOccurrences(of: "_", with: " ")): \(value)") }
+            if OrderValidator.knownAttributes.contains(key) {
+                attrs[key] = value
+            } else {
+                free.append("\(key.replacingOccurrences(of: "_", with: " ")): \(value)")
+            }
         }
         var who = c.name.map { "\($0), " } ?? ""
         let kind = [attrs["age"], attrs["gender"]].compactMap { $0 }.joined(separator: " ")
@@ -64,5 +87,3 @@ public enum Prompts {
         return who
     }
 }
-
-import Foundation

@@ -53,7 +53,8 @@ final class Generation: Sendable {
         let queued = intake.events.subscribe()
         let scheduler = KitScheduler(
             configuration: configuration, database: database,
-            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup, metrics: metrics,
+            registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup,
+            metrics: metrics,
             events: events,
             // Commands from the CLI (select, regenerate, retry, delete) reach the scheduler through the database.
             databaseChanges: { [stateDir = configuration.stateDir] onChange in

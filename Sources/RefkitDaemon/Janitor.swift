@@ -79,9 +79,11 @@ struct Janitor: Sendable {
                 !FileManager.default.fileExists(atPath: folder)
             else { continue }
             if rename("\(outbox)/\(name)", folder) == 0 {
-                logger.notice("a kit's published folder, renamed away by a re-publish that did not finish, is back", metadata: [
-                    "kit.id": "\(id)", "outbox": "\(folder)",
-                ])
+                logger.notice(
+                    "a kit's published folder, renamed away by a re-publish that did not finish, is back",
+                    metadata: [
+                        "kit.id": "\(id)", "outbox": "\(folder)",
+                    ])
             }
         }
     }

@@ -60,7 +60,8 @@ extension StateDirectory {
             throw RefkitError(.databaseDamaged, "the state database cannot be read", detail: "\(database.path): \(error)")
         }
         guard problems == ["ok"] else {
-            throw RefkitError(.databaseDamaged, "the state database is damaged",
+            throw RefkitError(
+                .databaseDamaged, "the state database is damaged",
                 detail: "\(database.path): \(problems.prefix(3).joined(separator: "; "))")
         }
     }

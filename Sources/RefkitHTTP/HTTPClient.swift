@@ -43,15 +43,19 @@ public final class HTTPClient: Sendable {
             guard remaining > .zero else {
                 throw log(HTTPError(code: "http_timeout", message: "the request timed out", retryable: true), hop, requestID, start)
             }
-            logger.debug("http request", metadata: [
-                "http.id": "\(requestID)", "http.method": "\(hop.method.uppercased())",
-                "http.url": "\(LogRedaction.url(url.text))", "http.hop": "\(redirects)",
-            ])
-            if logger.logLevel <= .trace {
-                logger.trace("http request headers", metadata: [
-                    "http.id": "\(requestID)",
-                    "http.headers": "\(LogRedaction.headers(hop.headers, secret: hop.secretHeaders))",
+            logger.debug(
+                "http request",
+                metadata: [
+                    "http.id": "\(requestID)", "http.method": "\(hop.method.uppercased())",
+                    "http.url": "\(LogRedaction.url(url.text))", "http.hop": "\(redirects)",
                 ])
+            if logger.logLevel <= .trace {
+                logger.trace(
+                    "http request headers",
+                    metadata: [
+                        "http.id": "\(requestID)",
+                        "http.headers": "\(LogRedaction.headers(hop.headers, secret: hop.secretHeaders))",
+                    ])
             }
 
             let transfer = try Transfer(
@@ -59,16 +63,20 @@ public final class HTTPClient: Sendable {
                 timeout: remaining)
             let outcome: TransferOutcome
             switch await driver.perform(transfer) {
-            case .success(let value): outcome = value; ran += value.ranFor
+            case .success(let value):
+                outcome = value
+                ran += value.ranFor
             case .failure(let error): throw log(error, hop, requestID, start)
             }
             var response = outcome.response
             response.duration = ran
 
-            logger.debug("http response", metadata: [
-                "http.id": "\(requestID)", "http.status": "\(response.status)", "http.bytes": "\(response.body.count)",
-                "http.duration_ms": "\((clock.now - start).milliseconds)",
-            ])
+            logger.debug(
+                "http response",
+                metadata: [
+                    "http.id": "\(requestID)", "http.status": "\(response.status)", "http.bytes": "\(response.body.count)",
+                    "http.duration_ms": "\((clock.now - start).milliseconds)",
+                ])
 
             guard [301, 302, 303, 307, 308].contains(response.status), let next = outcome.redirectURL else {
                 return response
@@ -105,11 +113,13 @@ public final class HTTPClient: Sendable {
     }
 
     private func log(_ error: HTTPError, _ request: HTTPRequest, _ id: UInt64, _ start: ContinuousClock.Instant) -> HTTPError {
-        logger.debug("http failed", metadata: [
-            "http.id": "\(id)", "http.method": "\(request.method.uppercased())",
-            "http.url": "\(LogRedaction.url(request.url))", "http.error": "\(error.code)",
-            "http.duration_ms": "\((ContinuousClock.now - start).milliseconds)",
-        ])
+        logger.debug(
+            "http failed",
+            metadata: [
+                "http.id": "\(id)", "http.method": "\(request.method.uppercased())",
+                "http.url": "\(LogRedaction.url(request.url))", "http.error": "\(error.code)",
+                "http.duration_ms": "\((ContinuousClock.now - start).milliseconds)",
+            ])
         return error
     }
 }

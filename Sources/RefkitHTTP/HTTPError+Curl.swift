@@ -29,8 +29,9 @@ extension HTTPError {
             // A connection reset or closed mid-exchange: the server may be restarting.
             return HTTPError(code: "http_connection_reset", message: "the connection was reset", detail: detail, retryable: true)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CACERT_BADFILE,
-             CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE:
-            return HTTPError(code: "http_tls_failed", message: "the server's certificate was not accepted", detail: detail, retryable: false)
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE:
+            return HTTPError(
+                code: "http_tls_failed", message: "the server's certificate was not accepted", detail: detail, retryable: false)
         case CURLE_TOO_MANY_REDIRECTS:
             return tooManyRedirects(detail: detail)
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
@@ -41,6 +42,7 @@ extension HTTPError {
     }
 
     static func tooManyRedirects(detail: String = "") -> HTTPError {
-        HTTPError(code: "http_too_many_redirects", message: "more than \(HTTPClient.maxRedirects) redirects", detail: detail, retryable: false)
+        HTTPError(
+            code: "http_too_many_redirects", message: "more than \(HTTPClient.maxRedirects) redirects", detail: detail, retryable: false)
     }
 }

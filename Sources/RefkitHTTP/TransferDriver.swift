@@ -95,7 +95,10 @@ final class TransferDriver: Sendable {
 
         while true {
             let (arrived, cancelled, stopping) = inbox.withLock { inbox in
-                defer { inbox.queued.removeAll(); inbox.cancelled.removeAll() }
+                defer {
+                    inbox.queued.removeAll()
+                    inbox.cancelled.removeAll()
+                }
                 return (inbox.queued, inbox.cancelled, inbox.stopping)
             }
             waiting.append(contentsOf: arrived)
@@ -131,9 +134,11 @@ final class TransferDriver: Sendable {
                     active[transfer.easy] = transfer
                 } else {
                     transfer.gate?.leave()
-                    transfer.resume(.failure(HTTPError(
-                        code: "http_failed", message: "curl_multi_add_handle failed",
-                        detail: String(cString: curl_multi_strerror(code)), retryable: false)))
+                    transfer.resume(
+                        .failure(
+                            HTTPError(
+                                code: "http_failed", message: "curl_multi_add_handle failed",
+                                detail: String(cString: curl_multi_strerror(code)), retryable: false)))
                 }
             }
 
@@ -143,7 +148,8 @@ final class TransferDriver: Sendable {
             var ended = false
             while let message = curl_multi_info_read(multi.pointer, &remaining) {
                 guard refkit_curl_msg_is_done(message) != 0, let easy = refkit_curl_msg_easy_handle(message),
-                      let transfer = active.removeValue(forKey: easy) else { continue }
+                    let transfer = active.removeValue(forKey: easy)
+                else { continue }
                 let code = refkit_curl_msg_result(message)
                 curl_multi_remove_handle(multi.pointer, easy)
                 // The place is free before the finished request's task runs again.

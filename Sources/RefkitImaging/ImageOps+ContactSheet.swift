@@ -1,6 +1,8 @@
 extension ImageOps {
     /// Labelled grid of images on white: each fitted into a cell x cell square with its label underneath. PNG.
-    public static func contactSheet(_ items: [(bytes: [UInt8], label: String)], columns: Int = 4, cell: Int = 384) throws(ImagingError) -> EncodedImage {
+    public static func contactSheet(
+        _ items: [(bytes: [UInt8], label: String)], columns: Int = 4, cell: Int = 384
+    ) throws(ImagingError) -> EncodedImage {
         guard !items.isEmpty else { throw .invalidArgument("a contact sheet needs at least one image") }
         guard columns > 0, cell >= 32 else { throw .invalidArgument("columns must be positive and cell at least 32") }
         let layout = ContactSheetLayout(count: items.count, columns: columns, cell: cell)

@@ -1,6 +1,8 @@
 extension ImageOps {
     /// The input fitted onto a width x height canvas above a text label band; deterministic per (input, label, seed). PNG.
-    public static func labelledCanvas(_ bytes: [UInt8], label: String, width: Int, height: Int, seed: UInt64) throws(ImagingError) -> EncodedImage {
+    public static func labelledCanvas(
+        _ bytes: [UInt8], label: String, width: Int, height: Int, seed: UInt64
+    ) throws(ImagingError) -> EncodedImage {
         try CanvasGeometry.validate(width: width, height: height, minimum: 64)
         let palette = CanvasPalette.forSeed(seed)
         let margin = CanvasGeometry.margin(width: width, height: height)

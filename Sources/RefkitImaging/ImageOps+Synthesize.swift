@@ -4,7 +4,9 @@ import RefkitCore
 extension ImageOps {
     /// A synthetic, recognisable picture (gradient and a face of discs) in "jpeg" | "png" | "webp" | "heif" | "avif" | "gif";
     /// `orientation` (1...8, jpeg only) is written as EXIF. Deterministic per seed.
-    public static func synthesize(width: Int, height: Int, seed: UInt64, format: String, orientation: Int? = nil) throws(ImagingError)
+    public static func synthesize(
+        width: Int, height: Int, seed: UInt64, format: String, orientation: Int? = nil
+    ) throws(ImagingError)
         -> [UInt8]
     {
         try synthesize(width: width, height: height, seed: seed, format: format, orientation: orientation, metadata: [:])

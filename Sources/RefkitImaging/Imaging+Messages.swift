@@ -16,11 +16,13 @@ extension Imaging {
     private static let installMessageHandler: Void = {
         // Info and debug stay with GLib (silent unless G_MESSAGES_DEBUG asks), criticals too (a bug, not a file).
         let levels = G_LOG_LEVEL_WARNING.rawValue | G_LOG_LEVEL_MESSAGE.rawValue
-        g_log_set_handler("VIPS", GLogLevelFlags(rawValue: levels), { _, _, message, _ in
-            // A C callback: no captures; the sink is read from the process-wide slot.
-            let text = message.map { String(cString: $0) } ?? ""
-            Imaging.messageSink.withLock { $0 }?(text)
-        }, nil)
+        g_log_set_handler(
+            "VIPS", GLogLevelFlags(rawValue: levels),
+            { _, _, message, _ in
+                // A C callback: no captures; the sink is read from the process-wide slot.
+                let text = message.map { String(cString: $0) } ?? ""
+                Imaging.messageSink.withLock { $0 }?(text)
+            }, nil)
     }()
 
     fileprivate static let messageSink = Mutex<(@Sendable (String) -> Void)?>(nil)

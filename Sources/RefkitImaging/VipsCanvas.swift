@@ -54,7 +54,9 @@ final class VipsCanvas {
     }
 
     /// Paints a text mask centred horizontally in [x, x + boxWidth) and vertically in [y, y + boxHeight).
-    func paint(_ colour: RGBColour, through mask: VipsImageHandle, centredIn box: (x: Int, y: Int, width: Int, height: Int)) throws(ImagingError) {
+    func paint(
+        _ colour: RGBColour, through mask: VipsImageHandle, centredIn box: (x: Int, y: Int, width: Int, height: Int)
+    ) throws(ImagingError) {
         let x = box.x + max(0, (box.width - mask.width) / 2)
         let y = box.y + max(0, (box.height - mask.height) / 2)
         try paint(colour, through: mask, x: x, y: y)

@@ -34,7 +34,8 @@ extension VipsImageHandle {
             }
         }
         let scaled = scale == 1 ? native : try native.derive(failure) { rk_vips_resize($0, $1, scale) }
-        let width = Int32(min(maxWidth, scaled.width)), height = Int32(min(maxHeight, scaled.height))
+        let width = Int32(min(maxWidth, scaled.width))
+        let height = Int32(min(maxHeight, scaled.height))
         if Int(width) == scaled.width, Int(height) == scaled.height { return scaled }
         return try scaled.derive(failure) { rk_vips_extract_area($0, $1, 0, 0, width, height) }
     }
@@ -47,7 +48,10 @@ extension VipsImageHandle {
             for word in paragraph.split(separator: " ") {
                 var word = String(word)
                 while word.count > perLine {
-                    if !line.isEmpty { lines.append(line); line = "" }
+                    if !line.isEmpty {
+                        lines.append(line)
+                        line = ""
+                    }
                     lines.append(String(word.prefix(perLine)))
                     word = String(word.dropFirst(perLine))
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import CRefkitLinux
+import Foundation
 import RefkitCore
 import RefkitSystem
 import RefkitWatch

@@ -1,8 +1,8 @@
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitImaging
 import RefkitWatch
-import RefkitDigest
 
 /// Facts about an accepted source image.
 public struct SourceFacts: Sendable, Equatable {

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitStore
 import RefkitWatch
-import RefkitDigest
 
 /// What intake does with a drop the pairing book accepts: a new kit (or a repeated source),
 /// a face swap, a follow-up order, a control order. Each stores the originals first, records

@@ -267,7 +267,8 @@ public actor IntakeService {
             rejected += 1
             let reason: Logger.Metadata = ["reason": "\(error.message)", "detail": "\(error.detail)"]
             logger.warning("rejected an inbox file", metadata: metadata.merging(reason) { $1 })
-            try database.recordRejection(claims: [claimID], watch: watch, subject: subject, code: error.code.rawValue, message: error.message)
+            try database.recordRejection(
+                claims: [claimID], watch: watch, subject: subject, code: error.code.rawValue, message: error.message)
             events.publish(.rejected(watch: watch, file: subject, code: error.code.rawValue))
         } catch {
             logger.error("cannot move a rejected file", metadata: metadata.merging(["error": "\(error)"]) { $1 })

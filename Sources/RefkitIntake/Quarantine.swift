@@ -48,7 +48,8 @@ public struct Quarantine: Sendable {
     /// `{code, message, detail, file, at}`.
     static func report(_ error: RefkitError, file: String) -> String {
         let json = JSONValue.object([
-            ("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("detail", .string(error.detail)), ("file", .string(file)),
+            ("code", .string(error.code.rawValue)), ("message", .string(error.message)), ("detail", .string(error.detail)),
+            ("file", .string(file)),
             ("at", .string(Timestamp.string())),
         ])
         return json.serialized + "\n"

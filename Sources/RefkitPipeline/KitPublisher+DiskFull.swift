@@ -23,8 +23,10 @@ extension KitPublisher {
             failure.code == .diskFull
                 ? "the outbox is full; the kit waits and is published when space is freed"
                 : "the outbox cannot be written; the kit waits and is published when it can",
-            metadata: ["kit.id": "\(kitID)", "code": "\(failure.code)", "detail": "\(failure.detail)",
-                "partial_folder_removed": "\(removed)"])
+            metadata: [
+                "kit.id": "\(kitID)", "code": "\(failure.code)", "detail": "\(failure.detail)",
+                "partial_folder_removed": "\(removed)",
+            ])
         try? database.appendEvent(kitID: kitID, type: "publish_waiting", code: failure.code.rawValue, message: failure.detail)
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitPublish
 import RefkitStore
-import RefkitDigest
 
 /// Decides a finished kit's status and publishes it to the outbox: `source.jpg`, every made
 /// reference, `sheet.png`, `index.html`, and `manifest.json` last.
@@ -41,7 +41,7 @@ struct KitPublisher: Sendable {
                     "references": "\(outcome.referencesDone)/\(outcome.referencesPlanned)", "outbox": "\(folder)",
                 ])
             return outcome.status
-        } catch where Self.publishWaits(after: error) {
+        } catch  where Self.publishWaits(after: error) {
             // A full or unwritable outbox (or state directory) is waited out, not failed: every
             // stage is done and paid for. The kit stays unfinished and the daemon publishes it
             // again on a timer and at start-up (Daemon.publishWaitingKits).
@@ -65,8 +65,10 @@ struct KitPublisher: Sendable {
             try database.setOutboxDir(kitID: kitID, dir: folder)
             logger.notice(
                 "kit awaits an avatar choice",
-                metadata: ["kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)",
-                    "how": "\(ShellWord.command(["refkit", "select", kit.name])) N"])
+                metadata: [
+                    "kit": "\(kit.name)", "kit.id": "\(kitID)", "outbox": "\(folder)",
+                    "how": "\(ShellWord.command(["refkit", "select", kit.name])) N",
+                ])
         } catch {
             logger.error("cannot publish a kit awaiting selection", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
@@ -51,7 +52,8 @@ public struct ProviderRegistry: Sendable {
                 name: name, kind: config.kind, baseURL: config.baseURL ?? Self.defaultBaseURLs[config.kind] ?? "", model: config.model,
                 apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD,
                 extra: config.extra)
-            var entry = Entry(provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter,
+            var entry = Entry(
+                provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter,
                 slots: RequestSlots(limit: config.concurrency))
             if secret.key == nil && config.kind != "comfyui" {
                 entry.unavailable = "no API key: \(secret.source)"
@@ -100,5 +102,3 @@ public struct ProviderRegistry: Sendable {
 
     public func entry(_ name: String) -> Entry? { entries[name] }
 }
-
-import Foundation

@@ -12,7 +12,7 @@ actor SingleFlight<Value: Sendable> {
             if let task = running[key] {
                 do {
                     return try await task.value
-                } catch where task.isCancelled && !Task.isCancelled {
+                } catch  where task.isCancelled && !Task.isCancelled {
                     if running[key] == task { running[key] = nil }
                     continue
                 }
@@ -21,7 +21,11 @@ actor SingleFlight<Value: Sendable> {
             running[key] = task
             // Only this task's entry: a joiner may have started the work again meanwhile.
             defer { if running[key] == task { running[key] = nil } }
-            return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+            return try await withTaskCancellationHandler {
+                try await task.value
+            } onCancel: {
+                task.cancel()
+            }
         }
     }
 }

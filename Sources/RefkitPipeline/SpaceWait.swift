@@ -37,7 +37,7 @@ final class SpaceWait: Sendable {
                     log.notice("the state directory has space again; the waiting result is stored", metadata: ["what": "\(what)"])
                 }
                 return
-            } catch where Self.isStateSpace(error) && !Task.isCancelled {
+            } catch  where Self.isStateSpace(error) && !Task.isCancelled {
                 if !waiting {
                     waiting = true
                     resultStartsWaiting()

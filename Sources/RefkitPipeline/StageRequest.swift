@@ -1,8 +1,8 @@
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitProviders
 import RefkitStore
-import RefkitDigest
 
 /// The request a stage sends its provider, and the budget its call is held to, decided from
 /// what was read for the stage (`Inputs`): no store, no files, no clock. The scheduler reads;

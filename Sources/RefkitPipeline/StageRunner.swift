@@ -2,11 +2,11 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitImaging
 import RefkitProviders
 import RefkitService
 import RefkitStore
-import RefkitDigest
 
 /// Runs one stage: prepares its request from the store and the work files, records its start
 /// (within the kit's budgets), calls its provider (or its fallback), judges and stores the image,
@@ -72,7 +72,8 @@ struct StageRunner: Sendable {
             // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
             try? await space.whileStateFull("a stage's failure", log: log) {
                 try database.failStage(
-                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code.rawValue, message: failure.message,
+                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code.rawValue,
+                    message: failure.message,
                     durationMs: ms, failsKit: failsKit)
             }
             events.publish(.stageFailed(kitID: runnable.kitID, stage: stage, code: failure.code.rawValue))

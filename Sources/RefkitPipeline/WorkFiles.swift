@@ -54,7 +54,9 @@ public struct WorkFiles: Sendable {
         var stem = (parts[2] as NSString).deletingPathExtension
         if let dot = stem.lastIndex(of: "."), Int(stem[stem.index(after: dot)...]) != nil { stem = String(stem[..<dot]) }
         // A regenerated stage's work file carries its generation (`side.g2.1.png`).
-        if let dot = stem.lastIndex(of: "."), stem[stem.index(after: dot)...].first == "g", Int(stem[stem.index(dot, offsetBy: 2)...]) != nil {
+        if let dot = stem.lastIndex(of: "."), stem[stem.index(after: dot)...].first == "g",
+            Int(stem[stem.index(dot, offsetBy: 2)...]) != nil
+        {
             stem = String(stem[..<dot])
         }
         let name = stem.replacingOccurrences(of: "__", with: "/") + (ext.isEmpty ? "" : ".\(ext)")

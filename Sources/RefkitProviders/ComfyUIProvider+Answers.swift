@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import RefkitCore
-import RefkitHTTP
 import RefkitDigest
+import RefkitHTTP
 
 extension ComfyUIProvider {
     /// One image in a job's outputs.

@@ -33,7 +33,8 @@ public struct GenerationRequest: Sendable {
     public var body: String
 
     public init(
-        kitID: String, stage: Stage, prompt: String, source: ReferenceImage?, lockedReference: ReferenceImage?, references: [ReferenceImage] = [],
+        kitID: String, stage: Stage, prompt: String, source: ReferenceImage?, lockedReference: ReferenceImage?,
+        references: [ReferenceImage] = [],
         width: Int, height: Int, seed: UInt64, model: String? = nil, title: String = "", body: String = ""
     ) {
         self.kitID = kitID
@@ -127,7 +128,12 @@ public final class ExchangeTimer: Sendable {
 
     public init() {}
 
-    func add(_ duration: Duration) { state.withLock { $0.total += duration; $0.exchanges += 1 } }
+    func add(_ duration: Duration) {
+        state.withLock {
+            $0.total += duration
+            $0.exchanges += 1
+        }
+    }
 
     /// The summed duration, or nil when no exchange completed (a transport failure).
     public var total: Duration? { state.withLock { $0.exchanges > 0 ? $0.total : nil } }

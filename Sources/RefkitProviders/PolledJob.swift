@@ -43,7 +43,9 @@ struct PolledJob: Sendable {
     }
 
     /// An authenticated JSON call to the provider's API.
-    func call(_ method: String, _ url: String, body: [UInt8] = [], headers: [(name: String, value: String)] = [])
+    func call(
+        _ method: String, _ url: String, body: [UInt8] = [], headers: [(name: String, value: String)] = []
+    )
         async throws(ProviderError) -> HTTPResponse
     {
         var all: [(name: String, value: String)] = [("authorization", authorization), ("accept", "application/json")]

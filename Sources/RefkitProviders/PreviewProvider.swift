@@ -27,23 +27,29 @@ public struct PreviewProvider: ImageProvider {
             let image: EncodedImage
             switch request.stage {
             case .avatar:
-                guard let source = request.source else { throw ProviderError(code: "provider_bad_request", message: "the avatar needs a source image", retryable: false) }
+                guard let source = request.source else {
+                    throw ProviderError(code: "provider_bad_request", message: "the avatar needs a source image", retryable: false)
+                }
                 image = try ImageOps.attentionSquare(source.bytes, size: min(request.width, request.height))
             default:
                 if let base = request.lockedReference ?? request.source ?? request.references.first {
                     image = try ImageOps.labelledCanvas(
-                        base.bytes, label: "PREVIEW · \(request.stage.label)", width: request.width, height: request.height, seed: request.seed)
+                        base.bytes, label: "PREVIEW · \(request.stage.label)", width: request.width, height: request.height,
+                        seed: request.seed)
                 } else {
                     image = try ImageOps.textCard(
-                        title: "PREVIEW · \(request.title.isEmpty ? request.stage.label : request.title)", body: request.body.isEmpty ? request.prompt : request.body,
+                        title: "PREVIEW · \(request.title.isEmpty ? request.stage.label : request.title)",
+                        body: request.body.isEmpty ? request.prompt : request.body,
                         width: request.width, height: request.height, seed: request.seed)
                 }
             }
-            return GeneratedImage(bytes: image.data, mime: image.mime, width: image.width, height: image.height, model: "preview-1", costUSD: 0)
+            return GeneratedImage(
+                bytes: image.data, mime: image.mime, width: image.width, height: image.height, model: "preview-1", costUSD: 0)
         } catch let error as ProviderError {
             throw error
         } catch let error as ImagingError {
-            throw ProviderError(code: "provider_invalid_input", message: "the preview could not be drawn", detail: error.description, retryable: false)
+            throw ProviderError(
+                code: "provider_invalid_input", message: "the preview could not be drawn", detail: error.description, retryable: false)
         } catch {
             throw ProviderError(code: "provider_failed", message: "\(error)", retryable: false)
         }

@@ -79,7 +79,9 @@ final class KitFolder {
         if let locked = manifest.lockedReference { _ = try bytes(of: locked.file) }
         for i in resolved.stages.indices {
             if let file = resolved.stages[i].file { resolved.stages[i].sha256 = try check(file, expected: resolved.stages[i].sha256) }
-            if let previous = resolved.stages[i].previous { resolved.stages[i].previous?.sha256 = try check(previous.file, expected: previous.sha256) }
+            if let previous = resolved.stages[i].previous {
+                resolved.stages[i].previous?.sha256 = try check(previous.file, expected: previous.sha256)
+            }
         }
         for i in resolved.candidates.indices {
             if let file = resolved.candidates[i].file {
@@ -92,7 +94,9 @@ final class KitFolder {
     private func check(_ path: String, expected: String?) throws(RefkitError) -> String {
         let actual = try sha256(of: path)
         if let expected, expected.lowercased() != actual {
-            throw RefkitError(.outboxChecksumMismatch, "a file in the kit folder does not match the manifest", detail: "\(path): manifest says \(expected), file is \(actual)")
+            throw RefkitError(
+                .outboxChecksumMismatch, "a file in the kit folder does not match the manifest",
+                detail: "\(path): manifest says \(expected), file is \(actual)")
         }
         return actual
     }

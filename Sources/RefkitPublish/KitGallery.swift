@@ -9,7 +9,9 @@ enum KitGallery {
         var page = HTMLText()
         page.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         page.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        page.raw("<title>"); page.text(manifest.kit); page.raw(" · refkit</title>\n")
+        page.raw("<title>")
+        page.text(manifest.kit)
+        page.raw(" · refkit</title>\n")
         page.raw("<style>\(style)</style>\n</head>\n<body>\n")
 
         header(manifest, into: &page)
@@ -25,7 +27,8 @@ enum KitGallery {
 
         page.raw("<footer>")
         if hasSheet { page.raw("<a href=\"\(KitPath.sheetName)\">Contact sheet</a> · ") }
-        page.raw("<a href=\"\(KitPath.manifestName)\">manifest.json</a> · refkit "); page.text(manifest.refkitVersion)
+        page.raw("<a href=\"\(KitPath.manifestName)\">manifest.json</a> · refkit ")
+        page.text(manifest.refkitVersion)
         page.raw("</footer>\n</body>\n</html>\n")
         return page.output
     }
@@ -33,15 +36,24 @@ enum KitGallery {
     private static func header(_ manifest: ManifestDocument, into page: inout HTMLText) {
         let done = manifest.stages.filter { $0.status == .done }.count
         let failed = manifest.stages.filter { $0.status == .failed }.count
-        page.raw("<header>\n<h1>"); page.text(manifest.kit); page.raw("</h1>\n")
-        page.raw("<p><span class=\"badge \(manifest.status.rawValue)\">"); page.text(statusText(manifest.status)); page.raw("</span> ")
+        page.raw("<header>\n<h1>")
+        page.text(manifest.kit)
+        page.raw("</h1>\n")
+        page.raw("<p><span class=\"badge \(manifest.status.rawValue)\">")
+        page.text(statusText(manifest.status))
+        page.raw("</span> ")
         page.text("\(done) of \(manifest.stages.count) references done")
         if failed > 0 { page.text(", \(failed) failed") }
         page.text(" · cost $\(dollars(manifest.totals.costUSD)) · updated \(manifest.updatedAt)")
         page.raw("</p>\n")
         if let locked = manifest.lockedReference {
-            page.raw("<p>Locked reference: <a href=\""); page.attribute(urlPath(locked.file)); page.raw("\">")
-            page.text(locked.file); page.raw("</a> (") ; page.text(locked.how); page.raw(")</p>\n")
+            page.raw("<p>Locked reference: <a href=\"")
+            page.attribute(urlPath(locked.file))
+            page.raw("\">")
+            page.text(locked.file)
+            page.raw("</a> (")
+            page.text(locked.how)
+            page.raw(")</p>\n")
         }
         page.raw("</header>\n")
     }
@@ -55,22 +67,38 @@ enum KitGallery {
     }
 
     private static func grid(title: String, images: [(label: String, image: ManifestImage)], into page: inout HTMLText) {
-        page.raw("<section>\n<h2>"); page.text(title); page.raw("</h2>\n<div class=\"grid\">\n")
+        page.raw("<section>\n<h2>")
+        page.text(title)
+        page.raw("</h2>\n<div class=\"grid\">\n")
         for (label, image) in images {
             page.raw("<figure class=\"\(image.status.rawValue)\">")
             if image.status == .done, let file = image.file {
                 let src = urlPath(file) + (image.sha256.map { "?v=" + $0.prefix(12) } ?? "")
-                page.raw("<a href=\""); page.attribute(urlPath(file)); page.raw("\"><img src=\""); page.attribute(src)
-                page.raw("\" alt=\""); page.attribute(label); page.raw("\" loading=\"lazy\"")
+                page.raw("<a href=\"")
+                page.attribute(urlPath(file))
+                page.raw("\"><img src=\"")
+                page.attribute(src)
+                page.raw("\" alt=\"")
+                page.attribute(label)
+                page.raw("\" loading=\"lazy\"")
                 if let width = image.width, let height = image.height { page.raw(" width=\"\(width)\" height=\"\(height)\"") }
                 page.raw("></a>")
             } else {
-                page.raw("<div class=\"empty\">"); page.text(image.status.rawValue); page.raw("</div>")
+                page.raw("<div class=\"empty\">")
+                page.text(image.status.rawValue)
+                page.raw("</div>")
             }
-            page.raw("<figcaption><strong>"); page.text(label); page.raw("</strong> <span class=\"badge \(image.status.rawValue)\">")
-            page.text(image.status.rawValue); page.raw("</span>")
+            page.raw("<figcaption><strong>")
+            page.text(label)
+            page.raw("</strong> <span class=\"badge \(image.status.rawValue)\">")
+            page.text(image.status.rawValue)
+            page.raw("</span>")
             if let error = image.error {
-                page.raw("<span class=\"error\"><code>"); page.text(error.code); page.raw("</code> "); page.text(error.message); page.raw("</span>")
+                page.raw("<span class=\"error\"><code>")
+                page.text(error.code)
+                page.raw("</code> ")
+                page.text(error.message)
+                page.raw("</span>")
             }
             page.raw("</figcaption></figure>\n")
         }
@@ -79,12 +107,18 @@ enum KitGallery {
 
     private static func sourceAndCharacter(_ manifest: ManifestDocument, into page: inout HTMLText) {
         let character = manifest.character
-        guard manifest.source != nil || character.name != nil || character.description != nil || !character.attributes.isEmpty else { return }
+        guard manifest.source != nil || character.name != nil || character.description != nil || !character.attributes.isEmpty else {
+            return
+        }
         page.raw("<section class=\"about\">\n<h2>Source and character</h2>\n")
         if let source = manifest.source {
-            page.raw("<figure><a href=\""); page.attribute(urlPath(source.file)); page.raw("\"><img src=\""); page.attribute(urlPath(source.file))
+            page.raw("<figure><a href=\"")
+            page.attribute(urlPath(source.file))
+            page.raw("\"><img src=\"")
+            page.attribute(urlPath(source.file))
             page.raw("\" alt=\"source\" width=\"\(source.width)\" height=\"\(source.height)\"></a><figcaption>")
-            page.text(source.originalName); page.raw("</figcaption></figure>\n")
+            page.text(source.originalName)
+            page.raw("</figcaption></figure>\n")
         }
         page.raw("<dl>\n")
         if let name = character.name { row("name", name, nil, into: &page) }
@@ -92,15 +126,26 @@ enum KitGallery {
         for attribute in character.attributes { row(attribute.key, attribute.value, attribute.origin.rawValue, into: &page) }
         if case .object(let members)? = manifest.source?.provenance {
             for (key, value) in members {
-                if case .string(let text) = value { row(key, text, "provenance", into: &page) } else { row(key, value.serialized, "provenance", into: &page) }
+                if case .string(let text) = value {
+                    row(key, text, "provenance", into: &page)
+                } else {
+                    row(key, value.serialized, "provenance", into: &page)
+                }
             }
         }
         page.raw("</dl>\n</section>\n")
     }
 
     private static func row(_ key: String, _ value: String, _ origin: String?, into page: inout HTMLText) {
-        page.raw("<dt>"); page.text(key.replacingUnderscores); page.raw("</dt><dd>"); page.text(value)
-        if let origin { page.raw(" <small>"); page.text(origin); page.raw("</small>") }
+        page.raw("<dt>")
+        page.text(key.replacingUnderscores)
+        page.raw("</dt><dd>")
+        page.text(value)
+        if let origin {
+            page.raw(" <small>")
+            page.text(origin)
+            page.raw("</small>")
+        }
         page.raw("</dd>\n")
     }
 

@@ -43,7 +43,8 @@ extension ManifestCharacter {
         var seen = Set<String>()
         var attributeMembers: [(key: String, value: JSONValue)] = []
         for attribute in attributes where seen.insert(attribute.key).inserted {
-            attributeMembers.append((attribute.key, .object([("value", .string(attribute.value)), ("origin", .string(attribute.origin.rawValue))])))
+            attributeMembers.append(
+                (attribute.key, .object([("value", .string(attribute.value)), ("origin", .string(attribute.origin.rawValue))])))
         }
         return .object([
             ("name", .optional(name)),

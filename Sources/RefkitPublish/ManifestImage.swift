@@ -68,7 +68,8 @@ public struct ManifestImage: Sendable, Equatable {
         public var replacedAt: String
 
         public init(
-            generation: Int, status: StageStatus, sha256: String?, provider: String?, model: String?, seed: Int64?, attempts: Int, costUSD: Double,
+            generation: Int, status: StageStatus, sha256: String?, provider: String?, model: String?, seed: Int64?, attempts: Int,
+            costUSD: Double,
             error: Failure?, endedAt: String, replacedAt: String
         ) {
             self.generation = generation

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CRefkitLinux
 import Foundation
 import RefkitCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension OutboxDirectory {
     /// The existing subdirectory `name`, or nil when there is none (a symlink or a file there is an

@@ -1,11 +1,12 @@
+import Foundation
+import RefkitCore
+import RefkitSystem
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import RefkitCore
-import RefkitSystem
 
 /// One open directory of the outbox, held by file descriptor. Names below it go through `*at`
 /// calls with `O_NOFOLLOW`, so a symlink planted in a kit folder cannot redirect a write.

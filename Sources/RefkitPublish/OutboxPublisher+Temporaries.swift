@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 extension OutboxPublisher {
     /// Removes temp files and staged kit folders (`.refkit-tmp-*`) older than `age` seconds anywhere

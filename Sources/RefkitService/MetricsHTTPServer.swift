@@ -72,10 +72,11 @@ public final class MetricsHTTPServer: Sendable {
             listener = socket
         } catch {
             // Worded as a failed system call elsewhere in refkit: "bind failed: Address already in use (errno 98)".
-            let reason = switch error as? SocketError {
-            case .failed(let call, let errno, let message)?: "\(call.lowercased()) failed: \(message) (errno \(errno))"
-            default: "\(error)"
-            }
+            let reason =
+                switch error as? SocketError {
+                case .failed(let call, let errno, let message)?: "\(call.lowercased()) failed: \(message) (errno \(errno))"
+                default: "\(error)"
+                }
             throw .cannotListen(host: address.text, port: port, reason)
         }
     }

@@ -26,7 +26,9 @@ struct UnixDatagramAddress: Sendable {
             isAbstract = false
             path = utf8
             // Room for the terminating NUL.
-            guard path.count < Self.pathCapacity, !utf8.contains(0) else { throw SystemCallError("NOTIFY_SOCKET \(name)", errno: ENAMETOOLONG) }
+            guard path.count < Self.pathCapacity, !utf8.contains(0) else {
+                throw SystemCallError("NOTIFY_SOCKET \(name)", errno: ENAMETOOLONG)
+            }
         } else {
             // vsock: and other forms (systemd 253+) are not used by Debian 12's systemd.
             throw SystemCallError("NOTIFY_SOCKET \(name) (neither an absolute path nor @abstract)", errno: EAFNOSUPPORT)

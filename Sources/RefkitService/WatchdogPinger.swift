@@ -31,7 +31,9 @@ public struct WatchdogPinger: Sendable {
 
     /// A pinger for the watchdog systemd set up for this process (`$WATCHDOG_USEC`); nil when
     /// there is none (no `WatchdogSec=`, or not under systemd).
-    public init?(notifier: SystemdNotifier, logger: Logger = Logger(label: "refkit.service"), isHealthy: @escaping @Sendable () async -> Bool) {
+    public init?(
+        notifier: SystemdNotifier, logger: Logger = Logger(label: "refkit.service"), isHealthy: @escaping @Sendable () async -> Bool
+    ) {
         guard notifier.isEnabled, let interval = notifier.watchdogInterval else { return nil }
         self.init(notifier: notifier, interval: interval, logger: logger, isHealthy: isHealthy)
     }

@@ -58,14 +58,15 @@ extension RefkitDatabase {
     /// Before a kit is deleted: what it counted toward its watch's day stays counted (its rows
     /// go with it, the money does not come back).
     static func keepDaySpendOfDeletedKit(_ db: Database, kitID: String, watch: String) throws {
-        let usd = try Double.fetchOne(
-            db,
-            sql: """
-                SELECT coalesce((SELECT sum(cost_usd) FROM stages WHERE kit_id = ?1 AND updated_at >= ?2), 0)
-                     + coalesce((SELECT sum(cost_usd) FROM stage_history WHERE kit_id = ?1 AND ended_at >= ?2), 0)
-                     + coalesce((SELECT sum(usd) FROM budget_reservations WHERE kit_id = ?1 AND (state = 'reserved' OR at >= ?2)), 0)
-                """,
-            arguments: [kitID, Timestamp.day()]) ?? 0
+        let usd =
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce((SELECT sum(cost_usd) FROM stages WHERE kit_id = ?1 AND updated_at >= ?2), 0)
+                         + coalesce((SELECT sum(cost_usd) FROM stage_history WHERE kit_id = ?1 AND ended_at >= ?2), 0)
+                         + coalesce((SELECT sum(usd) FROM budget_reservations WHERE kit_id = ?1 AND (state = 'reserved' OR at >= ?2)), 0)
+                    """,
+                arguments: [kitID, Timestamp.day()]) ?? 0
         guard usd > 0 else { return }
         try db.execute(
             sql: "INSERT INTO deleted_kit_spend (kit_id, watch, usd_today, at) VALUES (?, ?, ?, ?)", arguments: [kitID, watch, usd, now()])

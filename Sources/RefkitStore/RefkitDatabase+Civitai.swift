@@ -56,8 +56,9 @@ extension RefkitDatabase {
             for start in stride(from: 0, to: imageIDs.count, by: 500) {
                 let chunk = Array(imageIDs[start..<min(start + 500, imageIDs.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                seen.formUnion(try Int64.fetchAll(
-                    db, sql: "SELECT image_id FROM civitai_seen WHERE image_id IN (\(marks))", arguments: StatementArguments(chunk)))
+                seen.formUnion(
+                    try Int64.fetchAll(
+                        db, sql: "SELECT image_id FROM civitai_seen WHERE image_id IN (\(marks))", arguments: StatementArguments(chunk)))
             }
             return seen
         }
@@ -67,7 +68,8 @@ extension RefkitDatabase {
     public func civitaiImage(sha256: String) throws -> Int64? {
         try pool.read { db in
             try Int64.fetchOne(
-                db, sql: "SELECT image_id FROM civitai_seen WHERE sha256 = ? AND outcome = 'written' ORDER BY seen_at LIMIT 1", arguments: [sha256])
+                db, sql: "SELECT image_id FROM civitai_seen WHERE sha256 = ? AND outcome = 'written' ORDER BY seen_at LIMIT 1",
+                arguments: [sha256])
         }
     }
 
@@ -89,7 +91,8 @@ extension RefkitDatabase {
     public func startCivitaiBatch(inbox: String, requested: Int) throws -> Int64 {
         try pool.write { db in
             try db.execute(
-                sql: "INSERT INTO civitai_batches (inbox, requested, started_at) VALUES (?, ?, ?)", arguments: [inbox, requested, Self.now()])
+                sql: "INSERT INTO civitai_batches (inbox, requested, started_at) VALUES (?, ?, ?)",
+                arguments: [inbox, requested, Self.now()])
             let id = db.lastInsertedRowID
             try Self.appendEvent(db, kitID: nil, watch: nil, subject: "civitai-batch-\(id)", type: "civitai_batch_started")
             return id
@@ -114,7 +117,9 @@ extension RefkitDatabase {
                     ON CONFLICT (batch_id, image_id) DO NOTHING
                     """,
                 arguments: [batchID, imageID, sha256, kit, fileName, now])
-            try db.execute(sql: "UPDATE civitai_batches SET written = (SELECT count(*) FROM civitai_batch_images WHERE batch_id = ?) WHERE id = ?", arguments: [batchID, batchID])
+            try db.execute(
+                sql: "UPDATE civitai_batches SET written = (SELECT count(*) FROM civitai_batch_images WHERE batch_id = ?) WHERE id = ?",
+                arguments: [batchID, batchID])
         }
     }
 
@@ -155,7 +160,8 @@ extension RefkitDatabase {
     /// since the batch started.
     public func civitaiBatchImages(batchID: Int64) throws -> [CivitaiBatchImage] {
         try pool.read { db in
-            guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM civitai_batches WHERE id = ?", arguments: [batchID]) else {
+            guard let started = try String.fetchOne(db, sql: "SELECT started_at FROM civitai_batches WHERE id = ?", arguments: [batchID])
+            else {
                 return []
             }
             let rows = try Row.fetchAll(

@@ -13,8 +13,9 @@ extension RefkitDatabase {
         guard !kitIDs.isEmpty else { return [] }
         return try pool.read { db in
             let marks = databaseQuestionMarks(count: kitIDs.count)
-            return Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT kit_id FROM events WHERE type = 'deleted' AND kit_id IN (\(marks))",
+            return Set(
+                try String.fetchAll(
+                    db, sql: "SELECT DISTINCT kit_id FROM events WHERE type = 'deleted' AND kit_id IN (\(marks))",
                     arguments: StatementArguments(kitIDs)))
         }
     }

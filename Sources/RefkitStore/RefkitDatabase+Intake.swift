@@ -13,11 +13,19 @@ extension RefkitDatabase {
                     VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?)
                     ON CONFLICT (watch, path, device, inode, size, mtime_ns) DO NOTHING
                     """,
-                arguments: [file.watch, file.path, Int64(bitPattern: file.device), Int64(bitPattern: file.inode), file.size, file.mtimeNanos, Self.now()])
+                arguments: [
+                    file.watch, file.path, Int64(bitPattern: file.device), Int64(bitPattern: file.inode), file.size, file.mtimeNanos,
+                    Self.now(),
+                ])
             if db.changesCount == 1 { return .claimed(id: db.lastInsertedRowID) }
             let row = try Row.fetchOne(
-                db, sql: "SELECT id, state FROM intake_claims WHERE watch = ? AND path = ? AND device = ? AND inode = ? AND size = ? AND mtime_ns = ?",
-                arguments: [file.watch, file.path, Int64(bitPattern: file.device), Int64(bitPattern: file.inode), file.size, file.mtimeNanos])!
+                db,
+                sql:
+                    "SELECT id, state FROM intake_claims WHERE watch = ? AND path = ? AND device = ? AND inode = ? AND size = ? AND "
+                    + "mtime_ns = ?",
+                arguments: [
+                    file.watch, file.path, Int64(bitPattern: file.device), Int64(bitPattern: file.inode), file.size, file.mtimeNanos,
+                ])!
             return .alreadyClaimed(id: row["id"], state: ClaimState(rawValue: row["state"])!)
         }
     }
@@ -87,7 +95,9 @@ extension RefkitDatabase {
                         INSERT INTO sources (sha256, mime, width, height, bytes, stored_path, original_name, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING
                         """,
-                    arguments: [source.sha256, source.mime, source.width, source.height, source.bytes, source.storedPath, source.originalName, now])
+                    arguments: [
+                        source.sha256, source.mime, source.width, source.height, source.bytes, source.storedPath, source.originalName, now,
+                    ])
                 sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE sha256 = ?", arguments: [source.sha256])
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? ORDER BY created_at LIMIT 1",
@@ -102,21 +112,26 @@ extension RefkitDatabase {
                             arguments: [state.rawValue, sourceID, existing, now, id])
                     }
                     if missing.isEmpty {
-                        try Self.appendEvent(db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate", message: "same source and kit already recorded")
+                        try Self.appendEvent(
+                            db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                            message: "same source and kit already recorded")
                         return .duplicate(kitID: existing, sourceID: sourceID!)
                     }
                     try Self.insertStages(db, kitID: existing, steps: missing, now: now)
                     try Self.insertOrder(db, kitID: existing, order: order, now: now)
                     try db.execute(sql: "UPDATE kits SET status = 'queued', updated_at = ? WHERE id = ?", arguments: [now, existing])
-                    try Self.appendEvent(db, kitID: existing, watch: watch, subject: source.originalName, type: "extended", message: missing.map(\.stage.name).joined(separator: ","))
+                    try Self.appendEvent(
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: "extended",
+                        message: missing.map(\.stage.name).joined(separator: ","))
                     return .extended(kitID: existing, added: missing.map(\.stage.name))
                 }
                 // The same bytes under another name (`photo (2).jpg`, a browser's second download)
                 // with no order of their own ask for nothing new: they are that kit's source again.
                 // An order (a sidecar naming a kit) still makes its own kit.
-                if order.origin == .default, let existing = try String.fetchOne(
-                    db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1",
-                    arguments: [sourceID, watch])
+                if order.origin == .default,
+                    let existing = try String.fetchOne(
+                        db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1",
+                        arguments: [sourceID, watch])
                 {
                     for id in claims {
                         try db.execute(
@@ -144,7 +159,9 @@ extension RefkitDatabase {
                     sql: "UPDATE intake_claims SET state = 'accepted', source_id = ?, kit_id = ?, finished_at = ? WHERE id = ?",
                     arguments: [sourceID, kitID, now, id])
             }
-            try Self.appendEvent(db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: "accepted", message: "kit \(kitName) queued with \(plan.steps.count) stages")
+            try Self.appendEvent(
+                db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: "accepted",
+                message: "kit \(kitName) queued with \(plan.steps.count) stages")
             return .newKit(kitID: kitID, slug: slug)
         }
     }
@@ -167,7 +184,9 @@ extension RefkitDatabase {
     static func freeSlug(_ db: Database, watch: String, base: String) throws -> String {
         var candidate = base
         var n = 2
-        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM kits WHERE watch = ? AND slug = ?)", arguments: [watch, candidate]) == true {
+        while try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM kits WHERE watch = ? AND slug = ?)", arguments: [watch, candidate])
+            == true
+        {
             candidate = "\(base)-\(n)"
             n += 1
         }

@@ -25,7 +25,8 @@ extension RefkitDatabase {
     public func kits(status: KitStatus? = nil) throws -> [KitRecord] {
         try pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM kits WHERE (? IS NULL OR status = ?) ORDER BY created_at, id", arguments: [status?.rawValue, status?.rawValue]
+                db, sql: "SELECT * FROM kits WHERE (? IS NULL OR status = ?) ORDER BY created_at, id",
+                arguments: [status?.rawValue, status?.rawValue]
             ).map(Self.kitRecord)
         }
     }
@@ -49,7 +50,9 @@ extension RefkitDatabase {
     /// The orders of a kit, oldest first, as JSON text.
     public func orders(kitID: String) throws -> [(origin: String, json: String)] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT origin, json FROM orders WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map { ($0["origin"], $0["json"]) }
+            try Row.fetchAll(db, sql: "SELECT origin, json FROM orders WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map {
+                ($0["origin"], $0["json"])
+            }
         }
     }
 
@@ -57,7 +60,9 @@ extension RefkitDatabase {
     public func setAnalysis(kitID: String, json: String) throws {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE kits SET analysis = ?, status = CASE WHEN status = 'analyzing' THEN 'generating' ELSE status END, updated_at = ? WHERE id = ?",
+                sql:
+                    "UPDATE kits SET analysis = ?, status = CASE WHEN status = 'analyzing' THEN 'generating' ELSE status END, updated_at "
+                    + "= ? WHERE id = ?",
                 arguments: [json, Self.now(), kitID])
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: "analyzed")
         }
@@ -65,7 +70,9 @@ extension RefkitDatabase {
 
     public func markAnalyzing(kitID: String) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE kits SET status = 'analyzing', updated_at = ? WHERE id = ? AND status IN ('queued', 'generating')", arguments: [Self.now(), kitID])
+            try db.execute(
+                sql: "UPDATE kits SET status = 'analyzing', updated_at = ? WHERE id = ? AND status IN ('queued', 'generating')",
+                arguments: [Self.now(), kitID])
         }
     }
 

@@ -34,9 +34,12 @@ extension RefkitDatabase {
     static func kitRow(_ db: Database, _ reference: String) throws -> KitRecord {
         let byID = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM kits WHERE id = ?)", arguments: [reference]) ?? false
         if !byID {
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM kits WHERE name = ? OR slug = ? ORDER BY created_at", arguments: [reference, reference])
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM kits WHERE name = ? OR slug = ? ORDER BY created_at", arguments: [reference, reference])
             if Set(ids).count > 1 {
-                throw commandError(.kitAmbiguous, "several kits have this name", "\(reference) is \(ids.joined(separator: ", ")): give the id (see `refkit kits`)")
+                throw commandError(
+                    .kitAmbiguous, "several kits have this name",
+                    "\(reference) is \(ids.joined(separator: ", ")): give the id (see `refkit kits`)")
             }
         }
         guard
@@ -54,7 +57,8 @@ extension RefkitDatabase {
     public func kit(named name: String, watch: String) throws -> KitRecord? {
         try pool.read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM kits WHERE watch = ? AND (name = ? OR slug = ?) ORDER BY created_at LIMIT 1", arguments: [watch, name, name]
+                db, sql: "SELECT * FROM kits WHERE watch = ? AND (name = ? OR slug = ?) ORDER BY created_at LIMIT 1",
+                arguments: [watch, name, name]
             ).map(Self.kitRecord)
         }
     }
@@ -64,7 +68,9 @@ extension RefkitDatabase {
     public func awaitSelection(kitID: String) throws {
         try pool.write { db in
             try db.execute(
-                sql: "UPDATE kits SET status = 'awaiting_selection', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing', 'generating')",
+                sql:
+                    "UPDATE kits SET status = 'awaiting_selection', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing', "
+                    + "'generating')",
                 arguments: [Self.now(), kitID])
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: "awaiting_selection")
         }
@@ -89,11 +95,13 @@ extension RefkitDatabase {
                 throw Self.commandError(.kitHasNoCandidates, "the kit was made with a single avatar", kit.name)
             }
             guard let chosen = candidateStages.first(where: { $0.stage == Stage.candidate(number).name }) else {
-                throw Self.commandError(.candidateUnknown, "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
+                throw Self.commandError(
+                    .candidateUnknown, "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
             }
             guard chosen.status == .done, let file = chosen.file, let sha = chosen.sha256 else {
                 throw Self.commandError(
-                    .candidateNotMade, "that candidate was not made", "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
+                    .candidateNotMade, "that candidate was not made",
+                    "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
             }
             guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }) else {
                 throw Self.commandError(.kitHasNoCandidates, "the kit has no avatar to choose", kit.name)
@@ -129,7 +137,8 @@ extension RefkitDatabase {
             }
             try db.execute(
                 sql: """
-                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, provider = ?, model = ?, prompt = ?,
+                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, provider = ?,
+                        model = ?, prompt = ?,
                         seed = ?, generation = generation + ?, error_code = NULL, error_message = NULL, updated_at = ?
                     WHERE id = ?
                     """,
@@ -183,7 +192,9 @@ extension RefkitDatabase {
                         error_message = NULL, updated_at = ? WHERE id = ?
                     """,
                 arguments: [now, kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "follow_up", message: missing.map(\.stage.name).joined(separator: ","))
+            try Self.appendEvent(
+                db, kitID: kitID, watch: nil, subject: order.fileName, type: "follow_up",
+                message: missing.map(\.stage.name).joined(separator: ","))
             return missing.map(\.stage.name)
         }
     }
@@ -193,7 +204,9 @@ extension RefkitDatabase {
         try pool.write { db in
             let now = Self.now()
             try Self.requireLiveAvatar(db, kitID: kitID, dependsOnAvatar: true)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND stage = ?)", arguments: [kitID, stage.name]) == true {
+            if try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE kit_id = ? AND stage = ?)", arguments: [kitID, stage.name]) == true
+            {
                 throw Self.commandError(
                     .orderDuplicateFaceSwap, "the kit already has a face swap of this name",
                     "\(stage.name): give \"face_swap\": {\"name\": ...} another name, or `refkit regenerate` it")
@@ -203,10 +216,14 @@ extension RefkitDatabase {
                 arguments: [kitID, stage.name, input, now])
             try Self.insertOrder(db, kitID: kitID, order: order, now: now)
             for id in claims {
-                try db.execute(sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?", arguments: [kitID, now, id])
+                try db.execute(
+                    sql: "UPDATE intake_claims SET state = 'accepted', kit_id = ?, finished_at = ? WHERE id = ?",
+                    arguments: [kitID, now, id])
             }
             try db.execute(
-                sql: "UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, updated_at = ? WHERE id = ?",
+                sql:
+                    "UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, updated_at = ? "
+                    + "WHERE id = ?",
                 arguments: [now, kitID])
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "face_swap", message: stage.name)
         }
@@ -248,7 +265,9 @@ extension RefkitDatabase {
                 if name.hasPrefix("candidate:") && kit.status != .awaitingSelection
                     && stages.contains(where: { $0.stage == Stage.avatar.name && $0.status != .done })
                 {
-                    throw Self.commandError(.stageBeingChosen, "the avatar is being chosen among the candidates right now", "try again when the kit waits for a choice or has one")
+                    throw Self.commandError(
+                        .stageBeingChosen, "the avatar is being chosen among the candidates right now",
+                        "try again when the kit waits for a choice or has one")
                 }
                 touched.append(stage)
             }
@@ -256,9 +275,11 @@ extension RefkitDatabase {
             for stage in touched { try Self.queueAgain(db, stage, now: now) }
             try Self.requeue(db, kit, now: now)
             let list = touched.map(\.stage)
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))
+            try Self.appendEvent(
+                db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))
             try Self.finishClaim(db, claim, kitID: kit.id)
-            return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
+            return KitCommandResult(
+                kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
         }
     }
 
@@ -268,8 +289,10 @@ extension RefkitDatabase {
     public func retryFailed(kit reference: String, claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
-            let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? AND status IN ('failed', 'skipped')", arguments: [kit.id])
-                .map(Self.stageRecord)
+            let stages = try Row.fetchAll(
+                db, sql: "SELECT * FROM stages WHERE kit_id = ? AND status IN ('failed', 'skipped')", arguments: [kit.id]
+            )
+            .map(Self.stageRecord)
             if stages.isEmpty, kit.status == .failed {
                 // Nothing to make: queued with nothing to run, the daemon publishes it (at start-up
                 // and every disk_full_retry_s), without a provider call.
@@ -277,7 +300,8 @@ extension RefkitDatabase {
                 try Self.requeue(db, kit, now: now)
                 try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: "publish")
                 try Self.finishClaim(db, claim, kitID: kit.id)
-                return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: [],
+                return KitCommandResult(
+                    kitID: kit.id, kitName: kit.name, stages: [],
                     message: "every stage is done; the kit is published again")
             }
             guard !stages.isEmpty else {
@@ -287,7 +311,8 @@ extension RefkitDatabase {
             for stage in stages where stage.status == .failed { try Self.archive(db, stage, now: now) }
             try db.execute(
                 sql: """
-                    UPDATE stages SET status = 'pending', attempts = 0, duration_ms = 0, error_code = NULL, error_message = NULL, updated_at = ?
+                    UPDATE stages SET status = 'pending', attempts = 0, duration_ms = 0, error_code = NULL, error_message = NULL,
+                        updated_at = ?
                     WHERE kit_id = ? AND status IN ('failed', 'skipped')
                     """,
                 arguments: [now, kit.id])
@@ -296,47 +321,6 @@ extension RefkitDatabase {
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: list.joined(separator: ","))
             try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) failed stage(s) queued again")
-        }
-    }
-
-    /// Removes a kit's state. Refused while one of its stages is being made. The caller removes
-    /// the outbox folder, the work files and (when orphaned) the original after this commits.
-    public func deleteKit(_ reference: String) throws -> DeletedKit {
-        try pool.write { db in
-            let kit = try Self.kitRow(db, reference)
-            let running = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'running'", arguments: [kit.id]) ?? 0
-            guard running == 0 else {
-                throw Self.commandError(.kitBusy, "the kit has stages being made right now", "\(running) running; try again when they have ended")
-            }
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM stages WHERE kit_id = ? AND status = 'pending'", arguments: [kit.id]) ?? 0
-            if [.queued, .analyzing, .generating].contains(kit.status) && pending == 0 {
-                throw Self.commandError(.kitBusy, "the kit is being published right now", "try again in a moment")
-            }
-            var orphaned: String?
-            let inputs = try String.fetchAll(db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
-            try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
-            try Self.keepDaySpendOfDeletedKit(db, kitID: kit.id, watch: kit.watch)
-            try db.execute(sql: "DELETE FROM kits WHERE id = ?", arguments: [kit.id])
-            if let sourceID = kit.sourceID {
-                let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM kits WHERE source_id = ?", arguments: [sourceID]) ?? 0
-                if users == 0 {
-                    orphaned = try String.fetchOne(db, sql: "SELECT stored_path FROM sources WHERE id = ?", arguments: [sourceID])
-                    try db.execute(sql: "UPDATE intake_claims SET source_id = NULL WHERE source_id = ?", arguments: [sourceID])
-                    try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [sourceID])
-                }
-            }
-            var orphanedInputs: [String] = []
-            for input in inputs {
-                let used = try Bool.fetchOne(
-                    db,
-                    sql: "SELECT EXISTS (SELECT 1 FROM stages WHERE input = ?) OR EXISTS (SELECT 1 FROM sources WHERE stored_path = ?)",
-                    arguments: [input, input]) ?? true
-                if !used { orphanedInputs.append(input) }
-            }
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: "deleted")
-            var deleted = DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
-            deleted.orphanedInputs = orphanedInputs
-            return deleted
         }
     }
 
@@ -359,7 +343,8 @@ extension RefkitDatabase {
         guard dependsOnAvatar else { return }
         let status = try String.fetchOne(db, sql: "SELECT status FROM stages WHERE kit_id = ? AND stage = 'avatar'", arguments: [kitID])
         if status == nil || status == "failed" || status == "skipped" {
-            throw commandError(.orderKitFailed, "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
+            throw commandError(
+                .orderKitFailed, "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
         }
     }
 

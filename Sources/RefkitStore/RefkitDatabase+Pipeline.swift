@@ -49,7 +49,8 @@ extension RefkitDatabase {
                     WHERE s.status = 'pending' AND k.watch = ? AND k.status IN ('queued', 'analyzing', 'generating')
                       AND (s.depends_on IS NULL
                            OR (s.depends_on = 'candidates' AND NOT EXISTS (
-                               SELECT 1 FROM stages c WHERE c.kit_id = s.kit_id AND c.stage LIKE 'candidate:%' AND c.status IN ('pending', 'running')))
+                               SELECT 1 FROM stages c WHERE c.kit_id = s.kit_id AND c.stage LIKE 'candidate:%'
+                                   AND c.status IN ('pending', 'running')))
                            OR EXISTS (
                                SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
                     ORDER BY k.priority DESC, k.created_at, k.id, s.id
@@ -57,7 +58,9 @@ extension RefkitDatabase {
                     """,
                 arguments: [watch, limit + running.count])
             return rows.map {
-                RunnableStage(stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"], kitCreatedAt: $0["created_at"], generation: $0["generation"])
+                RunnableStage(
+                    stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"],
+                    kitCreatedAt: $0["created_at"], generation: $0["generation"])
             }.filter { !running.contains($0.stageID) }.prefix(limit).map { $0 }
         }
     }
@@ -71,7 +74,10 @@ extension RefkitDatabase {
     /// Unfinished kits without a pending or running stage; `waitingToPublish: false` leaves out
     /// those whose last publish met a full or unwritable outbox (they have their own timer).
     func kitsWithNothingToRun(waitingToPublish: Bool) throws -> [String] {
-        let waiting = waitingToPublish ? "" : """
+        let waiting =
+            waitingToPublish
+            ? ""
+            : """
               AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '') != 'publish_waiting'
             """
         return try pool.read { db in
@@ -113,7 +119,8 @@ extension RefkitDatabase {
                 _ = try Self.reserve(db, budget, kitID: kitID, stageID: id, subject: name)
             }
             try db.execute(
-                sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing')", arguments: [now, kitID])
+                sql: "UPDATE kits SET status = 'generating', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing')",
+                arguments: [now, kitID])
             return true
         }
     }
@@ -136,7 +143,8 @@ extension RefkitDatabase {
             let now = Self.now()
             try db.execute(
                 sql: """
-                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?, cost_usd = cost_usd + ?,
+                    UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?,
+                        cost_usd = cost_usd + ?,
                         duration_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
@@ -169,11 +177,15 @@ extension RefkitDatabase {
             try Self.settleStageCalls(db, stageID: id)
             // Stages that wait for this one can never run.
             try db.execute(
-                sql: "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE kit_id = ? AND depends_on = ? AND status = 'pending'",
+                sql:
+                    "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE "
+                    + "kit_id = ? AND depends_on = ? AND status = 'pending'",
                 arguments: ["\(stage) failed", now, kitID, stage])
             if failsKit {
                 try db.execute(
-                    sql: "UPDATE stages SET status = 'skipped', error_code = 'kit_failed', error_message = ?, updated_at = ? WHERE kit_id = ? AND status = 'pending'",
+                    sql:
+                        "UPDATE stages SET status = 'skipped', error_code = 'kit_failed', error_message = ?, updated_at = ? WHERE kit_id "
+                        + "= ? AND status = 'pending'",
                     arguments: ["\(stage) failed", now, kitID])
             }
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_failed", code: code, message: message)
@@ -184,7 +196,9 @@ extension RefkitDatabase {
     public func progress(kitID: String) throws -> KitProgress {
         try pool.read { db in
             var p = KitProgress(pending: 0, running: 0, done: 0, failed: 0, skipped: 0)
-            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM stages WHERE kit_id = ? GROUP BY status", arguments: [kitID]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT status, count(*) AS n FROM stages WHERE kit_id = ? GROUP BY status", arguments: [kitID])
+            {
                 let n: Int = row["n"]
                 switch row["status"] as String {
                 case "pending": p.pending = n
@@ -216,7 +230,8 @@ extension RefkitDatabase {
                     """,
                 arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id])
             guard db.changesCount == 1 else { return false }
-            try Self.appendEvent(db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
+            try Self.appendEvent(
+                db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
             return true
         }
     }

@@ -9,8 +9,10 @@ extension RefkitDatabase {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM stage_history WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map {
                 StageHistoryRecord(
-                    stage: $0["stage"], generation: $0["generation"], status: StageStatus(rawValue: $0["status"]) ?? .failed, file: $0["file"],
-                    sha256: $0["sha256"], mime: $0["mime"], provider: $0["provider"], model: $0["model"], seed: $0["seed"], attempts: $0["attempts"],
+                    stage: $0["stage"], generation: $0["generation"], status: StageStatus(rawValue: $0["status"]) ?? .failed,
+                    file: $0["file"],
+                    sha256: $0["sha256"], mime: $0["mime"], provider: $0["provider"], model: $0["model"], seed: $0["seed"],
+                    attempts: $0["attempts"],
                     costUSD: $0["cost_usd"], durationMs: $0["duration_ms"], errorCode: $0["error_code"], errorMessage: $0["error_message"],
                     endedAt: $0["ended_at"], replacedAt: $0["replaced_at"])
             }
@@ -28,7 +30,8 @@ extension RefkitDatabase {
                 """,
             arguments: [
                 stage.kitID, stage.stage, stage.generation, stage.status.rawValue, stage.status == .done ? stage.file : nil,
-                stage.status == .done ? stage.sha256 : nil, stage.mime, stage.provider, stage.model, stage.seed, stage.attempts, stage.costUSD,
+                stage.status == .done ? stage.sha256 : nil, stage.mime, stage.provider, stage.model, stage.seed, stage.attempts,
+                stage.costUSD,
                 stage.durationMs, stage.errorCode, stage.errorMessage, stage.updatedAt, now,
             ])
     }

@@ -1,9 +1,10 @@
 import Foundation
+import GRDB
+import RefkitCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import GRDB
-import RefkitCore
 
 /// The state database: one WAL-mode pool per process, shared safely by the daemon and CLI
 /// processes (busy timeout, immediate write transactions, `synchronous=FULL`).
@@ -49,14 +50,18 @@ public struct RefkitDatabase: Sendable {
 
     // MARK: - Events
 
-    static func appendEvent(_ db: Database, kitID: String?, watch: String?, subject: String?, type: String, code: String? = nil, message: String? = nil) throws {
+    static func appendEvent(
+        _ db: Database, kitID: String?, watch: String?, subject: String?, type: String, code: String? = nil, message: String? = nil
+    ) throws {
         try db.execute(
             sql: "INSERT INTO events (at, kit_id, watch, subject, type, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [now(), kitID, watch, subject, type, code, message])
     }
 
     /// Appends one event to the log.
-    public func appendEvent(kitID: String? = nil, watch: String? = nil, subject: String? = nil, type: String, code: String? = nil, message: String? = nil) throws {
+    public func appendEvent(
+        kitID: String? = nil, watch: String? = nil, subject: String? = nil, type: String, code: String? = nil, message: String? = nil
+    ) throws {
         try pool.write { db in
             try Self.appendEvent(db, kitID: kitID, watch: watch, subject: subject, type: type, code: code, message: message)
         }

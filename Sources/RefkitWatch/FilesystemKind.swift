@@ -32,7 +32,7 @@ struct FilesystemKind: Sendable, Equatable {
         for line in mountInfo.split(separator: "\n") {
             let fields = line.split(separator: " ")
             guard fields.count > 3, fields[2] == wanted,
-                  let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count
+                let separator = fields.firstIndex(of: "-"), separator + 1 < fields.count
             else { continue }
             return FilesystemKind(typeName: String(fields[separator + 1]))
         }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Synchronization
 import RefkitSystem
+import Synchronization
 
 /// Watches inbox folders and reports entries once they have settled.
 ///

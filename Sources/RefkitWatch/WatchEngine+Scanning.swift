@@ -74,9 +74,11 @@ extension WatchEngine {
                         if folder == start { return nil }
                         continue
                     default:
-                        logger.warning("cannot watch inbox folder", metadata: [
-                            "watch.root": "\(root.config.name)", "watch.path": "\(path)", "error": "\(error)",
-                        ])
+                        logger.warning(
+                            "cannot watch inbox folder",
+                            metadata: [
+                                "watch.root": "\(root.config.name)", "watch.path": "\(path)", "error": "\(error)",
+                            ])
                     }
                 }
             }
@@ -84,9 +86,11 @@ extension WatchEngine {
             switch DirectoryListing.list(beneath: handle, folder) {
             case .failed(let error):
                 if folder == start { return nil }
-                logger.debug("cannot list inbox folder", metadata: [
-                    "watch.root": "\(root.config.name)", "watch.path": "\(path)", "error": "\(error)",
-                ])
+                logger.debug(
+                    "cannot list inbox folder",
+                    metadata: [
+                        "watch.root": "\(root.config.name)", "watch.path": "\(path)", "error": "\(error)",
+                    ])
                 continue
             case .listed(let listed, let undecodable):
                 entries = listed
@@ -130,9 +134,11 @@ extension WatchEngine {
 
     func claim(_ watch: Int32, root index: Int, folder: String) {
         if let owner = watchOwners[watch], owner.root != index {
-            logger.warning("inbox folder is watched by two roots; events go to the last one", metadata: [
-                "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].absolute(folder))",
-            ])
+            logger.warning(
+                "inbox folder is watched by two roots; events go to the last one",
+                metadata: [
+                    "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].absolute(folder))",
+                ])
         }
         watchOwners[watch] = (index, folder)
     }

@@ -142,7 +142,8 @@ final class WatchEngine {
     }
 
     func checkWatchLimit() {
-        let limit = watcher.hooks.watchLimit
+        let limit =
+            watcher.hooks.watchLimit
             ?? readSmallFile("/proc/sys/fs/inotify/max_user_watches").flatMap { Int($0.filter { !$0.isWhitespace }) }
         var folders = 0
         for index in roots.indices where roots[index].modeResolved && roots[index].mode == .inotify {
@@ -309,9 +310,11 @@ final class WatchEngine {
         removeWatches(index, under: nil)
         roots[index].mode = .poll
         roots[index].nextCheck = now() + pollInterval
-        logger.error("inbox root falls back to polling", metadata: [
-            "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].path)", "watch.reason": "\(reason)",
-        ])
+        logger.error(
+            "inbox root falls back to polling",
+            metadata: [
+                "watch.root": "\(roots[index].config.name)", "watch.path": "\(roots[index].path)", "watch.reason": "\(reason)",
+            ])
         emit(.modeChosen(root: roots[index].config.name, mode: .poll, reason: reason))
     }
 

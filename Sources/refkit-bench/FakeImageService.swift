@@ -44,7 +44,9 @@ final class FakeImageService: Sendable {
     }
 
     /// What one request gets: 429 beyond the limit, else the image after its latency.
-    private static func answer(_ counts: borrowing Mutex<Counts>, latency: Duration, perMinute: Int?, sigma: Double) -> (status: Int, wait: Duration) {
+    private static func answer(
+        _ counts: borrowing Mutex<Counts>, latency: Duration, perMinute: Int?, sigma: Double
+    ) -> (status: Int, wait: Duration) {
         let now = ContinuousClock.now
         return counts.withLock { counts -> (Int, Duration) in
             if let perMinute {
@@ -70,8 +72,12 @@ final class FakeImageService: Sendable {
     static func start(latency: Duration, perMinute: Int?, sigma: Double = 0, flyingFox: Bool = false) async throws -> FakeImageService {
         let png = try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png")
         let b64 = Data(png).base64EncodedString()
-        let ok = #"{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"\#(b64)"}}]},"finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
-        let limited = #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}"#
+        let ok =
+            #"{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"\#(b64)"}}]},"#
+            + #""finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
+        let limited =
+            #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","#
+            + #""details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}"#
         let service: FakeImageService
         if flyingFox {
             let server = try await LoopbackServer.start()
@@ -84,7 +90,8 @@ final class FakeImageService: Sendable {
                 return .json(ok)
             }
         } else {
-            let okBytes = Array(ok.utf8), limitedBytes = Array(limited.utf8)
+            let okBytes = Array(ok.utf8)
+            let limitedBytes = Array(limited.utf8)
             let box = ServiceBox()
             let server = try ThreadedHTTPServer { method, path, _ in
                 guard method == "POST", path.hasPrefix("/v1beta/models/"), let service = box.service else {
@@ -92,7 +99,9 @@ final class FakeImageService: Sendable {
                 }
                 let (status, wait) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
                 guard status == 200 else { return .init(status: 429, body: limitedBytes) }
-                if wait > .zero { Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18) }
+                if wait > .zero {
+                    Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+                }
                 service.counts.withLock { $0.step(-1, at: .now) }
                 return .init(status: 200, body: okBytes)
             }

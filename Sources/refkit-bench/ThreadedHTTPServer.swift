@@ -108,7 +108,8 @@ final class ThreadedHTTPServer: @unchecked Sendable {
             let path = String(requestLine[1].split(separator: "?", maxSplits: 1).first ?? "")
             let reply = handler(String(requestLine[0]), path, body)
             let reason = reply.status == 200 ? "OK" : "Error"
-            var out = Array("HTTP/1.1 \(reply.status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(reply.body.count)\r\n\r\n".utf8)
+            var out = Array(
+                "HTTP/1.1 \(reply.status) \(reason)\r\nContent-Type: application/json\r\nContent-Length: \(reply.body.count)\r\n\r\n".utf8)
             out.append(contentsOf: reply.body)
             var sent = 0
             while sent < out.count {

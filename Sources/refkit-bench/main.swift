@@ -19,13 +19,13 @@
 // --metrics adds refkit's own request-duration sums.
 import Foundation
 import Logging
+import RefkitCivitai
 import RefkitConfig
 import RefkitCore
 import RefkitDaemon
+import RefkitHTTP
 import RefkitImaging
 import RefkitProviders
-import RefkitCivitai
-import RefkitHTTP
 import RefkitStore
 import RefkitSystem
 import RefkitTestSupport
@@ -73,7 +73,9 @@ civitai?.setFeed((1...sources).map { FakeCivitai.Item(id: Int64(70_000 + $0), fi
 var service: FakeImageService?
 var geminiTable = ""
 if providerName == "gemini" {
-    let fake = try await FakeImageService.start(latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma, flyingFox: CommandLine.arguments.contains("--flyingfox"))
+    let fake = try await FakeImageService.start(
+        latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma,
+        flyingFox: CommandLine.arguments.contains("--flyingfox"))
     service = fake
     FileManager.default.createFile(atPath: "\(root)/gemini.key", contents: Data("bench-key".utf8))
     geminiTable = """
@@ -127,7 +129,8 @@ if let civitai {
     await civitai.stop()
     print("civitai: \(report.line) in \(ContinuousClock.now - fetchStarted)")
 }
-let daemon = try Daemon.build(configuration: configuration, logger: logger, providers: providerName == "instant" ? ["instant": instant] : [:])
+let daemon = try Daemon.build(
+    configuration: configuration, logger: logger, providers: providerName == "instant" ? ["instant": instant] : [:])
 var before = rusage()
 getrusage(RUSAGE_SELF.rawValue, &before)
 let started = ContinuousClock.now
@@ -143,18 +146,27 @@ print("provider=\(providerName) sources=\(sources) stages=\(stages) kits_complet
 if let service {
     let counts = service.counts.withLock { $0 }
     let total = counts.accepted + counts.rejected
-    print(String(format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d connections=%d", counts.accepted, counts.rejected,
-                 100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight, service.connections ?? -1))
+    print(
+        String(
+            format: "service: accepted=%d rejected=%d rejected_share=%.2f%% accepted_per_minute=%.1f peak_in_flight=%d connections=%d",
+            counts.accepted, counts.rejected,
+            100 * Double(counts.rejected) / Double(max(total, 1)), Double(counts.accepted) * 60 / wallSeconds, counts.peakInFlight,
+            service.connections ?? -1))
     if latencyMs > 0 {
         // The ideal schedule keeps every one of the provider's slots busy from start to end.
         func s(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         let ideal = max(s(counts.servedLatency) / Double(providerConcurrency), 2 * s(counts.longestLatency))
         if let first = counts.firstAt, let last = counts.lastAt {
-            print(String(format: "timeline: first_request_s=%.2f last_answer_s=%.2f tail_s=%.2f mean_in_flight=%.2f", s(first - started), s(last - started),
-                         wallSeconds - s(last - started), s(counts.busy) / s(last - first)))
+            print(
+                String(
+                    format: "timeline: first_request_s=%.2f last_answer_s=%.2f tail_s=%.2f mean_in_flight=%.2f", s(first - started),
+                    s(last - started),
+                    wallSeconds - s(last - started), s(counts.busy) / s(last - first)))
         }
-        print(String(format: "schedule: served_latency_s=%.1f mean_latency_s=%.2f ideal_s=%.1f wall_over_ideal=%.3f", s(counts.servedLatency),
-                     s(counts.servedLatency) / Double(max(counts.accepted, 1)), ideal, wallSeconds / ideal))
+        print(
+            String(
+                format: "schedule: served_latency_s=%.1f mean_latency_s=%.2f ideal_s=%.1f wall_over_ideal=%.3f", s(counts.servedLatency),
+                s(counts.servedLatency) / Double(max(counts.accepted, 1)), ideal, wallSeconds / ideal))
     }
 }
 if civitaiMode {
@@ -162,9 +174,13 @@ if civitaiMode {
         print("civitai: \(batch.line)")
     }
 }
-print(String(format: "wall_s=%.2f references_per_s=%.1f cpu_s=%.2f cpu_ms_per_reference=%.1f peak_rss_mib=%.0f", wallSeconds, Double(refs) / wallSeconds, cpu, cpu * 1000 / Double(max(refs, 1)), Double(after.ru_maxrss) / 1024))
+print(
+    String(
+        format: "wall_s=%.2f references_per_s=%.1f cpu_s=%.2f cpu_ms_per_reference=%.1f peak_rss_mib=%.0f", wallSeconds,
+        Double(refs) / wallSeconds, cpu, cpu * 1000 / Double(max(refs, 1)), Double(after.ru_maxrss) / 1024))
 if CommandLine.arguments.contains("--metrics") {
-    for line in daemon.metrics.registry.render().split(separator: "\n") where line.contains("duration") && !line.hasPrefix("#") && (line.contains("_sum") || line.contains("_count")) {
+    for line in daemon.metrics.registry.render().split(separator: "\n")
+    where line.contains("duration") && !line.hasPrefix("#") && (line.contains("_sum") || line.contains("_count")) {
         print(line)
     }
 }

@@ -17,7 +17,8 @@ struct CivitaiConfigTests {
     }
 
     @Test func everyKeyIsReadAndReachesTheSettings() throws {
-        let text = Self.config("""
+        let text = Self.config(
+            """
             base_url = "http://127.0.0.1:9"
             api_key_env = "MY_CIVITAI"
             api_key_file = "civitai.key"
@@ -47,8 +48,10 @@ struct CivitaiConfigTests {
         #expect(s.modelID == 4201 && s.username == "someone" && s.tags == "5133")
         #expect(s.maxRating == .soft && s.minWidth == 768 && s.minHeight == 1024 && s.maxImageBytes == 1_000_000)
         #expect(s.attempts == 2 && s.maxRetryWaitSeconds == 10 && s.timeoutSeconds == 30)
-        #expect(s.imagesURL(cursor: "4|17").hasSuffix(
-            "/api/v1/images?limit=100&period=Week&sort=Newest&nsfw=Soft&withMeta=true&modelId=4201&username=someone&tags=5133&cursor=4%7C17"))
+        #expect(
+            s.imagesURL(cursor: "4|17").hasSuffix(
+                "/api/v1/images?limit=100&period=Week&sort=Newest&nsfw=Soft&withMeta=true&modelId=4201&username=someone&tags=5133&cursor=4%7C17"
+            ))
     }
 
     @Test func defaultsAreTheNightlyBatch() throws {

@@ -26,14 +26,16 @@ struct CivitaiFixture {
     var stateDirectory: String { directory.url("state") }
 
     func settings(_ fake: FakeCivitai, limit: Int = 20, pageSize: Int = 4) -> CivitaiSettings {
-        CivitaiSettings(baseURL: fake.baseURL, limit: limit, pageSize: pageSize, maxPages: 20, minWidth: 512, minHeight: 512, maxImageBytes: 400_000)
+        CivitaiSettings(
+            baseURL: fake.baseURL, limit: limit, pageSize: pageSize, maxPages: 20, minWidth: 512, minHeight: 512, maxImageBytes: 400_000)
     }
 
     func run(_ fake: FakeCivitai, settings: CivitaiSettings, token: String? = nil) async throws -> CivitaiRunReport {
         var httpLogger = log.logger
         httpLogger.logLevel = .trace
         let client = CivitaiClient(http: HTTPClient(logger: httpLogger), settings: settings, token: token, logger: log.logger)
-        let ingest = CivitaiIngest(client: client, database: database, settings: settings, inbox: inbox, stateDirectory: stateDirectory, logger: log.logger)
+        let ingest = CivitaiIngest(
+            client: client, database: database, settings: settings, inbox: inbox, stateDirectory: stateDirectory, logger: log.logger)
         return try await ingest.run()
     }
 

@@ -1,10 +1,10 @@
 import Foundation
 import RefkitCivitai
 import RefkitCore
+import RefkitDigest
 import RefkitStore
 import RefkitTestSupport
 import Testing
-import RefkitDigest
 
 @Suite("Civitai ingestion against the fake API", .timeLimit(.minutes(2)))
 struct CivitaiIngestTests {
@@ -28,7 +28,8 @@ struct CivitaiIngestTests {
             // page 2: 103 again (the feed moved), a rated image, an oversized one, a small one
             .init(id: 103), .init(id: 107, nsfwLevel: "Mature", browsingLevel: 4), .init(id: 106), .init(id: 108, width: 300, height: 300),
             // page 3: a video, an image URL on a private address, the rest
-            .init(id: 109, type: "video"), .init(id: 120, url: "http://169.254.169.254/latest/meta-data.jpg"), .init(id: 105), .init(id: 110),
+            .init(id: 109, type: "video"), .init(id: 120, url: "http://169.254.169.254/latest/meta-data.jpg"), .init(id: 105),
+            .init(id: 110),
             // page 4
             .init(id: 111, username: nil), .init(id: 112), .init(id: 113),
         ])
@@ -78,7 +79,8 @@ struct CivitaiIngestTests {
         // at least a second after the 503, and after the 429 on the first download).
         let pages = fake.arrivals(.images)
         #expect(pages.count == 5)
-        #expect(pages.allSatisfy { $0.call.query["withMeta"] == "true" && $0.call.query["limit"] == "4" && $0.call.query["nsfw"] == "None" })
+        #expect(
+            pages.allSatisfy { $0.call.query["withMeta"] == "true" && $0.call.query["limit"] == "4" && $0.call.query["nsfw"] == "None" })
         #expect(pages[0].call.query["cursor"] == nil && pages[1].call.query["cursor"] == nil)
         #expect(pages[2].call.query["cursor"] == "4|1700000004")
         #expect(pages[1].at - pages[0].at >= .milliseconds(950))
@@ -132,7 +134,11 @@ struct CivitaiIngestTests {
         let fake = try await FakeCivitai.start()
         let fixture = try CivitaiFixture()
         fake.host("5.jpeg", bytes: try Images.jpeg(31))
-        fake.setFeed([.init(id: 5, meta: .object([("prompt", .string("a ranger")), ("cfgScale", .number(7, isInteger: true)), ("resources", .array([]))]))])
+        fake.setFeed([
+            .init(
+                id: 5,
+                meta: .object([("prompt", .string("a ranger")), ("cfgScale", .number(7, isInteger: true)), ("resources", .array([]))]))
+        ])
         var settings = fixture.settings(fake)
         settings.modelID = 4201
         let report = try await fixture.run(fake, settings: settings)

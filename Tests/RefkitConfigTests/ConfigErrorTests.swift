@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RefkitConfig
 
 /// A configuration that must be rejected. The offending line carries the marker `#!`; the
@@ -70,7 +71,8 @@ struct ConfigErrorTests {
             key: "watch[1].recursive", message: "must be true or false"),
         BadConfig(
             name: "out of range",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[limits]\nmax_source_bytes = 1\nconcurrency = 0 #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[limits]\nmax_source_bytes = 1\nconcurrency = 0 #!"),
             key: "limits.concurrency", message: "must be between 1 and 1024, got 0"),
         BadConfig(
             name: "negative budget out of range",
@@ -86,7 +88,8 @@ struct ConfigErrorTests {
             key: "log_level", message: "must be one of"),
         BadConfig(
             name: "unknown provider kind",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.dalle]\nmodel = \"x\"\nkind = \"dalle\" #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.dalle]\nmodel = \"x\"\nkind = \"dalle\" #!"),
             key: "providers.dalle.kind", message: "unknown provider kind \"dalle\""),
         BadConfig(
             name: "provider without kind and an unknown name",
@@ -94,43 +97,55 @@ struct ConfigErrorTests {
             key: "providers.mystery.kind", message: "unknown provider kind \"mystery\""),
         BadConfig(
             name: "another kind's key on a provider",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.gemini]\nmodel = \"x\"\nworkflow = \"w.json\" #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.gemini]\nmodel = \"x\"\nworkflow = \"w.json\" #!"),
             key: "providers.gemini.workflow", message: "unknown key"),
         BadConfig(
             name: "wrong type of a provider-specific key",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.comfyui]\nendpoints = [\"http://a:1\", true] #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.comfyui]\nendpoints = [\"http://a:1\", true] #!"),
             key: "providers.comfyui.endpoints[1]", message: "must be a string, got boolean"),
         BadConfig(
             name: "provider base_url without scheme",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.openai]\nbase_url = \"api.openai.com\" #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n\n[providers.openai]\nbase_url = \"api.openai.com\" #!"),
             key: "providers.openai.base_url", message: "https://"),
         BadConfig(
             name: "default_order with a bad stage",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"preview\"\n  stages = [\"avatar\", \"wings\"] #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"preview\"\n  stages = [\"avatar\", \"wings\"] #!"
+            ),
             key: "watch[1].default_order.stages[1]", message: "unknown stage"),
         BadConfig(
             name: "default_order with a bad profile",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  stages = \"everything\" #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  stages = \"everything\" #!"),
             key: "watch[1].default_order.stages", message: "unknown stage profile"),
         BadConfig(
             name: "default_order with an unknown key",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  stages = \"core\"\n  colour = \"red\" #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  stages = \"core\"\n  colour = \"red\" #!"
+            ),
             key: "watch[1].default_order.colour", message: "unknown key in order"),
         BadConfig(
             name: "default_order naming a provider that is not configured",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"gemini\" #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"gemini\" #!"),
             key: "watch[1].default_order.provider", message: "no provider named \"gemini\""),
         BadConfig(
             name: "default_order with a model its provider cannot take",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  model = \"gpt-image-1\" #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  model = \"gpt-image-1\" #!"),
             key: "watch[1].default_order.model", message: "takes no model"),
         BadConfig(
             name: "missing inbox",
-            text: configWithSecondWatch("#!\nname = \"bulk\"\noutbox = \"/b/out\"").replacingOccurrences(of: "[[watch]]\n#!", with: "[[watch]] #!"),
+            text: configWithSecondWatch("#!\nname = \"bulk\"\noutbox = \"/b/out\"").replacingOccurrences(
+                of: "[[watch]]\n#!", with: "[[watch]] #!"),
             key: "watch[1]", message: "needs an inbox"),
         BadConfig(
             name: "missing name",
-            text: configWithSecondWatch("#!\ninbox = \"/b/in\"\noutbox = \"/b/out\"").replacingOccurrences(of: "[[watch]]\n#!", with: "[[watch]] #!"),
+            text: configWithSecondWatch("#!\ninbox = \"/b/in\"\noutbox = \"/b/out\"").replacingOccurrences(
+                of: "[[watch]]\n#!", with: "[[watch]] #!"),
             key: "watch[1]", message: "needs a name"),
         BadConfig(
             name: "unsafe watch name",
@@ -192,11 +207,13 @@ struct ConfigErrorTests {
             key: "log_level", message: "must be a string, got integer"),
         BadConfig(
             name: "unknown key in [daemon]",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n[daemon]\nrescan_interval_s = 60\nrescan_s = 60 #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n[daemon]\nrescan_interval_s = 60\nrescan_s = 60 #!"),
             key: "daemon.rescan_s", message: "unknown key"),
         BadConfig(
             name: "unknown key in [analyzer]",
-            text: configWithSecondWatch("name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n[analyzer]\nmodel = \"m\"\napi_key = \"sk-secret\" #!"),
+            text: configWithSecondWatch(
+                "name = \"b\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n[analyzer]\nmodel = \"m\"\napi_key = \"sk-secret\" #!"),
             key: "analyzer.api_key", message: "unknown key"),
         BadConfig(
             name: "wrong type in [civitai]",
@@ -208,7 +225,8 @@ struct ConfigErrorTests {
             key: "watch", message: "[[watch]]"),
         BadConfig(
             name: "inline default_order with a bad stage",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\ndefault_order = { stages = [\"front\", \"nope\"] } #!"),
+            text: configWithSecondWatch(
+                "name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\ndefault_order = { stages = [\"front\", \"nope\"] } #!"),
             key: "watch[1].default_order.stages[1]", message: "unknown stage"),
         BadConfig(
             name: "scene table of the second watch's default order (array-of-tables counts per watch)",
@@ -235,7 +253,8 @@ struct ConfigErrorTests {
             key: "watch[1].default_order.scenes[1].id", message: "not a safe identifier"),
         BadConfig(
             name: "Windows line endings",
-            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\nsettle_ms = -5 #!").replacingOccurrences(of: "\n", with: "\r\n"),
+            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\nsettle_ms = -5 #!").replacingOccurrences(
+                of: "\n", with: "\r\n"),
             key: "watch[1].settle_ms", message: "must be between"),
     ]
 
@@ -251,12 +270,14 @@ struct ConfigErrorTests {
         #expect(error.description.hasPrefix("/etc/refkit/refkit.toml:\(line): \(c.key): "), "\(error)")
     }
 
-    @Test("TOML syntax errors name the line", arguments: [
-        "state_dir = \"s\"\nlog_level = \"info\"\n\n[[watch]]\nname = \"a\"\nsettle_ms = = 5 #!\n",
-        "state_dir = \"s\"\n[[watch] #!\nname = \"a\"\n",
-        "state_dir = \"s\"\n[limits]\nconcurrency = 1\nconcurrency = 2 #!\n",
-        "state_dir = \"unterminated #!\n[limits]\n",
-    ])
+    @Test(
+        "TOML syntax errors name the line",
+        arguments: [
+            "state_dir = \"s\"\nlog_level = \"info\"\n\n[[watch]]\nname = \"a\"\nsettle_ms = = 5 #!\n",
+            "state_dir = \"s\"\n[[watch] #!\nname = \"a\"\n",
+            "state_dir = \"s\"\n[limits]\nconcurrency = 1\nconcurrency = 2 #!\n",
+            "state_dir = \"unterminated #!\n[limits]\n",
+        ])
     func syntaxError(_ text: String) throws {
         let line = try #require(BadConfig(name: "", text: text, key: "", message: "").markedLine)
         let error = try #require(configError(text))

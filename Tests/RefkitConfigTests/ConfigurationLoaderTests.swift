@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import Testing
+
 @testable import RefkitConfig
 
 /// The shipped example, found from this file (through the scratch package's symlinks too).
@@ -112,13 +113,17 @@ struct ConfigurationLoaderTests {
             "civitai": ConfigReader.civitaiKeys,
         ]
         for (section, keys) in expected {
-            #expect(keys.subtracting(sections[section] ?? []).isEmpty, "[\(section)] lacks \(keys.subtracting(sections[section] ?? []).sorted())")
+            #expect(
+                keys.subtracting(sections[section] ?? []).isEmpty,
+                "[\(section)] lacks \(keys.subtracting(sections[section] ?? []).sorted())")
         }
         for (kind, specific) in ConfigReader.specificProviderKeys {
             let shown = sections["providers.\(kind)"] ?? []
             let missing = ConfigReader.commonProviderKeys.union(specific).subtracting(shown)
             // An api key comes from the environment or a file; one of the two is enough per provider.
-            let relevant = missing.subtracting(kind == "preview" || kind == "comfyui" ? ["api_key_env", "api_key_file", "base_url", "model"] : ["api_key_env", "api_key_file"])
+            let relevant = missing.subtracting(
+                kind == "preview" || kind == "comfyui"
+                    ? ["api_key_env", "api_key_file", "base_url", "model"] : ["api_key_env", "api_key_file"])
             #expect(relevant.isEmpty, "[providers.\(kind)] lacks \(relevant.sorted())")
             #expect(!specific.isEmpty || kind == "preview")
         }
@@ -173,19 +178,20 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func defaultOrderOverlaysTheBuiltInDefault() throws {
-        let config = try ConfigurationLoader.parse(text: """
-            [[watch]]
-            name = "w"
-            inbox = "/in"
-            outbox = "/out"
-              [watch.default_order]
-              expressions = ["smile", "wink"]
-              candidates = 3
-              budget_usd = 2
-              [[watch.default_order.scenes]]
-              id = "beach"
-              description = "at the sea"
-            """, file: "t.toml", relativeTo: "/")
+        let config = try ConfigurationLoader.parse(
+            text: """
+                [[watch]]
+                name = "w"
+                inbox = "/in"
+                outbox = "/out"
+                  [watch.default_order]
+                  expressions = ["smile", "wink"]
+                  candidates = 3
+                  budget_usd = 2
+                  [[watch.default_order.scenes]]
+                  id = "beach"
+                  description = "at the sea"
+                """, file: "t.toml", relativeTo: "/")
         let order = try #require(config.watches.first?.defaultOrder)
         #expect(order.stages == .profile(.turnaround))
         #expect(order.provider == "preview")
@@ -196,27 +202,28 @@ struct ConfigurationLoaderTests {
     }
 
     @Test func providerKindsAndExtras() throws {
-        let config = try ConfigurationLoader.parse(text: """
-            plain_http_hosts = ["a", "b"]
-            [[watch]]
-            name = "w"
-            inbox = "/in"
-            outbox = "/out"
-              [watch.default_order]
-              provider = "fast-gemini"
+        let config = try ConfigurationLoader.parse(
+            text: """
+                plain_http_hosts = ["a", "b"]
+                [[watch]]
+                name = "w"
+                inbox = "/in"
+                outbox = "/out"
+                  [watch.default_order]
+                  provider = "fast-gemini"
 
-            [providers.fast-gemini]
-            kind = "gemini"
-            price_per_image_usd = 1
-            image_size = "2K"
+                [providers.fast-gemini]
+                kind = "gemini"
+                price_per_image_usd = 1
+                image_size = "2K"
 
-            [providers.local]
-            kind = "comfyui"
-            base_url = "http://127.0.0.1:8188"
-            endpoints = ["http://a:1", "http://b:2"]
-            image_nodes = [10, 11]
-            seed_node = 3
-            """, file: "t.toml", relativeTo: "/")
+                [providers.local]
+                kind = "comfyui"
+                base_url = "http://127.0.0.1:8188"
+                endpoints = ["http://a:1", "http://b:2"]
+                image_nodes = [10, 11]
+                seed_node = 3
+                """, file: "t.toml", relativeTo: "/")
         let fast = try #require(config.providers["fast-gemini"])
         #expect(fast.kind == "gemini")
         #expect(fast.pricePerImageUSD == 1.0)
@@ -234,7 +241,8 @@ struct ConfigurationLoaderTests {
     @Test("every provider kind is known", arguments: ["preview", "gemini", "openai", "fal", "replicate", "comfyui"])
     func providerKind(_ kind: String) throws {
         let config = try ConfigurationLoader.parse(
-            text: "[[watch]]\nname = \"w\"\ninbox = \"/in\"\noutbox = \"/out\"\n[providers.p]\nkind = \"\(kind)\"\n", file: "t.toml", relativeTo: "/")
+            text: "[[watch]]\nname = \"w\"\ninbox = \"/in\"\noutbox = \"/out\"\n[providers.p]\nkind = \"\(kind)\"\n", file: "t.toml",
+            relativeTo: "/")
         #expect(config.providers["p"]?.kind == kind)
     }
 
@@ -244,20 +252,20 @@ struct ConfigurationLoaderTests {
         let file = (folder as NSString).appendingPathComponent("etc/refkit.toml")
         try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try """
-            state_dir = "state"
-            [[watch]]
-            name = "w"
-            inbox = "./inbox"
-            outbox = "../out"
-            rejected = "/abs/rejected"
-              [watch.default_order]
-              provider = "gem"
-            [providers.gem]
-            kind = "gemini"
-            api_key_file = "secrets/gemini.key"
-            [analyzer]
-            api_key_file = "../analyzer.key"
-            """.write(toFile: file, atomically: true, encoding: .utf8)
+        state_dir = "state"
+        [[watch]]
+        name = "w"
+        inbox = "./inbox"
+        outbox = "../out"
+        rejected = "/abs/rejected"
+          [watch.default_order]
+          provider = "gem"
+        [providers.gem]
+        kind = "gemini"
+        api_key_file = "secrets/gemini.key"
+        [analyzer]
+        api_key_file = "../analyzer.key"
+        """.write(toFile: file, atomically: true, encoding: .utf8)
         let config = try ConfigurationLoader.load(path: file)
         let etc = (folder as NSString).appendingPathComponent("etc")
         #expect(config.stateDir == etc + "/state")

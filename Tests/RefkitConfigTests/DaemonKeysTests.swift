@@ -7,7 +7,8 @@ import Testing
 struct DaemonKeysTests {
     static func parse(_ daemon: String) throws(ConfigError) -> Configuration {
         try ConfigurationLoader.parse(
-            text: "[daemon]\n\(daemon)\n[[watch]]\nname = \"w\"\ninbox = \"/srv/in\"\noutbox = \"/srv/out\"\n", file: "/etc/refkit/refkit.toml",
+            text: "[daemon]\n\(daemon)\n[[watch]]\nname = \"w\"\ninbox = \"/srv/in\"\noutbox = \"/srv/out\"\n",
+            file: "/etc/refkit/refkit.toml",
             relativeTo: "/etc/refkit")
     }
 
@@ -16,7 +17,8 @@ struct DaemonKeysTests {
         #expect(defaults.diskFullRetrySeconds == 30 && defaults.workRetentionHours == 24 && defaults.maxStateMB == 0)
         #expect(defaults.janitorIntervalSeconds == 3600 && defaults.summaryIntervalSeconds == 3600)
         let set = try Self.parse(
-            "disk_full_retry_s = 5\nwork_retention_h = 48\nmax_state_mb = 2048\njanitor_interval_s = 600\nsummary_interval_s = 900").daemon
+            "disk_full_retry_s = 5\nwork_retention_h = 48\nmax_state_mb = 2048\njanitor_interval_s = 600\nsummary_interval_s = 900"
+        ).daemon
         #expect(set.diskFullRetrySeconds == 5 && set.workRetentionHours == 48 && set.maxStateMB == 2048)
         #expect(set.janitorIntervalSeconds == 600 && set.summaryIntervalSeconds == 900)
     }
@@ -38,7 +40,8 @@ struct DaemonKeysTests {
 
     /// The README's configuration reference lists every [daemon] key.
     @Test func readmeDocumentsEveryDaemonKey() throws {
-        let readme = try String(contentsOfFile: exampleConfigPath.replacingOccurrences(of: "config/refkit.toml", with: "README.md"), encoding: .utf8)
+        let readme = try String(
+            contentsOfFile: exampleConfigPath.replacingOccurrences(of: "config/refkit.toml", with: "README.md"), encoding: .utf8)
         for key in ConfigReader.daemonKeys {
             #expect(readme.contains("`[daemon] \(key)`"), "README lacks [daemon] \(key)")
         }

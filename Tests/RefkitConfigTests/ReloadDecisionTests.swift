@@ -1,6 +1,5 @@
-import Testing
-
 import RefkitConfig
+import Testing
 
 /// What a reload keeps and what it reports changed: values from two parsed files, no daemon.
 @Suite("Reload decisions")

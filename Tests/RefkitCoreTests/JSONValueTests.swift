@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RefkitCore
 
 @Suite("JSONValue")
@@ -18,22 +19,24 @@ struct JSONValueTests {
         }
     }
 
-    @Test("valid documents survive serialize → parse", arguments: [
-        #"{}"#,
-        #"[]"#,
-        #"null"#,
-        #"true"#,
-        #"0"#,
-        #"-12"#,
-        #"3.25"#,
-        #"-1.5e-7"#,
-        #"1e+300"#,
-        #""plain""#,
-        #""quote \" backslash \\ slash \/ tab \t nl \n cr \r bs \b ff \f nul \u0000 e \u00e9 ""#,
-        #"{"b":1,"a":[true,false,null,{"z":"ü"}],"c":{"d":{"e":[1.5,-0.0,2e3]}}}"#,
-        #"[[[[["deep"]]]]]"#,
-        #"{"emoji":"\ud83d\ude00 😀","cjk":"漢字"}"#,
-    ])
+    @Test(
+        "valid documents survive serialize → parse",
+        arguments: [
+            #"{}"#,
+            #"[]"#,
+            #"null"#,
+            #"true"#,
+            #"0"#,
+            #"-12"#,
+            #"3.25"#,
+            #"-1.5e-7"#,
+            #"1e+300"#,
+            #""plain""#,
+            #""quote \" backslash \\ slash \/ tab \t nl \n cr \r bs \b ff \f nul \u0000 e \u00e9 ""#,
+            #"{"b":1,"a":[true,false,null,{"z":"ü"}],"c":{"d":{"e":[1.5,-0.0,2e3]}}}"#,
+            #"[[[[["deep"]]]]]"#,
+            #"{"emoji":"\ud83d\ude00 😀","cjk":"漢字"}"#,
+        ])
     func roundTrip(text: String) throws {
         let value = try parse(text)
         let again = try parse(value.serialized)
@@ -54,15 +57,39 @@ struct JSONValueTests {
 
     @Test func integersDoublesAndBooleansStayApart() throws {
         let value = try parse(#"{"i":1,"d":1.0,"e":1e0,"b":true,"z":0,"f":false,"neg":-7,"big":12345678901234567890}"#)
-        guard case .number(1, isInteger: true)? = value["i"] else { Issue.record("i: \(String(describing: value["i"]))"); return }
-        guard case .number(1, isInteger: false)? = value["d"] else { Issue.record("d: \(String(describing: value["d"]))"); return }
-        guard case .number(1, isInteger: false)? = value["e"] else { Issue.record("e"); return }
-        guard case .bool(true)? = value["b"] else { Issue.record("b"); return }
-        guard case .number(0, isInteger: true)? = value["z"] else { Issue.record("z"); return }
-        guard case .bool(false)? = value["f"] else { Issue.record("f"); return }
-        guard case .number(-7, isInteger: true)? = value["neg"] else { Issue.record("neg"); return }
+        guard case .number(1, isInteger: true)? = value["i"] else {
+            Issue.record("i: \(String(describing: value["i"]))")
+            return
+        }
+        guard case .number(1, isInteger: false)? = value["d"] else {
+            Issue.record("d: \(String(describing: value["d"]))")
+            return
+        }
+        guard case .number(1, isInteger: false)? = value["e"] else {
+            Issue.record("e")
+            return
+        }
+        guard case .bool(true)? = value["b"] else {
+            Issue.record("b")
+            return
+        }
+        guard case .number(0, isInteger: true)? = value["z"] else {
+            Issue.record("z")
+            return
+        }
+        guard case .bool(false)? = value["f"] else {
+            Issue.record("f")
+            return
+        }
+        guard case .number(-7, isInteger: true)? = value["neg"] else {
+            Issue.record("neg")
+            return
+        }
         // Beyond 2^53 an integer cannot be held exactly; it is not claimed to be one.
-        guard case .number(_, isInteger: false)? = value["big"] else { Issue.record("big"); return }
+        guard case .number(_, isInteger: false)? = value["big"] else {
+            Issue.record("big")
+            return
+        }
         #expect(value["i"]?.typeName == "integer")
         #expect(value["d"]?.typeName == "number")
         #expect(value["b"]?.typeName == "boolean")
@@ -73,8 +100,14 @@ struct JSONValueTests {
         #expect(JSONValue.number(1, isInteger: false).serialized == "1.0")
         #expect(JSONValue.bool(true).serialized == "true")
         let back = try parse(value.serialized)
-        guard case .number(1, isInteger: false)? = back["d"] else { Issue.record("d after round trip"); return }
-        guard case .number(1, isInteger: true)? = back["i"] else { Issue.record("i after round trip"); return }
+        guard case .number(1, isInteger: false)? = back["d"] else {
+            Issue.record("d after round trip")
+            return
+        }
+        guard case .number(1, isInteger: true)? = back["i"] else {
+            Issue.record("i after round trip")
+            return
+        }
     }
 
     @Test func duplicateKeyIsAnErrorAtTheSecondKey() {
@@ -98,22 +131,24 @@ struct JSONValueTests {
         var description: String { message }
     }
 
-    @Test("syntax errors name the line and column", arguments: [
-        Located(text: "{\n  \"a\": 1,\n  \"b\": tru\n}", line: 3, column: 8, message: "invalid literal"),
-        Located(text: "{\n  \"a\": 1\n  \"b\": 2\n}", line: 3, column: 3, message: "expected ',' or '}'"),
-        Located(text: "[1,\n 2,\n ]", line: 3, column: 2, message: "unexpected character ']'"),
-        Located(text: "{\"a\": 01}", line: 1, column: 7, message: "leading zero"),
-        Located(text: "{\n\"é\": x}", line: 2, column: 6, message: "unexpected character 'x'"),
-        Located(text: "[\"ab\ncd\"]", line: 1, column: 5, message: "control character in string"),
-        Located(text: "{\"a\" 1}", line: 1, column: 6, message: "expected ':'"),
-        Located(text: "{\n  \"a\": [1, 2", line: 2, column: 13, message: "unexpected end of input"),
-        Located(text: "", line: 1, column: 1, message: "unexpected end of input"),
-        Located(text: "{\"s\": \"\\q\"}", line: 1, column: 10, message: "invalid escape"),
-        Located(text: "{'a': 1}", line: 1, column: 2, message: "expected a quoted key"),
-        Located(text: "[1.]", line: 1, column: 4, message: "digits expected after '.'"),
-        Located(text: "[-]", line: 1, column: 3, message: "invalid number"),
-        Located(text: "\r\n\t [1 2]", line: 2, column: 6, message: "expected ',' or ']'"),
-    ])
+    @Test(
+        "syntax errors name the line and column",
+        arguments: [
+            Located(text: "{\n  \"a\": 1,\n  \"b\": tru\n}", line: 3, column: 8, message: "invalid literal"),
+            Located(text: "{\n  \"a\": 1\n  \"b\": 2\n}", line: 3, column: 3, message: "expected ',' or '}'"),
+            Located(text: "[1,\n 2,\n ]", line: 3, column: 2, message: "unexpected character ']'"),
+            Located(text: "{\"a\": 01}", line: 1, column: 7, message: "leading zero"),
+            Located(text: "{\n\"é\": x}", line: 2, column: 6, message: "unexpected character 'x'"),
+            Located(text: "[\"ab\ncd\"]", line: 1, column: 5, message: "control character in string"),
+            Located(text: "{\"a\" 1}", line: 1, column: 6, message: "expected ':'"),
+            Located(text: "{\n  \"a\": [1, 2", line: 2, column: 13, message: "unexpected end of input"),
+            Located(text: "", line: 1, column: 1, message: "unexpected end of input"),
+            Located(text: "{\"s\": \"\\q\"}", line: 1, column: 10, message: "invalid escape"),
+            Located(text: "{'a': 1}", line: 1, column: 2, message: "expected a quoted key"),
+            Located(text: "[1.]", line: 1, column: 4, message: "digits expected after '.'"),
+            Located(text: "[-]", line: 1, column: 3, message: "invalid number"),
+            Located(text: "\r\n\t [1 2]", line: 2, column: 6, message: "expected ',' or ']'"),
+        ])
     func syntaxErrorPosition(_ c: Located) {
         let error = syntaxError(c.text)
         #expect(error != nil)
@@ -153,14 +188,16 @@ struct JSONValueTests {
         #expect(try parse(#""\u20AC""#) == .string("€"))
     }
 
-    @Test("broken surrogates are errors", arguments: [
-        (#""\ud83d""#, "unpaired surrogate"),
-        (#""\ud83dx""#, "unpaired surrogate"),
-        (#""\ude00""#, "unpaired surrogate"),
-        (#""\ud83d\u0041""#, "invalid surrogate pair"),
-        (#""\u12g4""#, "invalid hex digit"),
-        (#""\u12"#, "truncated"),
-    ])
+    @Test(
+        "broken surrogates are errors",
+        arguments: [
+            (#""\ud83d""#, "unpaired surrogate"),
+            (#""\ud83dx""#, "unpaired surrogate"),
+            (#""\ude00""#, "unpaired surrogate"),
+            (#""\ud83d\u0041""#, "invalid surrogate pair"),
+            (#""\u12g4""#, "invalid hex digit"),
+            (#""\u12"#, "truncated"),
+        ])
     func brokenSurrogates(text: String, message: String) {
         let error = syntaxError(text)
         #expect(error?.message.contains(message) == true, "\(String(describing: error))")
@@ -182,13 +219,15 @@ struct JSONValueTests {
         #expect(throws: JSONSyntaxError.self) { try JSONValue.parse(Array(" ".utf8) + bom + Array("{}".utf8)) }
     }
 
-    @Test("trailing garbage is an error", arguments: [
-        ("{} x", 1, 4),
-        ("[1]]", 1, 4),
-        ("{}\n\n  {}", 3, 3),
-        ("1 2", 1, 3),
-        ("nullx", 1, 5),
-    ])
+    @Test(
+        "trailing garbage is an error",
+        arguments: [
+            ("{} x", 1, 4),
+            ("[1]]", 1, 4),
+            ("{}\n\n  {}", 3, 3),
+            ("1 2", 1, 3),
+            ("nullx", 1, 5),
+        ])
     func trailingGarbage(text: String, line: Int, column: Int) {
         let error = syntaxError(text)
         #expect(error?.message == "unexpected text after the JSON value")

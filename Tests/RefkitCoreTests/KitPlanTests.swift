@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RefkitCore
 
 @Suite("KitPlan")
@@ -16,11 +17,19 @@ struct KitPlanTests {
         expectAvatarFirst(plan)
     }
 
-    @Test("profiles", arguments: [
-        (StageProfile.core, ["avatar", "profile"]),
-        (.turnaround, ["avatar", "reference_avatar", "front", "side", "back"]),
-        (.extended, ["avatar", "profile", "half_body", "full_body", "expression:smile", "expression:serious", "expression:surprised", "expression:angry"]),
-    ])
+    @Test(
+        "profiles",
+        arguments: [
+            (StageProfile.core, ["avatar", "profile"]),
+            (.turnaround, ["avatar", "reference_avatar", "front", "side", "back"]),
+            (
+                .extended,
+                [
+                    "avatar", "profile", "half_body", "full_body", "expression:smile", "expression:serious", "expression:surprised",
+                    "expression:angry",
+                ]
+            ),
+        ])
     func profile(_ profile: StageProfile, names: [String]) {
         let plan = KitPlan.plan(for: Order(stages: .profile(profile)))
         #expect(plan.stages.map(\.name) == names)
@@ -33,7 +42,8 @@ struct KitPlanTests {
     }
 
     @Test func profileWithScenesAppendsThem() {
-        let plan = KitPlan.plan(for: Order(stages: .profile(.core), scenes: [.init(id: "beach", description: ""), .init(id: "city", description: "")]))
+        let plan = KitPlan.plan(
+            for: Order(stages: .profile(.core), scenes: [.init(id: "beach", description: ""), .init(id: "city", description: "")]))
         #expect(plan.stages == [.avatar, .profile, .scene("beach"), .scene("city")])
         expectAvatarFirst(plan)
     }
@@ -68,13 +78,14 @@ struct KitPlanTests {
             scenes: [.init(id: "duel", description: ""), .init(id: "feast", description: "")],
             characters: [.init(name: "ana"), .init(name: "bo"), .init(name: "cy")])
         let plan = KitPlan.plan(for: order)
-        #expect(plan.steps == [
-            .init(stage: .character("ana"), dependsOn: nil),
-            .init(stage: .character("bo"), dependsOn: nil),
-            .init(stage: .character("cy"), dependsOn: nil),
-            .init(stage: .scene("duel"), dependsOn: .character("ana")),
-            .init(stage: .scene("feast"), dependsOn: .character("ana")),
-        ])
+        #expect(
+            plan.steps == [
+                .init(stage: .character("ana"), dependsOn: nil),
+                .init(stage: .character("bo"), dependsOn: nil),
+                .init(stage: .character("cy"), dependsOn: nil),
+                .init(stage: .scene("duel"), dependsOn: .character("ana")),
+                .init(stage: .scene("feast"), dependsOn: .character("ana")),
+            ])
         // No avatar, whatever the order's stages say.
         #expect(!plan.stages.contains(.avatar))
     }
@@ -118,7 +129,9 @@ struct StageTests {
         #expect(Stage(name: stage.name) == stage)
     }
 
-    @Test("invalid names", arguments: ["", "Avatar", "expression:", "scene:a b", "scene:../x", "character", "pose:x", "expression:-x", "halfbody"])
+    @Test(
+        "invalid names",
+        arguments: ["", "Avatar", "expression:", "scene:a b", "scene:../x", "character", "pose:x", "expression:-x", "halfbody"])
     func invalidNames(_ name: String) {
         #expect(Stage(name: name) == nil)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RefkitCore
 
 /// One order that must be rejected: its text, the error code and the JSON path the detail names.
@@ -36,7 +37,8 @@ struct OrderValidatorTests {
         .init(json: #"{"character": {"name": "Mira", "age": 30}}"#, code: "order_unknown_key", path: "$.character.age"),
         .init(json: #"{"scenes": [{"id": "a"}, {"id": "b", "title": "x"}]}"#, code: "order_unknown_key", path: "$.scenes[1].title"),
         .init(json: #"{"source": {"platform": "civitai", "likes": 3}}"#, code: "order_unknown_key", path: "$.source.likes"),
-        .init(json: #"{"characters": [{"name": "a"}, {"name": "b", "role": "x"}]}"#, code: "order_unknown_key", path: "$.characters[1].role"),
+        .init(
+            json: #"{"characters": [{"name": "a"}, {"name": "b", "role": "x"}]}"#, code: "order_unknown_key", path: "$.characters[1].role"),
         // order_wrong_type
         .init(json: #"{"kit": 5}"#, code: "order_wrong_type", path: "$.kit"),
         .init(json: #"{"schema": 1}"#, code: "order_wrong_type", path: "$.schema"),
@@ -92,19 +94,31 @@ struct OrderValidatorTests {
         .init(json: #"{"budget_usd": -0.5}"#, code: "order_invalid_value", path: "$.budget_usd"),
         .init(json: #"{"budget_usd": 10001}"#, code: "order_invalid_value", path: "$.budget_usd"),
         .init(json: #"{"priority": 1001}"#, code: "order_invalid_value", path: "$.priority"),
-        .init(json: #"{"character": {"attributes": {"hair color": "red"}}}"#, code: "order_invalid_value", path: "$.character.attributes.hair color"),
-        .init(json: #"{"character": {"name": "\#(String(repeating: "n", count: 201))"}}"#, code: "order_invalid_value", path: "$.character.name"),
-        .init(json: #"{"character": {"attributes": {"outfit": "\#(String(repeating: "o", count: 501))"}}}"#, code: "order_invalid_value", path: "$.character.attributes.outfit"),
-        .init(json: #"{"expressions": [\#(Array(repeating: "\"a\"", count: 201).joined(separator: ","))]}"#, code: "order_invalid_value", path: "$.expressions"),
+        .init(
+            json: #"{"character": {"attributes": {"hair color": "red"}}}"#, code: "order_invalid_value",
+            path: "$.character.attributes.hair color"),
+        .init(
+            json: #"{"character": {"name": "\#(String(repeating: "n", count: 201))"}}"#, code: "order_invalid_value",
+            path: "$.character.name"),
+        .init(
+            json: #"{"character": {"attributes": {"outfit": "\#(String(repeating: "o", count: 501))"}}}"#, code: "order_invalid_value",
+            path: "$.character.attributes.outfit"),
+        .init(
+            json: #"{"expressions": [\#(Array(repeating: "\"a\"", count: 201).joined(separator: ","))]}"#, code: "order_invalid_value",
+            path: "$.expressions"),
         // order_schema_unsupported
         .init(json: #"{"schema": "refkit.order/2"}"#, code: "order_schema_unsupported", path: "$.schema"),
         .init(json: #"{"schema": "refkit.manifest/1"}"#, code: "order_schema_unsupported", path: "$.schema"),
         // order_missing_field
         .init(json: #"{"scenes": [{"id": "a"}, {"description": "no id"}]}"#, code: "order_missing_field", path: "$.scenes[1].id"),
-        .init(json: #"{"characters": [{"name": "a"}, {"description": "nameless"}]}"#, code: "order_missing_field", path: "$.characters[1].name"),
+        .init(
+            json: #"{"characters": [{"name": "a"}, {"description": "nameless"}]}"#, code: "order_missing_field",
+            path: "$.characters[1].name"),
         // order_duplicate_id
         .init(json: #"{"scenes": [{"id": "beach"}, {"id": "beach"}]}"#, code: "order_duplicate_id", path: "$.scenes[1].id"),
-        .init(json: #"{"characters": [{"name": "a"}, {"name": "b"}, {"name": "a"}]}"#, code: "order_duplicate_id", path: "$.characters[2].name"),
+        .init(
+            json: #"{"characters": [{"name": "a"}, {"name": "b"}, {"name": "a"}]}"#, code: "order_duplicate_id",
+            path: "$.characters[2].name"),
     ]
 
     @Test("rejections carry the code and the JSON path", arguments: rejected)
@@ -119,11 +133,12 @@ struct OrderValidatorTests {
 
     @Test func everyErrorCodeIsCovered() {
         let codes = Set(Self.rejected.map(\.code)).union(["order_invalid_json", "order_too_large"])
-        #expect(codes == [
-            "order_invalid_json", "order_not_object", "order_unknown_key", "order_wrong_type", "order_unsafe_name",
-            "order_invalid_value", "order_schema_unsupported", "order_too_large", "order_missing_field", "order_duplicate_id",
-            "order_invalid_control",
-        ])
+        #expect(
+            codes == [
+                "order_invalid_json", "order_not_object", "order_unknown_key", "order_wrong_type", "order_unsafe_name",
+                "order_invalid_value", "order_schema_unsupported", "order_too_large", "order_missing_field", "order_duplicate_id",
+                "order_invalid_control",
+            ])
     }
 
     @Test func invalidJSONNamesLineAndColumn() {
@@ -191,8 +206,14 @@ struct OrderValidatorTests {
         #expect(order.kit == "Mira Vale 2.0")
         #expect(order.character?.name == "Mira Vale")
         #expect(order.character?.description == "A tall courier with a scar over one eye.")
-        #expect(order.character?.attributes.map(\.key) == ["gender", "species", "age", "hair_color", "hair_style", "eye_color", "outfit", "height_cm", "tattoo"])
-        #expect(order.character?.attributes.map(\.value) == ["female", "human", "34", "copper", "braided", "green", "rain cape", "181.5", "fox"])
+        #expect(
+            order.character?.attributes.map(\.key) == [
+                "gender", "species", "age", "hair_color", "hair_style", "eye_color", "outfit", "height_cm", "tattoo",
+            ])
+        #expect(
+            order.character?.attributes.map(\.value) == [
+                "female", "human", "34", "copper", "braided", "green", "rain cape", "181.5", "fox",
+            ])
         // Duplicates in lists are dropped, first occurrence wins.
         #expect(order.stages == .list([.avatar, .front, .back, .halfBody, .expression("wink"), .scene("rooftop")]))
         #expect(order.expressions == ["smile", "wink"])
@@ -224,7 +245,8 @@ struct OrderValidatorTests {
     }
 
     @Test func textOnlyPlan() throws {
-        let order = try validate(#"""
+        let order = try validate(
+            #"""
             {"characters": [{"name": "ana", "description": "a knight"}, {"name": "bo", "attributes": {"species": "fox"}}],
              "scenes": [{"id": "duel", "description": "ana and bo duel"}]}
             """#)
@@ -247,12 +269,18 @@ struct OrderValidatorTests {
         Order(),
         Order(kit: "mira", stages: .profile(.extended), expressions: ["smile", "wink"], provider: "preview"),
         Order(
-            kit: "Mira Vale", character: .init(name: "Mira", description: "courier", attributes: [("hair_color", "red"), ("scar", "left eye")]),
+            kit: "Mira Vale",
+            character: .init(name: "Mira", description: "courier", attributes: [("hair_color", "red"), ("scar", "left eye")]),
             stages: .list([.avatar, .side, .expression("grin"), .scene("roof")]), expressions: ["grin"],
             scenes: [.init(id: "roof", description: "rain \"and\" neon\n"), .init(id: "dock", description: "")],
             candidates: 3, selection: .auto, provider: "fal", model: "fal-ai/x", analyze: false, budgetUSD: 0.75, priority: 12,
-            source: .object([("platform", .string("civitai")), ("id", .number(9, isInteger: true)), ("meta", .object([("steps", .number(30, isInteger: true))]))])),
-        Order(scenes: [.init(id: "duel", description: "d")], characters: [.init(name: "ana"), .init(name: "bo", description: "fox", attributes: [("species", "fox")])]),
+            source: .object([
+                ("platform", .string("civitai")), ("id", .number(9, isInteger: true)),
+                ("meta", .object([("steps", .number(30, isInteger: true))])),
+            ])),
+        Order(
+            scenes: [.init(id: "duel", description: "d")],
+            characters: [.init(name: "ana"), .init(name: "bo", description: "fox", attributes: [("species", "fox")])]),
         Order(budgetUSD: 3),
     ]
 
@@ -272,7 +300,8 @@ struct OrderValidatorTests {
     }
 
     @Test func overlayingFillsOnlyMissingFields() {
-        let base = Order(stages: .profile(.turnaround), scenes: [.init(id: "a", description: "")], candidates: 2, provider: "preview", priority: 1)
+        let base = Order(
+            stages: .profile(.turnaround), scenes: [.init(id: "a", description: "")], candidates: 2, provider: "preview", priority: 1)
         let sidecar = Order(kit: "x", stages: .profile(.core), provider: "gemini")
         let merged = sidecar.overlaying(base)
         #expect(merged.kit == "x")

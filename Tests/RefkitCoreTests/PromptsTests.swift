@@ -5,14 +5,18 @@ import Testing
 struct PromptsTests {
     let mira = Order.Character(
         name: "Mira", description: "a cheerful courier",
-        attributes: [("gender", "woman"), ("age", "young adult"), ("species", "elf"), ("hair_color", "auburn"), ("hair_style", "short wavy"),
-                     ("eye_color", "green"), ("outfit", "a blue sweater"), ("scar", "over the left eyebrow")])
+        attributes: [
+            ("gender", "woman"), ("age", "young adult"), ("species", "elf"), ("hair_color", "auburn"), ("hair_style", "short wavy"),
+            ("eye_color", "green"), ("outfit", "a blue sweater"), ("scar", "over the left eyebrow"),
+        ])
 
-    @Test("every view prompt carries the identity wording, the neutral background and the view", arguments: [
-        (Stage.avatar, "head-and-shoulders"), (.referenceAvatar, "front-facing"), (.front, "front view"), (.side, "side view"),
-        (.back, "back view"), (.profile, "three-quarter"), (.halfBody, "waist up"), (.fullBody, "head to feet"),
-        (.expression("surprised"), "surprised facial expression"),
-    ])
+    @Test(
+        "every view prompt carries the identity wording, the neutral background and the view",
+        arguments: [
+            (Stage.avatar, "head-and-shoulders"), (.referenceAvatar, "front-facing"), (.front, "front view"), (.side, "side view"),
+            (.back, "back view"), (.profile, "three-quarter"), (.halfBody, "waist up"), (.fullBody, "head to feet"),
+            (.expression("surprised"), "surprised facial expression"),
+        ])
     func viewPrompts(stage: Stage, view: String) {
         let prompt = Prompts.prompt(for: stage, character: mira)
         #expect(prompt.contains(view), "\(stage): \(prompt)")
@@ -25,7 +29,10 @@ struct PromptsTests {
     @Test("attributes are folded into the description")
     func attributes() {
         let text = Prompts.describe(mira)
-        #expect(text == "Mira, a young adult woman (elf) with short wavy auburn hair and green eyes, wearing a blue sweater (scar: over the left eyebrow) — a cheerful courier")
+        #expect(
+            text
+                == "Mira, a young adult woman (elf) with short wavy auburn hair and green eyes, wearing a blue sweater (scar: over the left eyebrow) — a cheerful courier"
+        )
         #expect(Prompts.describe(Order.Character()) == "the character")
     }
 

@@ -1,25 +1,28 @@
 import Foundation
-import Testing
-@testable import RefkitCore
 import RefkitDigest
+import Testing
+
+@testable import RefkitCore
 
 @Suite("SafeName")
 struct SafeNameTests {
-    @Test("slugs", arguments: [
-        ("Mira Vale", "mira-vale"),
-        ("../etc/passwd", "etc-passwd"),
-        ("../../", "kit"),
-        (".hidden", "hidden"),
-        ("--a--b--", "a-b"),
-        ("A1_B2", "a1-b2"),
-        ("Zoë Ångström", "zo-ngstr-m"),
-        ("漢字", "kit"),
-        ("😀", "kit"),
-        ("", "kit"),
-        ("   ", "kit"),
-        ("kit/../../x", "kit-x"),
-        ("CON.txt", "con-txt"),
-    ])
+    @Test(
+        "slugs",
+        arguments: [
+            ("Mira Vale", "mira-vale"),
+            ("../etc/passwd", "etc-passwd"),
+            ("../../", "kit"),
+            (".hidden", "hidden"),
+            ("--a--b--", "a-b"),
+            ("A1_B2", "a1-b2"),
+            ("Zoë Ångström", "zo-ngstr-m"),
+            ("漢字", "kit"),
+            ("😀", "kit"),
+            ("", "kit"),
+            ("   ", "kit"),
+            ("kit/../../x", "kit-x"),
+            ("CON.txt", "con-txt"),
+        ])
     func slug(_ name: String, expected: String) {
         let slug = SafeName.slug(name)
         #expect(slug == expected)
@@ -35,41 +38,47 @@ struct SafeNameTests {
         #expect(!SafeName.slug(String(repeating: "ab ", count: 100)).hasSuffix("-"))
     }
 
-    @Test("kit names", arguments: [
-        ("mira", true), ("Mira Vale 2.0", true), ("a_b-c.d", true), ("9lives", true),
-        ("", false), (".hidden", false), ("-dash", false), (" space", false), ("_under", false),
-        ("a..b", false), ("../x", false), ("a/b", false), ("a\\b", false), ("Zoë", false), ("漢字", false),
-        ("a\u{0}b", false), ("a\nb", false), ("a:b", false), ("a*", false),
-        (String(repeating: "k", count: 100), true), (String(repeating: "k", count: 101), false),
-    ])
+    @Test(
+        "kit names",
+        arguments: [
+            ("mira", true), ("Mira Vale 2.0", true), ("a_b-c.d", true), ("9lives", true),
+            ("", false), (".hidden", false), ("-dash", false), (" space", false), ("_under", false),
+            ("a..b", false), ("../x", false), ("a/b", false), ("a\\b", false), ("Zoë", false), ("漢字", false),
+            ("a\u{0}b", false), ("a\nb", false), ("a:b", false), ("a*", false),
+            (String(repeating: "k", count: 100), true), (String(repeating: "k", count: 101), false),
+        ])
     func kitName(_ name: String, safe: Bool) {
         #expect(SafeName.isSafeKitName(name) == safe)
     }
 
-    @Test("identifiers", arguments: [
-        ("smile", true), ("a-b_c", true), ("A9", true), ("_a", false), ("-a", false), ("a b", false), ("a.b", false),
-        ("", false), ("é", false), (String(repeating: "i", count: 64), true), (String(repeating: "i", count: 65), false),
-    ])
+    @Test(
+        "identifiers",
+        arguments: [
+            ("smile", true), ("a-b_c", true), ("A9", true), ("_a", false), ("-a", false), ("a b", false), ("a.b", false),
+            ("", false), ("é", false), (String(repeating: "i", count: 64), true), (String(repeating: "i", count: 65), false),
+        ])
     func identifier(_ name: String, safe: Bool) {
         #expect(SafeName.isSafeIdentifier(name) == safe)
     }
 
-    @Test("kit names from file stems", arguments: [
-        ("mira", "mira"),
-        ("Mira Vale", "Mira Vale"),
-        ("../evil", "evil"),
-        ("....x", "x"),
-        ("a..b", "a.b"),
-        ("a...b", "a.b"),
-        (".hidden", "hidden"),
-        ("Zoë", "Zo-"),
-        ("漢字", "kit"),
-        ("", "kit"),
-        ("---", "kit"),
-        ("IMG 0001 (1)", "IMG 0001 -1-"),
-        ("a/b\\c", "a-b-c"),
-        ("x\u{0}y", "x-y"),
-    ])
+    @Test(
+        "kit names from file stems",
+        arguments: [
+            ("mira", "mira"),
+            ("Mira Vale", "Mira Vale"),
+            ("../evil", "evil"),
+            ("....x", "x"),
+            ("a..b", "a.b"),
+            ("a...b", "a.b"),
+            (".hidden", "hidden"),
+            ("Zoë", "Zo-"),
+            ("漢字", "kit"),
+            ("", "kit"),
+            ("---", "kit"),
+            ("IMG 0001 (1)", "IMG 0001 -1-"),
+            ("a/b\\c", "a-b-c"),
+            ("x\u{0}y", "x-y"),
+        ])
     func kitNameFromStem(_ stem: String, expected: String) {
         let name = SafeName.kitName(fromStem: stem)
         #expect(name == expected)
@@ -97,11 +106,16 @@ struct SafeNameTests {
 
 @Suite("SHA256Digest")
 struct SHA256Tests {
-    @Test("known vectors", arguments: [
-        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
-    ])
+    @Test(
+        "known vectors",
+        arguments: [
+            ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            (
+                "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+            ),
+        ])
     func vectors(_ input: String, hex: String) {
         #expect(SHA256Digest.hex(of: Array(input.utf8)) == hex)
     }

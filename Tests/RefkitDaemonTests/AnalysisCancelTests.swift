@@ -5,7 +5,6 @@ import RefkitStore
 import RefkitTestSupport
 import Testing
 
-
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,16 +40,17 @@ struct AnalysisCancelTests {
         let dir = try TemporaryDirectory("analysis-cancel")
         let inbox = try dir.folder("inbox")
         try FileFixtures.write("sk-analysis-cancel-0000", to: dir.url("analyzer.key"))
-        let text = lifecycleConfig(#"stages = ["avatar"]"# + "\n  analyze = true") + """
+        let text =
+            lifecycleConfig(#"stages = ["avatar"]"# + "\n  analyze = true") + """
 
-            [daemon]
-            drain_timeout_s = 1
-            [analyzer]
-            base_url = "http://127.0.0.1:\(silent.port)/v1"
-            model = "vision-1"
-            api_key_file = "analyzer.key"
-            timeout_s = 20
-            """
+                [daemon]
+                drain_timeout_s = 1
+                [analyzer]
+                base_url = "http://127.0.0.1:\(silent.port)/v1"
+                model = "vision-1"
+                api_key_file = "analyzer.key"
+                timeout_s = 20
+                """
         let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger)
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 33, width: 96, height: 128), to: "\(inbox)/quiet.jpg")

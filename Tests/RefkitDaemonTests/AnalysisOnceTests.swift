@@ -15,13 +15,14 @@ struct AnalysisOnceTests {
         let dir = try TemporaryDirectory("analysis-once")
         let inbox = try dir.folder("inbox")
         try FileFixtures.write("sk-analysis-once-0000", to: dir.url("analyzer.key"))
-        let text = lifecycleConfig(#"stages = ["avatar", "front"]"# + "\n  candidates = 3\n  analyze = true") + """
+        let text =
+            lifecycleConfig(#"stages = ["avatar", "front"]"# + "\n  candidates = 3\n  analyze = true") + """
 
-            [analyzer]
-            base_url = "\(analyzer.baseURL)"
-            model = "vision-1"
-            api_key_file = "analyzer.key"
-            """
+                [analyzer]
+                base_url = "\(analyzer.baseURL)"
+                model = "vision-1"
+                api_key_file = "analyzer.key"
+                """
         let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 31, width: 96, height: 128), to: "\(inbox)/tess.jpg")
         let summary = try await daemon.run(.once)

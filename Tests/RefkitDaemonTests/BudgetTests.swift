@@ -157,7 +157,8 @@ struct BudgetTests {
     /// release their price, and the fallbacks racing for it stay within the order's budget.
     @Test func fallbackCallsStayWithinTheBudget() async throws {
         let slow = { (answer: FakeGemini.Behaviour) in FakeGemini.Behaviour.delayed(.milliseconds(150), answer) }
-        let answers = [slow(.image())] + Array(repeating: slow(.promptBlocked(reason: "SAFETY")), count: 4)
+        let answers =
+            [slow(.image())] + Array(repeating: slow(.promptBlocked(reason: "SAFETY")), count: 4)
             + Array(repeating: slow(.image()), count: 8)
         let rig = try await BudgetRig.run(
             "budget-fallback", kits: [("kai", #"{"stages": "turnaround", "budget_usd": 0.22, "fallback_provider": "backup"}"#)],

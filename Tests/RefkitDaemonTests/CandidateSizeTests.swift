@@ -22,13 +22,17 @@ struct CandidateSizeTests {
         let manifest = try await checkKitFolderExactly(try #require(kit.outboxDir))
         let avatar = try #require(manifest["stages"]?.arrayValue?.first { $0["stage"] == .string("avatar") })
         let size = Stage.avatar.imageSize
-        #expect(avatar["width"] == .number(Double(size.width), isInteger: true) && avatar["height"] == .number(Double(size.height), isInteger: true))
+        #expect(
+            avatar["width"] == .number(Double(size.width), isInteger: true)
+                && avatar["height"] == .number(Double(size.height), isInteger: true))
         let candidates = try #require(manifest["candidates"]?.arrayValue)
         #expect(candidates.count == 3)
         for candidate in candidates {
-            #expect(candidate["width"] == avatar["width"] && candidate["height"] == avatar["height"], "\(candidate["stage"] ?? JSONValue.null)")
+            #expect(
+                candidate["width"] == avatar["width"] && candidate["height"] == avatar["height"], "\(candidate["stage"] ?? JSONValue.null)")
         }
         let side = try #require(manifest["stages"]?.arrayValue?.first { $0["stage"] == .string("side") })
-        #expect(side["width"] == .number(768, isInteger: true) && side["height"] == .number(1024, isInteger: true), "body views stay portrait")
+        #expect(
+            side["width"] == .number(768, isInteger: true) && side["height"] == .number(1024, isInteger: true), "body views stay portrait")
     }
 }

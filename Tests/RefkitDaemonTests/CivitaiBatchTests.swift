@@ -88,7 +88,8 @@ struct CivitaiBatchTests {
         #expect(report.written.count == 20)
         #expect(report.pages == 3)
         // Not finished while no kit exists yet.
-        #expect(BatchSummaries.completeFinishedBatches(database: database, stateDirectory: configuration.stateDir, logger: quietLogger).isEmpty)
+        #expect(
+            BatchSummaries.completeFinishedBatches(database: database, stateDirectory: configuration.stateDir, logger: quietLogger).isEmpty)
 
         // The daemon makes the kits (the sidecars ask for turnaround, over the watch's "core").
         let provider = try ScriptedKitProvider(failures: [
@@ -109,7 +110,9 @@ struct CivitaiBatchTests {
         #expect(run.rejected == 0)
 
         // The daemon summarised the batch when its last kit ended.
-        #expect(BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: quietLogger).isEmpty)
+        #expect(
+            BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: quietLogger)
+                .isEmpty)
         let stored = try #require(try BatchSummaries.last(database: daemon.database))
         let summary = StoredSummary(stored)
         #expect(summary.total == 20)
@@ -123,14 +126,22 @@ struct CivitaiBatchTests {
         #expect(summary.wallTimeSeconds > 0 && !summary.abandoned)
 
         // The same counts, read from the manifests in the outbox.
-        var complete = 0, partial = 0, avatarOnly = 0, failed = 0, references = 0
+        var complete = 0
+        var partial = 0
+        var avatarOnly = 0
+        var failed = 0
+        var references = 0
         var spend = 0.0
         for kit in try daemon.database.kits() {
             let manifest = try checkManifest(kitFolder: try #require(kit.outboxDir))
             #expect(manifest["source"]?["provenance"]?["platform"] == .string("civitai"))
-            #expect(manifest["source"]?["provenance"]?["id"] == .number(Double(Int(kit.name.dropFirst("civitai-".count))!), isInteger: true))
+            #expect(
+                manifest["source"]?["provenance"]?["id"] == .number(Double(Int(kit.name.dropFirst("civitai-".count))!), isInteger: true))
             #expect(manifest["source"]?["provenance"]?["meta"]?["prompt"] == .string("a knight"))
-            guard case .array(let stages)? = manifest["stages"] else { Issue.record("no stages in \(kit.name)"); continue }
+            guard case .array(let stages)? = manifest["stages"] else {
+                Issue.record("no stages in \(kit.name)")
+                continue
+            }
             #expect(stages.count == 5, "turnaround: avatar + 4 references")
             let done = stages.filter { $0["status"] == .string("done") }
             let avatarDone = done.contains { $0["stage"] == .string("avatar") }
@@ -156,12 +167,15 @@ struct CivitaiBatchTests {
         #expect(json["schema"] == .string("refkit.civitai-batch/1"))
         #expect(json["complete"] == .number(15, isInteger: true))
         #expect(FileFixtures.read("\(configuration.stateDir)/civitai/last-batch.json") == file)
-        #expect(BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: quietLogger).isEmpty)
+        #expect(
+            BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: quietLogger)
+                .isEmpty)
         #expect(try BatchSummaries.last(database: daemon.database)?["total"] == .number(20, isInteger: true))
 
         // `refkit status --json` shows it.
         try FileFixtures.write(
-            "state_dir = \"\(configuration.stateDir)\"\n[[watch]]\nname = \"civitai\"\ninbox = \"inbox\"\noutbox = \"outbox\"\n", to: dir.url("status.toml"))
+            "state_dir = \"\(configuration.stateDir)\"\n[[watch]]\nname = \"civitai\"\ninbox = \"inbox\"\noutbox = \"outbox\"\n",
+            to: dir.url("status.toml"))
         let result = try await refkitCLI(["status", "--json"], config: dir.url("status.toml"))
         #expect(result.status == 0)
         let output = Array(result.output.utf8)

@@ -47,7 +47,8 @@ struct CrashHarnessTests {
 
     @Test func sigkillAtRandomMomentsNeverRepaysAFinishedStage() async throws {
         #expect(FileManager.default.isExecutableFile(atPath: childRefkitBinary), "build the refkit product first: \(childRefkitBinary)")
-        let seed = ProcessInfo.processInfo.environment["REFKIT_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
+        let seed =
+            ProcessInfo.processInfo.environment["REFKIT_CRASH_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...UInt64(UInt32.max))
         print("crash harness seed: \(seed) (repeat with REFKIT_CRASH_SEED=\(seed))")
         var random = SplitMix64(state: seed)
 
@@ -130,7 +131,9 @@ struct CrashHarnessTests {
         await fake.stop()
 
         let final = Self.callsByStage(fake, stateDir: dir.url("state"))
-        #expect(final.keys.allSatisfy { !$0.hasPrefix("?") }, "requests not matched to a kit and stage: \(final.keys.filter { $0.hasPrefix("?") })")
+        #expect(
+            final.keys.allSatisfy { !$0.hasPrefix("?") },
+            "requests not matched to a kit and stage: \(final.keys.filter { $0.hasPrefix("?") })")
         let kits = try database.kits()
         #expect(kits.count == Self.kits)
         let sourceOf = Self.sourceDigests(stateDir: dir.url("state"))
@@ -143,7 +146,8 @@ struct CrashHarnessTests {
                 for (n, snapshot) in snapshots.enumerated() where snapshot.done.contains("\(kit.id)/\(stage)") {
                     #expect(
                         final[key] == snapshot.calls[key],
-                        "\(kit.name)/\(stage) was done at kill \(n + 1) (\(snapshot.calls[key] ?? 0) calls) but requested again (\(final[key] ?? 0) calls)")
+                        "\(kit.name)/\(stage) was done at kill \(n + 1) (\(snapshot.calls[key] ?? 0) calls) but requested again (\(final[key] ?? 0) calls)"
+                    )
                 }
             }
             let folder = try #require(kit.outboxDir, "kit \(kit.name) has no outbox folder")

@@ -3,12 +3,12 @@ import Logging
 import RefkitConfig
 import RefkitCore
 import RefkitDaemon
+import RefkitDigest
 import RefkitImaging
 import RefkitProviders
 import RefkitTestSupport
 import Synchronization
 import Testing
-import RefkitDigest
 
 /// The repository root (for inbox-example/, schemas/ and the built binary).
 let repositoryRoot: String = {
@@ -91,7 +91,9 @@ func checkManifest(kitFolder: String) throws -> JSONValue {
             if case .string(let file)? = stage["file"], case .string(let sha)? = stage["sha256"] { files.append((file, sha)) }
         }
     }
-    if case .string(let file)? = manifest["source"]?["file"], case .string(let sha)? = manifest["source"]?["sha256"] { files.append((file, sha)) }
+    if case .string(let file)? = manifest["source"]?["file"], case .string(let sha)? = manifest["source"]?["sha256"] {
+        files.append((file, sha))
+    }
     for (file, sha) in files {
         let bytes = try #require(FileManager.default.contents(atPath: "\(kitFolder)/\(file)"), "\(file) listed but missing")
         #expect(SHA256Digest.hex(of: [UInt8](bytes)) == sha, "\(file) sha256 differs from the manifest")

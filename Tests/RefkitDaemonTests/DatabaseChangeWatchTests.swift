@@ -1,9 +1,9 @@
 import Foundation
+import RefkitSystem
 import RefkitTestSupport
 import Testing
 
 @testable import RefkitDaemon
-import RefkitSystem
 
 @Suite("Database change watch", .timeLimit(.minutes(1)))
 struct DatabaseChangeWatchTests {

@@ -29,10 +29,14 @@ struct DiskFullDaemonTests {
         let database = daemon.database
 
         // Each kit made its references, met the full outbox and waits: not failed, nothing partial.
-        try await eventually("three kits to wait for space", state: { "\((try? database.kits().map { "\($0.name):\($0.status.rawValue)" }) ?? [])" }) {
+        try await eventually(
+            "three kits to wait for space", state: { "\((try? database.kits().map { "\($0.name):\($0.status.rawValue)" }) ?? [])" }
+        ) {
             let kits = try database.kits()
             guard kits.count == 3 else { return false }
-            return try kits.allSatisfy { kit in try database.events(kitID: kit.id).contains { $0.type == "publish_waiting" && $0.code == "disk_full" } }
+            return try kits.allSatisfy { kit in
+                try database.events(kitID: kit.id).contains { $0.type == "publish_waiting" && $0.code == "disk_full" }
+            }
         }
         for kit in try database.kits() {
             #expect(kit.status == .generating, "\(kit.name) is \(kit.status.rawValue) while it waits for space")

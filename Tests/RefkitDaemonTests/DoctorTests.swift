@@ -86,7 +86,10 @@ struct DoctorTests {
         // mkdtemp made the folder 0700: nobody cannot even look inside.
         var (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "nobody"], in: dir)
         #expect(status == 1)
-        #expect(lines.contains { $0.hasPrefix("FAIL  watch w inbox: ") && $0.contains("nobody") && $0.contains("no search (x) permission on \(dir.path)") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix("FAIL  watch w inbox: ") && $0.contains("nobody") && $0.contains("no search (x) permission on \(dir.path)")
+            })
         chmod(dir.path, 0o755)
         (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "nobody"], in: dir)
         #expect(lines.contains { $0.hasPrefix("FAIL  watch w outbox: ") && $0.contains("mode 755") }, "\(lines.joined(separator: "\n"))")
@@ -98,4 +101,3 @@ struct DoctorTests {
         #expect(status == 1 && lines.contains { $0.hasPrefix("FAIL  service user: no user named no-such-user-here") })
     }
 }
-

@@ -26,7 +26,7 @@ final class GatedProvider: ImageProvider, Sendable {
             defer { s.waiters = [] }
             return s.waiters
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {

@@ -2,14 +2,14 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitDigest
 import RefkitPipeline
 import RefkitStore
+import RefkitSystem
 import RefkitTestSupport
 import Testing
 
 @testable import RefkitDaemon
-import RefkitDigest
-import RefkitSystem
 
 @Suite("Janitor", .timeLimit(.minutes(2)))
 struct JanitorTests {
@@ -34,7 +34,8 @@ struct JanitorTests {
     }
 
     /// Two kits made by `once`; returns their records, oldest first.
-    static func makeKits(_ dir: TemporaryDirectory, _ configuration: Configuration, provider: CountingProvider) async throws -> [KitRecord] {
+    static func makeKits(_ dir: TemporaryDirectory, _ configuration: Configuration, provider: CountingProvider) async throws -> [KitRecord]
+    {
         let inbox = try dir.folder("inbox")
         for (i, name) in ["first", "second"].enumerated() {
             try FileFixtures.write(try ImageFixtures.jpeg(seed: UInt64(60 + i), width: 160, height: 200), to: "\(inbox)/\(name).jpg")
@@ -90,14 +91,21 @@ struct JanitorTests {
         let reopened = try await extend(kits[0], dir: dir, configuration: configuration, provider: provider)
         #expect(reopened.status == .complete)
         let manifest = try checkManifest(kitFolder: try #require(reopened.outboxDir))
-        guard case .array(let stages)? = manifest["stages"] else { Issue.record("no stages"); return }
+        guard case .array(let stages)? = manifest["stages"] else {
+            Issue.record("no stages")
+            return
+        }
         #expect(stages.count == 3)
     }
 
     /// Drops the kit's source again with a sidecar asking for one more stage, and runs `once`.
-    func extend(_ kit: KitRecord, dir: TemporaryDirectory, configuration: Configuration, provider: CountingProvider) async throws -> KitRecord {
-        try FileFixtures.write(#"{"schema": "refkit.order/1", "stages": ["avatar", "front", "half_body"]}"#, to: dir.url("inbox/\(kit.name).json"))
-        try FileFixtures.write(try ImageFixtures.jpeg(seed: kit.name == "first" ? 60 : 61, width: 160, height: 200), to: dir.url("inbox/\(kit.name).jpg"))
+    func extend(
+        _ kit: KitRecord, dir: TemporaryDirectory, configuration: Configuration, provider: CountingProvider
+    ) async throws -> KitRecord {
+        try FileFixtures.write(
+            #"{"schema": "refkit.order/1", "stages": ["avatar", "front", "half_body"]}"#, to: dir.url("inbox/\(kit.name).json"))
+        try FileFixtures.write(
+            try ImageFixtures.jpeg(seed: kit.name == "first" ? 60 : 61, width: 160, height: 200), to: dir.url("inbox/\(kit.name).jpg"))
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         try await daemon.run(.once)
         return try #require(try daemon.database.kit(kit.id))
@@ -156,7 +164,8 @@ struct JanitorTests {
         let regenerated = kits[0].id
         janitor.afterSnapshot = {
             try database.regenerate(kit: regenerated, stages: ["front"])
-            try database.execute("""
+            try database.execute(
+                """
                 CREATE TEMP TABLE fresh AS SELECT * FROM kits WHERE id = '\(kits[1].id)';
                 UPDATE fresh SET id = 'fresh-kit', name = 'fresh', slug = 'fresh', status = 'generating';
                 INSERT INTO kits SELECT * FROM fresh;
@@ -164,8 +173,11 @@ struct JanitorTests {
             try FileFixtures.write("x", to: dir.url("state/work/fresh-kit/source.jpg"))
         }
         let report = janitor.sweep()
-        #expect(report.orphans == 0 && FileFixtures.exists(dir.url("state/work/fresh-kit/source.jpg")), "a kit accepted during the sweep is not an orphan")
-        #expect(FileFixtures.names(in: dir.url("state/work/\(regenerated)")).contains("source.jpg"), "a kit put back to work keeps its files")
+        #expect(
+            report.orphans == 0 && FileFixtures.exists(dir.url("state/work/fresh-kit/source.jpg")),
+            "a kit accepted during the sweep is not an orphan")
+        #expect(
+            FileFixtures.names(in: dir.url("state/work/\(regenerated)")).contains("source.jpg"), "a kit put back to work keeps its files")
         #expect(report.prunedKits == 1, "the other finished kit is pruned as usual")
     }
 }

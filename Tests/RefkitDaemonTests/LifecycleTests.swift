@@ -23,7 +23,8 @@ final class SeededProvider: ImageProvider, Sendable {
 
     let name = "fake"
     let latency: Duration
-    private let state = Mutex((calls: [Call](), gates: [String: Int](), waiting: [String: [CheckedContinuation<Void, Never>]](), failing: Set<String>()))
+    private let state = Mutex(
+        (calls: [Call](), gates: [String: Int](), waiting: [String: [CheckedContinuation<Void, Never>]](), failing: Set<String>()))
 
     /// Requests for these stages fail with a final safety block until set otherwise.
     func fail(_ stages: Set<String>) { state.withLock { $0.failing = stages } }
@@ -50,7 +51,9 @@ final class SeededProvider: ImageProvider, Sendable {
         let stage = request.stage.name
         state.withLock {
             $0.calls.append(
-                Call(kitID: request.kitID, stage: stage, hadLockedReference: request.lockedReference != nil, hadSource: request.source != nil, seed: request.seed))
+                Call(
+                    kitID: request.kitID, stage: stage, hadLockedReference: request.lockedReference != nil,
+                    hadSource: request.source != nil, seed: request.seed))
         }
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let wait = state.withLock { s -> Bool in
@@ -162,12 +165,14 @@ struct CompleteKitRig {
         let text = lifecycleConfig("stages = \"\(stages)\"")
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: seed, width: 96, height: 128), to: "\(inbox)/\(name).jpg")
         try await eventually("\(name) is complete") { try daemon.database.kit(name)?.status == .complete }
         let kit = try #require(try daemon.database.kit(name))
-        return CompleteKitRig(dir: dir, inbox: inbox, provider: provider, daemon: daemon, running: running, kit: kit, folder: try #require(kit.outboxDir))
+        return CompleteKitRig(
+            dir: dir, inbox: inbox, provider: provider, daemon: daemon, running: running, kit: kit, folder: try #require(kit.outboxDir))
     }
 }
 
@@ -181,12 +186,15 @@ struct LifecycleTests {
         let text = lifecycleConfig(#"stages = ["avatar", "side"]"# + "\n  candidates = 3\n  selection = \"manual\"")
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider(latency: .milliseconds(30))
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         for (i, name) in ["ann", "bob"].enumerated() {
             try FileFixtures.write(try ImageFixtures.jpeg(seed: UInt64(10 + i), width: 96, height: 128), to: "\(inbox)/\(name).jpg")
         }
-        try await eventually("both kits await a choice", state: { "\((try? daemon.database.kits().map { "\($0.name)=\($0.status.rawValue)" }) ?? [])" }) {
+        try await eventually(
+            "both kits await a choice", state: { "\((try? daemon.database.kits().map { "\($0.name)=\($0.status.rawValue)" }) ?? [])" }
+        ) {
             try daemon.database.kits(status: .awaitingSelection).count == 2
         }
         try await eventually("both kits are published awaiting a choice") {
@@ -218,7 +226,9 @@ struct LifecycleTests {
         #expect(cli.status == 0, "\(cli.output)")
         try FileFixtures.write(#"{"kit": "bob", "select": 3}"#, to: "\(inbox)/bob-choice.json")
 
-        try await eventually("ann and bob are complete", state: { "\((try? daemon.database.kits().map { "\($0.name)=\($0.status.rawValue)" }) ?? [])" }) {
+        try await eventually(
+            "ann and bob are complete", state: { "\((try? daemon.database.kits().map { "\($0.name)=\($0.status.rawValue)" }) ?? [])" }
+        ) {
             try daemon.database.kit("ann")?.status == .complete && daemon.database.kit("bob")?.status == .complete
         }
         provider.open("candidate:1")
@@ -253,29 +263,34 @@ struct LifecycleTests {
         let manifest = try await checkKitFolderExactly(try #require(one.outboxDir))
         #expect(manifest["locked_reference"]?["how"]?.stringValue?.hasPrefix("auto: first candidate made (candidate 1 of 2)") == true)
         #expect(FileFixtures.sha256("\(one.outboxDir!)/avatar.png") == FileFixtures.sha256("\(one.outboxDir!)/candidates/avatar-1.png"))
-        #expect(manifest["stages"]?.arrayValue?.map { $0["stage"] } == [.string("avatar"), .string("profile")], "candidates are not references")
+        #expect(
+            manifest["stages"]?.arrayValue?.map { $0["stage"] } == [.string("avatar"), .string("profile")], "candidates are not references")
 
         let analyzer = try await FakeAnalyzer.start(key: "sk-choose-0000")
         analyzer.script(.content(#"{"best": 2, "reason": "keeps the auburn hair"}"#))
         let dir2 = try TemporaryDirectory("auto-analyzer")
         let inbox2 = try dir2.folder("inbox")
         try FileFixtures.write("sk-choose-0000", to: dir2.url("analyzer.key"))
-        let text = lifecycleConfig(#"stages = "core""# + "\n  candidates = 3") + """
+        let text =
+            lifecycleConfig(#"stages = "core""# + "\n  candidates = 3") + """
 
-            [analyzer]
-            base_url = "\(analyzer.baseURL)"
-            model = "vision-1"
-            api_key_file = "analyzer.key"
-            """
-        let daemon2 = try Daemon.build(configuration: try loadConfiguration(text, in: dir2), logger: quietLogger, providers: ["fake": SeededProvider()])
+                [analyzer]
+                base_url = "\(analyzer.baseURL)"
+                model = "vision-1"
+                api_key_file = "analyzer.key"
+                """
+        let daemon2 = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir2), logger: quietLogger, providers: ["fake": SeededProvider()])
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 4, width: 96, height: 128), to: "\(inbox2)/two.jpg")
         _ = try await daemon2.run(.once)
         let two = try #require(try daemon2.database.kit("two"))
         let events2 = (try? daemon2.database.events(kitID: two.id).map { "\($0.type) \($0.code ?? "") \($0.message ?? "")" }) ?? []
         let stages2 = (try? daemon2.database.stages(kitID: two.id).map { "\($0.stage)=\($0.status.rawValue) \($0.errorCode ?? "")" }) ?? []
-        let manifest2 = try await checkKitFolderExactly(try #require(two.outboxDir, "kit two: \(two.status.rawValue) \(two.errorCode ?? "") \(stages2) \(events2)"))
+        let manifest2 = try await checkKitFolderExactly(
+            try #require(two.outboxDir, "kit two: \(two.status.rawValue) \(two.errorCode ?? "") \(stages2) \(events2)"))
         let how = manifest2["locked_reference"]?["how"]?.stringValue ?? ""
-        #expect(how.contains("analyzer's best match") && how.contains("candidate 2 of 3") && how.contains("keeps the auburn hair"), "\(how)")
+        #expect(
+            how.contains("analyzer's best match") && how.contains("candidate 2 of 3") && how.contains("keeps the auburn hair"), "\(how)")
         #expect(FileFixtures.sha256("\(two.outboxDir!)/avatar.png") == FileFixtures.sha256("\(two.outboxDir!)/candidates/avatar-2.png"))
         let request = try #require(analyzer.requests.last)
         #expect(request.images.count == 4, "the source and three candidates")
@@ -286,16 +301,22 @@ struct LifecycleTests {
     /// an unknown kit is rejected with a clear error.
     @Test func followUpScenesOnAKit() async throws {
         let rig = try await CompleteKitRig.start("follow-up", stages: "core", kit: "mira", seed: 5)
-        let (dir, inbox, provider, daemon, running, mira, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
+        let (dir, inbox, provider, daemon, running, mira, folder) = (
+            rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder
+        )
         let sheetBefore = FileFixtures.sha256("\(folder)/sheet.png")
 
         try FileFixtures.write(
             #"{"kit": "mira", "scenes": [{"id": "beach", "description": "walking on a beach at dusk"}], "expressions": ["smile"]}"#,
             to: "\(inbox)/mira-beach.json")
         try FileFixtures.write(#"{"kit": "nobody", "scenes": [{"id": "x", "description": "y"}]}"#, to: "\(inbox)/nobody.json")
-        try await eventually("mira has the scene", state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }) {
+        try await eventually(
+            "mira has the scene",
+            state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }
+        ) {
             let stages = try daemon.database.stages(kitID: mira.id)
-            return try daemon.database.kit(mira.id)?.status == .complete && stages.contains { $0.stage == "scene:beach" && $0.status == .done }
+            return try daemon.database.kit(mira.id)?.status == .complete
+                && stages.contains { $0.stage == "scene:beach" && $0.status == .done }
         }
         let manifest = try await checkKitFolderExactly(folder)
         #expect(FileFixtures.exists("\(folder)/scenes/beach.png") && FileFixtures.exists("\(folder)/expressions/smile.png"))
@@ -315,7 +336,9 @@ struct LifecycleTests {
     /// file stays published until the new one is in place, then is kept as NAME.prev.png.
     @Test func regenerateKeepsTheOldFileUntilTheNewOneIsInPlace() async throws {
         let rig = try await CompleteKitRig.start("regenerate", stages: "turnaround", kit: "kai", seed: 6)
-        let (dir, inbox, provider, daemon, running, kai, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
+        let (dir, inbox, provider, daemon, running, kai, folder) = (
+            rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder
+        )
         let oldSide = try #require(FileFixtures.sha256("\(folder)/side.png"))
         let oldBack = try #require(FileFixtures.sha256("\(folder)/back.png"))
         let oldSheet = FileFixtures.sha256("\(folder)/sheet.png")
@@ -330,7 +353,8 @@ struct LifecycleTests {
         #expect(busy.status != 0 && busy.output.contains("stage_running"), "\(busy.output)")
         provider.open("side")
         try await eventually("kai is complete again") {
-            try daemon.database.kit("kai")?.status == .complete && daemon.database.stages(kitID: kai.id).first { $0.stage == "side" }?.status == .done
+            try daemon.database.kit("kai")?.status == .complete
+                && daemon.database.stages(kitID: kai.id).first { $0.stage == "side" }?.status == .done
         }
         try await eventually("the new side view is published") { FileFixtures.sha256("\(folder)/side.png") != oldSide }
         let manifest = try await checkKitFolderExactly(folder)
@@ -343,7 +367,9 @@ struct LifecycleTests {
         #expect(side["history"]?.arrayValue?.first?["sha256"] == .string(oldSide))
         let sideCalls = provider.calls.filter { $0.kitID == kai.id && $0.stage == "side" }
         #expect(sideCalls.count == 2 && sideCalls[0].seed != sideCalls[1].seed, "a new seed")
-        #expect(manifest["totals"]?["cost_usd"]?.doubleValue.map { abs($0 - 0.12) < 1e-9 } == true, "6 paid images: \(manifest["totals"] ?? .null)")
+        #expect(
+            manifest["totals"]?["cost_usd"]?.doubleValue.map { abs($0 - 0.12) < 1e-9 } == true,
+            "6 paid images: \(manifest["totals"] ?? .null)")
 
         // The control order does the same.
         try FileFixtures.write(#"{"kit": "kai", "regenerate": ["back"]}"#, to: "\(inbox)/kai-back.json")
@@ -393,7 +419,8 @@ struct LifecycleTests {
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider()
         provider.fail(["side", "back"])
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 7, width: 96, height: 128), to: "\(inbox)/rio.jpg")
         try await eventually("rio ends partial") { try daemon.database.kit("rio")?.status == .partial }
@@ -408,7 +435,10 @@ struct LifecycleTests {
         let cli = try await refkitCLI(["retry", "rio"], config: dir.url("refkit.toml"))
         #expect(cli.status == 0, "\(cli.output)")
         #expect(cli.output.contains("back") && cli.output.contains("side"), "\(cli.output)")
-        try await eventually("rio is complete", state: { "\((try? daemon.database.stages(kitID: rio.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }) {
+        try await eventually(
+            "rio is complete",
+            state: { "\((try? daemon.database.stages(kitID: rio.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }
+        ) {
             try daemon.database.kit("rio")?.status == .complete
         }
         let again = provider.calls.dropFirst(callsBefore).filter { $0.kitID == rio.id }.map(\.stage)
@@ -437,7 +467,8 @@ struct LifecycleTests {
         let text = lifecycleConfig(#"stages = "core""#).replacingOccurrences(of: "sidecar_wait_ms = 150", with: "sidecar_wait_ms = 3000")
         try FileFixtures.write(text, to: dir.url("refkit.toml"))
         let provider = SeededProvider()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         let jpeg = try ImageFixtures.jpeg(seed: 8, width: 96, height: 128)
         // The same bytes without an order would be a duplicate of the first kit: orders naming
@@ -515,23 +546,33 @@ struct FaceSwapTests {
     /// kit's locked face onto the target: swaps/group.png in the kit, listed in the manifest.
     @Test func theLockedFaceGoesOntoTheTarget() async throws {
         let rig = try await CompleteKitRig.start("face-swap", stages: "core", kit: "mira", seed: 11)
-        let (dir, inbox, provider, daemon, running, mira, folder) = (rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder)
+        let (dir, inbox, provider, daemon, running, mira, folder) = (
+            rig.dir, rig.inbox, rig.provider, rig.daemon, rig.running, rig.kit, rig.folder
+        )
 
         try FileFixtures.write(#"{"kit": "mira", "face_swap": {"target": "group.jpg"}}"#, to: "\(inbox)/group.json")
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 12, width: 128, height: 96), to: "\(inbox)/group.jpg")
         // A swap whose target is another file than the one beside it is refused, both files kept.
         try FileFixtures.write(#"{"kit": "mira", "face_swap": {"target": "other.jpg"}}"#, to: "\(inbox)/crowd.json")
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 13, width: 128, height: 96), to: "\(inbox)/crowd.jpg")
-        try await eventually("the swap is made", state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }) {
-            try daemon.database.kit(mira.id)?.status == .complete && daemon.database.stages(kitID: mira.id).contains { $0.stage == "swap:group" && $0.status == .done }
+        try await eventually(
+            "the swap is made",
+            state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }
+        ) {
+            try daemon.database.kit(mira.id)?.status == .complete
+                && daemon.database.stages(kitID: mira.id).contains { $0.stage == "swap:group" && $0.status == .done }
         }
-        try await eventually("the swap is published") { FileFixtures.exists("\(folder)/swaps/group.png") && manifestJSON(folder)?.serialized.contains("swaps/group.png") == true }
+        try await eventually("the swap is published") {
+            FileFixtures.exists("\(folder)/swaps/group.png") && manifestJSON(folder)?.serialized.contains("swaps/group.png") == true
+        }
         try await checkKitFolderExactly(folder)
         let call = try #require(provider.calls.first { $0.kitID == mira.id && $0.stage == "swap:group" })
         #expect(call.hadLockedReference && call.hadSource, "the target with the locked face as reference")
         #expect(provider.calls.filter { $0.kitID == mira.id && $0.stage == "avatar" }.count == 1)
         #expect(!FileFixtures.exists("\(inbox)/group.jpg") && !FileFixtures.exists("\(inbox)/group.json"))
-        try await eventually("the mismatched swap is rejected") { rejectedError(dir, "crowd.json") != nil && rejectedError(dir, "crowd.jpg") != nil }
+        try await eventually("the mismatched swap is rejected") {
+            rejectedError(dir, "crowd.json") != nil && rejectedError(dir, "crowd.jpg") != nil
+        }
         #expect(rejectedError(dir, "crowd.json")?.contains("order_face_swap_target_mismatch") == true)
         #expect(try daemon.database.kits().count == 1, "no kit was made of the target images")
         let target = try #require(try daemon.database.stages(kitID: mira.id).first { $0.stage == "swap:group" }?.input)

@@ -6,7 +6,7 @@ import RefkitTestSupport
 import Testing
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// What the log says: each line once and in one shape, naming the kit and the provider that

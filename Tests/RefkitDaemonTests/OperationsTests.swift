@@ -43,8 +43,13 @@ struct OperationsTests {
         try await eventually("the kit") { try daemon.database.kit("old")?.status == .complete }
         let lag = daemon.metrics.inboxLag.value(labels: ["watch": "w"])
         #expect(lag >= 120 && lag < 180, "inbox lag \(lag)")
-        try await eventually("a periodic summary that counts the kit", state: { log.text.split(separator: "\n").filter { $0.contains("batch summary") }.joined(separator: "\n") }) {
-            log.text.split(separator: "\n").contains { $0.contains("notice batch summary") && $0.contains(" period_s=") && has($0, "complete=1") }
+        try await eventually(
+            "a periodic summary that counts the kit",
+            state: { log.text.split(separator: "\n").filter { $0.contains("batch summary") }.joined(separator: "\n") }
+        ) {
+            log.text.split(separator: "\n").contains {
+                $0.contains("notice batch summary") && $0.contains(" period_s=") && has($0, "complete=1")
+            }
         }
         let line = try #require(log.text.split(separator: "\n").first { has($0, "complete=1") && $0.contains(" period_s=") })
         #expect(has(line, "total=1") && has(line, "failed=0"))

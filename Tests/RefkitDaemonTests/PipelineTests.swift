@@ -76,7 +76,9 @@ struct PipelineTests {
         // Provenance reaches the manifest.
         let kenji = try #require(kits.first { $0.name == "kenji" })
         let kenjiManifest = try checkManifest(kitFolder: kenji.outboxDir!)
-        #expect(kenjiManifest["source"]?["provenance"]?["platform"] == .string("example") || kenjiManifest["source"]?["platform"] == .string("example"))
+        #expect(
+            kenjiManifest["source"]?["provenance"]?["platform"] == .string("example")
+                || kenjiManifest["source"]?["platform"] == .string("example"))
 
         if let errors = try await offPool({ [manifests] in try validateAgainstSchema("manifest.schema.json", files: manifests) }) {
             Issue.record("manifests do not validate: \(errors)")
@@ -94,7 +96,7 @@ struct PipelineTests {
         let inbox = try dir.folder("inbox")
         let provider = try CountingProvider(failStages: ["side"])
         let configuration = try loadConfiguration(
-fakeProviderConfig, in: dir)
+            fakeProviderConfig, in: dir)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 1, width: 96, height: 128), to: "\(inbox)/one.jpg")
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger, providers: ["fake": provider])
         let summary = try await daemon.run(.once)
@@ -102,7 +104,10 @@ fakeProviderConfig, in: dir)
         let kit = try #require(try daemon.database.kit("one"))
         #expect(kit.status == .partial)
         let manifest = try checkManifest(kitFolder: try #require(kit.outboxDir))
-        guard case .array(let stages)? = manifest["stages"] else { Issue.record("no stages"); return }
+        guard case .array(let stages)? = manifest["stages"] else {
+            Issue.record("no stages")
+            return
+        }
         let side = stages.first { $0["stage"] == .string("side") }
         #expect(side?["status"] == .string("failed"))
         #expect(side?["error"]?["code"] == .string("provider_safety_block"))
@@ -112,7 +117,7 @@ fakeProviderConfig, in: dir)
         let inbox2 = try dir2.folder("inbox")
         let failing = try CountingProvider(failStages: ["avatar"])
         let configuration2 = try loadConfiguration(
-fakeProviderConfig, in: dir2)
+            fakeProviderConfig, in: dir2)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 2, width: 96, height: 128), to: "\(inbox2)/two.jpg")
         let daemon2 = try Daemon.build(configuration: configuration2, logger: quietLogger, providers: ["fake": failing])
         let summary2 = try await daemon2.run(.once)
@@ -174,7 +179,9 @@ fakeProviderConfig, in: dir2)
             try daemon.database.kit("manual")?.status == .complete
         }
         let completeWhenManualDone = try daemon.database.kits(status: .complete).filter { $0.watch == "batch" }.count
-        try await eventually("all 300 batch kits", timeout: .seconds(150), state: { "\((try? daemon.database.kits(status: .complete).count) ?? -1)" }) {
+        try await eventually(
+            "all 300 batch kits", timeout: .seconds(150), state: { "\((try? daemon.database.kits(status: .complete).count) ?? -1)" }
+        ) {
             try daemon.database.kits(status: .complete).filter { $0.watch == "batch" }.count == 300
         }
         try await running.stop()

@@ -18,7 +18,9 @@ struct ProviderKit {
 
     /// Runs one source through a watch whose default order uses `provider` (configured by
     /// `providerTable`, with the key in a file), with fast retries.
-    static func make(provider: String, providerTable: String, secret: String, stages: String = "[\"avatar\", \"front\"]", extraOrder: String = "") async throws -> ProviderKit {
+    static func make(
+        provider: String, providerTable: String, secret: String, stages: String = "[\"avatar\", \"front\"]", extraOrder: String = ""
+    ) async throws -> ProviderKit {
         let dir = try TemporaryDirectory("provider-kit")
         let inbox = try dir.folder("inbox")
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
@@ -80,7 +82,8 @@ struct ProviderKitTests {
         // avatar: a 429 (retried), then an image; front: blocked (final), so the fallback makes it.
         fake.enqueue(.rateLimited(retryDelay: "0.05s"), .image(textBefore: "Here it is"), .promptBlocked(reason: "SAFETY"))
         let run = try await ProviderKit.make(
-            provider: "gemini", providerTable: "[providers.gemini]\nbase_url = \"\(fake.baseURL)\"\nprice_per_image_usd = 0.039", secret: secret,
+            provider: "gemini", providerTable: "[providers.gemini]\nbase_url = \"\(fake.baseURL)\"\nprice_per_image_usd = 0.039",
+            secret: secret,
             extraOrder: "fallback_provider = \"preview\"")
         await fake.stop()
         #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(4000))")
@@ -91,7 +94,10 @@ struct ProviderKitTests {
         #expect(front.status == .done && front.provider == "preview", "the fallback made the blocked stage")
         #expect(fake.callCount == 3)
         let manifest = try checkManifest(kitFolder: try #require(try run.kit.outboxDir))
-        guard case .array(let stages)? = manifest["stages"] else { Issue.record("no stages"); return }
+        guard case .array(let stages)? = manifest["stages"] else {
+            Issue.record("no stages")
+            return
+        }
         #expect(stages.first { $0["stage"] == .string("avatar") }?["attempts"] == .number(2, isInteger: true))
         try run.expectSecretNowhere()
     }
@@ -143,7 +149,8 @@ struct ProviderKitTests {
         let secret = "fal-test-secret-abc123"
         let fake = try await FakeFal.start(key: secret)
         let run = try await ProviderKit.make(
-            provider: "fal", providerTable: "[providers.fal]\nbase_url = \"\(fake.baseURL)\"\napp_id = \"fal-ai/flux-pro/kontext\"", secret: secret)
+            provider: "fal", providerTable: "[providers.fal]\nbase_url = \"\(fake.baseURL)\"\napp_id = \"fal-ai/flux-pro/kontext\"",
+            secret: secret)
         await fake.stop()
         #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
         #expect(fake.count(.submit) == 2)
@@ -154,7 +161,8 @@ struct ProviderKitTests {
         let secret = "r8_test_secret_def456"
         let fake = try await FakeReplicate.start(token: secret)
         let run = try await ProviderKit.make(
-            provider: "replicate", providerTable: "[providers.replicate]\nbase_url = \"\(fake.baseURL)\"\nmodel = \"black-forest-labs/flux-kontext-pro\"",
+            provider: "replicate",
+            providerTable: "[providers.replicate]\nbase_url = \"\(fake.baseURL)\"\nmodel = \"black-forest-labs/flux-kontext-pro\"",
             secret: secret)
         await fake.stop()
         #expect(run.summary.kits[.complete] == 1, "\(run.log.text.suffix(2000))")
@@ -200,7 +208,9 @@ struct ProviderKitTests {
             settle_ms = 50
             sidecar_wait_ms = 2000
             """, in: dir)
-        try FileFixtures.write(#"{"stages": ["avatar", "front"], "analyze": true, "character": {"attributes": {"hair_color": "red"}}}"#, to: "\(inbox)/pilot.json")
+        try FileFixtures.write(
+            #"{"stages": ["avatar", "front"], "analyze": true, "character": {"attributes": {"hair_color": "red"}}}"#,
+            to: "\(inbox)/pilot.json")
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 8, width: 120, height: 160), to: "\(inbox)/pilot.jpg")
         let log = CapturedLog()
         let daemon = try Daemon.build(configuration: configuration, logger: log.logger)

@@ -31,11 +31,13 @@ struct ProviderShareTests {
               provider = "a"
               stages = ["avatar", "front"]
             """
-        let a = SeededProvider(), b = SeededProvider()
+        let a = SeededProvider()
+        let b = SeededProvider()
         a.hold("avatar", count: 3)
         a.hold("front", count: 3)
         b.hold("avatar", count: 2)
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["a": a, "b": b])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["a": a, "b": b])
         let running = RunningDaemon(daemon)
 
         /// Stages running (started, maybe waiting for their provider's request slot) per provider.
@@ -67,7 +69,9 @@ struct ProviderShareTests {
         // concurrency. (With 3x for everyone, a's fronts took every freed place and b waited
         // behind a held request.)
         a.open("avatar")
-        try await eventually("b's second avatar gets a place", state: { "a fronts held: \(a.held("front")), b avatars held: \(b.held("avatar"))" }) {
+        try await eventually(
+            "b's second avatar gets a place", state: { "a fronts held: \(a.held("front")), b avatars held: \(b.held("avatar"))" }
+        ) {
             b.held("avatar") == 2
         }
         #expect(try runningStages("a") <= 2, "with b running two, a has at most the two places left")

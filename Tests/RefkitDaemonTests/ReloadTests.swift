@@ -89,7 +89,8 @@ struct ReloadTests {
         let log = CapturedLog()
         let provider = try CountingProvider()
         let daemon = try Daemon.build(
-            configuration: try ConfigurationLoader.load(path: file), logger: log.logger, providers: ["fake": provider], environment: notify.environment)
+            configuration: try ConfigurationLoader.load(path: file), logger: log.logger, providers: ["fake": provider],
+            environment: notify.environment)
         let running = RunningDaemon(daemon)
         #expect(await notify.next(startingWith: "READY=1") != nil)
         let database = daemon.database
@@ -126,7 +127,8 @@ struct ReloadTests {
         #expect(!FileManager.default.fileExists(atPath: dir.url("c")), "the broken file's watch was set up")
 
         // Keys that need a restart are named and keep their running values.
-        try FileFixtures.write("log_level = \"debug\"\n" + Self.head.replacingOccurrences(of: "\"state\"", with: "\"state2\"") + watchTable("a"), to: file)
+        try FileFixtures.write(
+            "log_level = \"debug\"\n" + Self.head.replacingOccurrences(of: "\"state\"", with: "\"state2\"") + watchTable("a"), to: file)
         daemon.reload()
         #expect(await notify.next(startingWith: "READY=1") != nil)
         #expect(log.text.contains("restart needed for state_dir") && log.text.contains("restart needed for log_level"))
@@ -151,7 +153,9 @@ struct ReloadTests {
         try await eventually("the avatar to run") { try database.scalar("SELECT count(*) FROM stages WHERE status = 'running'") == 1 }
         try FileFixtures.write(slow + "[limits]\nconcurrency = 2\n" + watchTable("a", provider: "slow"), to: file)
         daemon.reload()
-        try await eventually("the kit to complete across the reload", timeout: .seconds(30)) { try database.kit("slow")?.status == .complete }
+        try await eventually("the kit to complete across the reload", timeout: .seconds(30)) {
+            try database.kit("slow")?.status == .complete
+        }
         #expect(daemon.configuration.limits.concurrency == 2)
         let kit = try #require(try database.kit("slow"))
         #expect(try database.stages(kitID: kit.id).allSatisfy { $0.attempts == 1 }, "a stage ran twice across the reload")
@@ -162,10 +166,12 @@ struct ReloadTests {
         let dir = try TemporaryDirectory("extend")
         let file = dir.url("refkit.toml")
         try FileFixtures.write(
-            "state_dir = \"state\"\n[daemon]\ndrain_timeout_s = 60\n[providers.slow]\nkind = \"preview\"\ndelay_ms = 2500\n" + watchTable("a", provider: "slow"),
+            "state_dir = \"state\"\n[daemon]\ndrain_timeout_s = 60\n[providers.slow]\nkind = \"preview\"\ndelay_ms = 2500\n"
+                + watchTable("a", provider: "slow"),
             to: file)
         let notify = try NotifySocket(dir.url("notify.sock"))
-        let daemon = try Daemon.build(configuration: try ConfigurationLoader.load(path: file), logger: quietLogger, environment: notify.environment)
+        let daemon = try Daemon.build(
+            configuration: try ConfigurationLoader.load(path: file), logger: quietLogger, environment: notify.environment)
         let running = RunningDaemon(daemon)
         #expect(await notify.next(startingWith: "READY=1") != nil)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 6, width: 120, height: 150), to: dir.url("a/inbox/drain.jpg"))

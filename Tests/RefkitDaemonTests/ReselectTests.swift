@@ -20,9 +20,12 @@ struct ReselectTests {
 
     /// Waits until the kit is complete and its published manifest shows reference generation `n`.
     static func published(_ daemon: Daemon, kit: String, folder: String, generation n: Int) async throws -> JSONValue {
-        try await eventually("\(kit) complete with reference generation \(n)", state: {
-            "\((try? daemon.database.stages(kitID: kit).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])"
-        }) {
+        try await eventually(
+            "\(kit) complete with reference generation \(n)",
+            state: {
+                "\((try? daemon.database.stages(kitID: kit).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])"
+            }
+        ) {
             try daemon.database.kit(kit)?.status == .complete && manifestJSON(folder)?["locked_reference"]?["generation"] == int(n)
         }
         return try await checkKitFolderExactly(folder)
@@ -36,7 +39,8 @@ struct ReselectTests {
         let text = lifecycleConfig(#"stages = ["avatar", "side", "front"]"# + "\n  candidates = 3\n  selection = \"manual\"")
         try FileFixtures.write(text, to: config)
         let provider = SeededProvider()
-        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
+        let daemon = try Daemon.build(
+            configuration: try loadConfiguration(text, in: dir), logger: quietLogger, providers: ["fake": provider])
         let running = RunningDaemon(daemon)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 41, width: 96, height: 128), to: "\(inbox)/ann.jpg")
         try await eventually("ann awaits a choice, published") {
@@ -82,7 +86,8 @@ struct ReselectTests {
         }
         try await eventually("the remade views are published") {
             guard try daemon.database.kit(ann.id)?.status == .complete, let m = manifestJSON(folder) else { return false }
-            return Self.stage(m, "side")?["reference_generation"] == Self.int(2) && Self.stage(m, "front")?["reference_generation"] == Self.int(2)
+            return Self.stage(m, "side")?["reference_generation"] == Self.int(2)
+                && Self.stage(m, "front")?["reference_generation"] == Self.int(2)
         }
         manifest = try await checkKitFolderExactly(folder)
         for view in ["side", "front"] {
@@ -101,7 +106,9 @@ struct ReselectTests {
         manifest = try await checkKitFolderExactly(folder)
         #expect(FileFixtures.sha256("\(folder)/avatar.png") == FileFixtures.sha256("\(folder)/candidates/avatar-3.png"))
         #expect(provider.calls.filter { $0.kitID == ann.id && $0.stage == "side" }.count == 3)
-        #expect(provider.calls.filter { $0.kitID == ann.id && ($0.stage == "side" || $0.stage == "front") }.allSatisfy { $0.hadLockedReference })
+        #expect(
+            provider.calls.filter { $0.kitID == ann.id && ($0.stage == "side" || $0.stage == "front") }.allSatisfy { $0.hadLockedReference }
+        )
 
         // The same candidate again with nothing left to remake is refused with a reason.
         let same = try await refkitCLI(["select", "ann", "3"], config: config)

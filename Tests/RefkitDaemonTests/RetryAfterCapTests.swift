@@ -12,7 +12,8 @@ struct RetryAfterCapTests {
         let policy = RetryPolicy(attempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50), maxServerDelay: .seconds(300))
         #expect(policy.serverDelay(.seconds(315_360_000)) == (.seconds(300), true))
         #expect(policy.serverDelay(.seconds(20)) == (.seconds(20), false))
-        #expect(policy.decide(afterAttempt: 1, retryable: true, retryAfter: .seconds(315_360_000), random: 0.5) == .retry(after: .seconds(300)))
+        #expect(
+            policy.decide(afterAttempt: 1, retryable: true, retryAfter: .seconds(315_360_000), random: 0.5) == .retry(after: .seconds(300)))
     }
 
     /// A 429 saying "come back in ten years" pauses the provider for `max_retry_after_s` only,
@@ -55,15 +56,21 @@ struct RetryAfterCapTests {
         let pause = try #require(try database.pausedProviders().first)
         #expect(pause.provider == "openai" && pause.capped)
         #expect(pause.secondsLeft() <= 3.5, "paused for \(pause.secondsLeft()) s, more than max_retry_after_s")
-        #expect(log.all.contains { $0.contains("longer pause than max_retry_after_s") && $0.contains("provider=openai") }, "\(log.text.suffix(2000))")
+        #expect(
+            log.all.contains { $0.contains("longer pause than max_retry_after_s") && $0.contains("provider=openai") },
+            "\(log.text.suffix(2000))")
         #expect(daemon.metrics.providerPaused.value(labels: ["provider": "openai"]) == 3)
         let status = try await refkitCLI(["status", "--json"], config: dir.url("refkit.toml"))
         #expect(status.status == 0)
         let json = try JSONValue.parse(Array(status.output.utf8))
-        #expect(json["paused_providers"] == .array([.object([("provider", .string("openai")), ("until", .string(pause.until)), ("capped", .bool(true))])]))
+        #expect(
+            json["paused_providers"]
+                == .array([.object([("provider", .string("openai")), ("until", .string(pause.until)), ("capped", .bool(true))])]))
 
         // The pause ends after the maximum, not after days: the kit is made.
-        try await eventually("the kit to complete after the capped pause", timeout: .seconds(20)) { try database.kits(status: .complete).count == 1 }
+        try await eventually("the kit to complete after the capped pause", timeout: .seconds(20)) {
+            try database.kits(status: .complete).count == 1
+        }
         try await running.stop()
         await fake.stop()
         #expect(fake.callCount == 2)

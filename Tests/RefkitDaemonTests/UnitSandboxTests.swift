@@ -1,11 +1,11 @@
 import Foundation
 import RefkitConfig
 import RefkitDaemon
+import RefkitSystem
 import RefkitTestSupport
 import Testing
 
 @testable import RefkitCLI
-import RefkitSystem
 
 /// The shipped unit and the shipped configuration work together, and `refkit doctor` catches a
 /// folder refkit writes that the unit's sandbox leaves read-only.

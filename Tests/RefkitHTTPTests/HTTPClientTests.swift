@@ -32,8 +32,9 @@ struct HTTPClientRoundTripTests {
         let client = HTTPClient(logger: quietLogger())
         defer { client.shutdown() }
 
-        let response = try await client.send(HTTPRequest(
-            url: server.baseURL + "/hello?page=2", headers: [("X-Name", "refkit"), ("Accept", "text/plain")]))
+        let response = try await client.send(
+            HTTPRequest(
+                url: server.baseURL + "/hello?page=2", headers: [("X-Name", "refkit"), ("Accept", "text/plain")]))
 
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "hi refkit")
@@ -50,9 +51,11 @@ struct HTTPClientRoundTripTests {
     }
 
     @Test func headersOfTheFinalResponseKeepOrderAndRepeats() async throws {
-        let server = try RawServer(script: [.send((
-            "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
-            + "HTTP/1.1 200 OK\r\nX-Reply: one\r\nContent-Length: 2\r\nX-Reply: two\r\nX-Folded: a\r\n  b\r\n\r\nok").bytes), .hold])
+        let server = try RawServer(script: [
+            .send(
+                ("HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nX-Reply: one\r\nContent-Length: 2\r\nX-Reply: two\r\nX-Folded: a\r\n  b\r\n\r\nok").bytes), .hold,
+        ])
         defer { server.stop() }
         let client = HTTPClient(logger: quietLogger())
         defer { client.shutdown() }
@@ -77,9 +80,10 @@ struct HTTPClientRoundTripTests {
         // Large enough that curl would add "Expect: 100-continue"; includes NUL bytes.
         let body = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 
-        let response = try await client.send(HTTPRequest(
-            method: "POST", url: server.baseURL + "/echo", headers: [("Content-Type", "application/x-refkit")],
-            body: body))
+        let response = try await client.send(
+            HTTPRequest(
+                method: "POST", url: server.baseURL + "/echo", headers: [("Content-Type", "application/x-refkit")],
+                body: body))
 
         #expect(response.status == 201)
         #expect(response.body == body)
@@ -203,8 +207,9 @@ struct HTTPClientRoundTripTests {
         let client = HTTPClient(logger: quietLogger())
         defer { client.shutdown() }
 
-        _ = try await client.send(HTTPRequest(
-            url: origin.baseURL + "/away", headers: [("Authorization", "Bearer s3"), ("X-Goog-Api-Key", "k"), ("X-Keep", "1")]))
+        _ = try await client.send(
+            HTTPRequest(
+                url: origin.baseURL + "/away", headers: [("Authorization", "Bearer s3"), ("X-Goog-Api-Key", "k"), ("X-Keep", "1")]))
 
         let landed = try #require(target.requests.first)
         #expect(landed.header("authorization") == nil)
@@ -225,8 +230,9 @@ struct HTTPClientRoundTripTests {
         let image: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 1, 2]
         form.addFile(name: "image", filename: "fox.png", contentType: "image/png", bytes: image)
 
-        _ = try await client.send(HTTPRequest(
-            method: "POST", url: server.baseURL + "/upload", headers: [("Content-Type", form.contentType)], body: form.body))
+        _ = try await client.send(
+            HTTPRequest(
+                method: "POST", url: server.baseURL + "/upload", headers: [("Content-Type", form.contentType)], body: form.body))
 
         let received = try #require(server.requests.first)
         let contentType = try #require(received.header("content-type"))
@@ -441,7 +447,9 @@ struct HTTPClientFailureTests {
 
 @Suite(.timeLimit(.minutes(1)))
 struct HTTPClientPolicyTests {
-    @Test(arguments: ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/1", "127.0.0.1/no-scheme", "http://", "javascript:alert(1)"])
+    @Test(arguments: [
+        "file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/1", "127.0.0.1/no-scheme", "http://", "javascript:alert(1)",
+    ])
     func nonHTTPSchemesAreRefused(url: String) async throws {
         let client = HTTPClient(logger: quietLogger())
         defer { client.shutdown() }
@@ -476,8 +484,10 @@ struct HTTPClientPolicyTests {
         defer { client.shutdown() }
         let policy = URLPolicy(refusePrivateAddresses: true)
 
-        for url in [server.baseURL + "/secret", "http://localhost:\(server.port)/secret", "http://[::1]:\(server.port)/secret",
-                    "http://127.1:\(server.port)/secret", "http://0x7f000001:\(server.port)/secret"] {
+        for url in [
+            server.baseURL + "/secret", "http://localhost:\(server.port)/secret", "http://[::1]:\(server.port)/secret",
+            "http://127.1:\(server.port)/secret", "http://0x7f000001:\(server.port)/secret",
+        ] {
             await expectHTTPError("http_url_refused") { try await client.send(HTTPRequest(url: url), policy: policy) }
         }
         #expect(server.requests.isEmpty)
@@ -548,10 +558,11 @@ struct HTTPClientPolicyTests {
         let client = HTTPClient(logger: log.logger("test.http"))
         defer { client.shutdown() }
 
-        _ = try await client.send(HTTPRequest(
-            method: "POST", url: server.baseURL + "/gen?key=SECRET-1&alt=json",
-            headers: [("Authorization", "Bearer SECRET-2"), ("x-goog-api-key", "SECRET-3"), ("X-Custom-Token", "SECRET-6")],
-            body: Array(#"{"prompt":"BODY-SECRET-7"}"#.utf8), secretHeaders: ["authorization", "x-goog-api-key", "x-custom-token"]))
+        _ = try await client.send(
+            HTTPRequest(
+                method: "POST", url: server.baseURL + "/gen?key=SECRET-1&alt=json",
+                headers: [("Authorization", "Bearer SECRET-2"), ("x-goog-api-key", "SECRET-3"), ("X-Custom-Token", "SECRET-6")],
+                body: Array(#"{"prompt":"BODY-SECRET-7"}"#.utf8), secretHeaders: ["authorization", "x-goog-api-key", "x-custom-token"]))
         _ = try await client.send(HTTPRequest(url: server.baseURL + "/to-gen"))
         await expectHTTPError("http_connect_failed") {
             try await client.send(HTTPRequest(url: "http://127.0.0.1:\(try RawServer.closedPort())/x?token=SECRET-8"))

@@ -13,7 +13,7 @@ enum MultipartParser {
 
     static func parse(body: [UInt8], contentType: String) throws -> [Part] {
         guard contentType.hasPrefix("multipart/form-data; boundary="),
-              let boundary = contentType.split(separator: "=", maxSplits: 1).last.map(String.init), !boundary.isEmpty
+            let boundary = contentType.split(separator: "=", maxSplits: 1).last.map(String.init), !boundary.isEmpty
         else { throw Malformed(why: "content type \(contentType)") }
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [Part] = []
@@ -66,7 +66,8 @@ extension Substring {
         form.addFile(name: "ref", filename: "a.jpg", contentType: "image/jpeg", bytes: [0xFF, 0xD8, 13, 10, 0xFF, 0xD9])
 
         #expect(form.contentType == "multipart/form-data; boundary=XyZ")
-        let expected = "--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nimagen\r\n"
+        let expected =
+            "--XyZ\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nimagen\r\n"
             + "--XyZ\r\nContent-Disposition: form-data; name=\"ref\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
         #expect(form.body.starts(with: Array(expected.utf8)))
         let parts = try MultipartParser.parse(body: form.body, contentType: form.contentType)

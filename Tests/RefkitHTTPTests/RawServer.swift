@@ -70,7 +70,10 @@ final class RawServer: Sendable {
         acceptedContinuation.finish()
     }
 
-    deinit { stop(); close(listener) }
+    deinit {
+        stop()
+        close(listener)
+    }
 
     private func acceptLoop(script: [Step]) {
         while true {
@@ -79,7 +82,10 @@ final class RawServer: Sendable {
                 if errno == EINTR { continue }
                 return
             }
-            if stopped.withLock({ $0 }) { close(fd); return }
+            if stopped.withLock({ $0 }) {
+                close(fd)
+                return
+            }
             connections.withLock { $0.append(fd) }
             let thread = Thread { [self] in self.serve(fd, script: script) }
             thread.start()

@@ -79,7 +79,8 @@ enum GatedRoute {
 struct TransferGateTests {
     @Test func neverMoreGatedTransfersInFlightThanTheLimitAndOthersPassBeside() async throws {
         let server = try await LoopbackServer.start()
-        let gated = HoldingRoute(), free = HoldingRoute()
+        let gated = HoldingRoute()
+        let free = HoldingRoute()
         server.route("GET", "/gated") { _ in await gated.handle() }
         server.route("GET", "/free") { _ in await free.handle() }
         let client = HTTPClient(logger: quietLogger())

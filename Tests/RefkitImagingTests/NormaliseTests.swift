@@ -1,5 +1,6 @@
 import CVips
 import Testing
+
 @testable import RefkitImaging
 
 @Suite("normaliseSource")
@@ -52,11 +53,12 @@ struct NormaliseTests {
     @Test("16-bit, greyscale and RGBA PNGs become 3-band 8-bit sRGB", arguments: ["rgb16", "grey", "rgba"])
     func pngVariants(variant: String) throws {
         let base = try Fixtures.png(300, 200)
-        let input: [UInt8] = switch variant {
-        case "rgb16": try Fixtures.converted(base, to: VIPS_INTERPRETATION_RGB16, as: .png)
-        case "grey": try Fixtures.converted(base, to: VIPS_INTERPRETATION_B_W, as: .png)
-        default: try Fixtures.withAlpha(base, alpha: 255)
-        }
+        let input: [UInt8] =
+            switch variant {
+            case "rgb16": try Fixtures.converted(base, to: VIPS_INTERPRETATION_RGB16, as: .png)
+            case "grey": try Fixtures.converted(base, to: VIPS_INTERPRETATION_B_W, as: .png)
+            default: try Fixtures.withAlpha(base, alpha: 255)
+            }
         let expectedBands = ["rgb16": 3, "grey": 1, "rgba": 4][variant]
         #expect(try ImageOps.probe(input).bands == expectedBands)
         let out = try ImageOps.normaliseSource(input)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RefkitImaging
 
 /// Long loops for leaks and timings; run with REFKIT_IMAGING_SOAK=1.
@@ -45,8 +46,12 @@ struct SoakTests {
         try time("verifyDecode 1024 jpeg") { try ImageOps.verifyDecode(jpeg1k) }
         try time("normaliseSource 6000x4000 jpeg -> 2048") { _ = try ImageOps.normaliseSource(big) }
         try time("attentionSquare 1024 jpeg -> 512") { _ = try ImageOps.attentionSquare(jpeg1k, size: 512) }
-        try time("labelledCanvas 1024x1280") { _ = try ImageOps.labelledCanvas(jpeg1k, label: "PREVIEW · SIDE VIEW", width: 1024, height: 1280, seed: 2) }
-        try time("textCard 768x1024") { _ = try ImageOps.textCard(title: "Title", body: String(repeating: "word ", count: 200), width: 768, height: 1024, seed: 2) }
+        try time("labelledCanvas 1024x1280") {
+            _ = try ImageOps.labelledCanvas(jpeg1k, label: "PREVIEW · SIDE VIEW", width: 1024, height: 1280, seed: 2)
+        }
+        try time("textCard 768x1024") {
+            _ = try ImageOps.textCard(title: "Title", body: String(repeating: "word ", count: 200), width: 768, height: 1024, seed: 2)
+        }
         let items = (0..<12).map { (bytes: jpeg1k, label: "item \($0)") }
         try time("contactSheet 12 x 384") { _ = try ImageOps.contactSheet(items) }
         for format in ["jpeg", "png", "webp", "heif", "avif", "gif"] {
@@ -70,7 +75,7 @@ struct SoakTests {
 
     private func residentKiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return 0 }
         return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
     }

@@ -1,12 +1,15 @@
 import Testing
+
 @testable import RefkitImaging
 
 @Suite("synthesize")
 struct SynthesizeTests {
-    @Test("every format round-trips through probe and decodes", arguments: [
-        ("jpeg", "jpegload_buffer"), ("png", "pngload_buffer"), ("webp", "webpload_buffer"),
-        ("heif", "heifload_buffer"), ("avif", "heifload_buffer"), ("gif", "gifload_buffer"),
-    ])
+    @Test(
+        "every format round-trips through probe and decodes",
+        arguments: [
+            ("jpeg", "jpegload_buffer"), ("png", "pngload_buffer"), ("webp", "webpload_buffer"),
+            ("heif", "heifload_buffer"), ("avif", "heifload_buffer"), ("gif", "gifload_buffer"),
+        ])
     func roundTrip(format: String, loader: String) throws {
         let bytes = try ImageOps.synthesize(width: 160, height: 96, seed: 5, format: format)
         let header = try ImageOps.probe(bytes)

@@ -64,7 +64,10 @@ struct ArrivalTests {
         var images: [String: [UInt8]] = [:]
         for i in 0..<200 {
             let name = String(format: "batch-%03d.%@", i, i % 2 == 0 ? "jpg" : "png")
-            let bytes = i % 2 == 0 ? try ImageFixtures.jpeg(seed: 1000 + UInt64(i), width: 32, height: 24) : try ImageFixtures.png(seed: 1000 + UInt64(i), width: 32, height: 24)
+            let bytes =
+                i % 2 == 0
+                ? try ImageFixtures.jpeg(seed: 1000 + UInt64(i), width: 32, height: 24)
+                : try ImageFixtures.png(seed: 1000 + UInt64(i), width: 32, height: 24)
             images[name] = bytes
             try FileFixtures.write(bytes, to: "\(staging)/\(name)")
         }
@@ -89,7 +92,9 @@ struct ArrivalTests {
         ]
         for (name, bytes) in images { try FileFixtures.write(bytes, to: "\(harness.inbox)/\(name)") }
         try await harness.start()
-        try await harness.waitUntil("the early files taken") { try harness.inboxIsEmpty && (harness.count("SELECT count(*) FROM kits")) == 3 }
+        try await harness.waitUntil("the early files taken") {
+            try harness.inboxIsEmpty && (harness.count("SELECT count(*) FROM kits")) == 3
+        }
         try await harness.stop()
         try await IntakeExpectations.takenOnce(images, by: harness)
     }

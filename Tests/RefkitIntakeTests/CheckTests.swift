@@ -48,7 +48,9 @@ struct CheckTests {
         for drop in BadDrops.all {
             let path = "\(folders.inbox)/\(drop.name)"
             #expect(FileFixtures.kind(path) == drop.kind, "\(drop.name) still there")
-            if let bytes = made[drop.name] ?? nil { #expect(FileFixtures.sha256(path) == SHA256Digest.hex(of: bytes), "\(drop.name) unchanged") }
+            if let bytes = made[drop.name] ?? nil {
+                #expect(FileFixtures.sha256(path) == SHA256Digest.hex(of: bytes), "\(drop.name) unchanged")
+            }
         }
     }
 

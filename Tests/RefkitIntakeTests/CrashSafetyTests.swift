@@ -1,10 +1,10 @@
 import Foundation
 import RefkitCore
+import RefkitDigest
 import RefkitIntake
 import RefkitStore
 import RefkitTestSupport
 import Testing
-import RefkitDigest
 
 /// A stop at any point of intake loses nothing and duplicates nothing at the next start.
 @Suite("Intake: crash safety", .timeLimit(.minutes(1)))
@@ -19,14 +19,19 @@ struct CrashSafetyTests {
         // What intake does up to the commit, then "crash": the inbox file stays.
         let entry = try CheckTests.entry(path, relativeTo: harness.inbox)
         let claim = try harness.database.claim(
-            FileIdentity(watch: harness.watchName, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size, mtimeNanos: entry.mtimeNanos))
+            FileIdentity(
+                watch: harness.watchName, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size,
+                mtimeNanos: entry.mtimeNanos))
         guard case .claimed(let claimID) = claim else { throw FixtureError("unexpected \(claim)") }
         let sha = SHA256Digest.hex(of: bytes)
         let stored = try OriginalStore(stateDir: harness.configuration.stateDir).store(bytes, sha256: sha, ext: "jpg")
         let outcome = try harness.database.accept(
             claims: [claimID], watch: harness.watchName, kitName: "phoenix", priority: 10,
-            source: NewSource(sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: Int64(bytes.count), storedPath: stored, originalName: "phoenix.jpg"),
-            order: NewOrder(origin: .default, json: "{}", fileName: nil), plan: KitPlan.plan(for: harness.configuration.watches[0].defaultOrder))
+            source: NewSource(
+                sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: Int64(bytes.count), storedPath: stored,
+                originalName: "phoenix.jpg"),
+            order: NewOrder(origin: .default, json: "{}", fileName: nil),
+            plan: KitPlan.plan(for: harness.configuration.watches[0].defaultOrder))
         guard case .newKit = outcome else { throw FixtureError("unexpected \(outcome)") }
         #expect(FileFixtures.exists(path))
 
@@ -50,7 +55,9 @@ struct CrashSafetyTests {
         try FileFixtures.write(bytes, to: path)
         let entry = try CheckTests.entry(path, relativeTo: harness.inbox)
         _ = try harness.database.claim(
-            FileIdentity(watch: harness.watchName, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size, mtimeNanos: entry.mtimeNanos))
+            FileIdentity(
+                watch: harness.watchName, path: entry.relativePath, device: entry.device, inode: entry.inode, size: entry.size,
+                mtimeNanos: entry.mtimeNanos))
 
         try await harness.start()
         try await harness.waitUntil("ember.png taken") { harness.inboxIsEmpty }

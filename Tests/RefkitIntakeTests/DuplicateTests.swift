@@ -66,7 +66,8 @@ struct DuplicateTests {
         try await harness.waitUntil("first echo taken") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 1 }
         let kitID = try #require(try harness.database.kits().first?.id)
 
-        try FileFixtures.write(#"{"schema": "refkit.order/1", "stages": ["avatar", "half_body", "full_body"]}"#, to: "\(harness.inbox)/echo.json")
+        try FileFixtures.write(
+            #"{"schema": "refkit.order/1", "stages": ["avatar", "half_body", "full_body"]}"#, to: "\(harness.inbox)/echo.json")
         try FileFixtures.write(bytes, to: "\(harness.inbox)/echo.png")
         try await harness.waitUntil("echo extended") { try harness.inboxIsEmpty && (harness.claims(state: "accepted")) == 3 }
         try await harness.stop()

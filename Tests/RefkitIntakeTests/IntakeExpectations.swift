@@ -1,16 +1,18 @@
 import Foundation
 import RefkitCore
+import RefkitDigest
 import RefkitIntake
 import RefkitStore
 import RefkitTestSupport
 import Testing
-import RefkitDigest
 
 /// Checks shared by the intake tests.
 enum IntakeExpectations {
     /// Every image was taken exactly once: one source and one kit each, its original stored
     /// under its sha256 with the same bytes, no claim rejected, the inbox empty.
-    static func takenOnce(_ images: [String: [UInt8]], by harness: IntakeHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    static func takenOnce(
+        _ images: [String: [UInt8]], by harness: IntakeHarness, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let db = harness.database
         #expect(try harness.count("SELECT count(*) FROM sources") == images.count, sourceLocation: sourceLocation)
         #expect(try harness.count("SELECT count(*) FROM kits") == images.count, sourceLocation: sourceLocation)

@@ -47,7 +47,9 @@ struct PairingBookTests {
     }
 
     /// Hands `verdict` for `path` in at `at` ms; claim ids count up from 1.
-    static func receive(_ book: inout PairingBook, _ path: String, _ verdict: PairingBook.Verdict, at: Int, watch: String = "in")
+    static func receive(
+        _ book: inout PairingBook, _ path: String, _ verdict: PairingBook.Verdict, at: Int, watch: String = "in"
+    )
         -> [String]
     {
         lines(book.receive(verdict, entry: entry(path, watch: watch), claimID: Int64(at + 1), now: ms(at)))

@@ -26,15 +26,20 @@ struct PairingTests {
         #expect(orders.count == 1, sourceLocation: sourceLocation)
         guard let order = orders.first else { return }
         #expect(order.origin == "sidecar", sourceLocation: sourceLocation)
-        #expect(order.json["stages"] == .array([.string("avatar"), .string("front"), .string("scene:harbour")]), sourceLocation: sourceLocation)
+        #expect(
+            order.json["stages"] == .array([.string("avatar"), .string("front"), .string("scene:harbour")]), sourceLocation: sourceLocation)
         #expect(order.json["character"]?["name"] == .string("Mira"), sourceLocation: sourceLocation)
         let stages = try harness.database.stages(kitID: try harness.database.kits()[0].id).map(\.stage)
-        #expect(stages.contains("front") && stages.contains("scene:harbour") && !stages.contains("back"), "\(stages)", sourceLocation: sourceLocation)
+        #expect(
+            stages.contains("front") && stages.contains("scene:harbour") && !stages.contains("back"), "\(stages)",
+            sourceLocation: sourceLocation)
         #expect(try harness.claims(state: "accepted") == 2, "image and sidecar both claimed once", sourceLocation: sourceLocation)
         #expect(harness.inboxIsEmpty, sourceLocation: sourceLocation)
         #expect(FileFixtures.names(in: harness.rejected).isEmpty, sourceLocation: sourceLocation)
         // The sidecar's text is kept with the originals too.
-        #expect(FileFixtures.files(below: "\(harness.configuration.stateDir)/originals").contains { $0.hasSuffix(".json") }, sourceLocation: sourceLocation)
+        #expect(
+            FileFixtures.files(below: "\(harness.configuration.stateDir)/originals").contains { $0.hasSuffix(".json") },
+            sourceLocation: sourceLocation)
     }
 
     @Test("sidecar first, then its image: one kit with the sidecar's order")

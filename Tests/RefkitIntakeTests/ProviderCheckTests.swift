@@ -12,12 +12,13 @@ struct ProviderCheckTests {
     static func harness(imageWaitMs: Int = 800) throws -> IntakeHarness {
         let directory = try TemporaryDirectory("providers")
         let folders = try IntakeFolders(in: directory)
-        let text = folders.configText(imageWaitMs: imageWaitMs) + """
+        let text =
+            folders.configText(imageWaitMs: imageWaitMs) + """
 
-            [providers.fal]
-            kind = "fal"
-            app_id = "fal-ai/flux-pro/kontext"
-            """
+                [providers.fal]
+                kind = "fal"
+                app_id = "fal-ai/flux-pro/kontext"
+                """
         return try IntakeHarness(directory: directory, folders: folders, configText: text)
     }
 
@@ -59,7 +60,8 @@ struct ProviderCheckTests {
         try await harness.waitUntil("every order judged") { harness.inboxIsEmpty }
         try await harness.stop()
         for order in orders {
-            try IntakeExpectations.rejected("\(order.name).json", code: order.code, kind: .regular, bytes: Array(order.json.utf8), in: harness.rejected)
+            try IntakeExpectations.rejected(
+                "\(order.name).json", code: order.code, kind: .regular, bytes: Array(order.json.utf8), in: harness.rejected)
         }
         #expect(try harness.count("SELECT count(*) FROM kits") == 0)
     }
@@ -144,7 +146,9 @@ struct OrderProviderDecisionTests {
     @Test("fields an order leaves out come from its kit's orders, then the watch's default order")
     func kitOrderFillsIn() {
         let model = Order(model: "fal-ai/flux/dev")
-        #expect(Self.configuration.providerProblem(for: model, watch: "w")?.code.rawValue == "order_model_unsupported", "preview takes no model")
+        #expect(
+            Self.configuration.providerProblem(for: model, watch: "w")?.code.rawValue == "order_model_unsupported", "preview takes no model"
+        )
         #expect(Self.configuration.providerProblem(for: model, watch: "w", kit: Order(provider: "fal")) == nil)
     }
 }

@@ -24,7 +24,8 @@ struct RejectionTests {
         for spy in spies { #expect(spy.opens() == 0, "\(spy.path) was opened") }
 
         for drop in drops {
-            try IntakeExpectations.rejected(drop.name, code: drop.code, kind: drop.kind, bytes: made[drop.name] ?? nil, in: harness.rejected)
+            try IntakeExpectations.rejected(
+                drop.name, code: drop.code, kind: drop.kind, bytes: made[drop.name] ?? nil, in: harness.rejected)
         }
         #expect(FileFixtures.linkTarget("\(harness.rejected)/pipe-link.jpg") == "\(harness.folders.outside)/target-fifo")
         #expect(FileFixtures.linkTarget("\(harness.rejected)/file-link.png") == "\(harness.folders.outside)/target.png")
@@ -51,7 +52,8 @@ struct RejectionTests {
         // A long sidecar wait keeps the first image waiting while the second one settles.
         let harness = try IntakeHarness(sidecarWaitMs: 3000)
         try await harness.start()
-        let jpeg = try ImageFixtures.jpeg(seed: 31), png = try ImageFixtures.png(seed: 32)
+        let jpeg = try ImageFixtures.jpeg(seed: 31)
+        let png = try ImageFixtures.png(seed: 32)
         try FileFixtures.write(jpeg, to: "\(harness.inbox)/twin.jpg")
         try FileFixtures.write(png, to: "\(harness.inbox)/twin.png")
         try await harness.waitUntil("both twins rejected") { harness.inboxIsEmpty }
@@ -136,9 +138,12 @@ struct RejectionTests {
         try await harness.waitUntil("first memo rejected") { harness.inboxIsEmpty }
         let second = Array("another text\n".utf8)
         try FileFixtures.write(second, to: "\(harness.inbox)/memo.jpg")
-        try await harness.waitUntil("second memo rejected") { harness.inboxIsEmpty && FileFixtures.exists("\(harness.rejected)/memo.2.jpg") }
+        try await harness.waitUntil("second memo rejected") {
+            harness.inboxIsEmpty && FileFixtures.exists("\(harness.rejected)/memo.2.jpg")
+        }
         try await harness.stop()
-        try IntakeExpectations.rejected("memo.jpg", code: "source_text_not_image", kind: .regular, bytes: BadInputs.text, in: harness.rejected)
+        try IntakeExpectations.rejected(
+            "memo.jpg", code: "source_text_not_image", kind: .regular, bytes: BadInputs.text, in: harness.rejected)
         try IntakeExpectations.rejected("memo.2.jpg", code: "source_text_not_image", kind: .regular, bytes: second, in: harness.rejected)
     }
 }

@@ -1,6 +1,7 @@
-@testable import RefkitPipeline
 import Synchronization
 import Testing
+
+@testable import RefkitPipeline
 
 final class InFlightCounter: Sendable {
     let state = Mutex((now: 0, peak: 0))
@@ -15,7 +16,10 @@ struct RequestSlotsTests {
             for _ in 0..<20 {
                 group.addTask {
                     try await slots.acquire()
-                    inFlight.state.withLock { $0.now += 1; $0.peak = max($0.peak, $0.now) }
+                    inFlight.state.withLock {
+                        $0.now += 1
+                        $0.peak = max($0.peak, $0.now)
+                    }
                     await Task.yield()
                     try await Task.sleep(for: .milliseconds(2))
                     inFlight.state.withLock { $0.now -= 1 }

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import RefkitCore
 import RefkitHTTP
-@testable import RefkitProviders
 import RefkitTestSupport
 import Testing
+
+@testable import RefkitProviders
 
 @Suite("Vision analyzer", .timeLimit(.minutes(1)))
 struct AnalyzerTests {
@@ -13,7 +14,8 @@ struct AnalyzerTests {
     func image() throws -> ReferenceImage { ReferenceImage(bytes: try ImageFixtures.jpeg(seed: 3), mime: "image/jpeg") }
 
     func analyzer(_ fake: FakeAnalyzer, key: String? = nil, http: HTTPClient? = nil) -> Analyzer {
-        Analyzer(baseURL: fake.baseURL + "/", model: "gpt-4.1-mini", apiKey: key ?? fake.key, http: http ?? self.http, timeout: .seconds(10))
+        Analyzer(
+            baseURL: fake.baseURL + "/", model: "gpt-4.1-mini", apiKey: key ?? fake.key, http: http ?? self.http, timeout: .seconds(10))
     }
 
     func failure(_ body: () async throws -> Void) async -> ProviderError? {
@@ -53,12 +55,14 @@ struct AnalyzerTests {
         #expect(request.images.first?.bytes == source.bytes)
     }
 
-    @Test("JSON in code fences, wrapper tokens or prose is found", arguments: [
-        "```json\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"pg-13\"}\n```",
-        "```\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}\n```",
-        "<|begin_of_box|>{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}<|end_of_box|>",
-        "Here is the description:\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}\nHope this helps.",
-    ])
+    @Test(
+        "JSON in code fences, wrapper tokens or prose is found",
+        arguments: [
+            "```json\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"pg-13\"}\n```",
+            "```\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}\n```",
+            "<|begin_of_box|>{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}<|end_of_box|>",
+            "Here is the description:\n{\"gender\": \"male\", \"species\": \"elf\", \"content_rating\": \"PG-13\"}\nHope this helps.",
+        ])
     func tolerantParsing(content: String) async throws {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
@@ -74,7 +78,9 @@ struct AnalyzerTests {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
         let long = String(repeating: "very ", count: 80)
-        fake.setContent(#"{"Gender": "  non-binary ", "age": 27, "hair_colour": "black\nwith silver streaks", "eye_color": "unknown", "outfit": "\#(long)", "species": "", "content_rating": "M", "description": null}"#)
+        fake.setContent(
+            #"{"Gender": "  non-binary ", "age": 27, "hair_colour": "black\nwith silver streaks", "eye_color": "unknown", "outfit": "\#(long)", "species": "", "content_rating": "M", "description": null}"#
+        )
         let result = try await analyzer(fake).analyze(image: try image())
         #expect(result["gender"] == "non-binary")
         #expect(result["age"] == "27")
@@ -114,7 +120,9 @@ struct AnalyzerTests {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
         fake.script(
-            .status(429, body: #"{"error":{"message":"Rate limit reached for gpt-4.1-mini","type":"requests","code":"rate_limit_exceeded"}}"#, headers: ["Retry-After": "7"]),
+            .status(
+                429, body: #"{"error":{"message":"Rate limit reached for gpt-4.1-mini","type":"requests","code":"rate_limit_exceeded"}}"#,
+                headers: ["Retry-After": "7"]),
             .status(503, body: #"{"error":{"message":"The server is overloaded"}}"#),
             .refusal("I can't help with that."),
             .content("{}", finishReason: "content_filter"))

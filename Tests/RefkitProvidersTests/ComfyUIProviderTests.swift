@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import RefkitCore
 import RefkitHTTP
-@testable import RefkitProviders
 import RefkitTestSupport
 import Synchronization
 import Testing
+
+@testable import RefkitProviders
 
 /// The example workflow shipped in config/, with refkit.toml's node ids.
 private let exampleWorkflow = URL(fileURLWithPath: #filePath)
@@ -15,8 +16,13 @@ private let exampleWorkflow = URL(fileURLWithPath: #filePath)
 private let fastTuning = ComfyUIProvider.Tuning(
     pollInterval: .milliseconds(20), healthBackoff: .milliseconds(100), maxHealthBackoff: .milliseconds(400), probeTimeout: .seconds(2))
 
-private func settings(endpoints: [String], workflow: String = exampleWorkflow, timeout: Duration = .seconds(30), extra: [String: String] = [:]) -> ProviderSettings {
-    var keys = ["workflow": workflow, "endpoints": endpoints.joined(separator: ", "), "prompt_node": "6", "seed_node": "25", "image_nodes": "41,42", "output_node": "9"]
+private func settings(
+    endpoints: [String], workflow: String = exampleWorkflow, timeout: Duration = .seconds(30), extra: [String: String] = [:]
+) -> ProviderSettings {
+    var keys = [
+        "workflow": workflow, "endpoints": endpoints.joined(separator: ", "), "prompt_node": "6", "seed_node": "25", "image_nodes": "41,42",
+        "output_node": "9",
+    ]
     keys.merge(extra) { $1 }
     return ProviderSettings(
         name: "comfyui", kind: "comfyui", baseURL: endpoints.first ?? "http://127.0.0.1:1", model: "sd15-img2img", timeout: timeout,
@@ -184,7 +190,8 @@ struct ComfyUIProviderTests {
         defer { Task { await fake.stop() } }
         fake.setPollsBeforeDone(1)
         fake.failNextJob("CUDA out of memory. Tried to allocate 2.00 GiB")
-        let error = try #require(await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
+        let error = try #require(
+            await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
         #expect(error.code == "provider_failed")
         #expect(!error.retryable)
         #expect(error.message.contains("CUDA out of memory. Tried to allocate 2.00 GiB"))
@@ -196,7 +203,8 @@ struct ComfyUIProviderTests {
     func invalidOutput() async throws {
         let fake = try await FakeComfyUI.start(outputImage: Array("<html>not an image</html>".utf8))
         defer { Task { await fake.stop() } }
-        let error = try #require(await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
+        let error = try #require(
+            await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
         #expect(error.code == "provider_invalid_image")
     }
 
@@ -205,7 +213,8 @@ struct ComfyUIProviderTests {
         let fake = try await FakeComfyUI.start()
         defer { Task { await fake.stop() } }
         fake.setJobDuration(.seconds(60))
-        let comfy = try provider([fake.baseURL], timeout: .seconds(12), http: http)  // room for the uploads and the queueing on a loaded machine
+        // Room for the uploads and the queueing on a loaded machine.
+        let comfy = try provider([fake.baseURL], timeout: .seconds(12), http: http)
         let error = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
         #expect(error.code == "provider_timeout")
         #expect(error.retryable)
@@ -218,7 +227,12 @@ struct ComfyUIProviderTests {
     func leastBusyBalancing() async throws {
         let a = try await FakeComfyUI.start()
         let b = try await FakeComfyUI.start()
-        defer { Task { await a.stop(); await b.stop() } }
+        defer {
+            Task {
+                await a.stop()
+                await b.stop()
+            }
+        }
         for fake in [a, b] { fake.setJobDuration(.seconds(1)) }
         let comfy = try provider([a.baseURL, b.baseURL], http: http)
         let request = try stageRequest()
@@ -316,12 +330,14 @@ struct ComfyUIWorkflowTests {
         #expect(comfy.endpoints.baseURLs == ["http://127.0.0.1:8188", "http://127.0.0.1:8189"])
     }
 
-    @Test("a node id the workflow lacks is a clear start-up error", arguments: [
-        ("prompt_node", "99", "no node \"99\" (prompt_node)"),
-        ("seed_node", "6", "node \"6\" (seed_node, CLIPTextEncode) has no seed or noise_seed input"),
-        ("image_nodes", "41,77", "no node \"77\" (image_nodes)"),
-        ("output_node", "90", "no node \"90\" (output_node)"),
-    ])
+    @Test(
+        "a node id the workflow lacks is a clear start-up error",
+        arguments: [
+            ("prompt_node", "99", "no node \"99\" (prompt_node)"),
+            ("seed_node", "6", "node \"6\" (seed_node, CLIPTextEncode) has no seed or noise_seed input"),
+            ("image_nodes", "41,77", "no node \"77\" (image_nodes)"),
+            ("output_node", "90", "no node \"90\" (output_node)"),
+        ])
     func missingNode(key: String, value: String, message: String) throws {
         do {
             _ = try ComfyUIProvider(settings: settings(endpoints: ["http://127.0.0.1:8188"], extra: [key: value]), http: http)
@@ -340,7 +356,9 @@ struct ComfyUIWorkflowTests {
             let path = dir.url("wf-\(UInt32.random(in: 0...UInt32.max)).json")
             if let text { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
             return try ComfyUIProvider(
-                settings: settings(endpoints: ["http://127.0.0.1:8188"], workflow: path, extra: ["seed_node": seedNode, "image_nodes": "", "output_node": ""]),
+                settings: settings(
+                    endpoints: ["http://127.0.0.1:8188"], workflow: path,
+                    extra: ["seed_node": seedNode, "image_nodes": "", "output_node": ""]),
                 http: http)
         }
         #expect(throws: ProviderError.self) { try attempt(nil) }
@@ -404,4 +422,3 @@ struct ComfyUIEndpointsTests {
         #expect(await servers.next(now: t0 + .seconds(10)) == .probe([0]))
     }
 }
-

@@ -24,7 +24,8 @@ struct FalProviderTests {
 
         func request(locked withLocked: Bool = true, references: Bool = true) -> GenerationRequest {
             GenerationRequest(
-                kitID: "kit-1", stage: .front, prompt: "Front view of \"Mira\", full body", source: ReferenceImage(bytes: source, mime: "image/jpeg"),
+                kitID: "kit-1", stage: .front, prompt: "Front view of \"Mira\", full body",
+                source: ReferenceImage(bytes: source, mime: "image/jpeg"),
                 lockedReference: withLocked ? ReferenceImage(bytes: locked, mime: "image/png") : nil,
                 references: references ? [ReferenceImage(bytes: extra, mime: "image/png")] : [], width: 768, height: 1024, seed: 4242)
         }
@@ -97,7 +98,10 @@ struct FalProviderTests {
             #expect(submit.header("content-type") == "application/json")
             let input = try #require(submit.json)
             #expect(input["prompt"] == .string("Front view of \"Mira\", full body"))
-            guard case .array(let uris)? = input["image_urls"] else { Issue.record("no image_urls"); return }
+            guard case .array(let uris)? = input["image_urls"] else {
+                Issue.record("no image_urls")
+                return
+            }
             #expect(uris.map { Self.decoded($0) } == [images.source, images.locked, images.extra])
             #expect(FakeFal.DataURI.decode(uris[0].stringValueForTest)?.mime == "image/jpeg")
             #expect(input["seed"] == .number(4242, isInteger: true))
@@ -126,7 +130,10 @@ struct FalProviderTests {
             let http = HTTPClient(logger: Logger(label: "test.http"))
             defer { http.shutdown() }
             let provider = Self.provider(
-                fal, http: http, extra: ["app_id": "fal-ai/flux-pro/v1/depth", "images_field": "", "image_field": "control_image_url", "prompt_field": "prompt"])
+                fal, http: http,
+                extra: [
+                    "app_id": "fal-ai/flux-pro/v1/depth", "images_field": "", "image_field": "control_image_url", "prompt_field": "prompt",
+                ])
             _ = try await provider.generate(images.request(locked: false))
             let submit = try #require(fal.calls(.submit).first)
             #expect(submit.path == "/fal-ai/flux-pro/v1/depth")
@@ -142,7 +149,8 @@ struct FalProviderTests {
             let http = HTTPClient(logger: Logger(label: "test.http"))
             defer { http.shutdown() }
             fal.setOutput(#"{"image":{"url":"{base}/files/result.png","content_type":"image/png","width":40,"height":30}}"#)
-            let provider = Self.provider(fal, http: http, extra: ["app_id": "fal-ai/face-swap", "images_field": "", "image_field": "swap_image_url"])
+            let provider = Self.provider(
+                fal, http: http, extra: ["app_id": "fal-ai/face-swap", "images_field": "", "image_field": "swap_image_url"])
             let image = try await provider.generate(images.request())
             #expect(image.bytes == fal.resultImage)
             #expect(Self.decoded(fal.calls(.submit).first?.json?["swap_image_url"]) == images.locked)
@@ -225,7 +233,12 @@ struct FalProviderTests {
         try await FakeFal.with { fal in
             let http = HTTPClient(logger: Logger(label: "test.http"))
             defer { http.shutdown() }
-            fal.script(.submit, .json(422, #"{"detail":[{"loc":["body","guidance_scale"],"msg":"Input should be less than or equal to 20","type":"less_than_equal"}]}"#))
+            fal.script(
+                .submit,
+                .json(
+                    422,
+                    #"{"detail":[{"loc":["body","guidance_scale"],"msg":"Input should be less than or equal to 20","type":"less_than_equal"}]}"#
+                ))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
             #expect(error.code == "provider_bad_request")
             #expect(!error.retryable)
@@ -233,13 +246,19 @@ struct FalProviderTests {
         }
     }
 
-    @Test(arguments: [
-        (429, ["retry-after": "7"], #"{"detail":"Too many requests"}"#, "provider_rate_limited", Duration.seconds(7)),
-        (503, [:], #"{"detail":"Runner failed","error_type":"runner_scheduling_failure"}"#, "provider_unavailable", nil),
-        (500, ["retry-after": "3"], "Internal Server Error", "provider_unavailable", Duration.seconds(3)),
-        (504, ["x-fal-error-type": "request_timeout"], #"{"detail":"Request timed out","error_type":"request_timeout"}"#, "provider_timeout", nil),
-    ] as [(Int, [String: String], String, String, Duration?)])
-    func rateLimitsAndServerErrorsAreRetryable(status: Int, headers: [String: String], body: String, code: String, retryAfter: Duration?) async throws {
+    @Test(
+        arguments: [
+            (429, ["retry-after": "7"], #"{"detail":"Too many requests"}"#, "provider_rate_limited", Duration.seconds(7)),
+            (503, [:], #"{"detail":"Runner failed","error_type":"runner_scheduling_failure"}"#, "provider_unavailable", nil),
+            (500, ["retry-after": "3"], "Internal Server Error", "provider_unavailable", Duration.seconds(3)),
+            (
+                504, ["x-fal-error-type": "request_timeout"], #"{"detail":"Request timed out","error_type":"request_timeout"}"#,
+                "provider_timeout", nil
+            ),
+        ] as [(Int, [String: String], String, String, Duration?)])
+    func rateLimitsAndServerErrorsAreRetryable(
+        status: Int, headers: [String: String], body: String, code: String, retryAfter: Duration?
+    ) async throws {
         let images = try Images()
         try await FakeFal.with { fal in
             let http = HTTPClient(logger: Logger(label: "test.http"))

@@ -21,7 +21,9 @@ enum ImageAPIFixtures {
     }
 
     /// Runs `body` and returns the provider error it throws (failing the test if it succeeds).
-    static func failure(_ body: () async throws(ProviderError) -> GeneratedImage, sourceLocation: SourceLocation = #_sourceLocation) async
+    static func failure(
+        _ body: () async throws(ProviderError) -> GeneratedImage, sourceLocation: SourceLocation = #_sourceLocation
+    ) async
         -> ProviderError?
     {
         do {

@@ -17,7 +17,8 @@ struct OpenAIProviderTests {
     }
 
     func withRig(
-        key: String? = nil, timeout: Duration = .seconds(30), extra: [String: String] = [:], maxResponseBytes: Int = ProviderHTTP.maxResponseBytes,
+        key: String? = nil, timeout: Duration = .seconds(30), extra: [String: String] = [:],
+        maxResponseBytes: Int = ProviderHTTP.maxResponseBytes,
         _ body: (Rig) async throws -> Void
     ) async throws {
         let fake = try await FakeOpenAI.start()
@@ -27,7 +28,8 @@ struct OpenAIProviderTests {
             name: "openai", kind: "openai", baseURL: fake.baseURL, model: "gpt-image-1", apiKey: key ?? fake.apiKey, timeout: timeout,
             pricePerImageUSD: 0.167, extra: extra)
         let rig = Rig(
-            fake: fake, provider: OpenAIProvider(settings: settings, http: http, logger: logs.logger("openai"), maxResponseBytes: maxResponseBytes),
+            fake: fake,
+            provider: OpenAIProvider(settings: settings, http: http, logger: logs.logger("openai"), maxResponseBytes: maxResponseBytes),
             http: http, logs: logs)
         do {
             try await body(rig)
@@ -44,7 +46,9 @@ struct OpenAIProviderTests {
         _ rig: Rig, _ behaviour: FakeOpenAI.Behaviour, code: String, retryable: Bool, sourceLocation: SourceLocation = #_sourceLocation
     ) async -> ProviderError? {
         rig.fake.enqueue(behaviour)
-        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(ImageAPIFixtures.request()) }
+        let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+            try await rig.provider.generate(ImageAPIFixtures.request())
+        }
         #expect(error?.code == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
         #expect(error?.retryable == retryable, sourceLocation: sourceLocation)
         if let error { #expect(!error.description.contains(rig.fake.apiKey), sourceLocation: sourceLocation) }
@@ -72,7 +76,8 @@ struct OpenAIProviderTests {
             #expect(sent.field("size") == "1024x1536")
             #expect(sent.field("quality") == "high")
             #expect(sent.field("n") == "1")
-            #expect(sent.images.map(\.bytes) == [ImageAPIFixtures.source.bytes, ImageAPIFixtures.locked.bytes, ImageAPIFixtures.extra.bytes])
+            #expect(
+                sent.images.map(\.bytes) == [ImageAPIFixtures.source.bytes, ImageAPIFixtures.locked.bytes, ImageAPIFixtures.extra.bytes])
             #expect(sent.images.map(\.contentType) == ["image/jpeg", "image/png", "image/png"])
             #expect(sent.images.allSatisfy { $0.filename != nil })
         }
@@ -106,7 +111,8 @@ struct OpenAIProviderTests {
 
     @Test func moderationBlockIsAFinalSafetyBlock() async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .moderationBlocked(stage: "output", categories: ["sexual"]), code: "provider_safety_block", retryable: false)
+            let error = await expectError(
+                rig, .moderationBlocked(stage: "output", categories: ["sexual"]), code: "provider_safety_block", retryable: false)
             #expect(error?.message.contains("safety system") == true)
             #expect(error?.detail.contains("moderation_blocked") == true)
             #expect(error?.detail.contains("output moderation: sexual") == true)
@@ -144,7 +150,8 @@ struct OpenAIProviderTests {
 
     @Test func rateLimitWithoutRetryAfterUsesTheResetHeader() async throws {
         try await withRig { rig in
-            let error = await expectError(rig, .rateLimited(retryAfter: nil, resetRequests: "1m30s"), code: "provider_rate_limited", retryable: true)
+            let error = await expectError(
+                rig, .rateLimited(retryAfter: nil, resetRequests: "1m30s"), code: "provider_rate_limited", retryable: true)
             #expect(error?.retryAfter == .seconds(90))
         }
     }
@@ -166,7 +173,9 @@ struct OpenAIProviderTests {
     @Test func wrongKeyIsFinalAuthFailureWithoutTheKey() async throws {
         let key = "sk-WRONG-key-that-must-not-leak-4242"
         try await withRig(key: key) { rig in
-            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(ImageAPIFixtures.request()) }
+            let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
+                try await rig.provider.generate(ImageAPIFixtures.request())
+            }
             #expect(error?.code == "provider_auth_failed")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("Incorrect API key") == true)
@@ -244,7 +253,11 @@ struct OpenAIProviderTests {
         try await withRig { rig in
             let behaviours: [FakeOpenAI.Behaviour] = [
                 .image, .moderationBlocked(), .rateLimited(), .insufficientQuota, .status(500), .badKey, .malformed("x"), .invalidBase64,
-                .raw(status: 401, body: Array("{\"error\":{\"message\":\"bad key \(rig.fake.apiKey)\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}".utf8)),
+                .raw(
+                    status: 401,
+                    body: Array(
+                        "{\"error\":{\"message\":\"bad key \(rig.fake.apiKey)\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}"
+                            .utf8)),
             ]
             for behaviour in behaviours {
                 rig.fake.enqueue(behaviour)

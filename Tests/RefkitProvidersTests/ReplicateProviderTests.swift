@@ -13,19 +13,24 @@ struct ReplicateProviderTests {
     static func request(source: [UInt8], locked: [UInt8]?, references: [[UInt8]] = []) -> GenerationRequest {
         GenerationRequest(
             kitID: "kit-2", stage: .side, prompt: "Side view, same outfit", source: ReferenceImage(bytes: source, mime: "image/jpeg"),
-            lockedReference: locked.map { ReferenceImage(bytes: $0, mime: "image/png") }, references: references.map { ReferenceImage(bytes: $0, mime: "image/png") },
+            lockedReference: locked.map { ReferenceImage(bytes: $0, mime: "image/png") },
+            references: references.map { ReferenceImage(bytes: $0, mime: "image/png") },
             width: 768, height: 1024, seed: 99)
     }
 
     static func provider(
-        _ fake: FakeReplicate, http: HTTPClient, key: String? = nil, apiRoot: Bool = true, extra: [String: String] = [:], logger: Logger? = nil,
+        _ fake: FakeReplicate, http: HTTPClient, key: String? = nil, apiRoot: Bool = true, extra: [String: String] = [:],
+        logger: Logger? = nil,
         timeout: Duration = .seconds(90), pollInterval: Duration = .milliseconds(5), maxImageBytes: Int = 8 << 20
     ) -> ReplicateProvider {
         let settings = ProviderSettings(
-            name: "replicate", kind: "replicate", baseURL: apiRoot ? fake.baseURL + "/v1" : fake.baseURL, model: model, apiKey: key ?? fake.token,
-            timeout: timeout, pricePerImageUSD: 0.05, extra: ["version": "", "prompt_field": "prompt", "image_field": "input_image"].merging(extra) { $1 })
+            name: "replicate", kind: "replicate", baseURL: apiRoot ? fake.baseURL + "/v1" : fake.baseURL, model: model,
+            apiKey: key ?? fake.token,
+            timeout: timeout, pricePerImageUSD: 0.05,
+            extra: ["version": "", "prompt_field": "prompt", "image_field": "input_image"].merging(extra) { $1 })
         return ReplicateProvider(
-            settings: settings, http: http, logger: logger ?? Logger(label: "test.replicate"), pollInterval: pollInterval, maxImageBytes: maxImageBytes)
+            settings: settings, http: http, logger: logger ?? Logger(label: "test.replicate"), pollInterval: pollInterval,
+            maxImageBytes: maxImageBytes)
     }
 
     static func failure(_ provider: ReplicateProvider, _ request: GenerationRequest) async -> ProviderError? {
@@ -97,7 +102,8 @@ struct ReplicateProviderTests {
     @Test func aPinnedVersionUsesThePredictionsRoute() async throws {
         try await Self.run { fake, http, source, locked in
             let version = "5a6809ca6288247d06daf6365557e5e429063f32a21146b2a807c682652136b8"
-            _ = try await Self.provider(fake, http: http, extra: ["version": version]).generate(Self.request(source: source, locked: locked))
+            _ = try await Self.provider(fake, http: http, extra: ["version": version]).generate(
+                Self.request(source: source, locked: locked))
             let create = try #require(fake.calls(.create).first)
             #expect(create.path == "/v1/predictions")
             #expect(create.json?["version"] == .string(version))
@@ -112,7 +118,10 @@ struct ReplicateProviderTests {
             let input = try #require(fake.calls(.create).first?.json?["input"])
             #expect(input["text"] == .string("Side view, same outfit"))
             #expect(input["prompt"] == nil && input["input_image"] == nil)
-            guard case .array(let uris)? = input["input_images"] else { Issue.record("no input_images"); return }
+            guard case .array(let uris)? = input["input_images"] else {
+                Issue.record("no input_images")
+                return
+            }
             #expect(uris.map { Self.decoded($0) } == [source, locked, extra])
         }
     }
@@ -168,13 +177,19 @@ struct ReplicateProviderTests {
         }
     }
 
-    @Test(arguments: [
-        (429, ["retry-after": "12"], #"{"detail":"Request was throttled."}"#, "provider_rate_limited", Duration.seconds(12)),
-        (429, [:], #"{"detail":"Request was throttled. Your rate limit resets in ~30s."}"#, "provider_rate_limited", Duration.seconds(30)),
-        (500, [:], #"{"detail":"Internal server error"}"#, "provider_unavailable", nil),
-        (503, ["retry-after": "2"], "Service Unavailable", "provider_unavailable", Duration.seconds(2)),
-    ] as [(Int, [String: String], String, String, Duration?)])
-    func rateLimitsAndServerErrorsAreRetryable(status: Int, headers: [String: String], body: String, code: String, retryAfter: Duration?) async throws {
+    @Test(
+        arguments: [
+            (429, ["retry-after": "12"], #"{"detail":"Request was throttled."}"#, "provider_rate_limited", Duration.seconds(12)),
+            (
+                429, [:], #"{"detail":"Request was throttled. Your rate limit resets in ~30s."}"#, "provider_rate_limited",
+                Duration.seconds(30)
+            ),
+            (500, [:], #"{"detail":"Internal server error"}"#, "provider_unavailable", nil),
+            (503, ["retry-after": "2"], "Service Unavailable", "provider_unavailable", Duration.seconds(2)),
+        ] as [(Int, [String: String], String, String, Duration?)])
+    func rateLimitsAndServerErrorsAreRetryable(
+        status: Int, headers: [String: String], body: String, code: String, retryAfter: Duration?
+    ) async throws {
         try await Self.run { fake, http, source, locked in
             fake.script(.create, FakeReplicate.Reply(status: status, headers: headers, body: Array(body.utf8)))
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
@@ -186,7 +201,9 @@ struct ReplicateProviderTests {
 
     @Test func invalidInputIsAFinalBadRequest() async throws {
         try await Self.run { fake, http, source, locked in
-            fake.script(.create, .json(422, #"{"title":"Input validation failed","detail":"- input.aspect_ratio: must be one of ...","status":422}"#))
+            fake.script(
+                .create,
+                .json(422, #"{"title":"Input validation failed","detail":"- input.aspect_ratio: must be one of ...","status":422}"#))
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
             #expect(error.code == "provider_bad_request")
             #expect(!error.retryable)
@@ -216,7 +233,8 @@ struct ReplicateProviderTests {
     @Test func aMissingModelIsNotConfigured() async throws {
         try await Self.run { fake, http, source, locked in
             let settings = ProviderSettings(name: "replicate", kind: "replicate", baseURL: fake.baseURL, model: nil, apiKey: fake.token)
-            let error = try #require(await Self.failure(ReplicateProvider(settings: settings, http: http), Self.request(source: source, locked: locked)))
+            let error = try #require(
+                await Self.failure(ReplicateProvider(settings: settings, http: http), Self.request(source: source, locked: locked)))
             #expect(error.code == "provider_not_configured")
             #expect(fake.allCalls.isEmpty)
         }
@@ -252,7 +270,8 @@ struct ReplicateProviderTests {
     @Test func anOversizedDownloadIsFinal() async throws {
         try await Self.run { fake, http, source, locked in
             fake.host("out.png", bytes: [UInt8](repeating: 7, count: 64 << 10), contentType: "image/png")
-            let error = try #require(await Self.failure(Self.provider(fake, http: http, maxImageBytes: 16 << 10), Self.request(source: source, locked: locked)))
+            let error = try #require(
+                await Self.failure(Self.provider(fake, http: http, maxImageBytes: 16 << 10), Self.request(source: source, locked: locked)))
             #expect(error.code == "provider_response_too_large")
             #expect(!error.retryable)
         }

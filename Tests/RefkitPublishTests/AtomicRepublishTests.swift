@@ -3,6 +3,7 @@ import RefkitCore
 import RefkitTestSupport
 import Synchronization
 import Testing
+
 @testable import RefkitPublish
 
 #if canImport(Glibc)
@@ -13,7 +14,10 @@ import RefkitDigest
 /// A reader of a kit folder as a gallery or a sync script is: it opens the folder once, reads the
 /// manifest, then every file it lists, relative to that folder.
 enum KitReader {
-    enum Outcome: Equatable { case consistent, mismatch(String), missing }
+    enum Outcome: Equatable {
+        case consistent, missing
+        case mismatch(String)
+    }
 
     static func read(_ dfd: Int32, _ name: String) -> [UInt8]? {
         let fd = openat(dfd, name, O_RDONLY | O_CLOEXEC)
@@ -92,18 +96,20 @@ struct AtomicRepublishTests {
         let stop = Atomic<Bool>(false)
         // The reader spins and the publishes block on fsync: both run off Swift's cooperative
         // threads, which the rest of the suite (loopback fakes) needs while this test runs.
-        let reader = Task { try await offPool { () -> (consistent: Int, mismatches: [String]) in
-            var consistent = 0
-            var mismatches: [String] = []
-            while !stop.load(ordering: .relaxed) {
-                switch KitReader.check(kitFolder: folder) {
-                case .consistent: consistent += 1
-                case .mismatch(let file): mismatches.append(file)
-                case .missing: continue
+        let reader = Task {
+            try await offPool { () -> (consistent: Int, mismatches: [String]) in
+                var consistent = 0
+                var mismatches: [String] = []
+                while !stop.load(ordering: .relaxed) {
+                    switch KitReader.check(kitFolder: folder) {
+                    case .consistent: consistent += 1
+                    case .mismatch(let file): mismatches.append(file)
+                    case .missing: continue
+                    }
                 }
+                return (consistent, mismatches)
             }
-            return (consistent, mismatches)
-        } }
+        }
         let rounds = versions
         try await offPool {
             for round in 1...30 {

@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import Testing
+
 @testable import RefkitPublish
 
 @Suite("A full disk", .serialized)

@@ -1,9 +1,10 @@
 import Foundation
-import RefkitTestSupport
 import RefkitCore
-import RefkitImaging
-@testable import RefkitPublish
 import RefkitDigest
+import RefkitImaging
+import RefkitTestSupport
+
+@testable import RefkitPublish
 
 /// A fresh directory under the system temp dir, removed by `remove()`.
 struct TemporaryDirectory {
@@ -47,9 +48,10 @@ enum Fixture {
             files.append(KitFile(relativePath: stage.fileName, contents: bytes))
             images.append(done(stage, bytes))
         }
-        images.append(ManifestImage(
-            stage: "expression:smile", status: .failed, provider: "preview", attempts: 3, durationMs: 40,
-            error: .init(code: "safety_block", message: "the provider refused <the prompt> & said no")))
+        images.append(
+            ManifestImage(
+                stage: "expression:smile", status: .failed, provider: "preview", attempts: 3, durationMs: 40,
+                error: .init(code: "safety_block", message: "the provider refused <the prompt> & said no")))
         let source = try jpeg(seed: 99)
         files.append(KitFile(relativePath: "source.jpg", contents: source))
         let manifest = ManifestDocument(
@@ -57,9 +59,11 @@ enum Fixture {
             source: ManifestSource(
                 originalName: "mira.jpg", sha256: SHA256Digest.hex(of: source), width: 80, height: 60,
                 provenance: .object([("platform", .string("civitai")), ("id", .number(12345, isInteger: true))])),
-            character: ManifestCharacter(name: "Mira", description: "A courier", attributes: [
-                .init(key: "hair_color", value: "red", origin: .given), .init(key: "eye_color", value: "green", origin: .analyzed),
-            ]),
+            character: ManifestCharacter(
+                name: "Mira", description: "A courier",
+                attributes: [
+                    .init(key: "hair_color", value: "red", origin: .given), .init(key: "eye_color", value: "green", origin: .analyzed),
+                ]),
             lockedReference: LockedReference(file: "avatar.png", how: "auto: first candidate"),
             stages: images)
         return (files, manifest)
@@ -86,7 +90,9 @@ enum Fixture {
         var out: [String] = []
         while let item = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root + "/" + item, isDirectory: &isDirectory), !isDirectory.boolValue { out.append(item) }
+            if FileManager.default.fileExists(atPath: root + "/" + item, isDirectory: &isDirectory), !isDirectory.boolValue {
+                out.append(item)
+            }
         }
         return out.sorted()
     }

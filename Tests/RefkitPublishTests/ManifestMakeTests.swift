@@ -23,9 +23,10 @@ struct ManifestMakeTests {
     }
 
     @Test func candidatesAreListedApartAndTheDoneAvatarIsTheLockedReference() {
-        let manifest = make(report([
-            entry(.candidate(1), .done, file: "candidates/1.png"), entry(.avatar, .done, file: "avatar.png"), entry(.side, .failed),
-        ]))
+        let manifest = make(
+            report([
+                entry(.candidate(1), .done, file: "candidates/1.png"), entry(.avatar, .done, file: "avatar.png"), entry(.side, .failed),
+            ]))
         #expect(manifest.candidates.map(\.stage) == ["candidate:1"])
         #expect(manifest.stages.map(\.stage) == ["avatar", "side"])
         #expect(manifest.lockedReference == LockedReference(file: "avatar.png", how: "auto: the only avatar candidate", generation: 1))
@@ -50,7 +51,9 @@ struct ManifestMakeTests {
     @Test func conditioningSaysWhatTheStagesAreMadeFrom() {
         let source = ManifestSource(originalName: "mira.jpg", width: 10, height: 10)
         #expect(make(report([entry(.avatar, .failed)]), source: source).conditioning?.hasPrefix("source only") == true)
-        #expect(make(report([entry(.avatar, .done, file: "avatar.png")]), source: source).conditioning == "source and locked reference avatar.png")
+        #expect(
+            make(report([entry(.avatar, .done, file: "avatar.png")]), source: source).conditioning
+                == "source and locked reference avatar.png")
         #expect(make(report([entry(.character("a"), .done, file: "a.png")])).conditioning?.hasPrefix("text only") == true)
     }
 
@@ -58,9 +61,10 @@ struct ManifestMakeTests {
         let analysis = try JSONValue.parse(Array(#"{"attributes": {"age": "40", "hair": "red"}, "description": "a knight"}"#.utf8))
         let character = ManifestCharacter(given: Order.Character(name: "Mira", attributes: [("age", "30")]), analysis: analysis)
         #expect(character.name == "Mira" && character.description == "a knight")
-        #expect(character.attributes == [
-            ManifestAttribute(key: "age", value: "30", origin: .given), ManifestAttribute(key: "hair", value: "red", origin: .analyzed),
-        ])
+        #expect(
+            character.attributes == [
+                ManifestAttribute(key: "age", value: "30", origin: .given), ManifestAttribute(key: "hair", value: "red", origin: .analyzed),
+            ])
         #expect(ManifestCharacter(given: Order.Character(), analysis: nil) == ManifestCharacter())
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 import RefkitCore
+import RefkitDigest
 import RefkitImaging
 import Testing
+
 @testable import RefkitPublish
-import RefkitDigest
 
 @Suite("Publishing a kit folder")
 struct OutboxPublisherTests {
@@ -18,10 +19,11 @@ struct OutboxPublisherTests {
         #expect(folder == outbox.path + "/mira")
 
         let tree = Fixture.tree(folder)
-        #expect(tree == [
-            "avatar.png", "back.png", "front.png", "index.html", "manifest.json", "reference_avatar.png", "sheet.png", "side.png",
-            "source.jpg",
-        ])
+        #expect(
+            tree == [
+                "avatar.png", "back.png", "front.png", "index.html", "manifest.json", "reference_avatar.png", "sheet.png", "side.png",
+                "source.jpg",
+            ])
         for file in files { #expect(Fixture.read(folder + "/" + file.relativePath) == file.contents, "\(file.relativePath)") }
 
         // Manifest last: nothing in the folder is newer than it.
@@ -45,14 +47,23 @@ struct OutboxPublisherTests {
         #expect(text.hasSuffix("}\n"))
         #expect(text.contains("\n  \"schema\": \"refkit.manifest/1\",\n"))
         let json = try JSONValue.parse(text)
-        guard case .object(let members) = json else { Issue.record("manifest is not an object"); return }
-        #expect(members.map(\.key) == [
-            "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "character",
-            "locked_reference", "conditioning", "stages", "candidates", "totals",
-        ])
+        guard case .object(let members) = json else {
+            Issue.record("manifest is not an object")
+            return
+        }
+        #expect(
+            members.map(\.key) == [
+                "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "character",
+                "locked_reference", "conditioning", "stages", "candidates", "totals",
+            ])
         var listed: [(String, String)] = []
-        if let file = json["source"]?["file"], case .string(let f) = file, case .string(let sha)? = json["source"]?["sha256"] { listed.append((f, sha)) }
-        guard case .array(let stages)? = json["stages"] else { Issue.record("no stages"); return }
+        if let file = json["source"]?["file"], case .string(let f) = file, case .string(let sha)? = json["source"]?["sha256"] {
+            listed.append((f, sha))
+        }
+        guard case .array(let stages)? = json["stages"] else {
+            Issue.record("no stages")
+            return
+        }
         for stage in stages {
             if case .string(let f)? = stage["file"], case .string(let sha)? = stage["sha256"] { listed.append((f, sha)) }
         }

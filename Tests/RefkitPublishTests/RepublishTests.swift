@@ -1,8 +1,9 @@
 import Foundation
 import RefkitCore
-import Testing
-@testable import RefkitPublish
 import RefkitDigest
+import Testing
+
+@testable import RefkitPublish
 
 @Suite("Republishing a kit")
 struct RepublishTests {
@@ -41,7 +42,10 @@ struct RepublishTests {
         #expect(Fixture.read(folder + "/sheet.png") != oldSheet)
         let json = try JSONValue.parse(try #require(Fixture.read(folder + "/manifest.json")))
         #expect(json["updated_at"] == .string("2026-11-24T00:00:00.000Z"))
-        guard case .array(let stages)? = json["stages"] else { Issue.record("no stages"); return }
+        guard case .array(let stages)? = json["stages"] else {
+            Issue.record("no stages")
+            return
+        }
         #expect(stages.first { $0["stage"] == .string("side") }?["sha256"] == .string(SHA256Digest.hex(of: newSide)))
         #expect(!Fixture.tree(folder).contains { $0.contains(".refkit-tmp-") })
     }

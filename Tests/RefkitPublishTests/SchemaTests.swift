@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import Testing
+
 @testable import RefkitPublish
 
 @Suite("JSON Schemas agree with what refkit writes and accepts")
@@ -20,7 +21,8 @@ struct SchemaTests {
         let waiting = ManifestDocument(
             id: "kit_03", kit: "plan", status: .awaitingSelection, createdAt: Fixture.stamp, updatedAt: Fixture.stamp,
             refkitVersion: "0.1.0", stages: [ManifestImage(stage: "avatar", status: .running, attempts: 1)], candidates: [candidate])
-        let second = try publisher.publish(folder: "plan", files: [KitFile(relativePath: "candidates/avatar-1.png", contents: bytes)], manifest: waiting)
+        let second = try publisher.publish(
+            folder: "plan", files: [KitFile(relativePath: "candidates/avatar-1.png", contents: bytes)], manifest: waiting)
 
         let texts = try [first, second].map { try #require(Fixture.text($0 + "/manifest.json")) }
         #expect(texts[1].contains("\"seed\": \"9223372036854775807\""))
@@ -30,7 +32,8 @@ struct SchemaTests {
 
         // The validator is really looking: a manifest with an extra key or a bad digest fails.
         let broken = [
-            texts[0].replacingOccurrences(of: "\"schema\": \"refkit.manifest/1\",", with: "\"schema\": \"refkit.manifest/1\", \"extra\": 1,"),
+            texts[0].replacingOccurrences(
+                of: "\"schema\": \"refkit.manifest/1\",", with: "\"schema\": \"refkit.manifest/1\", \"extra\": 1,"),
             texts[0].replacingOccurrences(of: "\"sha256\": \"", with: "\"sha256\": \"XYZ"),
             texts[0].replacingOccurrences(of: "\"status\": \"partial\"", with: "\"status\": \"done\""),
         ]

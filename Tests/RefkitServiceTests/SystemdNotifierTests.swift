@@ -60,7 +60,8 @@ struct SystemdNotifierTests {
         let lines = payload.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
         #expect(lines.first == "RELOADING=1")
-        let stamp = try #require(lines.last.flatMap { $0.hasPrefix("MONOTONIC_USEC=") ? UInt64($0.dropFirst("MONOTONIC_USEC=".count)) : nil })
+        let stamp = try #require(
+            lines.last.flatMap { $0.hasPrefix("MONOTONIC_USEC=") ? UInt64($0.dropFirst("MONOTONIC_USEC=".count)) : nil })
         #expect(stamp >= before && stamp <= after)
     }
 
@@ -93,9 +94,12 @@ struct SystemdNotifierTests {
     @Test func watchdogIntervalComesFromWatchdogUsec() {
         let pid = getpid()
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "60000000"], pid: pid) == .seconds(60))
-        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "250000", "WATCHDOG_PID": "\(pid)"], pid: pid) == .milliseconds(250))
+        #expect(
+            SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "250000", "WATCHDOG_PID": "\(pid)"], pid: pid)
+                == .milliseconds(250))
         // Meant for another process (a parent that exec'd us without clearing it).
-        #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "60000000", "WATCHDOG_PID": "\(pid + 1)"], pid: pid) == nil)
+        #expect(
+            SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "60000000", "WATCHDOG_PID": "\(pid + 1)"], pid: pid) == nil)
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "0"], pid: pid) == nil)
         #expect(SystemdNotifier.watchdogInterval(environment: ["WATCHDOG_USEC": "soon"], pid: pid) == nil)
         #expect(SystemdNotifier.watchdogInterval(environment: [:], pid: pid) == nil)

@@ -25,11 +25,12 @@ struct WatchdogPingerTests {
         let healthy = Mutex(true)
         // Each health check reports what it answered, so the test awaits checks, not time.
         let (checks, reportCheck) = AsyncStream.makeStream(of: Bool.self)
-        let pinger = try #require(WatchdogPinger(notifier: notifier) {
-            let answer = healthy.withLock { $0 }
-            reportCheck.yield(answer)
-            return answer
-        })
+        let pinger = try #require(
+            WatchdogPinger(notifier: notifier) {
+                let answer = healthy.withLock { $0 }
+                reportCheck.yield(answer)
+                return answer
+            })
         #expect(pinger.interval == .milliseconds(100))
         #expect(pinger.pingInterval == .milliseconds(50))
 
@@ -46,7 +47,7 @@ struct WatchdogPingerTests {
 
         healthy.withLock { $0 = false }
         // Once a check has answered false, every ping sent before it is already queued.
-        while let answer = await checkResults.next(), answer { }
+        while let answer = await checkResults.next(), answer {}
         _ = try receiver.drain()
         for _ in 0..<3 {
             let answer = await checkResults.next()

@@ -40,7 +40,10 @@ struct BudgetStoreTests {
 
     @Test func callsInFlightCountUntilTheyEnd() throws {
         let store = try StoreFixture()
-        guard case .newKit(let kitID, _) = try store.acceptNew() else { Issue.record("no kit"); return }
+        guard case .newKit(let kitID, _) = try store.acceptNew() else {
+            Issue.record("no kit")
+            return
+        }
         // Stages that depend on nothing that fails here (failing the avatar would skip the rest).
         let stages = Array(try store.database.stages(kitID: kitID).dropFirst())
         let budget = Budget(perKitUSD: 0.12)
@@ -69,7 +72,10 @@ struct BudgetStoreTests {
     /// (released if unpaid, kept as spend if paid) and only the new one is in flight.
     @Test func startingAStageAgainEndsItsPreviousCall() throws {
         let store = try StoreFixture()
-        guard case .newKit(let kitID, _) = try store.acceptNew() else { Issue.record("no kit"); return }
+        guard case .newKit(let kitID, _) = try store.acceptNew() else {
+            Issue.record("no kit")
+            return
+        }
         let avatar = try #require(try store.database.stages(kitID: kitID).first)
         let budget = Budget(perKitUSD: 0.12)
         try start(store, avatar, budget)
@@ -89,7 +95,10 @@ struct BudgetStoreTests {
         let store = try StoreFixture()
         guard case .newKit(let first, _) = try store.acceptNew(),
             case .newKit(let second, _) = try store.acceptNew(StoreFixture.file("ada.jpg", inode: 43), source: StoreFixture.source(seed: 2))
-        else { Issue.record("no kits"); return }
+        else {
+            Issue.record("no kits")
+            return
+        }
         let budget = Budget(perDayUSD: 0.08)
         try start(store, try #require(try store.database.stages(kitID: first).first), budget)
         let other = try #require(try store.database.stages(kitID: second).first)
@@ -106,7 +115,10 @@ struct BudgetStoreTests {
         let store = try StoreFixture()
         guard case .newKit(let first, _) = try store.acceptNew(),
             case .newKit(let second, _) = try store.acceptNew(StoreFixture.file("ada.jpg", inode: 43), source: StoreFixture.source(seed: 2))
-        else { Issue.record("no kits"); return }
+        else {
+            Issue.record("no kits")
+            return
+        }
         let budget = Budget(perDayUSD: 0.10)
         // Two paid stages of the first kit, the avatar's dependants still waiting (so it can be deleted).
         let made = Array(try store.database.stages(kitID: first).dropFirst().prefix(2))
@@ -126,7 +138,10 @@ struct BudgetStoreTests {
     /// An analyzer call reserves like a stage; answered, it stays as spend; failed, it is released.
     @Test func aCallWithoutAStageIsReservedThenSpentOrReleased() throws {
         let store = try StoreFixture()
-        guard case .newKit(let kitID, _) = try store.acceptNew() else { Issue.record("no kit"); return }
+        guard case .newKit(let kitID, _) = try store.acceptNew() else {
+            Issue.record("no kit")
+            return
+        }
         let claim = BudgetClaim(budget: Budget(perKitUSD: 0.12), priceUSD: Self.price)
         let answered = try #require(try store.database.reserveBudget(kitID: kitID, subject: "analysis", claim: claim))
         let failed = try #require(try store.database.reserveBudget(kitID: kitID, subject: "candidate choice", claim: claim))

@@ -1,7 +1,7 @@
 import RefkitCore
+import RefkitDigest
 import RefkitStore
 import RefkitTestSupport
-import RefkitDigest
 
 /// A fresh database file in a temporary folder.
 struct StoreFixture {
@@ -25,7 +25,9 @@ struct StoreFixture {
 
     static func source(seed: Int = 1) -> NewSource {
         let sha = SHA256Digest.hex(of: Array("source \(seed)".utf8))
-        return NewSource(sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: 1234, storedPath: "originals/\(sha.prefix(2))/\(sha).jpg", originalName: "mira.jpg")
+        return NewSource(
+            sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: 1234, storedPath: "originals/\(sha.prefix(2))/\(sha).jpg",
+            originalName: "mira.jpg")
     }
 
     static func plan(_ stages: Order.StageRequest) -> KitPlan {
@@ -35,8 +37,11 @@ struct StoreFixture {
     static let order = NewOrder(origin: .default, json: #"{"stages":"turnaround"}"#, fileName: nil)
 
     /// Claims a file and accepts it as a new kit.
-    func acceptNew(_ file: FileIdentity = Self.file(), source: NewSource = Self.source(), stages: Order.StageRequest = .profile(.turnaround)) throws -> AcceptOutcome {
+    func acceptNew(
+        _ file: FileIdentity = Self.file(), source: NewSource = Self.source(), stages: Order.StageRequest = .profile(.turnaround)
+    ) throws -> AcceptOutcome {
         guard case .claimed(let id) = try database.claim(file) else { throw FixtureError("not claimable: \(file)") }
-        return try database.accept(claims: [id], watch: "manual", kitName: "mira", priority: 10, source: source, order: Self.order, plan: Self.plan(stages))
+        return try database.accept(
+            claims: [id], watch: "manual", kitName: "mira", priority: 10, source: source, order: Self.order, plan: Self.plan(stages))
     }
 }

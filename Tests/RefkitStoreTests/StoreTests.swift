@@ -8,12 +8,14 @@ struct SchemaTests {
     @Test("migrations apply once and are recorded")
     func migrations() throws {
         let store = try StoreFixture()
-        let all = ["v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations", "v6-reference-generations",
+        let all = [
+            "v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations", "v6-reference-generations",
             "v7-deleted-kit-spend",
         ]
         #expect(try store.database.appliedMigrations() == all)
         for table in ["sources", "kits", "orders", "stages", "intake_claims", "events"] {
-            #expect(try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == 1, "\(table)")
+            #expect(
+                try store.database.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '\(table)'") == 1, "\(table)")
         }
         _ = try store.acceptNew()
         // Reopening migrates nothing again and keeps the data.
@@ -41,12 +43,15 @@ struct SchemaTests {
         guard case .newKit(let kitID, _) = try store.acceptNew() else { throw FixtureError("no kit") }
         let sha = String(repeating: "a", count: 64)
         #expect(throws: (any Error).self) {
-            try store.database.execute("UPDATE stages SET status = 'done', sha256 = '\(sha)' WHERE kit_id = '\(kitID)' AND stage = 'avatar'")
+            try store.database.execute(
+                "UPDATE stages SET status = 'done', sha256 = '\(sha)' WHERE kit_id = '\(kitID)' AND stage = 'avatar'")
         }
         #expect(throws: (any Error).self) {
-            try store.database.execute("INSERT INTO stages (kit_id, stage, status, updated_at) VALUES ('\(kitID)', 'profile', 'done', 'now')")
+            try store.database.execute(
+                "INSERT INTO stages (kit_id, stage, status, updated_at) VALUES ('\(kitID)', 'profile', 'done', 'now')")
         }
-        try store.database.execute("UPDATE stages SET status = 'done', file = 'avatar.png', sha256 = '\(sha)' WHERE kit_id = '\(kitID)' AND stage = 'avatar'")
+        try store.database.execute(
+            "UPDATE stages SET status = 'done', file = 'avatar.png', sha256 = '\(sha)' WHERE kit_id = '\(kitID)' AND stage = 'avatar'")
         #expect(try store.database.stages(kitID: kitID).first?.status == .done)
     }
 
@@ -93,8 +98,12 @@ struct ClaimTests {
         #expect(try db.releaseUnfinishedClaims() == 2)
         #expect(try db.releaseUnfinishedClaims() == 0)
         #expect(try db.scalar("SELECT count(*) FROM intake_claims") == 2)
-        guard case .claimed = try db.claim(StoreFixture.file("a.jpg", inode: 2)) else { throw FixtureError("a.jpg must be claimable again") }
-        guard case .alreadyClaimed(_, .accepted) = try db.claim(StoreFixture.file("done.jpg", inode: 1)) else { throw FixtureError("done.jpg stays accepted") }
+        guard case .claimed = try db.claim(StoreFixture.file("a.jpg", inode: 2)) else {
+            throw FixtureError("a.jpg must be claimable again")
+        }
+        guard case .alreadyClaimed(_, .accepted) = try db.claim(StoreFixture.file("done.jpg", inode: 1)) else {
+            throw FixtureError("done.jpg stays accepted")
+        }
     }
 
     @Test("releaseClaim leaves finished claims alone")

@@ -23,11 +23,12 @@ struct InotifyTests {
         append(watch: 4, mask: [.create, .isDirectory], cookie: 0, name: "sub", padTo: 16)
         bytes += [1, 2, 3]  // a truncated record is dropped
         let events = bytes.withUnsafeBytes { InotifyEvent.parse($0) }
-        #expect(events == [
-            InotifyEvent(watch: 3, mask: .movedTo, cookie: 77, name: Array("mira.jpg".utf8)),
-            InotifyEvent(watch: -1, mask: .queueOverflow, cookie: 0, name: []),
-            InotifyEvent(watch: 4, mask: [.create, .isDirectory], cookie: 0, name: Array("sub".utf8)),
-        ])
+        #expect(
+            events == [
+                InotifyEvent(watch: 3, mask: .movedTo, cookie: 77, name: Array("mira.jpg".utf8)),
+                InotifyEvent(watch: -1, mask: .queueOverflow, cookie: 0, name: []),
+                InotifyEvent(watch: 4, mask: [.create, .isDirectory], cookie: 0, name: Array("sub".utf8)),
+            ])
         #expect(InotifyMask([.create, .isDirectory]).description == "CREATE|ISDIR")
         #expect(InotifyEvent.headerSize == MemoryLayout<inotify_event>.size)
     }

@@ -25,8 +25,9 @@ struct SystemCallTests {
     func description() {
         let error = SystemCallError("rename", path: "/state/work/k1/source.jpg", errno: ENOSPC)
         #expect(error.description == "rename /state/work/k1/source.jpg failed: No space left on device (errno 28)")
-        #expect(SystemCallError("sendto NOTIFY_SOCKET", errno: ECONNREFUSED).description
-            == "sendto NOTIFY_SOCKET failed: Connection refused (errno 111)")
+        #expect(
+            SystemCallError("sendto NOTIFY_SOCKET", errno: ECONNREFUSED).description
+                == "sendto NOTIFY_SOCKET failed: Connection refused (errno 111)")
         #expect(error.errno.rawValue == ENOSPC && error.reason == "No space left on device")
     }
 

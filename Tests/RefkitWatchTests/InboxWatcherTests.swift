@@ -37,7 +37,9 @@ struct InboxWatcherTests {
         let outside = try temp.folder("outside")
         try writeFile(outside + "/kai.png", bytes: 12_345)
         try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .milliseconds(300))]) { watcher, recorder in
-            try await recorder.wait(for: "startup rescan") { !$0.isEmpty && $0.contains { if case .rescanned = $0 { true } else { false } } }
+            try await recorder.wait(for: "startup rescan") {
+                !$0.isEmpty && $0.contains { if case .rescanned = $0 { true } else { false } }
+            }
             try runProgram("/bin/mv", [outside + "/kai.png", inbox + "/kai.png"])
             let entry = try await recorder.ready("kai.png")
             #expect(entry.size == 12_345)
@@ -157,8 +159,10 @@ struct InboxWatcherTests {
         let root = WatchRoot(name: "manual", path: inbox, settle: .milliseconds(200), ignore: ["*.txt", "thumbs.db"])
         try writeFile(inbox + "/.before.jpg", bytes: 5)
         try await withWatcher([root]) { watcher, recorder in
-            for name in [".hidden.jpg", ".mira.jpg.a1B2c3", "big.jpg.part", "x.TMP", "dl.jpg.crdownload",
-                         "~$report.docx", "notes.txt", "thumbs.db"] {
+            for name in [
+                ".hidden.jpg", ".mira.jpg.a1B2c3", "big.jpg.part", "x.TMP", "dl.jpg.crdownload",
+                "~$report.docx", "notes.txt", "thumbs.db",
+            ] {
                 try writeFile(inbox + "/" + name, bytes: 10)
             }
             try writeFile(inbox + "/keep.jpg", bytes: 10)
@@ -185,10 +189,11 @@ struct InboxWatcherTests {
             try await recorder.wait(for: "6 entries") { $0.readies.count == 6 }
             let readies = try await expectIdleWithoutDuplicates(watcher, recorder)
             let kinds = Dictionary(uniqueKeysWithValues: readies.map { ($0.relativePath, $0.kind) })
-            #expect(kinds == [
-                "link.jpg": .symlink, "to-fifo.jpg": .symlink, "pipe.jpg": .fifo, "s.sock": .socket,
-                "folder.jpg": .directory, "last.jpg": .regular,
-            ])
+            #expect(
+                kinds == [
+                    "link.jpg": .symlink, "to-fifo.jpg": .symlink, "pipe.jpg": .fifo, "s.sock": .socket,
+                    "folder.jpg": .directory, "last.jpg": .regular,
+                ])
             // lstat, not stat: a symlink's size is the length of its target.
             #expect(readies.first { $0.relativePath == "link.jpg" }?.size == Int64(target.utf8.count))
         }
@@ -219,8 +224,9 @@ struct InboxWatcherTests {
         }
     }
 
-    @Test("an IN_Q_OVERFLOW from a real flood is recovered by a rescan; every file reported once",
-          .enabled(if: maxQueuedEvents().map { $0 <= 65_536 } ?? false))
+    @Test(
+        "an IN_Q_OVERFLOW from a real flood is recovered by a rescan; every file reported once",
+        .enabled(if: maxQueuedEvents().map { $0 <= 65_536 } ?? false))
     func queueOverflow() async throws {
         let queueLimit = try #require(maxQueuedEvents())
         // Each file makes at least IN_CREATE, IN_MODIFY and IN_CLOSE_WRITE: far above the queue limit.
@@ -253,8 +259,10 @@ struct InboxWatcherTests {
         let temp = try TemporaryFolder()
         let inbox = try temp.folder("inbox")
         try writeFile(inbox + "/old.jpg", bytes: 10)
-        try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .milliseconds(200))],
-                              pollInterval: .milliseconds(200)) { watcher, recorder in
+        try await withWatcher(
+            [WatchRoot(name: "manual", path: inbox, settle: .milliseconds(200))],
+            pollInterval: .milliseconds(200)
+        ) { watcher, recorder in
             try await recorder.ready("old.jpg")
             try FileManager.default.removeItem(atPath: inbox)
             try await recorder.wait(for: "rootPaused") { $0.contains { if case .rootPaused("manual", _) = $0 { true } else { false } } }
@@ -276,8 +284,10 @@ struct InboxWatcherTests {
         let temp = try TemporaryFolder()
         let inbox = try temp.folder("inbox")
         try writeFile(inbox + "/kept.jpg", bytes: 10)
-        try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .milliseconds(200))],
-                              pollInterval: .milliseconds(200)) { watcher, recorder in
+        try await withWatcher(
+            [WatchRoot(name: "manual", path: inbox, settle: .milliseconds(200))],
+            pollInterval: .milliseconds(200)
+        ) { watcher, recorder in
             try await recorder.ready("kept.jpg")
             try runProgram("/bin/mv", [inbox, temp.path + "/parked"])
             try await recorder.wait(for: "rootPaused") { $0.contains { if case .rootPaused("manual", _) = $0 { true } else { false } } }
@@ -309,7 +319,9 @@ struct InboxWatcherTests {
             try await expectIdleWithoutDuplicates(watcher, recorder)
             try FileManager.default.removeItem(atPath: inbox + "/before.jpg")
             try writeFile(inbox + "/before.jpg", bytes: 11)
-            let events = try await recorder.wait(for: "before.jpg again") { $0.readies.filter { $0.relativePath == "before.jpg" }.count == 2 }
+            let events = try await recorder.wait(for: "before.jpg again") {
+                $0.readies.filter { $0.relativePath == "before.jpg" }.count == 2
+            }
             #expect(events.readies.last { $0.relativePath == "before.jpg" }?.size == 11)
         }
     }
@@ -359,8 +371,10 @@ struct InboxWatcherTests {
         let temp = try TemporaryFolder()
         let inbox = try temp.folder("inbox")
         try writeFile(inbox + "/a.jpg", bytes: 10)
-        try await withWatcher([WatchRoot(name: "manual", path: inbox, settle: .milliseconds(100))],
-                              rescanInterval: .milliseconds(300)) { watcher, recorder in
+        try await withWatcher(
+            [WatchRoot(name: "manual", path: inbox, settle: .milliseconds(100))],
+            rescanInterval: .milliseconds(300)
+        ) { watcher, recorder in
             try await recorder.ready("a.jpg")
             try await recorder.wait(for: "two periodic rescans") { recorded in
                 recorded.events.filter { $0 == .rescanned(root: "manual", reason: .periodic, entries: 1) }.count >= 2
@@ -496,8 +510,10 @@ struct SymlinkedRootTests {
         let real = try temp.folder("real")
         try writeFile(real + "/inside.jpg", bytes: 4)
         #expect(symlink(real, temp.path + "/inbox") == 0)
-        try await withWatcher([WatchRoot(name: "manual", path: temp.path + "/inbox", settle: .milliseconds(100))],
-                              pollInterval: .milliseconds(100)) { _, recorder in
+        try await withWatcher(
+            [WatchRoot(name: "manual", path: temp.path + "/inbox", settle: .milliseconds(100))],
+            pollInterval: .milliseconds(100)
+        ) { _, recorder in
             let events = try await recorder.wait(for: "rootPaused") { $0.contains { Self.isPaused($0, "manual") } }
             let reason = "root folder is a symlink; refkit never follows one (configure the folder it points to)"
             #expect(events.contains(.rootPaused(root: "manual", reason: reason)))

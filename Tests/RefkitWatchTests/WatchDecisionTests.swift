@@ -6,11 +6,13 @@ import Testing
 /// The pure parts: name rules, settle decisions, file system classes.
 @Suite("Watch decisions")
 struct WatchDecisionTests {
-    @Test("temp, hidden and globbed names are ignored", arguments: [
-        (".mira.jpg.Ab12Cd", true), (".hidden", true), ("a.part", true), ("a.PART", true), ("b.tmp", true),
-        ("c.jpg.crdownload", true), ("~$doc.docx", true), ("notes.txt", true), ("raw.cr2", true),
-        ("mira.jpg", false), ("mira.json", false), ("part", false), ("~mira.jpg", false), ("tmp.jpg", false),
-    ])
+    @Test(
+        "temp, hidden and globbed names are ignored",
+        arguments: [
+            (".mira.jpg.Ab12Cd", true), (".hidden", true), ("a.part", true), ("a.PART", true), ("b.tmp", true),
+            ("c.jpg.crdownload", true), ("~$doc.docx", true), ("notes.txt", true), ("raw.cr2", true),
+            ("mira.jpg", false), ("mira.json", false), ("part", false), ("~mira.jpg", false), ("tmp.jpg", false),
+        ])
     func nameFilter(name: String, ignored: Bool) {
         let filter = InboxNameFilter(globs: ["*.txt", "raw.*"])
         #expect(filter.isIgnored(name) == ignored)
@@ -121,11 +123,13 @@ struct WatchDecisionTests {
         #expect(before.settleKey != after.settleKey)
     }
 
-    @Test("network and FUSE file systems are polled, local ones watched", arguments: [
-        ("nfs", true), ("nfs4", true), ("cifs", true), ("smb3", true), ("fuse.sshfs", true), ("fuse", true),
-        ("9p", true), ("ceph", true), ("ext4", false), ("xfs", false), ("btrfs", false), ("tmpfs", false),
-        ("overlay", false), ("zfs", false),
-    ])
+    @Test(
+        "network and FUSE file systems are polled, local ones watched",
+        arguments: [
+            ("nfs", true), ("nfs4", true), ("cifs", true), ("smb3", true), ("fuse.sshfs", true), ("fuse", true),
+            ("9p", true), ("ceph", true), ("ext4", false), ("xfs", false), ("btrfs", false), ("tmpfs", false),
+            ("overlay", false), ("zfs", false),
+        ])
     func networkFilesystems(type: String, polled: Bool) {
         #expect(FilesystemKind(typeName: type).needsPolling == polled)
     }
@@ -133,11 +137,11 @@ struct WatchDecisionTests {
     @Test("the file system of a folder is found by its device in mountinfo")
     func mountInfoLookup() {
         let mountInfo = """
-        22 27 0:21 / /proc rw,relatime - proc proc rw
-        27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
-        40 27 0:45 / /srv/share rw,relatime shared:1 - nfs4 nas:/export rw,vers=4.2
-        41 27 259:65538 / /mnt/big rw - xfs /dev/nvme0n1p2 rw
-        """
+            22 27 0:21 / /proc rw,relatime - proc proc rw
+            27 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+            40 27 0:45 / /srv/share rw,relatime shared:1 - nfs4 nas:/export rw,vers=4.2
+            41 27 259:65538 / /mnt/big rw - xfs /dev/nvme0n1p2 rw
+            """
         func device(_ major: UInt64, _ minor: UInt64) -> UInt64 {
             ((major & 0xfff) << 8) | (minor & 0xff) | ((minor & ~0xff) << 12) | ((major & ~0xfff) << 32)
         }

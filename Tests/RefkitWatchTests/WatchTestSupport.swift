@@ -1,6 +1,6 @@
 import Foundation
-import RefkitTestSupport
 import Logging
+import RefkitTestSupport
 import Synchronization
 import Testing
 

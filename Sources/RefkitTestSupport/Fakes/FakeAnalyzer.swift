@@ -22,7 +22,8 @@ public final class FakeAnalyzer: Sendable {
     /// What a real vision model answers for a portrait: every field, some untidy.
     public static let defaultContent = """
         {"gender":"female","species":"human","age":"young adult","hair_color":"auburn","hair_style":" long, wavy ",\
-        "eye_color":"green","outfit":"denim jacket over a white t-shirt","description":"A young woman with long wavy auburn hair and green eyes.",\
+        "eye_color":"green","outfit":"denim jacket over a white t-shirt","description":\
+        "A young woman with long wavy auburn hair and green eyes.",\
         "content_rating":"PG","mood":"cheerful","notes":""}
         """
 
@@ -92,21 +93,31 @@ public final class FakeAnalyzer: Sendable {
         func handle(_ call: FakeComfyUI.Call) -> FakeComfyUI.Reply {
             state.withLock { state in
                 state.calls += 1
-                guard call.method == "POST", call.path.hasSuffix("/chat/completions") else { return error(404, "Unknown request URL", "not_found") }
+                guard call.method == "POST", call.path.hasSuffix("/chat/completions") else {
+                    return error(404, "Unknown request URL", "not_found")
+                }
                 guard call.headers["authorization"] == "Bearer \(key)" else {
                     let given = call.headers["authorization"].map { String($0.dropFirst("Bearer ".count)) } ?? ""
-                    return error(401, "Incorrect API key provided: \(given). You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_api_key")
+                    return error(
+                        401,
+                        "Incorrect API key provided: \(given). You can find your API key at https://platform.openai.com/account/api-keys.",
+                        "invalid_api_key")
                 }
-                guard let body = call.json, case .array(let messages)? = body["messages"], !messages.isEmpty, case .string? = body["model"] else {
+                guard let body = call.json, case .array(let messages)? = body["messages"], !messages.isEmpty, case .string? = body["model"]
+                else {
                     return error(400, "'messages' and 'model' are required", "invalid_request_error")
                 }
                 var images: [(mime: String, bytes: [UInt8])] = []
                 for message in messages {
                     guard case .array(let parts)? = message["content"] else { continue }  // a string is fine
                     for part in parts where part["type"] == .string("image_url") {
-                        guard case .string(let url)? = part["image_url"]?["url"] else { return error(400, "image_url.url is required", "invalid_image_url") }
+                        guard case .string(let url)? = part["image_url"]?["url"] else {
+                            return error(400, "image_url.url is required", "invalid_image_url")
+                        }
                         if url.hasPrefix("http://") || url.hasPrefix("https://") { continue }
-                        guard let decoded = Self.decodeDataURL(url) else { return error(400, "Invalid image data URL", "invalid_image_format") }
+                        guard let decoded = Self.decodeDataURL(url) else {
+                            return error(400, "Invalid image data URL", "invalid_image_format")
+                        }
                         images.append(decoded)
                     }
                 }
@@ -116,37 +127,59 @@ public final class FakeAnalyzer: Sendable {
                 case .content(let text, let finish): return completion(.string(text), refusal: .null, finish: finish)
                 case .refusal(let text): return completion(.null, refusal: .string(text), finish: "stop")
                 case .status(let status, let text, let headers):
-                    return FakeComfyUI.Reply(status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: Array(text.utf8))
+                    return FakeComfyUI.Reply(
+                        status: status, headers: headers.merging(["Content-Type": "application/json"]) { a, _ in a }, body: Array(text.utf8)
+                    )
                 }
             }
         }
 
         func error(_ status: Int, _ message: String, _ code: String) -> FakeComfyUI.Reply {
-            .json(status, .object([("error", .object([
-                ("message", .string(message)), ("type", .string("invalid_request_error")), ("param", .null), ("code", .string(code)),
-            ]))]))
+            .json(
+                status,
+                .object([
+                    (
+                        "error",
+                        .object([
+                            ("message", .string(message)), ("type", .string("invalid_request_error")), ("param", .null),
+                            ("code", .string(code)),
+                        ])
+                    )
+                ]))
         }
 
         func completion(_ content: RefkitCore.JSONValue, refusal: RefkitCore.JSONValue, finish: String) -> FakeComfyUI.Reply {
-            .json(200, .object([
-                ("id", .string("chatcmpl-\(UUID().uuidString.prefix(8))")), ("object", .string("chat.completion")),
-                ("created", .number(1_700_000_000, isInteger: true)), ("model", .string("gpt-4.1-mini-2025-04-14")),
-                ("choices", .array([.object([
-                    ("index", .number(0, isInteger: true)),
-                    ("message", .object([("role", .string("assistant")), ("content", content), ("refusal", refusal)])),
-                    ("finish_reason", .string(finish)),
-                ])])),
-                ("usage", .object([
-                    ("prompt_tokens", .number(812, isInteger: true)), ("completion_tokens", .number(96, isInteger: true)),
-                    ("total_tokens", .number(908, isInteger: true)),
-                ])),
-            ]))
+            .json(
+                200,
+                .object([
+                    ("id", .string("chatcmpl-\(UUID().uuidString.prefix(8))")), ("object", .string("chat.completion")),
+                    ("created", .number(1_700_000_000, isInteger: true)), ("model", .string("gpt-4.1-mini-2025-04-14")),
+                    (
+                        "choices",
+                        .array([
+                            .object([
+                                ("index", .number(0, isInteger: true)),
+                                ("message", .object([("role", .string("assistant")), ("content", content), ("refusal", refusal)])),
+                                ("finish_reason", .string(finish)),
+                            ])
+                        ])
+                    ),
+                    (
+                        "usage",
+                        .object([
+                            ("prompt_tokens", .number(812, isInteger: true)), ("completion_tokens", .number(96, isInteger: true)),
+                            ("total_tokens", .number(908, isInteger: true)),
+                        ])
+                    ),
+                ]))
         }
 
         static func decodeDataURL(_ url: String) -> (mime: String, bytes: [UInt8])? {
             guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ",") else { return nil }
             let meta = url[url.index(url.startIndex, offsetBy: 5)..<comma]
-            guard meta.hasSuffix(";base64"), let data = Data(base64Encoded: String(url[url.index(after: comma)...])), !data.isEmpty else { return nil }
+            guard meta.hasSuffix(";base64"), let data = Data(base64Encoded: String(url[url.index(after: comma)...])), !data.isEmpty else {
+                return nil
+            }
             return (String(meta.dropLast(";base64".count)), Array(data))
         }
     }

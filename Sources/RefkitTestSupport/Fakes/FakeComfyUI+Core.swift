@@ -105,7 +105,9 @@ extension FakeComfyUI {
 
         static func key(_ subfolder: String, _ name: String) -> String { subfolder.isEmpty ? name : "\(subfolder)/\(name)" }
 
-        static func promptError(_ type: String, _ message: String, details: String = "", nodeErrors: RefkitCore.JSONValue = .object([]))
+        static func promptError(
+            _ type: String, _ message: String, details: String = "", nodeErrors: RefkitCore.JSONValue = .object([])
+        )
             -> Reply
         {
             .json(

@@ -151,7 +151,8 @@ public final class FakeFal: ScriptedFake {
             let base = "\(state.baseURL)/\(ownerAlias)/requests/\(id)"
             return .json(
                 200,
-                #"{"request_id":"\#(id)","status":"IN_QUEUE","queue_position":0,"response_url":"\#(base)","status_url":"\#(base)/status","cancel_url":"\#(base)/cancel"}"#
+                #"{"request_id":"\#(id)","status":"IN_QUEUE","queue_position":0,"response_url":"\#(base)","status_url":"\#(base)/status","#
+                    + #""cancel_url":"\#(base)/cancel"}"#
             )
         }
 
@@ -164,12 +165,15 @@ public final class FakeFal: ScriptedFake {
                 job.polls += 1
                 if status == "COMPLETED" { job.completed = true }
                 let position = status == "IN_QUEUE" ? #","queue_position":0"# : ""
-                let logs = status == "IN_QUEUE" ? "" : #","logs":[{"message":"step","level":"INFO","source":"USER","timestamp":"2025-01-01T00:00:00Z"}]"#
+                let logs =
+                    status == "IN_QUEUE"
+                    ? "" : #","logs":[{"message":"step","level":"INFO","source":"USER","timestamp":"2025-01-01T00:00:00Z"}]"#
                 let metrics = status == "COMPLETED" ? #","metrics":{"inference_time":1.9}"# : ""
                 // 202 while waiting, 200 when done: clients must accept any 2xx.
                 return .json(
                     status == "COMPLETED" ? 200 : 202,
-                    #"{"status":"\#(status)","request_id":"\#(id)"\#(position)\#(logs)\#(metrics),"response_url":"\#(base)","status_url":"\#(base)/status","cancel_url":"\#(base)/cancel"}"#
+                    #"{"status":"\#(status)","request_id":"\#(id)"\#(position)\#(logs)\#(metrics),"response_url":"\#(base)","#
+                        + #""status_url":"\#(base)/status","cancel_url":"\#(base)/cancel"}"#
                 )
             case .result:
                 guard job.completed else { return .json(400, #"{"detail":"Request is still in progress"}"#) }
@@ -186,7 +190,8 @@ public final class FakeFal: ScriptedFake {
         /// The body as a JSON object whose data URIs all decode; a 422 in fal's shape otherwise.
         func validatedInput(_ call: Call) -> Validated {
             guard let input = call.json, case .object(let members) = input else {
-                return .rejected(.json(422, #"{"detail":[{"loc":["body"],"msg":"Input should be a valid dictionary","type":"dict_type"}]}"#))
+                return .rejected(
+                    .json(422, #"{"detail":[{"loc":["body"],"msg":"Input should be a valid dictionary","type":"dict_type"}]}"#))
             }
             for (key, value) in members {
                 let strings: [String] =
@@ -208,7 +213,9 @@ public final class FakeFal: ScriptedFake {
             var prompt = ""
             if case .string(let p)? = input["prompt"] { RefkitCore.JSONValue.quote(p, into: &prompt) } else { prompt = "\"\"" }
             return
-                #"{"images":[{"url":"\#(state.baseURL)/files/result.png","width":40,"height":30,"content_type":"image/png","file_name":"result.png","file_size":\#(size)}],"timings":{"inference":1.9},"seed":42,"has_nsfw_concepts":[false],"prompt":\#(prompt)}"#
+                #"{"images":[{"url":"\#(state.baseURL)/files/result.png","width":40,"height":30,"content_type":"image/png","#
+                + #""file_name":"result.png","file_size":\#(size)}],"timings":{"inference":1.9},"seed":42,"#
+                + #""has_nsfw_concepts":[false],"prompt":\#(prompt)}"#
         }
     }
 }
@@ -287,7 +294,8 @@ extension FakeFal {
                 }
                 let reply = handle(Call(method: request.method, path: request.path, query: query, headers: headers, body: request.body))
                 if reply.delay > .zero { try? await Task.sleep(for: reply.delay) }
-                return LoopbackServer.Response(status: reply.status, headers: reply.headers.map { (name: $0.key, value: $0.value) }, body: reply.body)
+                return LoopbackServer.Response(
+                    status: reply.status, headers: reply.headers.map { (name: $0.key, value: $0.value) }, body: reply.body)
             }
             return Loopback(server: server)
         }

@@ -30,7 +30,9 @@ extension FakeGemini {
         }
 
         /// The service's own checks; a reply when the request is refused.
-        private func validate(_ call: FakeImageAPIServer.Call, into record: inout FakeGemini.RecordedRequest) -> (
+        private func validate(
+            _ call: FakeImageAPIServer.Call, into record: inout FakeGemini.RecordedRequest
+        ) -> (
             FakeImageAPIServer.Reply?, FakeGemini.Behaviour
         ) {
             let success = FakeGemini.Behaviour.image()
@@ -274,7 +276,9 @@ extension FakeGemini {
                 ])
         }
 
-        static func error(_ code: Int, _ status: String, _ message: String, details: [RefkitCore.JSONValue] = [])
+        static func error(
+            _ code: Int, _ status: String, _ message: String, details: [RefkitCore.JSONValue] = []
+        )
             -> FakeImageAPIServer.Reply
         {
             var error: [(key: String, value: RefkitCore.JSONValue)] = [

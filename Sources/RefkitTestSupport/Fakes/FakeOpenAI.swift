@@ -150,28 +150,41 @@ extension FakeOpenAI {
             guard call.method == "POST" else { return Self.error(405, "Method not allowed", type: "invalid_request_error") }
             guard let auth = call.headers["authorization"], auth.hasPrefix("Bearer ") else {
                 return Self.error(
-                    401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+                    401,
+                    "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. "
+                        + "Authorization: Bearer YOUR_KEY).",
                     type: "invalid_request_error")
             }
-            guard auth.dropFirst("Bearer ".count) == apiKey[...] else { return Self.badKeyReply(sent: String(auth.dropFirst("Bearer ".count))) }
+            guard auth.dropFirst("Bearer ".count) == apiKey[...] else {
+                return Self.badKeyReply(sent: String(auth.dropFirst("Bearer ".count)))
+            }
 
             if isEdit {
                 guard let contentType = call.headers["content-type"], contentType.lowercased().hasPrefix("multipart/form-data"),
                     let boundary = Self.boundary(contentType), let parts = Self.parseMultipart(call.body, boundary: boundary)
                 else {
-                    return Self.error(400, "Invalid Content-Type header (\(call.headers["content-type"] ?? "none")), expected multipart/form-data.", type: "invalid_request_error")
+                    return Self.error(
+                        400, "Invalid Content-Type header (\(call.headers["content-type"] ?? "none")), expected multipart/form-data.",
+                        type: "invalid_request_error")
                 }
                 record.parts = parts
                 let images = record.images
-                guard !images.isEmpty else { return Self.error(400, "Missing required parameter: 'image'.", param: "image", code: "missing_required_parameter") }
-                guard images.count <= 16 else { return Self.error(400, "Too many images: at most 16.", param: "image", code: "invalid_value") }
+                guard !images.isEmpty else {
+                    return Self.error(400, "Missing required parameter: 'image'.", param: "image", code: "missing_required_parameter")
+                }
+                guard images.count <= 16 else {
+                    return Self.error(400, "Too many images: at most 16.", param: "image", code: "invalid_value")
+                }
                 for (i, image) in images.enumerated() {
                     guard image.bytes.count <= FakeOpenAI.maxImageBytes else {
-                        return Self.error(400, "Invalid file 'image[\(i)]': file too large, the limit is 50 MB.", param: "image", code: "invalid_value")
+                        return Self.error(
+                            400, "Invalid file 'image[\(i)]': file too large, the limit is 50 MB.", param: "image", code: "invalid_value")
                     }
                     guard let mime = Self.sniff(image.bytes) else {
                         return Self.error(
-                            400, "Invalid file 'image[\(i)]': unsupported mimetype ('\(image.contentType ?? "application/octet-stream")'). Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.",
+                            400,
+                            "Invalid file 'image[\(i)]': unsupported mimetype ('\(image.contentType ?? "application/octet-stream")'). "
+                                + "Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.",
                             param: "image", code: "unsupported_file_mimetype")
                     }
                     _ = mime
@@ -185,9 +198,14 @@ extension FakeOpenAI {
             guard let prompt = record.field("prompt"), !prompt.isEmpty else {
                 return Self.error(400, "Missing required parameter: 'prompt'.", param: "prompt", code: "missing_required_parameter")
             }
-            guard prompt.count <= 32_000 else { return Self.error(400, "The prompt is too long: at most 32000 characters.", param: "prompt", code: "string_above_max_length") }
+            guard prompt.count <= 32_000 else {
+                return Self.error(
+                    400, "The prompt is too long: at most 32000 characters.", param: "prompt", code: "string_above_max_length")
+            }
             if let size = record.field("size"), !FakeOpenAI.sizes.contains(size) {
-                return Self.error(400, "Invalid value: '\(size)'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.", param: "size", code: "invalid_value")
+                return Self.error(
+                    400, "Invalid value: '\(size)'. Supported values are: '1024x1024', '1024x1536', '1536x1024', and 'auto'.",
+                    param: "size", code: "invalid_value")
             }
             if let n = record.field("n"), !(Int(n).map { (1...10).contains($0) } ?? false) {
                 return Self.error(400, "Invalid 'n': must be between 1 and 10.", param: "n", code: "invalid_value")
@@ -208,22 +226,36 @@ extension FakeOpenAI {
                 return Self.success(b64: "iVBORw0K%%%not base64###", size: size)
             case .moderationBlocked(let stage, let categories):
                 var reply = Self.error(
-                    400, "Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID req_fake. safety_violations=[\(categories.joined(separator: ", "))].",
+                    400,
+                    "Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and "
+                        + "include the request ID req_fake. safety_violations=[\(categories.joined(separator: ", "))].",
                     type: "image_generation_user_error", code: "moderation_blocked",
-                    extra: [("moderation_details", .object([("moderation_stage", .string(stage)), ("categories", .array(categories.map { .string($0) }))]))])
+                    extra: [
+                        (
+                            "moderation_details",
+                            .object([("moderation_stage", .string(stage)), ("categories", .array(categories.map { .string($0) }))])
+                        )
+                    ])
                 reply.headers["x-request-id"] = "req_fake"
                 return reply
             case .contentPolicyViolation:
-                return Self.error(400, "Your request was rejected as a result of our safety system.", type: "invalid_request_error", code: "content_policy_violation")
+                return Self.error(
+                    400, "Your request was rejected as a result of our safety system.", type: "invalid_request_error",
+                    code: "content_policy_violation")
             case .rateLimited(let retryAfter, let reset):
-                var reply = Self.error(429, "Rate limit reached for gpt-image-1 in organization org-fake on images per minute (IPM): Limit 5, Used 5, Requested 1.", type: "requests", code: "rate_limit_exceeded")
+                var reply = Self.error(
+                    429,
+                    "Rate limit reached for gpt-image-1 in organization org-fake on images per minute (IPM): Limit 5, Used 5, Requested 1.",
+                    type: "requests", code: "rate_limit_exceeded")
                 reply.headers["x-ratelimit-limit-requests"] = "5"
                 reply.headers["x-ratelimit-remaining-requests"] = "0"
                 reply.headers["x-ratelimit-reset-requests"] = reset
                 if let retryAfter { reply.headers["retry-after"] = retryAfter }
                 return reply
             case .insufficientQuota:
-                return Self.error(429, "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota", code: "insufficient_quota")
+                return Self.error(
+                    429, "You exceeded your current quota, please check your plan and billing details.", type: "insufficient_quota",
+                    code: "insufficient_quota")
             case .status(let status, let message):
                 return Self.error(status, message, type: "server_error")
             case .badKey:
@@ -231,120 +263,15 @@ extension FakeOpenAI {
             case .malformed(let text):
                 return .init(status: 200, headers: ["content-type": "application/json"], body: Array(text.utf8))
             case .oversized(let bytes):
-                return Self.json(200, .object([("created", .number(1_700_000_000, isInteger: true)), ("padding", .string(String(repeating: "A", count: max(0, bytes))))]))
+                return Self.json(
+                    200,
+                    .object([
+                        ("created", .number(1_700_000_000, isInteger: true)),
+                        ("padding", .string(String(repeating: "A", count: max(0, bytes)))),
+                    ]))
             case .raw(let status, let headers, let body):
                 return .init(status: status, headers: headers, body: body)
             }
-        }
-
-        // MARK: Wire shapes
-
-        static func success(b64: String, size: String) -> FakeImageAPIServer.Reply {
-            json(200, .object([
-                ("created", .number(1_700_000_000, isInteger: true)), ("background", .string("opaque")), ("output_format", .string("png")),
-                ("quality", .string("high")), ("size", .string(size)),
-                ("data", .array([.object([("b64_json", .string(b64))])])),
-                ("usage", .object([
-                    ("input_tokens", .number(1290, isInteger: true)),
-                    ("input_tokens_details", .object([("image_tokens", .number(1280, isInteger: true)), ("text_tokens", .number(10, isInteger: true))])),
-                    ("output_tokens", .number(4160, isInteger: true)), ("total_tokens", .number(5450, isInteger: true)),
-                ])),
-            ]))
-        }
-
-        /// OpenAI echoes a masked key: the first and last few characters.
-        static func badKeyReply(sent: String) -> FakeImageAPIServer.Reply {
-            let masked = sent.count > 8 ? "\(sent.prefix(3))\(String(repeating: "*", count: sent.count - 7))\(sent.suffix(4))" : "***"
-            return error(
-                401, "Incorrect API key provided: \(masked). You can find your API key at https://platform.openai.com/account/api-keys.",
-                type: "invalid_request_error", code: "invalid_api_key")
-        }
-
-        static func error(
-            _ status: Int, _ message: String, type: String = "invalid_request_error", param: String? = nil, code: String? = nil,
-            extra: [(key: String, value: RefkitCore.JSONValue)] = []
-        ) -> FakeImageAPIServer.Reply {
-            var reply = json(status, .object([("error", .object([
-                ("message", .string(message)), ("type", .string(type)), ("param", param.map { .string($0) } ?? .null),
-                ("code", code.map { .string($0) } ?? .null),
-            ] + extra))]))
-            reply.headers["x-request-id"] = "req_fake"
-            return reply
-        }
-
-        static func json(_ status: Int, _ value: RefkitCore.JSONValue) -> FakeImageAPIServer.Reply {
-            .init(status: status, headers: ["content-type": "application/json"], body: Array(value.serialized.utf8))
-        }
-
-        /// The image format by magic bytes, as the service checks it.
-        static func sniff(_ bytes: [UInt8]) -> String? {
-            if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return "image/png" }
-            if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
-            if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) { return "image/webp" }
-            return nil
-        }
-
-        static func boundary(_ contentType: String) -> String? {
-            for parameter in contentType.split(separator: ";").dropFirst() {
-                let pair = parameter.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
-                if pair.count == 2, pair[0].lowercased() == "boundary" {
-                    return pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
-                }
-            }
-            return nil
-        }
-
-        /// RFC 7578 parts; nil when the body is not well formed.
-        static func parseMultipart(_ body: [UInt8], boundary: String) -> [FormPart]? {
-            let delimiter = Array("--\(boundary)".utf8)
-            guard var position = find(delimiter, in: body, from: 0) else { return nil }
-            var parts: [FormPart] = []
-            while true {
-                position += delimiter.count
-                if body.count >= position + 2, body[position] == UInt8(ascii: "-"), body[position + 1] == UInt8(ascii: "-") { return parts }
-                guard body.count >= position + 2, body[position] == 0x0D, body[position + 1] == 0x0A else { return nil }
-                position += 2
-                guard let headerEnd = find([0x0D, 0x0A, 0x0D, 0x0A], in: body, from: position) else { return nil }
-                let headerText = String(decoding: body[position..<headerEnd], as: UTF8.self)
-                let contentStart = headerEnd + 4
-                guard let next = find([0x0D, 0x0A] + delimiter, in: body, from: contentStart) else { return nil }
-                var name: String?
-                var filename: String?
-                var contentType: String?
-                for line in headerText.components(separatedBy: "\r\n") {
-                    let lower = line.lowercased()
-                    if lower.hasPrefix("content-disposition:") {
-                        name = parameter("name", in: line)
-                        filename = parameter("filename", in: line)
-                    } else if lower.hasPrefix("content-type:") {
-                        contentType = line.dropFirst("content-type:".count).trimmingCharacters(in: .whitespaces)
-                    }
-                }
-                guard let name else { return nil }
-                parts.append(FormPart(name: name, filename: filename, contentType: contentType, bytes: Array(body[contentStart..<next])))
-                position = next + 2
-            }
-        }
-
-        static func parameter(_ key: String, in line: String) -> String? {
-            for piece in line.split(separator: ";").dropFirst() {
-                let pair = piece.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
-                guard pair.count == 2, pair[0] == key else { continue }
-                return pair[1].hasPrefix("\"") && pair[1].hasSuffix("\"") && pair[1].count >= 2 ? String(pair[1].dropFirst().dropLast()) : pair[1]
-            }
-            return nil
-        }
-
-        static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-            guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-            var i = start
-            let first = needle[0]
-            let last = haystack.count - needle.count
-            while i <= last {
-                if haystack[i] == first, haystack[i..<i + needle.count].elementsEqual(needle) { return i }
-                i += 1
-            }
-            return nil
         }
     }
 }

@@ -114,7 +114,8 @@ public final class FakeReplicate: ScriptedFake {
             return state.withLock { state in
                 record.receive(call, as: route)
                 if route == .file {
-                    return record.serveFile(parts, route: .file, notFound: Self.problem(404, "Not found", "The requested file does not exist"))
+                    return record.serveFile(
+                        parts, route: .file, notFound: Self.problem(404, "Not found", "The requested file does not exist"))
                 }
                 guard call.header("authorization") == "Bearer \(token)" else {
                     return Self.problem(401, "Unauthenticated", "You did not pass a valid authentication token")
@@ -124,7 +125,9 @@ public final class FakeReplicate: ScriptedFake {
                 case .create: return create(call, parts: parts, state: &state)
                 case .get, .cancel:
                     let id = parts[2]
-                    guard var prediction = state.predictions[id] else { return Self.problem(404, "Not found", "The requested resource could not be found") }
+                    guard var prediction = state.predictions[id] else {
+                        return Self.problem(404, "Not found", "The requested resource could not be found")
+                    }
                     if route == .cancel {
                         prediction.canceled = true
                     } else {
@@ -150,14 +153,17 @@ public final class FakeReplicate: ScriptedFake {
 
         /// Replicate's problem-details error body.
         static func problem(_ status: Int, _ title: String, _ detail: String, headers: [String: String] = [:]) -> Reply {
-            var t = "", d = ""
+            var t = ""
+            var d = ""
             RefkitCore.JSONValue.quote(title, into: &t)
             RefkitCore.JSONValue.quote(detail, into: &d)
             return .json(status, #"{"title":\#(t),"detail":\#(d),"status":\#(status)}"#, headers: headers)
         }
 
         func create(_ call: Call, parts: [String], state: inout State) -> Reply {
-            guard let body = call.json, case .object = body else { return Self.problem(400, "Invalid JSON", "The request body is not a JSON object") }
+            guard let body = call.json, case .object = body else {
+                return Self.problem(400, "Invalid JSON", "The request body is not a JSON object")
+            }
             guard let input = body["input"], case .object(let members) = input else {
                 return Self.problem(422, "Input validation failed", "input is required")
             }
@@ -179,7 +185,9 @@ public final class FakeReplicate: ScriptedFake {
                 version = "hidden"
             } else {
                 guard case .string(let v)? = body["version"], !v.isEmpty else {
-                    return Self.problem(422, "Invalid version or not permitted", "The specified version does not exist (or perhaps you don't have permission to use it?)")
+                    return Self.problem(
+                        422, "Invalid version or not permitted",
+                        "The specified version does not exist (or perhaps you don't have permission to use it?)")
                 }
                 model = "owner/model"
                 version = v
@@ -199,11 +207,20 @@ public final class FakeReplicate: ScriptedFake {
                 status == "succeeded"
                 ? (state.outputTemplate ?? #""{base}/files/out.png""#).replacingOccurrences(of: "{base}", with: state.baseURL) : "null"
             var error = "null"
-            if status == "failed" { error = ""; RefkitCore.JSONValue.quote(state.failure, into: &error) }
+            if status == "failed" {
+                error = ""
+                RefkitCore.JSONValue.quote(state.failure, into: &error)
+            }
             let done = ["succeeded", "failed", "canceled", "aborted"].contains(status)
             let urls = "\(state.baseURL)/v1/predictions/\(id)"
             return
-                #"{"id":"\#(id)","model":"\#(p.model)","version":"\#(p.version)","input":\#(p.input.serialized),"logs":"","output":\#(output),"data_removed":false,"error":\#(error),"status":"\#(status)","created_at":"2025-01-01T00:00:00.000Z","started_at":\#(status == "starting" ? "null" : #""2025-01-01T00:00:01.000Z""#),"completed_at":\#(done ? #""2025-01-01T00:00:05.000Z""# : "null"),"urls":{"get":"\#(urls)","cancel":"\#(urls)/cancel","stream":"\#(state.baseURL)/stream/\#(id)"},"metrics":{\#(done ? #""predict_time":4.52"# : "")}}"#
+                #"{"id":"\#(id)","model":"\#(p.model)","version":"\#(p.version)","input":\#(p.input.serialized),"logs":"","#
+                + #""output":\#(output),"data_removed":false,"error":\#(error),"status":"\#(status)","#
+                + #""created_at":"2025-01-01T00:00:00.000Z","#
+                + #""started_at":\#(status == "starting" ? "null" : #""2025-01-01T00:00:01.000Z""#),"#
+                + #""completed_at":\#(done ? #""2025-01-01T00:00:05.000Z""# : "null"),"urls":{"get":"\#(urls)","#
+                + #""cancel":"\#(urls)/cancel","stream":"\#(state.baseURL)/stream/\#(id)"},"#
+                + #""metrics":{\#(done ? #""predict_time":4.52"# : "")}}"#
         }
     }
 }
