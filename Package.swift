@@ -151,6 +151,14 @@ let package = Package(
                 "RefkitDigest",
                 "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
             ]),
+
+        // Issue 15, automatic QA: every QA decision as a value (verdicts, thresholds, local checks, the judge's
+        // rubric and strict answer, regeneration, the manifest's shapes). No I/O, no C.
+        .target(name: "RefkitQA", dependencies: ["RefkitCore"]),
+        // RefkitImaging only for one suite that puts real libvips fingerprints through the checks.
+        .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA", "RefkitImaging"]),
+        // Prints the cost of QA's fingerprint and health per image (BENCHMARKS.md).
+        .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging"]),
     ],
     swiftLanguageModes: [.v6]
 )
