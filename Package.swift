@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "RefkitConfig",
             dependencies: [
-                "RefkitCore", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
+                "RefkitCore", "RefkitQA", "RefkitWatch", .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .target(
             name: "RefkitStore",

@@ -14,6 +14,8 @@ public struct Configuration: Sendable {
     public var civitai: Civitai
     public var outputs: Outputs
     public var metrics = Metrics()
+    /// `[qa]`: automatic quality checks of every reference.
+    public var qa = QA()
     /// Where this configuration was read from ("(built-in)" for the embedded default).
     public var file: String
 

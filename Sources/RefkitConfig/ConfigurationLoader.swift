@@ -114,7 +114,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
-                "plain_http_hosts",
+                "plain_http_hosts", "qa",
             ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
@@ -237,6 +237,7 @@ struct ConfigReader {
             stateDir: stateDir, logLevel: logLevel, daemon: daemon, limits: limits, retry: retry, watches: watches,
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
         configuration.metrics = metrics
+        configuration.qa = try readQA(top["qa"], providers: providers, analyzer: analyzer)
         try checkPlainHTTP(configuration, listed: top["plain_http_hosts"])
         return configuration
     }

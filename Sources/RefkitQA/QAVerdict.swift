@@ -34,19 +34,3 @@ public enum QAVerdict: String, Sendable, CaseIterable, Codable, Comparable {
     /// Less severe first.
     public static func < (lhs: QAVerdict, rhs: QAVerdict) -> Bool { lhs.severity < rhs.severity }
 }
-
-/// The checks of one stage, in the order they run and are listed in the manifest.
-public enum QACheckID: String, Sendable, CaseIterable, Codable {
-    /// Not blank or near-uniform, not tiny, an image at all.
-    case health
-    /// Not the same picture as another image of the kit, the source or the locked reference.
-    case duplicate
-    /// Not another image of the kit flipped left-right.
-    case mirror
-    /// The faces the view must (or must not) show.
-    case face
-    /// The face is the locked reference's person (photoreal kits only).
-    case identity
-    /// The vision judge's rubric.
-    case judge
-}

@@ -107,8 +107,10 @@ struct ConfigurationLoaderTests {
             "outputs": ["text_plan_min_share", "source_long_side"],
             "watch": [
                 "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
-                "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore",
+                "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "qa", "qa_checks",
             ],
+            "qa": ConfigReader.qaKeys.subtracting(["thresholds"]),
+            "qa.thresholds": ConfigReader.qaThresholdKeys,
             "analyzer": ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"],
             "civitai": ConfigReader.civitaiKeys,
         ]
