@@ -182,7 +182,7 @@ extension RefkitDatabase {
                 {
                     let kitID: String = kit["id"]
                     image.kitID = kitID
-                    image.kitStatus = KitStatus(rawValue: kit["status"])
+                    image.kitStatus = try StoredValue.decode(kit, "status", in: "kits", KitStatus.init(rawValue:))
                     image.kitUpdatedAt = kit["updated_at"]
                     image.stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID])
                         .map(Self.stageRecord)
