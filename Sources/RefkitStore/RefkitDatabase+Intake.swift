@@ -57,7 +57,7 @@ extension RefkitDatabase {
                     sql: "UPDATE intake_claims SET state = 'rejected', code = ?, finished_at = ? WHERE id = ?",
                     arguments: [code, Self.now(), id])
             }
-            try Self.appendEvent(db, kitID: nil, watch: watch, subject: subject, type: "rejected", code: code, message: message)
+            try Self.appendEvent(db, kitID: nil, watch: watch, subject: subject, type: .rejected, code: code, message: message)
         }
     }
 
@@ -116,7 +116,7 @@ extension RefkitDatabase {
                     }
                     if missing.isEmpty {
                         try Self.appendEvent(
-                            db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                            db, kitID: existing, watch: watch, subject: source.originalName, type: .duplicate,
                             message: "same source and kit already recorded")
                         return .duplicate(kitID: existing, sourceID: sourceID!)
                     }
@@ -124,7 +124,7 @@ extension RefkitDatabase {
                     try Self.insertOrder(db, kitID: existing, order: order, now: now)
                     try db.execute(sql: "UPDATE kits SET status = 'queued', updated_at = ? WHERE id = ?", arguments: [now, existing])
                     try Self.appendEvent(
-                        db, kitID: existing, watch: watch, subject: source.originalName, type: "extended",
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: .extended,
                         message: Self.names(missing.map(\.stage)))
                     return .extended(kitID: existing, added: missing.map(\.stage))
                 }
@@ -142,7 +142,7 @@ extension RefkitDatabase {
                             arguments: [sourceID, existing, now, id])
                     }
                     try Self.appendEvent(
-                        db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: .duplicate,
                         message: "same source as this kit, dropped as \(source.originalName) without an order")
                     return .duplicate(kitID: existing, sourceID: sourceID!)
                 }
@@ -163,7 +163,7 @@ extension RefkitDatabase {
                     arguments: [sourceID, kitID, now, id])
             }
             try Self.appendEvent(
-                db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: "accepted",
+                db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: .accepted,
                 message: "kit \(kitName) queued with \(plan.steps.count) stages")
             return .newKit(kitID: kitID, slug: slug)
         }

@@ -74,7 +74,7 @@ extension RefkitDatabase {
                     "UPDATE kits SET analysis = ?, status = CASE WHEN status = 'analyzing' THEN 'generating' ELSE status END, updated_at "
                     + "= ? WHERE id = ?",
                 arguments: [json, Self.now(), kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: "analyzed")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: .analyzed)
         }
     }
 
@@ -100,7 +100,8 @@ extension RefkitDatabase {
                 claimsByState: try counts("SELECT state, count(*) FROM intake_claims GROUP BY state"),
                 sources: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources") ?? 0,
                 rejectedToday: try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM events WHERE type = 'rejected' AND at >= ?", arguments: [today]) ?? 0,
+                    db, sql: "SELECT count(*) FROM events WHERE type = ? AND at >= ?", arguments: [EventType.rejected.rawValue, today]
+                ) ?? 0,
                 spendTodayUSD: try Self.daySpend(db, watch: nil))
         }
     }

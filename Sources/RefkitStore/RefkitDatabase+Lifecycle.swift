@@ -72,7 +72,7 @@ extension RefkitDatabase {
                     "UPDATE kits SET status = 'awaiting_selection', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing', "
                     + "'generating')",
                 arguments: [Self.now(), kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: "awaiting_selection")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: .awaitingSelection)
         }
     }
 
@@ -126,7 +126,7 @@ extension RefkitDatabase {
                         "\(kit.name): \(kit.lockedHow ?? ""); nothing was made from an earlier reference")
                 }
                 try Self.appendEvent(
-                    db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "remake", message: Self.names(queued))
+                    db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: .remake, message: Self.names(queued))
                 try Self.finishClaim(db, claim, kitID: kit.id)
                 let message = "\(queued.count) stage(s) made from an earlier reference queued again"
                 return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: queued, message: message)
@@ -153,7 +153,7 @@ extension RefkitDatabase {
                     """,
                 arguments: [file, how, now, kit.id])
             try Self.appendEvent(
-                db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: relock ? "reselected" : "selected", message: how)
+                db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: relock ? .reselected : .selected, message: how)
             var queued: [Stage] = []
             if relock && remake {
                 var relocked = kit
@@ -193,7 +193,7 @@ extension RefkitDatabase {
                     """,
                 arguments: [now, kitID])
             try Self.appendEvent(
-                db, kitID: kitID, watch: nil, subject: order.fileName, type: "follow_up",
+                db, kitID: kitID, watch: nil, subject: order.fileName, type: .followUp,
                 message: Self.names(missing.map(\.stage)))
             return missing.map(\.stage)
         }
@@ -225,7 +225,7 @@ extension RefkitDatabase {
                     "UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, updated_at = ? "
                     + "WHERE id = ?",
                 arguments: [now, kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "face_swap", message: stage.name)
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: .faceSwap, message: stage.name)
         }
     }
 
@@ -276,7 +276,7 @@ extension RefkitDatabase {
             try Self.requeue(db, kit, now: now)
             let list = touched.map(\.stage)
             try Self.appendEvent(
-                db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: Self.names(list))
+                db, kitID: kit.id, watch: kit.watch, subject: nil, type: .regenerate, message: Self.names(list))
             try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(
                 kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
@@ -298,7 +298,7 @@ extension RefkitDatabase {
                 // and every disk_full_retry_s), without a provider call.
                 let now = Self.now()
                 try Self.requeue(db, kit, now: now)
-                try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: "publish")
+                try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: .retry, message: "publish")
                 try Self.finishClaim(db, claim, kitID: kit.id)
                 return KitCommandResult(
                     kitID: kit.id, kitName: kit.name, stages: [],
@@ -318,7 +318,7 @@ extension RefkitDatabase {
                 arguments: [now, kit.id])
             try Self.requeue(db, kit, now: now)
             let list = stages.map(\.stage)
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: Self.names(list))
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: .retry, message: Self.names(list))
             try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) failed stage(s) queued again")
         }

@@ -78,7 +78,8 @@ extension RefkitDatabase {
             waitingToPublish
             ? ""
             : """
-              AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '') != 'publish_waiting'
+              AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '')
+                  != '\(EventType.publishWaiting.rawValue)'
             """
         return try pool.read { db in
             try String.fetchAll(
@@ -162,7 +163,7 @@ extension RefkitDatabase {
                         """,
                     arguments: [file, "auto: the only avatar candidate", now, kitID])
             }
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: "stage_done", message: "\(durationMs) ms")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: .stageDone, message: "\(durationMs) ms")
         }
     }
 
@@ -188,7 +189,7 @@ extension RefkitDatabase {
                         + "= ? AND status = 'pending'",
                     arguments: ["\(stage) failed", now, kitID])
             }
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: "stage_failed", code: code, message: message)
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: .stageFailed, code: code, message: message)
         }
     }
 
@@ -231,7 +232,7 @@ extension RefkitDatabase {
                 arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id])
             guard db.changesCount == 1 else { return false }
             try Self.appendEvent(
-                db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
+                db, kitID: id, watch: nil, subject: nil, type: .kitFinished(status), code: errorCode, message: errorMessage)
             return true
         }
     }

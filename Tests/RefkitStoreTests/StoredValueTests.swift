@@ -125,4 +125,17 @@ struct StoredValueTests {
         try store.database.execute("UPDATE sources SET mime = 'image/bmp'")
         #expect(throws: RefkitError.self) { try store.database.source(sha256: StoreFixture.source().sha256) }
     }
+
+    @Test("event types are written as the strings the log always held")
+    func eventTypesOnDisk() throws {
+        let store = try StoreFixture()
+        let kitID = try kit(store, steps: [KitPlan.Step(stage: .avatar, dependsOn: nil)])
+        let avatar = try #require(try store.database.stages(kitID: kitID).first)
+        try store.database.startStage(id: avatar.id, kitID: kitID, provider: "p", model: nil, prompt: "x", seed: 1)
+        try store.database.failStage(id: avatar.id, kitID: kitID, stage: .avatar, code: "x", message: "no", durationMs: 1, failsKit: true)
+        try store.database.finishKit(id: kitID, status: .failed, outboxDir: nil, errorCode: "x", errorMessage: "no")
+        #expect(try store.database.events(kitID: kitID).map(\.type) == ["accepted", "stage_failed", "kit_failed"])
+        #expect(try store.database.events(kitID: kitID).map(\.subject) == ["mira.jpg", "avatar", nil])
+        #expect(EventType.kitFinished(.awaitingSelection).rawValue == "kit_awaiting_selection")
+    }
 }
