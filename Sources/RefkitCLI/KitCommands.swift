@@ -63,15 +63,24 @@ extension RefkitCommand {
 
         func validate() throws {
             guard !stages.isEmpty else { throw ValidationError("name at least one stage") }
-            for stage in stages where Stage(name: stage) == nil {
-                throw ValidationError("\"\(stage)\" is not a stage name (avatar, side, expression:smile, scene:beach, ...)")
+            _ = try parsedStages()
+        }
+
+        /// The named stages, parsed once here at the edge.
+        func parsedStages() throws -> [Stage] {
+            try stages.map { name in
+                guard let stage = Stage(name: name) else {
+                    throw ValidationError("\"\(name)\" is not a stage name (avatar, side, expression:smile, scene:beach, ...)")
+                }
+                return stage
             }
         }
 
         func run() async throws {
             let database = try StateAccess.open(try options.loadConfiguration())
-            let result = try KitCommandRunner.run { try database.regenerate(kit: kit, stages: stages) }
-            print("\(result.kitName): \(result.message): \(result.stages.joined(separator: ", "))")
+            let asked = try parsedStages()
+            let result = try KitCommandRunner.run { try database.regenerate(kit: kit, stages: asked) }
+            print("\(result.kitName): \(result.message): \(result.stages.map(\.name).joined(separator: ", "))")
         }
     }
 
@@ -88,7 +97,7 @@ extension RefkitCommand {
         func run() async throws {
             let database = try StateAccess.open(try options.loadConfiguration())
             let result = try KitCommandRunner.run { try database.retryFailed(kit: kit) }
-            print("\(result.kitName): \(result.message): \(result.stages.joined(separator: ", "))")
+            print("\(result.kitName): \(result.message): \(result.stages.map(\.name).joined(separator: ", "))")
         }
     }
 

@@ -75,7 +75,7 @@ extension RefkitCommand {
             print("status:   \(record.status.rawValue)")
             print("watch:    \(record.watch)")
             if let sourceID = record.sourceID, let source = try database.source(id: sourceID) {
-                print("source:   \(source.originalName)  \(source.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
+                print("source:   \(source.originalName)  \(source.format.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
             }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
             if let locked = record.lockedReference {
@@ -87,7 +87,7 @@ extension RefkitCommand {
             print("stages:")
             for stage in stages {
                 var line =
-                    "  " + stage.stage.padding(toLength: 24, withPad: " ", startingAt: 0)
+                    "  " + stage.stage.name.padding(toLength: 24, withPad: " ", startingAt: 0)
                     + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                 line += " attempts \(stage.attempts)"
                 if stage.generation > 0 { line += "  generation \(stage.generation)" }
@@ -101,7 +101,7 @@ extension RefkitCommand {
             }
             let earlier = stages.filter { $0.madeFromEarlierReference(kitGeneration: record.referenceGeneration) }
             if !earlier.isEmpty {
-                let command = ShellWord.command(["refkit", "regenerate", record.name] + earlier.map(\.stage))
+                let command = ShellWord.command(["refkit", "regenerate", record.name] + earlier.map(\.stage.name))
                 print("remake:   \(earlier.count) stage(s) were made from an earlier reference: \(command)")
             }
         }
@@ -127,7 +127,7 @@ enum KitView {
                 "source",
                 source.map {
                     .object([
-                        ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.mime)),
+                        ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.format.mime)),
                         ("width", .int($0.width)),
                         ("height", .int($0.height)),
                     ])
@@ -146,7 +146,7 @@ enum KitView {
                 .array(
                     stages.map { s in
                         .object([
-                            ("stage", .string(s.stage)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
+                            ("stage", .string(s.stage.name)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
                             ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)),
                             ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
                             ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),

@@ -64,10 +64,10 @@ public struct BatchSummary: Sendable, Equatable {
             referencesMade: 0, spendUSD: 0, wallTimeSeconds: 0, abandoned: abandoned, kits: [])
         var lastEnd = fetchedAt
         for image in images {
-            let references = image.stages.count { $0.stage != "avatar" && $0.status == .done }
+            let references = image.stages.count { $0.stage != .avatar && $0.status == .done }
             let cost = image.stages.reduce(0) { $0 + $1.costUSD }
-            let avatarDone = image.stages.contains { $0.stage == "avatar" && $0.status == .done }
-            let others = image.stages.count { $0.stage != "avatar" }
+            let avatarDone = image.stages.contains { $0.stage == .avatar && $0.status == .done }
+            let others = image.stages.count { $0.stage != .avatar }
             var kit = Kit(
                 imageID: image.imageID, kit: image.kit, kitID: image.kitID, outcome: "failed", references: references, costUSD: cost)
             if let status = image.kitStatus {

@@ -14,12 +14,9 @@ public struct KitPlan: Sendable, Equatable {
             self.afterCandidates = afterCandidates
         }
 
-        /// What the store records as `depends_on`.
-        public var dependencyName: String? { afterCandidates ? KitPlan.allCandidates : dependsOn?.name }
+        /// What the stage waits for, as the store records it (`depends_on`).
+        public var dependency: StageDependency? { afterCandidates ? .allCandidates : dependsOn.map(StageDependency.stage) }
     }
-
-    /// `depends_on` of an avatar chosen among candidates.
-    public static let allCandidates = "candidates"
 
     public var steps: [Step]
 

@@ -12,6 +12,7 @@ extension RefkitError.Code {
     public static let databaseDamaged = Self("database_damaged")
     public static let databaseLost = Self("database_lost")
     public static let databaseMissing = Self("database_missing")
+    public static let databaseUnknownValue = Self("database_unknown_value")
     public static let diskFull = Self("disk_full")
     public static let faceSwapNeedsLockedReference = Self("face_swap_needs_locked_reference")
     public static let faceSwapTargetMissing = Self("face_swap_target_missing")

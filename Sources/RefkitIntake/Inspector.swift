@@ -6,11 +6,14 @@ import RefkitWatch
 
 /// Facts about an accepted source image.
 public struct SourceFacts: Sendable, Equatable {
-    public var mime: String
+    public var format: ImageFormat
     public var width: Int
     public var height: Int
     public var sha256: String
     public var bytes: Int64
+
+    /// The MIME type of `format`.
+    public var mime: String { format.mime }
 }
 
 /// What intake makes of one inbox entry, before pairing.
@@ -46,10 +49,6 @@ public struct IntakeLimits: Sendable {
 /// `ImageJudge` (content type by libmagic, pixel count from the header before any decode, a
 /// full decode check); or, for `.json`, the order schema. `refkit check` and the daemon share it, so their verdicts agree.
 public struct Inspector {
-    /// `ImageJudge.acceptedFormats` as MIME type to file extension (read by the intake service).
-    public static let acceptedImageTypes: [String: String] = Dictionary(
-        uniqueKeysWithValues: ImageJudge.acceptedFormats.map { ($0.mime, $0.fileExtension) })
-
     let judge: ImageJudge
     let limits: IntakeLimits
 
@@ -116,7 +115,7 @@ public struct Inspector {
         switch judge.judge(bytes, decode: decode) {
         case .success(let image):
             let facts = SourceFacts(
-                mime: image.mime, width: image.width, height: image.height, sha256: SHA256Digest.hex(of: bytes),
+                format: image.format, width: image.width, height: image.height, sha256: SHA256Digest.hex(of: bytes),
                 bytes: Int64(bytes.count))
             return .image(facts, bytes: bytes)
         case .failure(let error):

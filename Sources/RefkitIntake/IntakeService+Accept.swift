@@ -26,10 +26,9 @@ extension IntakeService {
         do {
             var source: NewSource?
             if let image {
-                let ext = Inspector.acceptedImageTypes[image.facts.mime] ?? "bin"
-                let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: ext)
+                let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: image.facts.format.fileExtension)
                 source = NewSource(
-                    sha256: image.facts.sha256, mime: image.facts.mime, width: image.facts.width, height: image.facts.height,
+                    sha256: image.facts.sha256, format: image.facts.format, width: image.facts.width, height: image.facts.height,
                     bytes: image.facts.bytes, storedPath: stored, originalName: image.entry.fileName)
             }
             if let order {
@@ -54,7 +53,7 @@ extension IntakeService {
                 accepted += 1
                 logger.info(
                     "kit extended by a repeated source",
-                    metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "added": "\(added.joined(separator: ","))"])
+                    metadata: ["watch": "\(watch.name)", "kit.id": "\(kitID)", "added": "\(added.map(\.name).joined(separator: ","))"])
                 events.publish(.kitQueued(kitID: kitID, watch: watch.name))
             case .duplicate(let kitID, _):
                 duplicates += 1
@@ -112,16 +111,16 @@ extension IntakeService {
             return
         }
         let id = swap.name ?? SafeName.slug(image.entry.stem)
-        guard SafeName.isSafeIdentifier(id), let stage = Stage(name: "swap:\(id)") else {
+        guard SafeName.isSafeIdentifier(id) else {
             refuse(
                 RefkitError(
                     .orderInvalidValue, "the face swap needs a name of letters, digits, _ and -",
                     detail: "give \"face_swap\": {\"name\": ...}"))
             return
         }
+        let stage = Stage.swap(id)
         do {
-            let ext = Inspector.acceptedImageTypes[image.facts.mime] ?? "bin"
-            let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: ext)
+            let stored = try originals.store(image.bytes, sha256: image.facts.sha256, ext: image.facts.format.fileExtension)
             _ = try originals.store(order.text, sha256: SHA256Digest.hex(of: order.text), ext: "json")
             try database.addFaceSwap(
                 kitID: kit.id, stage: stage, input: stored,
@@ -186,7 +185,8 @@ extension IntakeService {
                 logger.info(
                     "follow-up order queued",
                     metadata: [
-                        "watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)", "added": "\(added.joined(separator: ","))",
+                        "watch": "\(watch.name)", "kit": "\(kit.name)", "kit.id": "\(kit.id)",
+                        "added": "\(added.map(\.name).joined(separator: ","))",
                     ])
                 events.publish(.kitQueued(kitID: kit.id, watch: watch.name))
             }
@@ -216,7 +216,7 @@ extension IntakeService {
                     kit: kit.id, number: n, how: "selected: candidate \(n) (control order \(entry.fileName))", requireAwaiting: true,
                     remake: order.remake == true, claim: claimID)
             } else if let stages = order.regenerate {
-                result = try database.regenerate(kit: kit.id, stages: stages.map(\.name), claim: claimID)
+                result = try database.regenerate(kit: kit.id, stages: stages, claim: claimID)
             } else {
                 result = try database.retryFailed(kit: kit.id, claim: claimID)
             }

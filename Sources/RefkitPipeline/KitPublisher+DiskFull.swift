@@ -27,6 +27,7 @@ extension KitPublisher {
                 "kit.id": "\(kitID)", "code": "\(failure.code)", "detail": "\(failure.detail)",
                 "partial_folder_removed": "\(removed)",
             ])
-        try? database.appendEvent(kitID: kitID, type: "publish_waiting", code: failure.code.rawValue, message: failure.detail)
+        try? database.appendEvent(
+            kitID: kitID, type: EventType.publishWaiting.rawValue, code: failure.code.rawValue, message: failure.detail)
     }
 }

@@ -22,9 +22,7 @@ struct KitPublisher: Sendable {
             let fingerprint = try database.stagesFingerprint(kitID: kitID)
             let stages = try database.stages(kitID: kitID)
             let outcome = KitOutcome(
-                stages: stages.compactMap { s in
-                    Stage(name: s.stage).map { KitOutcome.StageEnd($0, s.status, errorCode: s.errorCode, errorMessage: s.errorMessage) }
-                },
+                stages: stages.map { KitOutcome.StageEnd($0.stage, $0.status, errorCode: $0.errorCode, errorMessage: $0.errorMessage) },
                 textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: outcome.status)
             let recorded = try database.finishKit(
@@ -104,7 +102,7 @@ struct KitPublisher: Sendable {
         }
         var entries: [KitReport.StageEntry] = []
         for s in stages {
-            guard let stage = Stage(name: s.stage) else { continue }
+            let stage = s.stage
             var entry = KitReport.StageEntry(
                 stage: stage, status: s.status, attempts: s.attempts, durationMs: s.durationMs, costUSD: s.costUSD)
             // A regenerated stage keeps the last result it replaced as NAME.prev.EXT, listed as
@@ -133,7 +131,7 @@ struct KitPublisher: Sendable {
                 files.append(KitFile(relativePath: name, contents: try self.work.read(work)))
                 entry.file = name
             }
-            (entry.sha256, entry.mime, entry.width, entry.height) = (s.sha256, s.mime, s.width, s.height)
+            (entry.sha256, entry.mime, entry.width, entry.height) = (s.sha256, s.format?.mime, s.width, s.height)
             (entry.provider, entry.model, entry.prompt, entry.seed) = (s.provider, s.model, s.prompt, s.seed)
             (entry.errorCode, entry.errorMessage) = (s.errorCode, s.errorMessage)
             entry.referenceGeneration = s.referenceGeneration
@@ -143,15 +141,13 @@ struct KitPublisher: Sendable {
         let report = KitReport(
             id: kit.id, name: kit.name, createdAt: kit.createdAt, referenceGeneration: kit.referenceGeneration, lockedHow: kit.lockedHow,
             stages: entries,
-            history: records.compactMap { h in
-                Stage(name: h.stage).map {
-                    var earlier = KitReport.EarlierResult(
-                        stage: $0, generation: h.generation, status: h.status, attempts: h.attempts, costUSD: h.costUSD, endedAt: h.endedAt,
-                        replacedAt: h.replacedAt)
-                    (earlier.sha256, earlier.provider, earlier.model) = (h.sha256, h.provider, h.model)
-                    (earlier.seed, earlier.errorCode) = (h.seed, h.errorCode)
-                    return earlier
-                }
+            history: records.map { h in
+                var earlier = KitReport.EarlierResult(
+                    stage: h.stage, generation: h.generation, status: h.status, attempts: h.attempts, costUSD: h.costUSD,
+                    endedAt: h.endedAt, replacedAt: h.replacedAt)
+                (earlier.sha256, earlier.provider, earlier.model) = (h.sha256, h.provider, h.model)
+                (earlier.seed, earlier.errorCode) = (h.seed, h.errorCode)
+                return earlier
             })
         let manifest = ManifestDocument.make(
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),

@@ -10,7 +10,7 @@ extension StageRunner {
     /// False when the kit has no candidates (its avatar is generated as usual).
     func chooseAmongCandidates(_ runnable: RunnableStage, log: Logger) async throws -> Bool {
         let stages = try database.stages(kitID: runnable.kitID)
-        let candidates = stages.filter { $0.stage.hasPrefix("candidate:") }
+        let candidates = stages.filter(\.stage.isCandidate)
         guard !candidates.isEmpty else { return false }
         let made = candidates.filter { $0.status == .done && $0.file != nil }
         guard !made.isEmpty else {
@@ -25,7 +25,7 @@ extension StageRunner {
             return true
         }
         func number(_ record: StageRecord) -> Int {
-            if case .candidate(let n)? = Stage(name: record.stage) { return n }
+            if case .candidate(let n) = record.stage { return n }
             return 1
         }
         var chosen = made[0]
@@ -36,7 +36,7 @@ extension StageRunner {
             do {
                 let source = try work.normalisedSource(
                     kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
-                let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: $0.mime ?? "image/png") }
+                let images = try made.map { ReferenceImage(bytes: try work.read($0.file!), mime: ($0.format ?? .png).mime) }
                 let pick = try await budgets.paidAnalyzerCall(
                     kitID: kit.id, subject: "candidate choice"
                 ) { () async throws(ProviderError) in

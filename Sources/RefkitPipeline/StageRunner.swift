@@ -38,7 +38,7 @@ struct StageRunner: Sendable {
     /// actor: provider calls, decoding and file writes of many stages run in parallel.
     func run(_ runnable: RunnableStage, provider providerName: String) async -> Outcome {
         let started = ContinuousClock.now
-        guard let stage = Stage(name: runnable.stage) else { return Outcome() }
+        let stage = runnable.stage
         var outcome = Outcome()
         var log = logger
         log[metadataKey: "kit.id"] = "\(runnable.kitID)"
@@ -72,7 +72,7 @@ struct StageRunner: Sendable {
             // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
             try? await space.whileStateFull("a stage's failure", log: log) {
                 try database.failStage(
-                    id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, code: failure.code.rawValue,
+                    id: runnable.stageID, kitID: runnable.kitID, stage: stage, code: failure.code.rawValue,
                     message: failure.message,
                     durationMs: ms, failsKit: failsKit)
             }
@@ -90,10 +90,10 @@ struct StageRunner: Sendable {
         _ runnable: RunnableStage, stage: Stage, provider providerName: String, context: StageContext, started: ContinuousClock.Instant,
         log: inout Logger
     ) async throws {
-        var image: GeneratedImage
+        var made: CheckedImage
         var madeBy = providerName
         do {
-            image = try await generate(runnable, stage: stage, providerName: providerName, context: context, log: log)
+            made = try await generate(runnable, stage: stage, providerName: providerName, context: context, log: log)
         } catch let primary {
             // Read again: the fallback's request is made from the kit as it is now, as the first one was.
             let fresh = try? readContext(runnable)
@@ -108,9 +108,10 @@ struct StageRunner: Sendable {
             log[metadataKey: "provider"] = "\(fallback)"
             log[metadataKey: "fallback_for"] = "\(providerName)"
             madeBy = fallback
-            image = try await generate(runnable, stage: stage, providerName: fallback, context: fresh, log: log)
+            made = try await generate(runnable, stage: stage, providerName: fallback, context: fresh, log: log)
         }
-        let ext = ImageFormat(mime: image.mime)?.fileExtension ?? "png"
+        let (image, format) = (made.image, made.format)
+        let ext = format.fileExtension
         let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
         let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
         let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
@@ -118,9 +119,8 @@ struct StageRunner: Sendable {
         try await space.whileStateFull("a paid result", log: log) {
             try work.write(image.bytes, to: path)
             try database.completeStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: runnable.stage, file: path,
-                sha256: SHA256Digest.hex(of: image.bytes),
-                mime: image.mime, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
+                id: runnable.stageID, kitID: runnable.kitID, stage: stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
+                format: format, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
                 locksReference: stage == .avatar)
         }
         events.publish(.stageDone(kitID: runnable.kitID, stage: stage, provider: madeBy))
@@ -129,11 +129,17 @@ struct StageRunner: Sendable {
         log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
     }
 
+    /// A provider's image with the format its bytes were judged to be.
+    struct CheckedImage {
+        var image: GeneratedImage
+        var format: ImageFormat
+    }
+
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
     /// and validates what comes back.
     func generate(
         _ runnable: RunnableStage, stage: Stage, providerName: String, context: StageContext, log: Logger
-    ) async throws -> GeneratedImage {
+    ) async throws -> CheckedImage {
         let (request, referenceGeneration) = try await prepare(runnable, stage: stage, context: context)
         guard let entry = registry.entry(providerName) else {
             throw RefkitError(.providerUnknown, "no provider named \"\(providerName)\" is configured")
@@ -160,8 +166,7 @@ struct StageRunner: Sendable {
                 try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD)
             }
         }
-        try checkOutput(image)
-        return image
+        return CheckedImage(image: image, format: try checkOutput(image))
     }
 
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.
@@ -213,9 +218,9 @@ struct StageRunner: Sendable {
             inputs.analysis = try await analysis(of: kit, source: subject)
         }
         if kit.textOnly, case .scene = stage, let first = order.characters.first?.name,
-            let done = context.stages.first(where: { $0.stage == Stage.character(first).name && $0.status == .done }), let file = done.file
+            let done = context.stages.first(where: { $0.stage == .character(first) && $0.status == .done }), let file = done.file
         {
-            inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: done.mime ?? "image/png")
+            inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: (done.format ?? .png).mime)
         }
         let request = try StageRequest.make(stage: stage, inputs: inputs)
         return (request, inputs.locked == nil ? nil : kit.referenceGeneration)
@@ -224,7 +229,8 @@ struct StageRunner: Sendable {
     /// A provider's image is judged like a dropped file (`ImageJudge`, with `[limits]`): libmagic
     /// on the bytes, size and pixel limits from the header, then a strict full decode (unless
     /// the client already did that decode: every HTTP provider validates what it receives).
-    func checkOutput(_ image: GeneratedImage) throws {
+    /// Returns the format the bytes are, which names the work file and the stored record.
+    func checkOutput(_ image: GeneratedImage) throws -> ImageFormat {
         let limits = configuration.limits
         let judge = try ImageJudge(limits: ImageJudge.Limits(maxPixels: limits.maxSourcePixels, maxAspectRatio: limits.maxAspectRatio))
         guard image.bytes.count <= limits.maxSourceBytes else {
@@ -232,7 +238,10 @@ struct StageRunner: Sendable {
                 .providerInvalidImage, "the provider returned an image larger than max_source_bytes",
                 detail: "\(image.bytes.count) bytes")
         }
-        if case .failure(let error) = judge.judge(image.bytes, decode: !image.decodeVerified) {
+        switch judge.judge(image.bytes, decode: !image.decodeVerified) {
+        case .success(let judged):
+            return judged.format
+        case .failure(let error):
             throw RefkitError(
                 .providerInvalidImage, "the provider returned something that is not a valid image",
                 detail: "\(error.code): \(error.message)")

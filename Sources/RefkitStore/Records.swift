@@ -35,16 +35,19 @@ public enum ClaimOutcome: Sendable, Equatable {
 /// A source about to be recorded.
 public struct NewSource: Sendable {
     public var sha256: String
-    public var mime: String
+    /// Stored as its MIME type (`image/jpeg`).
+    public var format: ImageFormat
     public var width: Int
     public var height: Int
     public var bytes: Int64
     public var storedPath: String
     public var originalName: String
 
-    public init(sha256: String, mime: String, width: Int, height: Int, bytes: Int64, storedPath: String, originalName: String) {
+    public init(
+        sha256: String, format: ImageFormat, width: Int, height: Int, bytes: Int64, storedPath: String, originalName: String
+    ) {
         self.sha256 = sha256
-        self.mime = mime
+        self.format = format
         self.width = width
         self.height = height
         self.bytes = bytes
@@ -73,13 +76,15 @@ public enum AcceptOutcome: Sendable, Equatable {
     /// The same source (sha256) and kit were seen before: nothing new to make.
     case duplicate(kitID: String, sourceID: Int64)
     /// The same source came with an order that asks for more: those stages were added to the kit.
-    case extended(kitID: String, added: [String])
+    case extended(kitID: String, added: [Stage])
 }
 
+/// An accepted source image, stored once per sha256.
 public struct SourceRecord: Sendable, Equatable {
     public var id: Int64
     public var sha256: String
-    public var mime: String
+    /// Stored as its MIME type (`image/jpeg`).
+    public var format: ImageFormat
     public var width: Int
     public var height: Int
     public var bytes: Int64
@@ -113,8 +118,8 @@ public struct KitRecord: Sendable, Equatable {
 public struct StageRecord: Sendable, Equatable {
     public var id: Int64
     public var kitID: String
-    public var stage: String
-    public var dependsOn: String?
+    public var stage: Stage
+    public var dependsOn: StageDependency?
     public var status: StageStatus
     public var provider: String?
     public var model: String?
@@ -123,7 +128,8 @@ public struct StageRecord: Sendable, Equatable {
     public var attempts: Int
     public var file: String?
     public var sha256: String?
-    public var mime: String?
+    /// The format of the image the stage made, stored as its MIME type; nil before it made one.
+    public var format: ImageFormat?
     public var width: Int?
     public var height: Int?
     public var costUSD: Double
@@ -142,12 +148,12 @@ public struct StageRecord: Sendable, Equatable {
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).
 public struct StageHistoryRecord: Sendable, Equatable {
-    public var stage: String
+    public var stage: Stage
     public var generation: Int
     public var status: StageStatus
     public var file: String?
     public var sha256: String?
-    public var mime: String?
+    public var format: ImageFormat?
     public var provider: String?
     public var model: String?
     public var seed: Int64?

@@ -94,7 +94,7 @@ extension RefkitDatabase {
                 sql: "INSERT INTO civitai_batches (inbox, requested, started_at) VALUES (?, ?, ?)",
                 arguments: [inbox, requested, Self.now()])
             let id = db.lastInsertedRowID
-            try Self.appendEvent(db, kitID: nil, watch: nil, subject: "civitai-batch-\(id)", type: "civitai_batch_started")
+            try Self.appendEvent(db, kitID: nil, watch: nil, subject: "civitai-batch-\(id)", type: .civitaiBatchStarted)
             return id
         }
     }
@@ -182,14 +182,14 @@ extension RefkitDatabase {
                 {
                     let kitID: String = kit["id"]
                     image.kitID = kitID
-                    image.kitStatus = KitStatus(rawValue: kit["status"])
+                    image.kitStatus = try StoredValue.decode(kit, "status", in: "kits", KitStatus.init(rawValue:))
                     image.kitUpdatedAt = kit["updated_at"]
                     image.stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID])
                         .map(Self.stageRecord)
                 } else {
                     image.rejectionCode = try String.fetchOne(
-                        db, sql: "SELECT code FROM events WHERE type = 'rejected' AND subject = ? AND at >= ? ORDER BY id DESC LIMIT 1",
-                        arguments: [fileName, started])
+                        db, sql: "SELECT code FROM events WHERE type = ? AND subject = ? AND at >= ? ORDER BY id DESC LIMIT 1",
+                        arguments: [EventType.rejected.rawValue, fileName, started])
                 }
                 return image
             }
@@ -204,7 +204,7 @@ extension RefkitDatabase {
                 sql: "UPDATE civitai_batches SET finished_at = ?, summary = ? WHERE id = ? AND finished_at IS NULL",
                 arguments: [finishedAt, summary, id])
             guard db.changesCount == 1 else { return false }
-            try Self.appendEvent(db, kitID: nil, watch: nil, subject: "civitai-batch-\(id)", type: "civitai_batch_finished")
+            try Self.appendEvent(db, kitID: nil, watch: nil, subject: "civitai-batch-\(id)", type: .civitaiBatchFinished)
             return true
         }
     }

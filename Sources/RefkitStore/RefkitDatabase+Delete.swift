@@ -42,7 +42,7 @@ extension RefkitDatabase {
                         arguments: [input, input]) ?? true
                 if !used { orphanedInputs.append(input) }
             }
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: "deleted")
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: .deleted)
             var deleted = DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
             deleted.orphanedInputs = orphanedInputs
             return deleted

@@ -26,7 +26,8 @@ extension RefkitDatabase {
                 arguments: [
                     file.watch, file.path, Int64(bitPattern: file.device), Int64(bitPattern: file.inode), file.size, file.mtimeNanos,
                 ])!
-            return .alreadyClaimed(id: row["id"], state: ClaimState(rawValue: row["state"])!)
+            return .alreadyClaimed(
+                id: row["id"], state: try StoredValue.decode(row, "state", in: "intake_claims", ClaimState.init(rawValue:)))
         }
     }
 
@@ -56,7 +57,7 @@ extension RefkitDatabase {
                     sql: "UPDATE intake_claims SET state = 'rejected', code = ?, finished_at = ? WHERE id = ?",
                     arguments: [code, Self.now(), id])
             }
-            try Self.appendEvent(db, kitID: nil, watch: watch, subject: subject, type: "rejected", code: code, message: message)
+            try Self.appendEvent(db, kitID: nil, watch: watch, subject: subject, type: .rejected, code: code, message: message)
         }
     }
 
@@ -72,10 +73,11 @@ extension RefkitDatabase {
         }
     }
 
-    static func sourceRecord(_ row: Row) -> SourceRecord {
+    static func sourceRecord(_ row: Row) throws -> SourceRecord {
         SourceRecord(
-            id: row["id"], sha256: row["sha256"], mime: row["mime"], width: row["width"], height: row["height"], bytes: row["bytes"],
-            storedPath: row["stored_path"], originalName: row["original_name"], createdAt: row["created_at"])
+            id: row["id"], sha256: row["sha256"], format: try StoredValue.decode(row, "mime", in: "sources", ImageFormat.init(mime:)),
+            width: row["width"], height: row["height"], bytes: row["bytes"], storedPath: row["stored_path"],
+            originalName: row["original_name"], createdAt: row["created_at"])
     }
 
     /// Records an accepted drop in one transaction: the source (once per sha256), the kit with
@@ -96,15 +98,16 @@ extension RefkitDatabase {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING
                         """,
                     arguments: [
-                        source.sha256, source.mime, source.width, source.height, source.bytes, source.storedPath, source.originalName, now,
+                        source.sha256, source.format.mime, source.width, source.height, source.bytes, source.storedPath,
+                        source.originalName, now,
                     ])
                 sourceID = try Int64.fetchOne(db, sql: "SELECT id FROM sources WHERE sha256 = ?", arguments: [source.sha256])
                 if let existing = try String.fetchOne(
                     db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? AND name = ? ORDER BY created_at LIMIT 1",
                     arguments: [sourceID, watch, kitName])
                 {
-                    let have = Set(try String.fetchAll(db, sql: "SELECT stage FROM stages WHERE kit_id = ?", arguments: [existing]))
-                    let missing = plan.steps.filter { !have.contains($0.stage.name) }
+                    let have = try Self.stageSet(db, kitID: existing)
+                    let missing = plan.steps.filter { !have.contains($0.stage) }
                     let state: ClaimState = missing.isEmpty ? .duplicate : .accepted
                     for id in claims {
                         try db.execute(
@@ -113,7 +116,7 @@ extension RefkitDatabase {
                     }
                     if missing.isEmpty {
                         try Self.appendEvent(
-                            db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                            db, kitID: existing, watch: watch, subject: source.originalName, type: .duplicate,
                             message: "same source and kit already recorded")
                         return .duplicate(kitID: existing, sourceID: sourceID!)
                     }
@@ -121,9 +124,9 @@ extension RefkitDatabase {
                     try Self.insertOrder(db, kitID: existing, order: order, now: now)
                     try db.execute(sql: "UPDATE kits SET status = 'queued', updated_at = ? WHERE id = ?", arguments: [now, existing])
                     try Self.appendEvent(
-                        db, kitID: existing, watch: watch, subject: source.originalName, type: "extended",
-                        message: missing.map(\.stage.name).joined(separator: ","))
-                    return .extended(kitID: existing, added: missing.map(\.stage.name))
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: .extended,
+                        message: Self.names(missing.map(\.stage)))
+                    return .extended(kitID: existing, added: missing.map(\.stage))
                 }
                 // The same bytes under another name (`photo (2).jpg`, a browser's second download)
                 // with no order of their own ask for nothing new: they are that kit's source again.
@@ -139,7 +142,7 @@ extension RefkitDatabase {
                             arguments: [sourceID, existing, now, id])
                     }
                     try Self.appendEvent(
-                        db, kitID: existing, watch: watch, subject: source.originalName, type: "duplicate",
+                        db, kitID: existing, watch: watch, subject: source.originalName, type: .duplicate,
                         message: "same source as this kit, dropped as \(source.originalName) without an order")
                     return .duplicate(kitID: existing, sourceID: sourceID!)
                 }
@@ -160,7 +163,7 @@ extension RefkitDatabase {
                     arguments: [sourceID, kitID, now, id])
             }
             try Self.appendEvent(
-                db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: "accepted",
+                db, kitID: kitID, watch: watch, subject: source?.originalName ?? order.fileName, type: .accepted,
                 message: "kit \(kitName) queued with \(plan.steps.count) stages")
             return .newKit(kitID: kitID, slug: slug)
         }
@@ -170,7 +173,7 @@ extension RefkitDatabase {
         for step in steps {
             try db.execute(
                 sql: "INSERT INTO stages (kit_id, stage, depends_on, status, updated_at) VALUES (?, ?, ?, 'pending', ?)",
-                arguments: [kitID, step.stage.name, step.dependencyName, now])
+                arguments: [kitID, step.stage.name, step.dependency?.name, now])
         }
     }
 

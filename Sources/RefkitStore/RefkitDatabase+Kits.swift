@@ -3,23 +3,33 @@ import GRDB
 import RefkitCore
 
 extension RefkitDatabase {
-    static func kitRecord(_ row: Row) -> KitRecord {
+    static func kitRecord(_ row: Row) throws -> KitRecord {
         KitRecord(
-            id: row["id"], name: row["name"], slug: row["slug"], watch: row["watch"], status: KitStatus(rawValue: row["status"]) ?? .queued,
-            sourceID: row["source_id"], priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"],
-            lockedReference: row["locked_reference"], lockedHow: row["locked_how"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], createdAt: row["created_at"], updatedAt: row["updated_at"], analysis: row["analysis"],
-            referenceGeneration: row["reference_generation"] ?? 0)
+            id: row["id"], name: row["name"], slug: row["slug"], watch: row["watch"],
+            status: try StoredValue.decode(row, "status", in: "kits", KitStatus.init(rawValue:)), sourceID: row["source_id"],
+            priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"], lockedReference: row["locked_reference"],
+            lockedHow: row["locked_how"], errorCode: row["error_code"], errorMessage: row["error_message"], createdAt: row["created_at"],
+            updatedAt: row["updated_at"], analysis: row["analysis"], referenceGeneration: row["reference_generation"] ?? 0)
     }
 
-    static func stageRecord(_ row: Row) -> StageRecord {
+    static func stageRecord(_ row: Row) throws -> StageRecord {
         StageRecord(
-            id: row["id"], kitID: row["kit_id"], stage: row["stage"], dependsOn: row["depends_on"],
-            status: StageStatus(rawValue: row["status"]) ?? .pending, provider: row["provider"], model: row["model"], prompt: row["prompt"],
-            seed: row["seed"], attempts: row["attempts"], file: row["file"], sha256: row["sha256"], mime: row["mime"], width: row["width"],
-            height: row["height"], costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"],
-            errorMessage: row["error_message"], updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"],
+            id: row["id"], kitID: row["kit_id"], stage: try StoredValue.stage(row, in: "stages"),
+            dependsOn: try StoredValue.decodeOptional(row, "depends_on", in: "stages", StageDependency.init(name:)),
+            status: try StoredValue.decode(row, "status", in: "stages", StageStatus.init(rawValue:)), provider: row["provider"],
+            model: row["model"], prompt: row["prompt"], seed: row["seed"], attempts: row["attempts"], file: row["file"],
+            sha256: row["sha256"], format: try StoredValue.format(row, in: "stages"), width: row["width"], height: row["height"],
+            costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"], errorMessage: row["error_message"],
+            updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"],
             referenceGeneration: row["reference_generation"])
+    }
+
+    /// The stages a kit has.
+    static func stageSet(_ db: Database, kitID: String) throws -> Set<Stage> {
+        Set(
+            try Row.fetchAll(db, sql: "SELECT stage FROM stages WHERE kit_id = ?", arguments: [kitID]).map {
+                try StoredValue.stage($0, in: "stages")
+            })
     }
 
     public func kits(status: KitStatus? = nil) throws -> [KitRecord] {
@@ -64,7 +74,7 @@ extension RefkitDatabase {
                     "UPDATE kits SET analysis = ?, status = CASE WHEN status = 'analyzing' THEN 'generating' ELSE status END, updated_at "
                     + "= ? WHERE id = ?",
                 arguments: [json, Self.now(), kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: "analyzed")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: .analyzed)
         }
     }
 
@@ -90,7 +100,8 @@ extension RefkitDatabase {
                 claimsByState: try counts("SELECT state, count(*) FROM intake_claims GROUP BY state"),
                 sources: try Int.fetchOne(db, sql: "SELECT count(*) FROM sources") ?? 0,
                 rejectedToday: try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM events WHERE type = 'rejected' AND at >= ?", arguments: [today]) ?? 0,
+                    db, sql: "SELECT count(*) FROM events WHERE type = ? AND at >= ?", arguments: [EventType.rejected.rawValue, today]
+                ) ?? 0,
                 spendTodayUSD: try Self.daySpend(db, watch: nil))
         }
     }

@@ -7,7 +7,7 @@ public struct KitCommandResult: Sendable, Equatable {
     public var kitID: String
     public var kitName: String
     /// The stages it touched (selected, queued again, ...).
-    public var stages: [String]
+    public var stages: [Stage]
     public var message: String
 }
 
@@ -72,7 +72,7 @@ extension RefkitDatabase {
                     "UPDATE kits SET status = 'awaiting_selection', updated_at = ? WHERE id = ? AND status IN ('queued', 'analyzing', "
                     + "'generating')",
                 arguments: [Self.now(), kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: "awaiting_selection")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: "avatar", type: .awaitingSelection)
         }
     }
 
@@ -90,11 +90,11 @@ extension RefkitDatabase {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
-            let candidateStages = stages.filter { $0.stage.hasPrefix("candidate:") }
+            let candidateStages = stages.filter(\.stage.isCandidate)
             guard !candidateStages.isEmpty else {
                 throw Self.commandError(.kitHasNoCandidates, "the kit was made with a single avatar", kit.name)
             }
-            guard let chosen = candidateStages.first(where: { $0.stage == Stage.candidate(number).name }) else {
+            guard let chosen = candidateStages.first(where: { $0.stage == .candidate(number) }) else {
                 throw Self.commandError(
                     .candidateUnknown, "the kit has no such candidate", "\(kit.name) has candidates 1...\(candidateStages.count)")
             }
@@ -103,7 +103,7 @@ extension RefkitDatabase {
                     .candidateNotMade, "that candidate was not made",
                     "candidate \(number) is \(chosen.status.rawValue): \(chosen.errorMessage ?? "")")
             }
-            guard let avatar = stages.first(where: { $0.stage == Stage.avatar.name }) else {
+            guard let avatar = stages.first(where: { $0.stage == .avatar }) else {
                 throw Self.commandError(.kitHasNoCandidates, "the kit has no avatar to choose", kit.name)
             }
             let relock = avatar.status == .done
@@ -126,7 +126,7 @@ extension RefkitDatabase {
                         "\(kit.name): \(kit.lockedHow ?? ""); nothing was made from an earlier reference")
                 }
                 try Self.appendEvent(
-                    db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: "remake", message: queued.joined(separator: ","))
+                    db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: .remake, message: Self.names(queued))
                 try Self.finishClaim(db, claim, kitID: kit.id)
                 let message = "\(queued.count) stage(s) made from an earlier reference queued again"
                 return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: queued, message: message)
@@ -143,7 +143,7 @@ extension RefkitDatabase {
                     WHERE id = ?
                     """,
                 arguments: [
-                    file, sha, chosen.mime, chosen.width, chosen.height, chosen.provider, chosen.model, chosen.prompt, chosen.seed,
+                    file, sha, chosen.format?.mime, chosen.width, chosen.height, chosen.provider, chosen.model, chosen.prompt, chosen.seed,
                     relock ? 1 : 0, now, avatar.id,
                 ])
             try db.execute(
@@ -153,8 +153,8 @@ extension RefkitDatabase {
                     """,
                 arguments: [file, how, now, kit.id])
             try Self.appendEvent(
-                db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: relock ? "reselected" : "selected", message: how)
-            var queued: [String] = []
+                db, kitID: kit.id, watch: kit.watch, subject: "avatar", type: relock ? .reselected : .selected, message: how)
+            var queued: [Stage] = []
             if relock && remake {
                 var relocked = kit
                 relocked.referenceGeneration += 1
@@ -172,12 +172,12 @@ extension RefkitDatabase {
 
     /// Adds a follow-up order's stages to an existing kit (those it does not have yet) and
     /// queues the kit again. Returns the stages added (empty: nothing new).
-    public func addFollowUp(kitID: String, order: NewOrder, plan: KitPlan, claims: [Int64]) throws -> [String] {
+    public func addFollowUp(kitID: String, order: NewOrder, plan: KitPlan, claims: [Int64]) throws -> [Stage] {
         try pool.write { db in
             let now = Self.now()
             try Self.requireLiveAvatar(db, kitID: kitID, dependsOnAvatar: plan.steps.contains { $0.dependsOn == .avatar })
-            let have = Set(try String.fetchAll(db, sql: "SELECT stage FROM stages WHERE kit_id = ?", arguments: [kitID]))
-            let missing = plan.steps.filter { !have.contains($0.stage.name) }
+            let have = try Self.stageSet(db, kitID: kitID)
+            let missing = plan.steps.filter { !have.contains($0.stage) }
             for id in claims {
                 try db.execute(
                     sql: "UPDATE intake_claims SET state = ?, kit_id = ?, finished_at = ? WHERE id = ?",
@@ -193,9 +193,9 @@ extension RefkitDatabase {
                     """,
                 arguments: [now, kitID])
             try Self.appendEvent(
-                db, kitID: kitID, watch: nil, subject: order.fileName, type: "follow_up",
-                message: missing.map(\.stage.name).joined(separator: ","))
-            return missing.map(\.stage.name)
+                db, kitID: kitID, watch: nil, subject: order.fileName, type: .followUp,
+                message: Self.names(missing.map(\.stage)))
+            return missing.map(\.stage)
         }
     }
 
@@ -225,45 +225,45 @@ extension RefkitDatabase {
                     "UPDATE kits SET status = CASE WHEN status = 'awaiting_selection' THEN status ELSE 'queued' END, updated_at = ? "
                     + "WHERE id = ?",
                 arguments: [now, kitID])
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: "face_swap", message: stage.name)
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: order.fileName, type: .faceSwap, message: stage.name)
         }
     }
 
     /// Makes `stages` of a kit again with a new seed: each done (or failed) result goes to the
     /// history, the stage waits again, and its published file stays until the new one replaces it.
     @discardableResult
-    public func regenerate(kit reference: String, stages names: [String], claim: Int64? = nil) throws -> KitCommandResult {
+    public func regenerate(kit reference: String, stages asked: [Stage], claim: Int64? = nil) throws -> KitCommandResult {
         try pool.write { db in
             let kit = try Self.kitRow(db, reference)
-            guard !names.isEmpty else { throw Self.commandError(.stagesMissing, "name at least one stage to make again") }
+            guard !asked.isEmpty else { throw Self.commandError(.stagesMissing, "name at least one stage to make again") }
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ?", arguments: [kit.id]).map(Self.stageRecord)
-            let hasCandidates = stages.contains { $0.stage.hasPrefix("candidate:") }
+            let hasCandidates = stages.contains(where: \.stage.isCandidate)
             var touched: [StageRecord] = []
-            for name in names {
-                guard let stage = stages.first(where: { $0.stage == name }) else {
+            for wanted in asked {
+                guard let stage = stages.first(where: { $0.stage == wanted }) else {
                     throw Self.commandError(
-                        .stageUnknown, "the kit has no such stage", "\(kit.name) has: \(stages.map(\.stage).joined(separator: ", "))")
+                        .stageUnknown, "the kit has no such stage", "\(kit.name) has: \(stages.map(\.stage.name).joined(separator: ", "))")
                 }
-                if name == Stage.avatar.name && hasCandidates {
+                if wanted == .avatar && hasCandidates {
                     throw Self.commandError(
                         .stageIsSelected, "this kit's avatar is chosen among candidates, not generated",
                         "regenerate a candidate (candidate:N) and select it, or select another candidate")
                 }
                 guard stage.status != .running else {
-                    throw Self.commandError(.stageRunning, "the stage is being made right now", "\(name): try again when it has ended")
+                    throw Self.commandError(.stageRunning, "the stage is being made right now", "\(wanted): try again when it has ended")
                 }
                 guard stage.status != .pending else {
-                    throw Self.commandError(.stagePending, "the stage is already waiting to be made", name)
+                    throw Self.commandError(.stagePending, "the stage is already waiting to be made", wanted.name)
                 }
-                if let dependency = stage.dependsOn, dependency != KitPlan.allCandidates,
+                if case .stage(let dependency)? = stage.dependsOn,
                     let parent = stages.first(where: { $0.stage == dependency }), parent.status == .failed || parent.status == .skipped
                 {
                     throw Self.commandError(
                         .stageDependencyFailed, "the stage it is made from failed",
                         "\(dependency) is \(parent.status.rawValue): `\(ShellWord.command(["refkit", "retry", kit.name]))` first")
                 }
-                if name.hasPrefix("candidate:") && kit.status != .awaitingSelection
-                    && stages.contains(where: { $0.stage == Stage.avatar.name && $0.status != .done })
+                if wanted.isCandidate && kit.status != .awaitingSelection
+                    && stages.contains(where: { $0.stage == .avatar && $0.status != .done })
                 {
                     throw Self.commandError(
                         .stageBeingChosen, "the avatar is being chosen among the candidates right now",
@@ -276,7 +276,7 @@ extension RefkitDatabase {
             try Self.requeue(db, kit, now: now)
             let list = touched.map(\.stage)
             try Self.appendEvent(
-                db, kitID: kit.id, watch: kit.watch, subject: nil, type: "regenerate", message: list.joined(separator: ","))
+                db, kitID: kit.id, watch: kit.watch, subject: nil, type: .regenerate, message: Self.names(list))
             try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(
                 kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) stage(s) queued to be made again with a new seed")
@@ -298,7 +298,7 @@ extension RefkitDatabase {
                 // and every disk_full_retry_s), without a provider call.
                 let now = Self.now()
                 try Self.requeue(db, kit, now: now)
-                try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: "publish")
+                try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: .retry, message: "publish")
                 try Self.finishClaim(db, claim, kitID: kit.id)
                 return KitCommandResult(
                     kitID: kit.id, kitName: kit.name, stages: [],
@@ -318,11 +318,14 @@ extension RefkitDatabase {
                 arguments: [now, kit.id])
             try Self.requeue(db, kit, now: now)
             let list = stages.map(\.stage)
-            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: "retry", message: list.joined(separator: ","))
+            try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: nil, type: .retry, message: Self.names(list))
             try Self.finishClaim(db, claim, kitID: kit.id)
             return KitCommandResult(kitID: kit.id, kitName: kit.name, stages: list, message: "\(list.count) failed stage(s) queued again")
         }
     }
+
+    /// Stage names as events list them: `side,scene:beach`.
+    static func names(_ stages: [Stage]) -> String { stages.map(\.name).joined(separator: ",") }
 
     /// Marks a control order's claim as taken for `kitID`.
     public func finishClaim(id: Int64, kitID: String) throws {
@@ -341,10 +344,13 @@ extension RefkitDatabase {
     /// New stages made from the avatar need an avatar that is done or still to come.
     static func requireLiveAvatar(_ db: Database, kitID: String, dependsOnAvatar: Bool) throws {
         guard dependsOnAvatar else { return }
-        let status = try String.fetchOne(db, sql: "SELECT status FROM stages WHERE kit_id = ? AND stage = 'avatar'", arguments: [kitID])
-        if status == nil || status == "failed" || status == "skipped" {
+        let status = try Row.fetchOne(
+            db, sql: "SELECT status FROM stages WHERE kit_id = ? AND stage = ?", arguments: [kitID, Stage.avatar.name]
+        ).map { try StoredValue.decode($0, "status", in: "stages", StageStatus.init(rawValue:)) }
+        if status == nil || status == .failed || status == .skipped {
             throw commandError(
-                .orderKitFailed, "the kit has no avatar to work from", "its avatar is \(status ?? "missing"): `refkit retry` the kit first")
+                .orderKitFailed, "the kit has no avatar to work from",
+                "its avatar is \(status?.rawValue ?? "missing"): `refkit retry` the kit first")
         }
     }
 

@@ -6,7 +6,7 @@ import RefkitCore
 public struct RunnableStage: Sendable, Equatable {
     public var stageID: Int64
     public var kitID: String
-    public var stage: String
+    public var stage: Stage
     public var watch: String
     public var priority: Int
     public var kitCreatedAt: String
@@ -57,10 +57,10 @@ extension RefkitDatabase {
                     LIMIT ?
                     """,
                 arguments: [watch, limit + running.count])
-            return rows.map {
+            return try rows.map {
                 RunnableStage(
-                    stageID: $0["id"], kitID: $0["kit_id"], stage: $0["stage"], watch: $0["watch"], priority: $0["priority"],
-                    kitCreatedAt: $0["created_at"], generation: $0["generation"])
+                    stageID: $0["id"], kitID: $0["kit_id"], stage: try StoredValue.stage($0, in: "stages"), watch: $0["watch"],
+                    priority: $0["priority"], kitCreatedAt: $0["created_at"], generation: $0["generation"])
             }.filter { !running.contains($0.stageID) }.prefix(limit).map { $0 }
         }
     }
@@ -78,7 +78,8 @@ extension RefkitDatabase {
             waitingToPublish
             ? ""
             : """
-              AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '') != 'publish_waiting'
+              AND coalesce((SELECT e.type FROM events e WHERE e.kit_id = k.id ORDER BY e.id DESC LIMIT 1), '')
+                  != '\(EventType.publishWaiting.rawValue)'
             """
         return try pool.read { db in
             try String.fetchAll(
@@ -136,8 +137,8 @@ extension RefkitDatabase {
 
     /// Records a stage's output, already durable at `file` (relative to the state directory).
     public func completeStage(
-        id: Int64, kitID: String, stage: String, file: String, sha256: String, mime: String, width: Int, height: Int, model: String,
-        costUSD: Double, durationMs: Int, locksReference: Bool
+        id: Int64, kitID: String, stage: Stage, file: String, sha256: String, format: ImageFormat, width: Int, height: Int,
+        model: String, costUSD: Double, durationMs: Int, locksReference: Bool
     ) throws {
         try pool.write { db in
             let now = Self.now()
@@ -148,7 +149,7 @@ extension RefkitDatabase {
                         duration_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
-                arguments: [file, sha256, mime, width, height, model, costUSD, durationMs, now, id])
+                arguments: [file, sha256, format.mime, width, height, model, costUSD, durationMs, now, id])
             guard db.changesCount == 1 else { return }
             // The call's reservation (or recorded payment) is now the stage's cost.
             try db.execute(sql: "DELETE FROM budget_reservations WHERE stage_id = ?", arguments: [id])
@@ -162,13 +163,13 @@ extension RefkitDatabase {
                         """,
                     arguments: [file, "auto: the only avatar candidate", now, kitID])
             }
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_done", message: "\(durationMs) ms")
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: .stageDone, message: "\(durationMs) ms")
         }
     }
 
     /// Records a stage's final failure; when `failsKit`, the kit fails and its waiting stages
     /// are skipped.
-    public func failStage(id: Int64, kitID: String, stage: String, code: String, message: String, durationMs: Int, failsKit: Bool) throws {
+    public func failStage(id: Int64, kitID: String, stage: Stage, code: String, message: String, durationMs: Int, failsKit: Bool) throws {
         try pool.write { db in
             let now = Self.now()
             try db.execute(
@@ -180,7 +181,7 @@ extension RefkitDatabase {
                 sql:
                     "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE "
                     + "kit_id = ? AND depends_on = ? AND status = 'pending'",
-                arguments: ["\(stage) failed", now, kitID, stage])
+                arguments: ["\(stage) failed", now, kitID, stage.name])
             if failsKit {
                 try db.execute(
                     sql:
@@ -188,7 +189,7 @@ extension RefkitDatabase {
                         + "= ? AND status = 'pending'",
                     arguments: ["\(stage) failed", now, kitID])
             }
-            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage, type: "stage_failed", code: code, message: message)
+            try Self.appendEvent(db, kitID: kitID, watch: nil, subject: stage.name, type: .stageFailed, code: code, message: message)
         }
     }
 
@@ -200,12 +201,12 @@ extension RefkitDatabase {
                 db, sql: "SELECT status, count(*) AS n FROM stages WHERE kit_id = ? GROUP BY status", arguments: [kitID])
             {
                 let n: Int = row["n"]
-                switch row["status"] as String {
-                case "pending": p.pending = n
-                case "running": p.running = n
-                case "done": p.done = n
-                case "failed": p.failed = n
-                default: p.skipped = n
+                switch try StoredValue.decode(row, "status", in: "stages", StageStatus.init(rawValue:)) {
+                case .pending: p.pending = n
+                case .running: p.running = n
+                case .done: p.done = n
+                case .failed: p.failed = n
+                case .skipped: p.skipped = n
                 }
             }
             return p
@@ -231,7 +232,7 @@ extension RefkitDatabase {
                 arguments: [status.rawValue, outboxDir, errorCode, errorMessage, Self.now(), id, id])
             guard db.changesCount == 1 else { return false }
             try Self.appendEvent(
-                db, kitID: id, watch: nil, subject: nil, type: "kit_\(status.rawValue)", code: errorCode, message: errorMessage)
+                db, kitID: id, watch: nil, subject: nil, type: .kitFinished(status), code: errorCode, message: errorMessage)
             return true
         }
     }

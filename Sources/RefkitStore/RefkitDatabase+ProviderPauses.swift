@@ -23,9 +23,11 @@ extension RefkitDatabase {
     /// Records that `provider` is paused until `until` (an event, so `refkit status` in another
     /// process sees it); `capped` when the server's ask was cut to `max_retry_after_s`.
     public func recordProviderPause(provider: String, until: Date, capped: Bool, asked: String) throws {
-        try appendEvent(
-            subject: provider, type: "provider_paused", code: capped ? "retry_after_capped" : nil,
-            message: "\(Timestamp.string(until)) asked \(asked)")
+        try pool.write { db in
+            try Self.appendEvent(
+                db, kitID: nil, watch: nil, subject: provider, type: .providerPaused, code: capped ? "retry_after_capped" : nil,
+                message: "\(Timestamp.string(until)) asked \(asked)")
+        }
     }
 
     /// Providers whose latest pause lasts beyond `now`, by name.
@@ -36,8 +38,8 @@ extension RefkitDatabase {
                 db,
                 sql: """
                     SELECT subject, code, message, max(id) FROM events
-                    WHERE type = 'provider_paused' GROUP BY subject ORDER BY subject
-                    """)
+                    WHERE type = ? GROUP BY subject ORDER BY subject
+                    """, arguments: [EventType.providerPaused.rawValue])
             let current = Timestamp.string(now)
             return rows.compactMap { row -> ProviderPause? in
                 guard let provider: String = row["subject"], let message: String = row["message"] else { return nil }

@@ -21,13 +21,13 @@ extension RefkitDatabase {
     }
 
     /// The stages of `kit` made from an earlier locked reference than `generation`.
-    static func earlierViews(kit: KitRecord, stages: [StageRecord], generation: Int) -> [String] {
+    static func earlierViews(kit: KitRecord, stages: [StageRecord], generation: Int) -> [Stage] {
         stages.filter { $0.madeFromEarlierReference(kitGeneration: generation) }.map(\.stage)
     }
 
     /// Queues again every stage made from an earlier locked reference than the kit's (those
     /// being made right now are left alone: they are marked when they end). Returns their names.
-    static func remakeEarlierViews(_ db: Database, kit: KitRecord, stages: [StageRecord], now: String) throws -> [String] {
+    static func remakeEarlierViews(_ db: Database, kit: KitRecord, stages: [StageRecord], now: String) throws -> [Stage] {
         let earlier = stages.filter { $0.madeFromEarlierReference(kitGeneration: kit.referenceGeneration) }
         for stage in earlier { try queueAgain(db, stage, now: now) }
         if !earlier.isEmpty { try requeue(db, kit, now: now) }

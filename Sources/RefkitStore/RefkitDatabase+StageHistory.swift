@@ -9,12 +9,11 @@ extension RefkitDatabase {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM stage_history WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map {
                 StageHistoryRecord(
-                    stage: $0["stage"], generation: $0["generation"], status: StageStatus(rawValue: $0["status"]) ?? .failed,
-                    file: $0["file"],
-                    sha256: $0["sha256"], mime: $0["mime"], provider: $0["provider"], model: $0["model"], seed: $0["seed"],
-                    attempts: $0["attempts"],
-                    costUSD: $0["cost_usd"], durationMs: $0["duration_ms"], errorCode: $0["error_code"], errorMessage: $0["error_message"],
-                    endedAt: $0["ended_at"], replacedAt: $0["replaced_at"])
+                    stage: try StoredValue.stage($0, in: "stage_history"), generation: $0["generation"],
+                    status: try StoredValue.decode($0, "status", in: "stage_history", StageStatus.init(rawValue:)), file: $0["file"],
+                    sha256: $0["sha256"], format: try StoredValue.format($0, in: "stage_history"), provider: $0["provider"],
+                    model: $0["model"], seed: $0["seed"], attempts: $0["attempts"], costUSD: $0["cost_usd"], durationMs: $0["duration_ms"],
+                    errorCode: $0["error_code"], errorMessage: $0["error_message"], endedAt: $0["ended_at"], replacedAt: $0["replaced_at"])
             }
         }
     }
@@ -29,8 +28,8 @@ extension RefkitDatabase {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                stage.kitID, stage.stage, stage.generation, stage.status.rawValue, stage.status == .done ? stage.file : nil,
-                stage.status == .done ? stage.sha256 : nil, stage.mime, stage.provider, stage.model, stage.seed, stage.attempts,
+                stage.kitID, stage.stage.name, stage.generation, stage.status.rawValue, stage.status == .done ? stage.file : nil,
+                stage.status == .done ? stage.sha256 : nil, stage.format?.mime, stage.provider, stage.model, stage.seed, stage.attempts,
                 stage.costUSD,
                 stage.durationMs, stage.errorCode, stage.errorMessage, stage.updatedAt, now,
             ])

@@ -51,19 +51,20 @@ public struct RefkitDatabase: Sendable {
     // MARK: - Events
 
     static func appendEvent(
-        _ db: Database, kitID: String?, watch: String?, subject: String?, type: String, code: String? = nil, message: String? = nil
+        _ db: Database, kitID: String?, watch: String?, subject: String?, type: EventType, code: String? = nil, message: String? = nil
     ) throws {
         try db.execute(
             sql: "INSERT INTO events (at, kit_id, watch, subject, type, code, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [now(), kitID, watch, subject, type, code, message])
+            arguments: [now(), kitID, watch, subject, type.rawValue, code, message])
     }
 
-    /// Appends one event to the log.
+    /// Appends one event to the log; `type` is its `EventType`'s raw string.
     public func appendEvent(
         kitID: String? = nil, watch: String? = nil, subject: String? = nil, type: String, code: String? = nil, message: String? = nil
     ) throws {
         try pool.write { db in
-            try Self.appendEvent(db, kitID: kitID, watch: watch, subject: subject, type: type, code: code, message: message)
+            try Self.appendEvent(
+                db, kitID: kitID, watch: watch, subject: subject, type: EventType(rawValue: type), code: code, message: message)
         }
     }
 

@@ -32,7 +32,7 @@ struct AnalysisOnceTests {
         let descriptions = analyzer.requests.filter { $0.images.count == 1 }
         #expect(descriptions.count == 1, "the source was described \(descriptions.count) times")
         let kit = try #require(try daemon.database.kit("tess"))
-        let candidates = try daemon.database.stages(kitID: kit.id).filter { $0.stage.hasPrefix("candidate:") }
+        let candidates = try daemon.database.stages(kitID: kit.id).filter(\.stage.isCandidate)
         #expect(candidates.count == 3)
         #expect(candidates.allSatisfy { $0.prompt?.contains("auburn") == true }, "every candidate is made with the analysis")
     }

@@ -150,7 +150,7 @@ struct BudgetTests {
         #expect(rig.fake.callCount == 1, "the analysis and the avatar fit 0.12; the front would pass it: \(rig.log.text.suffix(3000))")
         let kit = try #require(try rig.daemon.database.kit("ivo"))
         #expect(abs(try rig.daemon.database.kitCost(kitID: kit.id) - 0.10) < 1e-9)
-        #expect(try rig.stages("ivo").first { $0.stage == "front" }?.errorCode == "budget_kit_exceeded")
+        #expect(try rig.stages("ivo").first { $0.stage == .front }?.errorCode == "budget_kit_exceeded")
     }
 
     /// A fallback provider's call is reserved like the first one's: blocked (unpaid) calls

@@ -66,9 +66,9 @@ struct FullStateDirectoryTests {
         // Waiting (the log says so) or, as before the fix, failed with disk_full.
         try await eventually("the paid result to wait for space") {
             try log.all.contains { $0.contains("the result waits in memory") && $0.contains("what=a paid result") }
-                || database.stages(kitID: kit.id).contains { $0.stage == "avatar" && $0.status != .running }
+                || database.stages(kitID: kit.id).contains { $0.stage == .avatar && $0.status != .running }
         }
-        let avatar = try #require(try database.stages(kitID: kit.id).first { $0.stage == "avatar" })
+        let avatar = try #require(try database.stages(kitID: kit.id).first { $0.stage == .avatar })
         #expect(avatar.status == .running, "the paid avatar is \(avatar.status.rawValue), not waiting")
         #expect(try database.kit(kit.id)?.status != .failed)
         #expect(provider.calls == 1, "a new stage was bought while a result could not be stored")

@@ -163,7 +163,7 @@ struct JanitorTests {
         var janitor = Janitor(state: stateDir, database: database, configuration: configuration, logger: quietLogger)
         let regenerated = kits[0].id
         janitor.afterSnapshot = {
-            try database.regenerate(kit: regenerated, stages: ["front"])
+            try database.regenerate(kit: regenerated, stages: [.front])
             try database.execute(
                 """
                 CREATE TEMP TABLE fresh AS SELECT * FROM kits WHERE id = '\(kits[1].id)';

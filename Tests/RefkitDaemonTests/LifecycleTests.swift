@@ -316,7 +316,7 @@ struct LifecycleTests {
         ) {
             let stages = try daemon.database.stages(kitID: mira.id)
             return try daemon.database.kit(mira.id)?.status == .complete
-                && stages.contains { $0.stage == "scene:beach" && $0.status == .done }
+                && stages.contains { $0.stage == .scene("beach") && $0.status == .done }
         }
         let manifest = try await checkKitFolderExactly(folder)
         #expect(FileFixtures.exists("\(folder)/scenes/beach.png") && FileFixtures.exists("\(folder)/expressions/smile.png"))
@@ -354,7 +354,7 @@ struct LifecycleTests {
         provider.open("side")
         try await eventually("kai is complete again") {
             try daemon.database.kit("kai")?.status == .complete
-                && daemon.database.stages(kitID: kai.id).first { $0.stage == "side" }?.status == .done
+                && daemon.database.stages(kitID: kai.id).first { $0.stage == .side }?.status == .done
         }
         try await eventually("the new side view is published") { FileFixtures.sha256("\(folder)/side.png") != oldSide }
         let manifest = try await checkKitFolderExactly(folder)
@@ -560,7 +560,7 @@ struct FaceSwapTests {
             state: { "\((try? daemon.database.stages(kitID: mira.id).map { "\($0.stage)=\($0.status.rawValue)" }) ?? [])" }
         ) {
             try daemon.database.kit(mira.id)?.status == .complete
-                && daemon.database.stages(kitID: mira.id).contains { $0.stage == "swap:group" && $0.status == .done }
+                && daemon.database.stages(kitID: mira.id).contains { $0.stage == .swap("group") && $0.status == .done }
         }
         try await eventually("the swap is published") {
             FileFixtures.exists("\(folder)/swaps/group.png") && manifestJSON(folder)?.serialized.contains("swaps/group.png") == true
@@ -575,7 +575,7 @@ struct FaceSwapTests {
         }
         #expect(rejectedError(dir, "crowd.json")?.contains("order_face_swap_target_mismatch") == true)
         #expect(try daemon.database.kits().count == 1, "no kit was made of the target images")
-        let target = try #require(try daemon.database.stages(kitID: mira.id).first { $0.stage == "swap:group" }?.input)
+        let target = try #require(try daemon.database.stages(kitID: mira.id).first { $0.stage == .swap("group") }?.input)
         #expect(FileFixtures.exists("\(dir.path)/state/\(target)"))
         try await running.stop()
         // Deleting the kit removes the face swap's stored target too (no other kit uses it).

@@ -62,7 +62,7 @@ struct PipelineTests {
         }
         // The avatar comes first and is the locked reference of each kit with a source.
         let mira = try #require(kits.first { $0.name == "mira" })
-        let miraStages = try daemon.database.stages(kitID: mira.id).map(\.stage)
+        let miraStages = try daemon.database.stages(kitID: mira.id).map(\.stage.name)
         #expect(miraStages == ["avatar", "reference_avatar", "front", "side", "back"])
         #expect(mira.lockedReference != nil)
         let miraFolder = try #require(mira.outboxDir)

@@ -51,7 +51,7 @@ struct PricedFullStateTests {
                 || log.all.contains { $0.contains("stage failed") }
         }
         #expect(!log.all.contains { $0.contains("stage failed") }, "the paid avatar failed for want of space")
-        #expect(try database.stages(kitID: kit.id).first { $0.stage == "avatar" }?.status == .running)
+        #expect(try database.stages(kitID: kit.id).first { $0.stage == .avatar }?.status == .running)
         #expect(abs(try database.kitCost(kitID: kit.id) - 0.04) < 1e-9, "the paid call is still counted")
 
         try FileManager.default.removeItem(atPath: "\(state.path)/filler")

@@ -60,7 +60,7 @@ struct ProviderKit {
 
     func stage(_ name: String) throws -> StageRecord {
         let stages = try daemon.database.stages(kitID: kit.id)
-        guard let stage = stages.first(where: { $0.stage == name }) else { throw FixtureError("no stage \(name)") }
+        guard let stage = stages.first(where: { $0.stage.name == name }) else { throw FixtureError("no stage \(name)") }
         return stage
     }
 
@@ -121,12 +121,12 @@ struct ProviderKitTests {
         #expect(fake.requests.allSatisfy { $0.seed != nil })
 
         let again = try Daemon.build(configuration: configuration, logger: quietLogger)
-        try again.database.regenerate(kit: "ayla", stages: ["front"])
+        try again.database.regenerate(kit: "ayla", stages: [.front])
         let summary = try await again.run(.once)
         await fake.stop()
         #expect(summary.kits[.complete] == 1)
         let kit = try #require(try again.database.kit("ayla"))
-        let regenerated = try #require(try again.database.stages(kitID: kit.id).first { $0.stage == "front" }).seed
+        let regenerated = try #require(try again.database.stages(kitID: kit.id).first { $0.stage == .front }).seed
         #expect(regenerated != first)
         #expect(fake.requests.count == 3)
         #expect(fake.requests.last?.seed == wire(regenerated))
@@ -218,7 +218,7 @@ struct ProviderKitTests {
         await fake.stop()
         #expect(summary.kits[.complete] == 1)
         let kit = try #require(try daemon.database.kit("pilot"))
-        let front = try #require(try daemon.database.stages(kitID: kit.id).first { $0.stage == "front" })
+        let front = try #require(try daemon.database.stages(kitID: kit.id).first { $0.stage == .front })
         #expect(front.prompt?.contains("red hair") == true, "given attributes win: \(front.prompt ?? "")")
         #expect(front.prompt?.contains("blue eyes") == true, "analyzed attributes fill in")
         let manifest = try checkManifest(kitFolder: try #require(kit.outboxDir))

@@ -59,7 +59,7 @@ struct ProviderShareTests {
         }
         try await eventually("b runs one avatar and its second kit waits") {
             guard b.held("avatar") == 1, let b2 = try daemon.database.kit("b2") else { return false }
-            return try daemon.database.stages(kitID: b2.id).contains { $0.stage == "avatar" && $0.status == .pending }
+            return try daemon.database.stages(kitID: b2.id).contains { $0.stage == .avatar && $0.status == .pending }
         }
         #expect(try runningStages("a") == 3 && runningStages("b") == 1)
         #expect(a.held("avatar") == 1, "a's concurrency is 1: its other two stages wait for the request slot")

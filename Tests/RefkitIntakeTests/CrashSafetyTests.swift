@@ -28,7 +28,7 @@ struct CrashSafetyTests {
         let outcome = try harness.database.accept(
             claims: [claimID], watch: harness.watchName, kitName: "phoenix", priority: 10,
             source: NewSource(
-                sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: Int64(bytes.count), storedPath: stored,
+                sha256: sha, format: .jpeg, width: 64, height: 48, bytes: Int64(bytes.count), storedPath: stored,
                 originalName: "phoenix.jpg"),
             order: NewOrder(origin: .default, json: "{}", fileName: nil),
             plan: KitPlan.plan(for: harness.configuration.watches[0].defaultOrder))

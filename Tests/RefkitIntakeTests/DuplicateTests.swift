@@ -74,7 +74,7 @@ struct DuplicateTests {
 
         #expect(try harness.count("SELECT count(*) FROM sources") == 1)
         #expect(try harness.database.kits().map(\.id) == [kitID])
-        let stages = try harness.database.stages(kitID: kitID).map(\.stage)
+        let stages = try harness.database.stages(kitID: kitID).map(\.stage.name)
         #expect(stages == ["avatar", "reference_avatar", "front", "side", "back", "half_body", "full_body"])
         #expect(try harness.database.orders(kitID: kitID).map(\.origin) == ["default", "sidecar"])
         let extended = try harness.database.events(kitID: kitID).filter { $0.type == "extended" }

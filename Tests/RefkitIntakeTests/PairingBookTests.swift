@@ -18,7 +18,7 @@ struct PairingBookTests {
             device: 1, linkCount: 1)
     }
 
-    static let facts = SourceFacts(mime: "image/png", width: 64, height: 64, sha256: "ab", bytes: 10)
+    static let facts = SourceFacts(format: .png, width: 64, height: 64, sha256: "ab", bytes: 10)
     static let image = PairingBook.Verdict.image(facts, bytes: [1])
 
     static func order(kit: String? = nil, knownKit: Bool = false, _ change: (inout Order) -> Void = { _ in }) -> PairingBook.Verdict {

@@ -29,7 +29,7 @@ struct PairingTests {
         #expect(
             order.json["stages"] == .array([.string("avatar"), .string("front"), .string("scene:harbour")]), sourceLocation: sourceLocation)
         #expect(order.json["character"]?["name"] == .string("Mira"), sourceLocation: sourceLocation)
-        let stages = try harness.database.stages(kitID: try harness.database.kits()[0].id).map(\.stage)
+        let stages = try harness.database.stages(kitID: try harness.database.kits()[0].id).map(\.stage.name)
         #expect(
             stages.contains("front") && stages.contains("scene:harbour") && !stages.contains("back"), "\(stages)",
             sourceLocation: sourceLocation)
@@ -90,7 +90,7 @@ struct PairingTests {
         #expect(kit == "solo")
         #expect(orders.map(\.origin) == ["default"])
         #expect(orders.first?.json["stages"] == .string("turnaround"))
-        let stages = try harness.database.stages(kitID: try harness.database.kits()[0].id).map(\.stage)
+        let stages = try harness.database.stages(kitID: try harness.database.kits()[0].id).map(\.stage.name)
         #expect(stages == ["avatar", "reference_avatar", "front", "side", "back"])
     }
 }

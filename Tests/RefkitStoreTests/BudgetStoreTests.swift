@@ -19,7 +19,7 @@ struct BudgetStoreTests {
         try store.database.completeStage(
             id: stage.id, kitID: stage.kitID, stage: stage.stage, file: "work/\(stage.stage).png",
             sha256: String(repeating: "b", count: 64),
-            mime: "image/png", width: 8, height: 8, model: "m", costUSD: Self.price, durationMs: 5, locksReference: false)
+            format: .png, width: 8, height: 8, model: "m", costUSD: Self.price, durationMs: 5, locksReference: false)
     }
 
     func fail(_ store: StoreFixture, _ stage: StageRecord) throws {

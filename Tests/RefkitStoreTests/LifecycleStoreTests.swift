@@ -12,7 +12,7 @@ struct LifecycleStoreTests {
             try store.database.completeStage(
                 id: stage.id, kitID: kitID, stage: stage.stage, file: "work/\(kitID)/\(stage.stage).1.png",
                 sha256: String(repeating: "a", count: 64),
-                mime: "image/png", width: 8, height: 8, model: "m", costUSD: 0.01, durationMs: 5, locksReference: stage.stage == "avatar")
+                format: .png, width: 8, height: 8, model: "m", costUSD: 0.01, durationMs: 5, locksReference: stage.stage == .avatar)
         }
     }
 
@@ -27,12 +27,12 @@ struct LifecycleStoreTests {
         try completeAll(store, kitID: kitID)
         let seen = try store.database.stagesFingerprint(kitID: kitID)
         // The CLI, in another connection, regenerates a stage during the publish.
-        try store.secondOpen().regenerate(kit: kitID, stages: ["side"])
+        try store.secondOpen().regenerate(kit: kitID, stages: [.side])
         let recorded = try store.database.finishKit(
             id: kitID, status: .complete, outboxDir: "/out/mira", errorCode: nil, errorMessage: nil, stagesFingerprint: seen)
         #expect(!recorded)
         #expect(try store.database.kit(kitID)?.status == .queued, "the kit goes on with the regenerated stage")
-        #expect(try store.database.stages(kitID: kitID).first { $0.stage == "side" }?.status == .pending)
+        #expect(try store.database.stages(kitID: kitID).first { $0.stage == .side }?.status == .pending)
         // Unchanged stages: the kit is marked finished.
         let guarded = try store.database.finishKit(
             id: kitID, status: .complete, outboxDir: nil, errorCode: nil, errorMessage: nil,
@@ -55,7 +55,7 @@ struct LifecycleStoreTests {
             Issue.record("not claimable")
             return
         }
-        try store.database.regenerate(kit: kitID, stages: ["side"], claim: claim)
+        try store.database.regenerate(kit: kitID, stages: [.side], claim: claim)
         #expect(try store.database.claim(controlFile) == .alreadyClaimed(id: claim, state: .accepted))
 
         let second = StoreFixture.file("mira-third.json", inode: 44)
@@ -63,7 +63,7 @@ struct LifecycleStoreTests {
             Issue.record("not claimable")
             return
         }
-        #expect(throws: RefkitError.self) { try store.database.regenerate(kit: kitID, stages: ["side"], claim: refused) }
+        #expect(throws: RefkitError.self) { try store.database.regenerate(kit: kitID, stages: [.side], claim: refused) }
         #expect(
             try store.database.claim(second) == .alreadyClaimed(id: refused, state: .claimed),
             "a refused order changes nothing, its claim included")
@@ -77,13 +77,13 @@ struct LifecycleStoreTests {
             Issue.record("no kit")
             return
         }
-        let avatar = try #require(try store.database.stages(kitID: kitID).first { $0.stage == "avatar" })
+        let avatar = try #require(try store.database.stages(kitID: kitID).first { $0.stage == .avatar })
         try store.database.startStage(id: avatar.id, kitID: kitID, provider: "p", model: nil, prompt: "x", seed: 1)
         try store.database.failStage(
-            id: avatar.id, kitID: kitID, stage: "avatar", code: "budget_kit_exceeded", message: "no", durationMs: 1, failsKit: true)
-        #expect(throws: RefkitError.self) { try store.database.regenerate(kit: kitID, stages: ["side"]) }
+            id: avatar.id, kitID: kitID, stage: .avatar, code: "budget_kit_exceeded", message: "no", durationMs: 1, failsKit: true)
+        #expect(throws: RefkitError.self) { try store.database.regenerate(kit: kitID, stages: [.side]) }
         do {
-            try store.database.regenerate(kit: kitID, stages: ["side"])
+            try store.database.regenerate(kit: kitID, stages: [.side])
         } catch let error as RefkitError {
             #expect(error.code.rawValue == "stage_dependency_failed")
         }
@@ -97,7 +97,7 @@ struct LifecycleStoreTests {
         #expect(try store.database.stages(kitID: kitID).allSatisfy { $0.status != .pending }, "nothing waits for ever")
         // Retry is the way: it queues the avatar and what was skipped behind it.
         let retried = try store.database.retryFailed(kit: kitID)
-        #expect(Set(retried.stages) == ["avatar", "reference_avatar", "front", "side", "back"])
+        #expect(Set(retried.stages.map(\.name)) == ["avatar", "reference_avatar", "front", "side", "back"])
     }
 
     /// A name shared by two kits is refused; the id always works.

@@ -26,7 +26,7 @@ struct StoreFixture {
     static func source(seed: Int = 1) -> NewSource {
         let sha = SHA256Digest.hex(of: Array("source \(seed)".utf8))
         return NewSource(
-            sha256: sha, mime: "image/jpeg", width: 64, height: 48, bytes: 1234, storedPath: "originals/\(sha.prefix(2))/\(sha).jpg",
+            sha256: sha, format: .jpeg, width: 64, height: 48, bytes: 1234, storedPath: "originals/\(sha.prefix(2))/\(sha).jpg",
             originalName: "mira.jpg")
     }
 

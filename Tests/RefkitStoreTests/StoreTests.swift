@@ -30,7 +30,8 @@ struct SchemaTests {
     func invalidKitStatus() throws {
         let store = try StoreFixture()
         let insert = { (status: String) in
-            "INSERT INTO kits (id, name, slug, watch, status, created_at, updated_at) VALUES ('k-\(status)', 'n', 's-\(status)', 'w', '\(status)', 'now', 'now')"
+            "INSERT INTO kits (id, name, slug, watch, status, created_at, updated_at) "
+                + "VALUES ('k-\(status)', 'n', 's-\(status)', 'w', '\(status)', 'now', 'now')"
         }
         try store.database.execute(insert("queued"))
         #expect(throws: (any Error).self) { try store.database.execute(insert("exploded")) }
@@ -123,10 +124,10 @@ struct ClaimTests {
         #expect(slug == "mira")
         #expect(try store.acceptNew(StoreFixture.file(inode: 2)) == .duplicate(kitID: kitID, sourceID: 1))
         let outcome = try store.acceptNew(StoreFixture.file(inode: 3), stages: .list([.avatar, .halfBody]))
-        #expect(outcome == .extended(kitID: kitID, added: ["half_body"]))
+        #expect(outcome == .extended(kitID: kitID, added: [.halfBody]))
         #expect(try db.scalar("SELECT count(*) FROM sources") == 1)
         #expect(try db.kits().map(\.id) == [kitID])
-        #expect(try db.stages(kitID: kitID).map(\.stage) == ["avatar", "reference_avatar", "front", "side", "back", "half_body"])
+        #expect(try db.stages(kitID: kitID).map(\.stage.name) == ["avatar", "reference_avatar", "front", "side", "back", "half_body"])
         #expect(try db.orders(kitID: kitID).count == 2)
         #expect(try db.statusSummary().claimsByState == ["accepted": 2, "duplicate": 1])
         // Another source under the same name gets its own kit and slug.
