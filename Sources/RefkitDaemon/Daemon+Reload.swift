@@ -24,7 +24,10 @@ extension Daemon {
         let new = generation.configuration
         inboxLocks.release(keeping: new.watches)
         logger.notice(
-            "configuration reloaded", metadata: Daemon.changes(from: old, to: new).merging(["generation": "\(generation.number)"]) { $1 })
+            "configuration reloaded",
+            metadata: ConfigurationChanges(from: old, to: new).logFields.mapValues { .string($0) }.merging([
+                "generation": "\(generation.number)"
+            ]) { $1 })
         for name in Set(old.watches.map(\.name)).subtracting(new.watches.map(\.name)).sorted() {
             let waiting: Int
             do { waiting = try database.kits().filter { $0.watch == name && !$0.status.isFinished }.count } catch {
@@ -88,17 +91,5 @@ extension Daemon {
             endReload()
             return nil
         }
-    }
-
-    /// A reload's log line: what it changed, by name.
-    static func changes(from old: Configuration, to new: Configuration) -> Logger.Metadata {
-        let changes = ConfigurationChanges(from: old, to: new)
-        func list(_ names: [String]) -> Logger.MetadataValue { .string(names.isEmpty ? "-" : names.joined(separator: ",")) }
-        return [
-            "watches_added": list(changes.watchesAdded), "watches_removed": list(changes.watchesRemoved),
-            "watches_changed": list(changes.watchesChanged), "providers_added": list(changes.providersAdded),
-            "providers_removed": list(changes.providersRemoved), "providers_changed": list(changes.providersChanged),
-            "limits_changed": "\(changes.limitsChanged)",
-        ]
     }
 }

@@ -127,7 +127,7 @@ public final class Daemon: Sendable {
                 "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
         for advice in configuration.concurrencyAdvice { logger.warning("concurrency limits", metadata: ["advice": "\(advice)"]) }
-        warnUnusableProviders()
+        generations.latest.scheduler.registry.warnUnusable(logger: logger)
         try await serviceGroup(mode: mode, handlingSignals: handlingSignals).run()
         if let lost = lostDatabase.withLock({ $0 }) { throw lost }
         if mode == .daemon {

@@ -7,9 +7,11 @@ import RefkitCore
 public struct RetentionPlan: Sendable, Equatable {
     /// A kit as the janitor sees it.
     public struct Kit: Sendable, Equatable {
+        /// The kit's id, which is also its work folder's name.
         public var id: String
         /// The kit's last change, as the store writes it (`Timestamp`): its text orders by time.
         public var updatedAt: String
+        /// Whether the kit reached a final status (complete, partial, failed).
         public var finished: Bool
         /// Whether the kit has an outbox folder, which a pruned kit's references are read from.
         public var published: Bool

@@ -9,7 +9,9 @@ import Glibc
 /// holds it open has another (or no) identity at its path, while the open handle still reaches
 /// the old one.
 public struct InodeIdentity: Sendable, Equatable {
+    /// The file system's device number (`st_dev`).
     public var device: UInt64
+    /// The file's inode number on that device (`st_ino`).
     public var inode: UInt64
 
     /// The identity of the file at `path` now; nil when there is none (or it cannot be stat'ed).
