@@ -23,6 +23,16 @@ public struct ConfigurationChanges: Sendable, Equatable {
         (providersAdded, providersRemoved, providersChanged) = diff(old.providers, new.providers)
         limitsChanged = String(describing: old.limits) != String(describing: new.limits)
     }
+
+    /// The changes as the `configuration reloaded` line's fields: names joined by commas, `-` for none.
+    public var logFields: [String: String] {
+        func list(_ names: [String]) -> String { names.isEmpty ? "-" : names.joined(separator: ",") }
+        return [
+            "watches_added": list(watchesAdded), "watches_removed": list(watchesRemoved), "watches_changed": list(watchesChanged),
+            "providers_added": list(providersAdded), "providers_removed": list(providersRemoved),
+            "providers_changed": list(providersChanged), "limits_changed": "\(limitsChanged)",
+        ]
+    }
 }
 
 extension Configuration {

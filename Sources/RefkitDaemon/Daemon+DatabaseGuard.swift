@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitStore
 import RefkitSystem
 
 extension Daemon {
@@ -22,17 +23,13 @@ extension Daemon {
 
     /// What is wrong with the database now, if anything.
     func databaseProblem() -> RefkitError? {
-        let now = DatabaseFileIdentity(path: database.path)
+        let now = InodeIdentity(path: database.path)
         guard let now, now == databaseIdentity else {
             return RefkitError(
                 .databaseLost, now == nil ? "the state database was deleted" : "the state database was replaced by another file",
                 detail: "\(database.path) is no longer the file opened at start-up")
         }
-        do {
-            try StateDirectory.checkSound(database)
-        } catch {
-            return error
-        }
+        do { try database.checkSound() } catch { return error }
         return nil
     }
 }

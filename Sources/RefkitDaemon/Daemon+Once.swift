@@ -8,12 +8,11 @@ extension Daemon {
     /// what changes those answers (an event handled, a pairing resolved, a stage or publish
     /// ended), not on a timer. A stop (SIGTERM, SIGINT) ends the wait too (the task is
     /// cancelled): files still waiting for their sidecar or image stay in the inbox.
-    func waitUntilHandled(_ run: GenerationRun) async {
-        let generation = run.generation
+    func waitUntilHandled(_ generation: Generation) async {
         let (intake, scheduler, watcher) = (generation.intake, generation.scheduler, generation.watcher)
         // Subscribed before the first look, so a change between a look and the wait is not missed.
         let (changes, changed) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        let handled = run.activity.subscribe()
+        let handled = generation.activity.subscribe()
         let intakeSteps = intake.events.subscribe()
         let schedulerSteps = scheduler.activity.subscribe()
         await withDiscardingTaskGroup { group in
@@ -28,7 +27,7 @@ extension Daemon {
             var storeErrors = 0
             while !Task.isCancelled {
                 let yielded = await watcher.idle()
-                while run.handled.value < yielded {
+                while generation.handled.value < yielded {
                     guard await next.next() != nil else { return group.cancelAll() }
                 }
                 // Intake first: once it is idle (and the watcher, checked again below, saw nothing

@@ -13,11 +13,7 @@ extension Daemon {
             let period = now.finished.finished(since: last.finished)
             let finished = { (status: KitStatus) in period[status] ?? 0 }
             let microdollars: Int
-            do {
-                microdollars = try database.scalar(
-                    "SELECT CAST(round(coalesce(sum(cost_usd), 0) * 1000000) AS INTEGER) FROM stages "
-                        + "WHERE status = 'done' AND updated_at >= '\(Timestamp.string(since))'")
-            } catch {
+            do { microdollars = try database.spendMicrodollars(ofStagesDoneSince: since) } catch {
                 logger.warning("cannot read the period's spend; the summary shows 0", metadata: ["error": "\(error)"])
                 microdollars = 0
             }

@@ -19,41 +19,34 @@ extension Daemon {
         reloadContinuation.yield()
     }
 
-    /// A reload set up and waiting for its hand-over (`ReloadService`), which ends it with
-    /// `complete()` or `abandon()`; either ends the reload for systemd (READY=1).
-    struct PendingReload {
-        let daemon: Daemon
-        let generation: Generation
-        let old: Configuration
-
-        /// The new generation runs: the old inboxes are let go, the change is logged.
-        func complete() {
-            let new = generation.configuration
-            daemon.inboxLocks.release(keeping: new.watches)
-            daemon.logger.notice(
-                "configuration reloaded",
-                metadata: Daemon.changes(from: old, to: new).merging(["generation": "\(generation.number)"]) { $1 })
-            for name in Set(old.watches.map(\.name)).subtracting(new.watches.map(\.name)).sorted() {
-                let waiting: Int
-                do { waiting = try daemon.database.kits().filter { $0.watch == name && !$0.status.isFinished }.count } catch {
-                    daemon.logger.warning(
-                        "cannot count a removed watch's unfinished kits", metadata: ["watch": "\(name)", "error": "\(error)"])
-                    continue
-                }
-                if waiting > 0 {
-                    daemon.logger.warning(
-                        "a removed watch has unfinished kits; they wait until the watch is configured again",
-                        metadata: ["watch": "\(name)", "kits": "\(waiting)"])
-                }
+    /// The new generation runs: the old inboxes are let go, the change is logged. Ends the reload.
+    func completeReload(from old: Configuration, to generation: Generation) {
+        let new = generation.configuration
+        inboxLocks.release(keeping: new.watches)
+        logger.notice(
+            "configuration reloaded",
+            metadata: ConfigurationChanges(from: old, to: new).logFields.mapValues { .string($0) }.merging([
+                "generation": "\(generation.number)"
+            ]) { $1 })
+        for name in Set(old.watches.map(\.name)).subtracting(new.watches.map(\.name)).sorted() {
+            let waiting: Int
+            do { waiting = try database.kits().filter { $0.watch == name && !$0.status.isFinished }.count } catch {
+                logger.warning("cannot count a removed watch's unfinished kits", metadata: ["watch": "\(name)", "error": "\(error)"])
+                continue
             }
-            daemon.endReload()
+            if waiting > 0 {
+                logger.warning(
+                    "a removed watch has unfinished kits; they wait until the watch is configured again",
+                    metadata: ["watch": "\(name)", "kits": "\(waiting)"])
+            }
         }
+        endReload()
+    }
 
-        /// A stop came first: the new generation never (fully) took over.
-        func abandon() {
-            daemon.logger.notice("reload abandoned: refkit is stopping")
-            daemon.endReload()
-        }
+    /// A stop came first: the new generation never (fully) took over. Ends the reload.
+    func abandonReload() {
+        logger.notice("reload abandoned: refkit is stopping")
+        endReload()
     }
 
     /// READY=1 ends a reload for systemd, unless a stop began meanwhile (STOPPING=1 then stands).
@@ -64,7 +57,7 @@ extension Daemon {
     /// The first half of a reload: RELOADING=1, read and check the file, claim the new inboxes and
     /// build the next generation. A file that does not load (syntax, unknown key, bad value, a
     /// folder that cannot be made) changes nothing: nil, after READY=1.
-    func prepareReload(from old: Generation) async -> PendingReload? {
+    func prepareReload(from old: Generation) async -> Generation? {
         notifier.reloading()
         let file = old.configuration.file
         logger.notice("reloading the configuration", metadata: ["config": "\(file)"])
@@ -87,10 +80,9 @@ extension Daemon {
         }
         do {
             try inboxLocks.claim(new.watches)
-            let next = try Generation.make(
+            return try Generation(
                 number: old.number + 1, configuration: new, database: database, logger: logger, metrics: metrics, providers: extraProviders,
                 events: pipelineEvents)
-            return PendingReload(daemon: self, generation: next, old: old.configuration)
         } catch {
             // Inboxes claimed for the new watches would stay locked against every other daemon.
             inboxLocks.release(keeping: old.configuration.watches)
@@ -99,17 +91,5 @@ extension Daemon {
             endReload()
             return nil
         }
-    }
-
-    /// A reload's log line: what it changed, by name.
-    static func changes(from old: Configuration, to new: Configuration) -> Logger.Metadata {
-        let changes = ConfigurationChanges(from: old, to: new)
-        func list(_ names: [String]) -> Logger.MetadataValue { .string(names.isEmpty ? "-" : names.joined(separator: ",")) }
-        return [
-            "watches_added": list(changes.watchesAdded), "watches_removed": list(changes.watchesRemoved),
-            "watches_changed": list(changes.watchesChanged), "providers_added": list(changes.providersAdded),
-            "providers_removed": list(changes.providersRemoved), "providers_changed": list(changes.providersChanged),
-            "limits_changed": "\(changes.limitsChanged)",
-        ]
     }
 }

@@ -66,13 +66,9 @@ extension Daemon {
         try MetricsTextfileWriter(path: path).write(metrics.registry)
     }
 
-    /// `[metrics] listen` was checked by the configuration loader (`host:port`, `[v6]:port`).
+    /// Serves `/metrics` where `[metrics] listen` says, if it does.
     func startMetricsServer() throws -> MetricsHTTPServer? {
-        guard let listen = configuration.metrics.listen, let colon = listen.lastIndex(of: ":"),
-            let port = UInt16(listen[listen.index(after: colon)...])
-        else { return nil }
-        var host = String(listen[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let (host, port) = configuration.metrics.listenAddress else { return nil }
         let server = try MetricsHTTPServer(host: host, port: port, registry: metrics.registry, logger: logger)
         server.start()
         logger.info("serving metrics", metadata: ["url": "\(server.url)"])

@@ -25,7 +25,7 @@ extension Daemon {
             }
             loop("waiting-kits") { await self.publishWaitingKits() }
             loop("summaries") { await self.periodicSummaries() }
-            loop("janitor") { await Janitor(daemon: self).run() }
+            loop("janitor") { await self.janitor.run() }
         }
         loop("database-guard") { await self.guardDatabase() }
         // Its end (a stop, or `once` done) shuts the rest of the group down.
@@ -55,9 +55,16 @@ struct DaemonLoop: Service {
 
     func run() async {
         await cancelWhenGracefulShutdown { await body() }
-        // A loop that is done early (the database guard, after it asked for the stop) stays until
-        // the group's shutdown reaches it: one that ended before would cancel the whole group.
-        if !Task.isShuttingDownGracefully, !Task.isCancelled { try? await gracefulShutdown() }
+        // A loop that is done early: the database guard, after it asked for the stop.
+        await stayUntilGroupShutdown()
         afterwards()
     }
+}
+
+/// A service done early stays until the group's graceful shutdown reaches it: one that ended
+/// before would cancel the whole group.
+func stayUntilGroupShutdown() async {
+    guard !Task.isShuttingDownGracefully, !Task.isCancelled else { return }
+    // Throws only when the task is cancelled, which ends the wait as the shutdown would.
+    do { try await gracefulShutdown() } catch { return }
 }

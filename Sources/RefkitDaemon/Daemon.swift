@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitIntake
 import RefkitPipeline
 import RefkitProviders
 import RefkitService
@@ -23,10 +24,10 @@ public final class Daemon: Sendable {
     public let database: RefkitDatabase
     /// The database file opened at start-up; the database guard stops the daemon when the path
     /// names another file (or none) later (Daemon+DatabaseGuard.swift).
-    let databaseIdentity: DatabaseFileIdentity?
+    let databaseIdentity: InodeIdentity?
     /// Set by the database guard when the database vanished or is damaged: `run` throws it.
     let lostDatabase = Mutex<RefkitError?>(nil)
-    /// The inboxes' lock files, so no second daemon takes from them (InboxLocks.swift).
+    /// The inboxes' lock files, so no second daemon takes from them.
     let inboxLocks: InboxLocks
     let logger: Logger
     /// Prometheus metrics (served and/or written when `[metrics]` says so).
@@ -59,12 +60,13 @@ public final class Daemon: Sendable {
     ) throws -> Daemon {
         let state = try StateDirectory(path: configuration.stateDir)
         // Refuses a missing (while kits' files are there) or damaged database before anything is written.
-        let database = try state.openCheckedDatabase()
+        try state.checkDatabasePresent()
+        let database = try RefkitDatabase.openChecked(path: state.databasePath)
         let inboxLocks = InboxLocks(stateDir: state.path)
         try inboxLocks.claim(configuration.watches)
         let metrics = RefkitMetrics()
         let events = EventBroadcast<PipelineEvent>()
-        let generation = try Generation.make(
+        let generation = try Generation(
             number: 1, configuration: configuration, database: database, logger: logger, metrics: metrics, providers: providers,
             events: events)
         return Daemon(
@@ -83,7 +85,7 @@ public final class Daemon: Sendable {
         self.state = state
         self.inboxLocks = inboxLocks
         self.database = database
-        self.databaseIdentity = DatabaseFileIdentity(path: database.path)
+        self.databaseIdentity = InodeIdentity(path: database.path)
         self.logger = logger
         self.extraProviders = providers
         self.generations = Generations(first: generation)
@@ -116,7 +118,7 @@ public final class Daemon: Sendable {
     public func run(_ mode: Mode, handlingSignals: Bool = false) async throws -> Summary {
         let started = ContinuousClock.now
         let released = try database.releaseUnfinishedClaims()
-        let swept = Janitor(daemon: self).startupSweep()
+        let swept = janitor.startupSweep()
         logger.info(
             "refkit starting",
             metadata: [
@@ -125,7 +127,7 @@ public final class Daemon: Sendable {
                 "stale_outbox_temp_files": "\(swept.outboxTemporaries)",
             ])
         for advice in configuration.concurrencyAdvice { logger.warning("concurrency limits", metadata: ["advice": "\(advice)"]) }
-        warnUnusableProviders()
+        generations.latest.scheduler.registry.warnUnusable(logger: logger)
         try await serviceGroup(mode: mode, handlingSignals: handlingSignals).run()
         if let lost = lostDatabase.withLock({ $0 }) { throw lost }
         if mode == .daemon {
@@ -149,6 +151,11 @@ public final class Daemon: Sendable {
                 "waiting_for_space": "\(summary.waitingForSpace)", "duration_ms": "\(Int(summary.duration / .milliseconds(1)))",
             ])
         return summary
+    }
+
+    /// The janitor of this daemon's state directory, with the configuration in force at each sweep.
+    var janitor: Janitor {
+        Janitor(state: state, database: database, configuration: { self.configuration }, logger: logger)
     }
 
     /// The scheduler that runs now (the old one while it drains after a reload).

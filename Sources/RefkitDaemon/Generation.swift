@@ -7,6 +7,7 @@ import RefkitPipeline
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitSystem
 import RefkitWatch
 
 /// Everything that depends on the configuration: the watcher over its inboxes, intake with its
@@ -21,25 +22,22 @@ final class Generation: Sendable {
     /// Intake's events from its start; the scheduler wakes for each kit queued (SchedulerLoop).
     let intakeEvents: AsyncStream<IntakeEvent>
     let wakeup: Wakeup
-
-    private init(
-        number: Int, configuration: Configuration, intake: IntakeService, watcher: InboxWatcher, scheduler: KitScheduler,
-        intakeEvents: AsyncStream<IntakeEvent>, wakeup: Wakeup
-    ) {
-        self.number = number
-        self.configuration = configuration
-        self.intake = intake
-        self.watcher = watcher
-        self.scheduler = scheduler
-        self.intakeEvents = intakeEvents
-        self.wakeup = wakeup
-    }
+    /// The gates of a hand-over: the next generation's intake starts once `intakeEnded` opens,
+    /// its scheduler once `schedulerEnded` does, and a reload completes when `schedulerStarted`
+    /// opens with true (false: a stop came before this scheduler's turn).
+    let intakeEnded = Latch<Void>()
+    let schedulerEnded = Latch<Void>()
+    let schedulerStarted = Latch<Bool>()
+    /// Watcher events intake has handled, and a signal after each: `once` compares the count with
+    /// what the watcher yielded, and looks again when the signal comes.
+    let handled = EventCount()
+    let activity = EventBroadcast<Void>()
 
     /// Creates the watches' folders, declares their metrics and wires the services; nothing runs yet.
-    static func make(
+    init(
         number: Int, configuration: Configuration, database: RefkitDatabase, logger: Logger, metrics: RefkitMetrics,
         providers: [String: any ImageProvider], events: EventBroadcast<PipelineEvent>
-    ) throws -> Generation {
+    ) throws {
         for watch in configuration.watches {
             for dir in [watch.inbox, watch.outbox, watch.rejected] {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -49,23 +47,23 @@ final class Generation: Sendable {
         for provider in configuration.providers.keys { metrics.declare(provider: provider) }
         let wakeup = Wakeup()
         let intake = try IntakeService(configuration: configuration, database: database, logger: logger)
+        self.number = number
+        self.configuration = configuration
+        self.intake = intake
+        self.wakeup = wakeup
         // Subscribed now, before intake runs, so no kit is missed; SchedulerLoop forwards them.
-        let queued = intake.events.subscribe()
-        let scheduler = KitScheduler(
+        self.intakeEvents = intake.events.subscribe()
+        self.scheduler = KitScheduler(
             configuration: configuration, database: database,
             registry: ProviderRegistry(configuration: configuration, logger: logger, extra: providers), logger: logger, wakeup: wakeup,
-            metrics: metrics,
-            events: events,
+            metrics: metrics, events: events,
             // Commands from the CLI (select, regenerate, retry, delete) reach the scheduler through the database.
             databaseChanges: { [stateDir = configuration.stateDir] onChange in
                 let watch = DatabaseChangeWatch(stateDir: stateDir, onChange: onChange)
                 return { watch.stop() }
             })
-        let watcher = InboxWatcher(
+        self.watcher = InboxWatcher(
             roots: configuration.watches.map(\.watchRoot), rescanInterval: .seconds(configuration.daemon.rescanIntervalSeconds),
             pollInterval: .milliseconds(configuration.daemon.pollIntervalMs), logger: logger)
-        return Generation(
-            number: number, configuration: configuration, intake: intake, watcher: watcher, scheduler: scheduler, intakeEvents: queued,
-            wakeup: wakeup)
     }
 }

@@ -3,17 +3,13 @@ import RefkitPipeline
 import Synchronization
 
 /// The generations of one daemon run: the newest (whose configuration is in force), the one
-/// whose scheduler runs (the old one while it drains after a reload), the ones with a service
-/// still running, and what the retired ones counted.
+/// whose scheduler runs (the old one while it drains after a reload), and the `GenerationLedger`
+/// of the runs still live and what the retired ones counted.
 final class Generations: Sendable {
-    fileprivate struct State {
+    private struct State {
         var latest: Generation
         var scheduling: Generation
-        var live: [GenerationRun] = []
-        var retired = Totals()
-        var intakeRetired: Set<Int> = []
-        var schedulerRetired: Set<Int> = []
-        var stopping = false
+        var ledger = GenerationLedger<GenerationRun>()
     }
 
     private let state: Mutex<State>
@@ -26,15 +22,14 @@ final class Generations: Sendable {
     var latest: Generation { state.withLock { $0.latest } }
     /// The generation whose scheduler runs.
     var scheduling: Generation { state.withLock { $0.scheduling } }
-    var isStopping: Bool { state.withLock { $0.stopping } }
+    var isStopping: Bool { state.withLock { $0.ledger.stopping } }
 
     /// Makes `run` the newest generation, to be started; false (and nothing changes) once the
     /// daemon stops, so a stop never misses a generation that starts after it.
     func adopt(_ run: GenerationRun) -> Bool {
         state.withLock { s in
-            guard !s.stopping else { return false }
+            guard s.ledger.adopt(run, number: run.generation.number) else { return false }
             s.latest = run.generation
-            s.live.append(run)
             return true
         }
     }
@@ -42,11 +37,7 @@ final class Generations: Sendable {
     /// Marks the daemon as stopping; returns the generations with a service still running, to stop
     /// them, or nil when the stop had already begun.
     func beginStop() -> [GenerationRun]? {
-        state.withLock { s in
-            guard !s.stopping else { return nil }
-            s.stopping = true
-            return s.live
-        }
+        state.withLock { $0.ledger.beginStop() }
     }
 
     func schedulerStarted(_ generation: Generation) {
@@ -57,36 +48,22 @@ final class Generations: Sendable {
     func retireIntake(of generation: Generation) async {
         let intake = generation.intake
         let counts = (await intake.accepted, await intake.rejected, await intake.duplicates)
-        state.withLock { s in
-            s.retired.accepted += counts.0
-            s.retired.rejected += counts.1
-            s.retired.duplicates += counts.2
-            s.intakeRetired.insert(generation.number)
-            s.dropIfRetired(generation.number)
+        state.withLock {
+            $0.ledger.intakeEnded(generation.number, accepted: counts.0, rejected: counts.1, duplicates: counts.2)
         }
     }
 
     /// Adds a generation's finished kits and references to the retired totals once its scheduler has ended.
     func retireScheduler(of generation: Generation) async {
         let scheduler = generation.scheduler
-        let finished = await scheduler.finished
-        let references = await scheduler.referencesMade
-        state.withLock { s in
-            s.retired.finished.merge(finished)
-            s.retired.references += references
-            s.schedulerRetired.insert(generation.number)
-            s.dropIfRetired(generation.number)
-        }
+        let (finished, references) = (await scheduler.finished, await scheduler.referencesMade)
+        state.withLock { $0.ledger.schedulerEnded(generation.number, finished: finished, references: references) }
     }
 
-    /// Counts of retired generations plus the running ones (older generations first, so a kit
-    /// that finished again later counts with its latest status).
+    /// Counts of retired generations plus the running ones.
     func totals() async -> Totals {
         let (retired, intakes, schedulers) = state.withLock { s in
-            (
-                s.retired, s.live.map(\.generation).filter { !s.intakeRetired.contains($0.number) }.map(\.intake),
-                s.live.map(\.generation).filter { !s.schedulerRetired.contains($0.number) }.map(\.scheduler)
-            )
+            (s.ledger.retired, s.ledger.countingIntakes.map(\.generation.intake), s.ledger.countingSchedulers.map(\.generation.scheduler))
         }
         var totals = retired
         for intake in intakes {
@@ -100,21 +77,4 @@ final class Generations: Sendable {
         }
         return totals
     }
-}
-
-extension Generations.State {
-    fileprivate mutating func dropIfRetired(_ number: Int) {
-        guard intakeRetired.contains(number), schedulerRetired.contains(number) else { return }
-        live.removeAll { $0.generation.number == number }
-    }
-}
-
-/// Counts of retired generations (added to the running ones' for summaries and metrics).
-struct Totals: Sendable {
-    var accepted = 0
-    var rejected = 0
-    var duplicates = 0
-    var finished = FinishedKits()
-    var kits: [KitStatus: Int] { finished.counts }
-    var references = 0
 }

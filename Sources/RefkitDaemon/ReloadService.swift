@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import RefkitService
 import ServiceLifecycle
 import UnixSignals
 
@@ -27,7 +28,7 @@ struct ReloadService: Service {
                 if handlesHangups { helpers.addTask { await forwardHangups() } }
                 if mode == .once {
                     helpers.addTask {
-                        await daemon.waitUntilHandled(first)
+                        await daemon.waitUntilHandled(first.generation)
                         daemon.shutdown()
                     }
                 }
@@ -38,22 +39,23 @@ struct ReloadService: Service {
                     // Ends when the stop finishes the request stream. One reload at a time; requests
                     // that arrive during one are folded into the next.
                     for await _ in daemon.reloadRequests {
+                        let old = current.generation.configuration
                         guard let next = await daemon.prepareReload(from: current.generation) else { continue }
-                        let run = GenerationRun(next.generation, after: current, daemon: daemon)
+                        let run = GenerationRun(next, after: current.generation, daemon: daemon)
                         guard daemon.generations.adopt(run) else {
-                            next.abandon()
+                            daemon.abandonReload()
                             break
                         }
                         runs.addTask { try await run.group.run() }
                         await current.group.triggerGracefulShutdown()
                         current = run
                         // Reached once the old scheduler has drained and the new one runs, or a stop came first.
-                        let switched = await run.schedulerStarted.wait() ?? false
+                        let switched = await next.schedulerStarted.wait() ?? false
                         guard switched, !daemon.isStopping else {
-                            next.abandon()
+                            daemon.abandonReload()
                             continue
                         }
-                        next.complete()
+                        daemon.completeReload(from: old, to: next)
                     }
                 }
                 // Every generation has ended: the helpers (the stop's timeout extension among them) end too.
@@ -72,7 +74,8 @@ struct ReloadService: Service {
         daemon.notifier.stopping()
         daemon.reloadContinuation.finish()
         for run in runs { await run.group.triggerGracefulShutdown() }
-        await daemon.extendStopTimeout()
+        // The scheduler cancels what still runs at drain_timeout_s; 30 s more covers its cancellation.
+        await daemon.notifier.extendTimeoutWhileStopping(for: .seconds(daemon.configuration.daemon.drainTimeoutSeconds + 30))
     }
 
     private func forwardHangups() async {
@@ -83,27 +86,6 @@ struct ReloadService: Service {
             }
             daemon.logger.notice("signal received, reloading the configuration", metadata: ["signal": "SIGHUP"])
             daemon.reload()
-        }
-    }
-}
-
-extension Daemon {
-    /// How often a draining stop asks systemd for more time, and how much each time.
-    static let stopExtensionStep = Duration.seconds(5)
-    static let stopExtensionAhead = Duration.seconds(15)
-
-    /// While a stop drains running stages, tells systemd `EXTEND_TIMEOUT_USEC=` every few
-    /// seconds, so `TimeoutStopSec=` does not kill a drain that is making its way to the end.
-    /// Bounded: extensions end with the run (the task is cancelled when every generation has
-    /// ended), and at the latest `drain_timeout_s` + 30 s after the stop began (the scheduler
-    /// cancels what still runs at `drain_timeout_s`), so a daemon stuck in its stop is still
-    /// killed by systemd.
-    func extendStopTimeout() async {
-        guard notifier.isEnabled else { return }
-        let limit = ContinuousClock.now + .seconds(configuration.daemon.drainTimeoutSeconds) + .seconds(30)
-        while !Task.isCancelled, ContinuousClock.now < limit {
-            notifier.extendTimeout(by: Self.stopExtensionAhead)
-            do { try await Task.sleep(for: Self.stopExtensionStep) } catch { return }
         }
     }
 }

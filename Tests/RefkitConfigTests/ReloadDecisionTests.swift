@@ -34,4 +34,14 @@ struct ReloadDecisionTests {
         #expect(ConfigurationChanges(from: old, to: old) == ConfigurationChanges(from: new, to: new))
         #expect(!ConfigurationChanges(from: old, to: old).limitsChanged)
     }
+
+    @Test func theReloadLinesFieldsListNamesOrADash() throws {
+        let old = try Self.parse(Self.watch("a") + Self.watch("b"))
+        let new = try Self.parse(Self.watch("a") + Self.watch("c") + Self.watch("d"))
+        #expect(
+            ConfigurationChanges(from: old, to: new).logFields == [
+                "watches_added": "c,d", "watches_removed": "b", "watches_changed": "-", "providers_added": "-",
+                "providers_removed": "-", "providers_changed": "-", "limits_changed": "false",
+            ])
+    }
 }

@@ -2,14 +2,13 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
+import RefkitDaemon
 import RefkitDigest
 import RefkitPipeline
 import RefkitStore
 import RefkitSystem
 import RefkitTestSupport
 import Testing
-
-@testable import RefkitDaemon
 
 @Suite("Janitor", .timeLimit(.minutes(2)))
 struct JanitorTests {

@@ -3,8 +3,6 @@ import RefkitSystem
 import RefkitTestSupport
 import Testing
 
-@testable import RefkitDaemon
-
 @Suite("Database change watch", .timeLimit(.minutes(1)))
 struct DatabaseChangeWatchTests {
     @Test("a write to the WAL wakes it; other files in the state directory do not")

@@ -1,6 +1,5 @@
+import RefkitCore
 import Testing
-
-@testable import RefkitDaemon
 
 /// The gate the generation hand-over waits on: no file system, no clock.
 @Suite("Latch")
@@ -26,5 +25,13 @@ struct LatchTests {
         let waiting = Task { await latch.wait() }
         latch.open()
         #expect(await waiting.value != nil)
+    }
+
+    @Test func anEventCountAddsUpAcrossTasks() async {
+        let count = EventCount()
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<50 { group.addTask { count.add() } }
+        }
+        #expect(count.value == 50)
     }
 }

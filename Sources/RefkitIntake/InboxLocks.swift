@@ -14,13 +14,16 @@ import Glibc
 ///
 /// One registry per daemon: `flock` locks belong to an open file, so a reload that keeps an
 /// inbox keeps the lock it holds instead of asking again (and being refused by itself).
-final class InboxLocks: Sendable {
-    static let fileName = ".refkit-inbox.lock"
-    let stateDir: String
+public final class InboxLocks: Sendable {
+    /// The lock file's name in each inbox.
+    public static let fileName = ".refkit-inbox.lock"
+    /// Written into each lock file, so a refused daemon can say whose the inbox is.
+    public let stateDir: String
     /// Inbox path (standardised) → the open, locked lock file.
     private let held = Mutex<[String: Int32]>([:])
 
-    init(stateDir: String) {
+    /// A registry holding nothing yet, for the daemon of the state directory `stateDir`.
+    public init(stateDir: String) {
         self.stateDir = stateDir
     }
 
@@ -30,7 +33,7 @@ final class InboxLocks: Sendable {
 
     /// Claims the inboxes of `watches` not claimed yet (creating the folders); on a failure
     /// the ones claimed by this call are released and nothing changes.
-    func claim(_ watches: [Configuration.Watch]) throws(RefkitError) {
+    public func claim(_ watches: [Configuration.Watch]) throws(RefkitError) {
         var taken: [String: Int32] = [:]
         for inbox in Set(watches.map { ($0.inbox as NSString).standardizingPath }).sorted() where !isHeld(inbox) {
             do {
@@ -44,7 +47,7 @@ final class InboxLocks: Sendable {
     }
 
     /// Releases the inboxes no watch in `watches` uses any more (after a reload).
-    func release(keeping watches: [Configuration.Watch]) {
+    public func release(keeping watches: [Configuration.Watch]) {
         let keep = Set(watches.map { ($0.inbox as NSString).standardizingPath })
         held.withLock { held in
             for (inbox, fd) in held where !keep.contains(inbox) {
@@ -54,7 +57,8 @@ final class InboxLocks: Sendable {
         }
     }
 
-    func isHeld(_ inbox: String) -> Bool { held.withLock { $0[inbox] != nil } }
+    /// Whether this registry holds the lock of `inbox` (a standardised path).
+    public func isHeld(_ inbox: String) -> Bool { held.withLock { $0[inbox] != nil } }
 
     private func lock(_ inbox: String) throws(RefkitError) -> Int32 {
         do {

@@ -1,9 +1,9 @@
 import Synchronization
 
 /// A one-way gate between tasks: `open(_:)` once with a value, and every `wait()` (earlier or
-/// later) returns it. The generation hand-over waits on these: a new intake for the old one's
-/// end, a new scheduler for the old one's drain, a reload for the new scheduler's start.
-final class Latch<Value: Sendable>: Sendable {
+/// later) returns it. The daemon's generation hand-over waits on these: a new intake for the old
+/// one's end, a new scheduler for the old one's drain, a reload for the new scheduler's start.
+public final class Latch<Value: Sendable>: Sendable {
     private struct State {
         var value: Value?
         var waiters: [Int: CheckedContinuation<Value?, Never>] = [:]
@@ -12,13 +12,13 @@ final class Latch<Value: Sendable>: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    public init() {}
 
     /// The value once opened, nil until then.
-    var value: Value? { state.withLock { $0.value } }
+    public var value: Value? { state.withLock { $0.value } }
 
     /// Opens the gate with `value`; later calls change nothing.
-    func open(_ value: Value) {
+    public func open(_ value: Value) {
         let waiters = state.withLock { s -> [CheckedContinuation<Value?, Never>] in
             guard s.value == nil else { return [] }
             s.value = value
@@ -29,7 +29,7 @@ final class Latch<Value: Sendable>: Sendable {
     }
 
     /// The value the gate was opened with; nil when the waiting task is cancelled first.
-    func wait() async -> Value? {
+    public func wait() async -> Value? {
         let id = state.withLock { s -> Int in
             defer { s.nextID += 1 }
             return s.nextID
@@ -52,5 +52,18 @@ final class Latch<Value: Sendable>: Sendable {
 }
 
 extension Latch where Value == Void {
-    func open() { open(()) }
+    /// Opens a gate that carries no value.
+    public func open() { open(()) }
+}
+
+/// A count that one task adds to and others read (how many events were handled so far).
+public final class EventCount: Sendable {
+    private let count = Mutex(0)
+
+    public init() {}
+
+    /// Counts one more.
+    public func add() { count.withLock { $0 += 1 } }
+    /// The count now.
+    public var value: Int { count.withLock { $0 } }
 }

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import RefkitConfig
 import RefkitCore
-import RefkitPipeline
 import RefkitPublish
 import RefkitStore
 import RefkitSystem
@@ -11,7 +10,8 @@ import RefkitSystem
 import Glibc
 #endif
 
-/// Keeps the state directory and the outboxes clean.
+/// Keeps the state directory and the outboxes clean. What may go is decided by `RetentionPlan`;
+/// the janitor reads what the plan needs, and asks the store again just before each removal.
 ///
 /// - At start-up (no other refkit holds the state lock, so no write is in flight): every temp
 ///   file in `STATE/tmp` and every `.refkit-tmp-*` file in the outboxes, leftovers of a crash.
@@ -23,30 +23,30 @@ import Glibc
 /// - Work folders of kits the database records as deleted (never of kits it does not know:
 ///   after a database loss they are all that is left). Originals are never removed: every kit keeps
 ///   its original, and intake reuses them for identical drops.
-struct Janitor: Sendable {
+public struct Janitor: Sendable {
     let state: StateDirectory
     let database: RefkitDatabase
+    /// The configuration in force at each sweep (a reload may change retention and size bound).
     let configuration: @Sendable () -> Configuration
     let logger: Logger
     /// Tests: runs between the sweep's reading of the kits and its removals.
-    var afterSnapshot: (@Sendable () throws -> Void)?
+    public var afterSnapshot: (@Sendable () throws -> Void)?
 
-    init(daemon: Daemon) {
-        self.state = daemon.state
-        self.database = daemon.database
-        self.configuration = { daemon.configuration }
-        self.logger = daemon.logger
-    }
-
-    init(state: StateDirectory, database: RefkitDatabase, configuration: Configuration, logger: Logger) {
+    public init(
+        state: StateDirectory, database: RefkitDatabase, configuration: @escaping @Sendable () -> Configuration, logger: Logger
+    ) {
         self.state = state
         self.database = database
-        self.configuration = { configuration }
+        self.configuration = configuration
         self.logger = logger
     }
 
+    public init(state: StateDirectory, database: RefkitDatabase, configuration: Configuration, logger: Logger) {
+        self.init(state: state, database: database, configuration: { configuration }, logger: logger)
+    }
+
     /// Removes crash leftovers; call only while holding the state lock, before anything writes.
-    func startupSweep() -> (stateTemporaries: Int, outboxTemporaries: Int) {
+    public func startupSweep() -> (stateTemporaries: Int, outboxTemporaries: Int) {
         let stateTemporaries = state.removeStaleTemporaries()
         var outboxTemporaries = 0
         for outbox in Set(configuration().watches.map(\.outbox)) {
@@ -63,14 +63,10 @@ struct Janitor: Sendable {
     /// before the sweep removes leftovers. After the janitor pruned a kit's work files, that
     /// version is the only copy of its images.
     func restoreStrandedVersions(in outbox: String) {
-        let prefix = ".refkit-tmp-old-"
-        let retired = Self.names(in: outbox).filter { $0.hasPrefix(prefix) }
+        let retired = RetentionPlan.retiredNewestFirst(Self.names(in: outbox))
         guard !retired.isEmpty, let kits = readKits("restore a re-published kit's folder") else { return }
         let folders = Dictionary(kits.compactMap { kit in kit.outboxDir.map { (kit.id, $0) } }, uniquingKeysWith: { a, _ in a })
-        let newestFirst = retired.sorted {
-            (Int64($0.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0) > (Int64($1.dropFirst(prefix.count).prefix { $0 != "-" }) ?? 0)
-        }
-        for name in newestFirst {
+        for name in retired {
             // A leftover without a readable manifest is no kit's folder: the sweep removes it.
             guard let bytes = FileManager.default.contents(atPath: "\(outbox)/\(name)/manifest.json"),
                 let manifest = try? JSONValue.parse([UInt8](bytes)), case .string(let id)? = manifest["id"],
@@ -90,7 +86,7 @@ struct Janitor: Sendable {
 
     /// Sweeps now, then every `janitor_interval_s`, until cancelled. The file work runs on a
     /// dispatch queue (it blocks), not on the cooperative pool.
-    func run() async {
+    public func run() async {
         let executor = StageExecutor()
         while !Task.isCancelled {
             let report = await withTaskExecutorPreference(executor) { sweep() }
@@ -106,39 +102,31 @@ struct Janitor: Sendable {
         }
     }
 
-    struct Report: Sendable, Equatable {
-        var prunedKits = 0
-        var orphans = 0
+    /// What one sweep did.
+    public struct Report: Sendable, Equatable {
+        public var prunedKits = 0
+        public var orphans = 0
         /// Work folders of kits the database neither has nor records as deleted (kept).
-        var unknownFolders = 0
-        var freedBytes: Int64 = 0
-        var stateBytes: Int64 = 0
+        public var unknownFolders = 0
+        public var freedBytes: Int64 = 0
+        public var stateBytes: Int64 = 0
     }
 
     /// One pass of retention and size bound.
-    func sweep(now: Date = Date()) -> Report {
+    public func sweep(now: Date = Date()) -> Report {
         let config = configuration()
         var report = Report()
         let work = WorkFiles(stateDir: state.path)
         guard let kits = readKits("sweep work files") else { return report }
         do { try afterSnapshot?() } catch { logger.warning("janitor test hook failed", metadata: ["error": "\(error)"]) }
-        let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        // Folders of kits that are gone: only those the database records as deleted (a `delete`
-        // stopped before removing its files). A folder the database knows nothing of is kept: the
-        // database may have been replaced or restored from an old backup, and its kits' files are
-        // then all there is. Asked again just before: a kit accepted after the list above already
-        // has its work folder.
-        let folders = Self.names(in: state.layout.work)
-        let unknown = folders.filter { byID[$0] == nil }
+        // Listed after the kits were read: a kit accepted meanwhile already has its work folder.
+        let unknown = RetentionPlan.unknownFolders(Self.names(in: state.layout.work), knownKits: Set(kits.map(\.id)))
         let deleted: Set<String>
         do { deleted = Set(try database.deletedKitIDs(among: unknown)) } catch {
-            // Nothing is known deleted, so every such folder is kept this round.
             logger.warning("cannot read the deleted kits; their work folders are kept this round", metadata: ["error": "\(error)"])
             deleted = []
         }
-        for name in unknown where deleted.contains(name) {
-            // A store error, like a kit that is back, keeps the folder.
-            guard (try? database.kit(name)) == .some(nil) else { continue }
+        for name in unknown where deleted.contains(name) && isGone(name) {
             let freed = Self.size(of: work.kitDir(name))
             if remove(work.kitDir(name)) {
                 report.freedBytes += freed
@@ -151,36 +139,47 @@ struct Janitor: Sendable {
                 "work folders of kits the database does not know are kept; remove them by hand if the database is right",
                 metadata: ["folders": "\(report.unknownFolders)", "kits": "\(kits.count)", "work": "\(state.layout.work)"])
         }
-        // Finished kits with work files, oldest first.
-        let candidates = kits.filter { $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id) }
-            .sorted { ($0.updatedAt, $0.id) < ($1.updatedAt, $1.id) }
-        let cutoff = Timestamp.string(now.addingTimeInterval(-Double(config.daemon.workRetentionHours) * 3600))
+        let plan = RetentionPlan(
+            kits: kits.map {
+                .init(
+                    id: $0.id, updatedAt: $0.updatedAt, finished: $0.status.isFinished, published: $0.outboxDir != nil,
+                    // Listed only where the answer matters: one folder read per prunable kit.
+                    hasWorkFiles: $0.status.isFinished && $0.outboxDir != nil && work.hasWorkFiles(kitID: $0.id))
+            }, now: now, retentionHours: config.daemon.workRetentionHours, maxStateMB: config.daemon.maxStateMB)
+        let byID = Dictionary(kits.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var pruned = Set<String>()
-        for kit in candidates where kit.updatedAt <= cutoff {
-            guard let freed = prune(kit, work: work) else { continue }
+        for id in plan.expired {
+            guard let kit = byID[id], let freed = prune(kit, work: work) else { continue }
             report.freedBytes += freed
-            pruned.insert(kit.id)
+            pruned.insert(id)
         }
         report.stateBytes = Self.size(of: state.path)
-        if config.daemon.maxStateMB > 0 {
-            let limit = Int64(config.daemon.maxStateMB) << 20
-            for kit in candidates where report.stateBytes > limit && !pruned.contains(kit.id) {
-                guard let freed = prune(kit, work: work) else { continue }
-                report.freedBytes += freed
-                report.stateBytes -= freed
-                pruned.insert(kit.id)
-            }
-            if report.stateBytes > limit {
-                logger.warning(
-                    """
-                    the state directory is above max_state_mb with every finished kit's work files removed; \
-                    originals, the database and unfinished kits are kept
-                    """,
-                    metadata: ["state_bytes": "\(report.stateBytes)", "max_state_mb": "\(config.daemon.maxStateMB)"])
-            }
+        for id in plan.candidates where plan.isOverLimit(report.stateBytes) && !pruned.contains(id) {
+            guard let kit = byID[id], let freed = prune(kit, work: work) else { continue }
+            report.freedBytes += freed
+            report.stateBytes -= freed
+            pruned.insert(id)
+        }
+        if plan.isOverLimit(report.stateBytes) {
+            logger.warning(
+                """
+                the state directory is above max_state_mb with every finished kit's work files removed; \
+                originals, the database and unfinished kits are kept
+                """,
+                metadata: ["state_bytes": "\(report.stateBytes)", "max_state_mb": "\(config.daemon.maxStateMB)"])
         }
         report.prunedKits = pruned.count
         return report
+    }
+
+    /// Asked again just before removing a deleted kit's folder: a kit that is back keeps it, as it
+    /// does when the store cannot answer.
+    private func isGone(_ kitID: String) -> Bool {
+        do { return try database.kit(kitID) == nil } catch {
+            logger.warning(
+                "janitor cannot read a deleted kit; its work folder is kept", metadata: ["kit.id": "\(kitID)", "error": "\(error)"])
+            return false
+        }
     }
 
     /// Removes a finished kit's work files, leaving the note of where its kit was published.
@@ -189,9 +188,12 @@ struct Janitor: Sendable {
         // Asked again just before: a regenerate, retry or follow-up since the list was read
         // puts the kit back to work (and changes updated_at); its files stay, as they do when
         // the store cannot answer.
-        guard let current = try? database.kit(kit.id), current.status.isFinished, current.updatedAt == kit.updatedAt,
-            let outbox = current.outboxDir
-        else { return nil }
+        let current: KitRecord?
+        do { current = try database.kit(kit.id) } catch {
+            logger.warning("janitor cannot read a kit; its work files are kept", metadata: ["kit.id": "\(kit.id)", "error": "\(error)"])
+            return nil
+        }
+        guard let current, current.status.isFinished, current.updatedAt == kit.updatedAt, let outbox = current.outboxDir else { return nil }
         let dir = work.kitDir(kit.id)
         var freed: Int64 = 0
         for name in Self.names(in: dir) where name != WorkFiles.publishedNote {
@@ -207,7 +209,7 @@ struct Janitor: Sendable {
     }
 
     /// Bytes on disk below `path` (allocated blocks, symlinks not followed).
-    static func size(of path: String) -> Int64 {
+    public static func size(of path: String) -> Int64 {
         var info = stat()
         guard lstat(path, &info) == 0 else { return 0 }
         var total = Int64(info.st_blocks) * 512

@@ -1,5 +1,4 @@
 import Foundation
-import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -10,7 +9,7 @@ import Glibc
 /// files changing. Costs nothing while nothing happens (a thread blocked in poll on the inotify
 /// descriptor and its wake pipe); a burst of commits is one call of `onChange` per 100 ms.
 /// When inotify is not available, a stat of the WAL file every 5 s stands in for it.
-final class DatabaseChangeWatch: Sendable {
+public final class DatabaseChangeWatch: Sendable {
     /// Between the watch thread and `stop()`.
     private final class Control: @unchecked Sendable {
         // `stopping` and `running` are read and written with `condition` locked only.
@@ -36,7 +35,8 @@ final class DatabaseChangeWatch: Sendable {
     private let inotify: Inotify?
     private let control = Control()
 
-    init(stateDir: String, onChange: @escaping @Sendable () -> Void) {
+    /// Starts the watch thread over the state directory at `stateDir`.
+    public init(stateDir: String, onChange: @escaping @Sendable () -> Void) {
         let layout = StateLayout(root: stateDir)
         let inotify = try? Inotify()
         let watching = (try? inotify?.addWatch(path: stateDir, mask: Self.mask)) != nil
@@ -55,7 +55,7 @@ final class DatabaseChangeWatch: Sendable {
 
     /// Ends the watch thread and returns once it has ended; `onChange` is not called after
     /// that. Never call it from `onChange`.
-    func stop() {
+    public func stop() {
         control.condition.withLock {
             control.stopping = true
             control.condition.broadcast()
