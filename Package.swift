@@ -111,6 +111,19 @@ let package = Package(
         .testTarget(name: "RefkitCivitaiTests", dependencies: ["RefkitDigest", 
             "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
+
+        // QA: local face analysis (issue 15). dlib from Debian through its pkg-config entry; a C++ shim
+        // with a C header (dlib never sees files, only pixels); a Swift owner of the loaded models.
+        .systemLibrary(name: "CDlib", pkgConfig: "dlib-1", providers: [.apt(["libdlib-dev", "libblas-dev", "liblapack-dev"])]),
+        // dlib-1's pkg-config names BLAS and LAPACK as absolute .so paths, which SwiftPM drops from the link line.
+        // -O2 in debug too: dlib's HOG scanner and network are header templates, many times slower unoptimised.
+        .target(
+            name: "CFaceShim", dependencies: ["CDlib"], cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("blas"), .linkedLibrary("lapack")]),
+        .target(name: "RefkitFaces", dependencies: ["CFaceShim", "RefkitImaging"]),
+        .testTarget(name: "RefkitFacesTests", dependencies: ["RefkitFaces", "RefkitImaging", "RefkitTestSupport"]),
+        // Load time, memory and per-image cost of face analysis (scripts/bench-faces.sh).
+        .executableTarget(name: "refkit-face-bench", dependencies: ["RefkitFaces", "RefkitImaging"]),
     ],
     swiftLanguageModes: [.v6]
 )
