@@ -112,14 +112,15 @@ let package = Package(
             "RefkitCivitai", "RefkitConfig", "RefkitStore", "RefkitTestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
 
-        // QA: local face analysis (issue 15). dlib from Debian through its pkg-config entry; a C++ shim
-        // with a C header (dlib never sees files, only pixels); a Swift owner of the loaded models.
-        .systemLibrary(name: "CDlib", pkgConfig: "dlib-1", providers: [.apt(["libdlib-dev", "libblas-dev", "liblapack-dev"])]),
-        // dlib-1's pkg-config names BLAS and LAPACK as absolute .so paths, which SwiftPM drops from the link line.
+        // QA: local face analysis (issue 15): a C++ shim over Debian's dlib with a C header (dlib never sees
+        // files, only pixels), and a Swift owner of the loaded models. Linked by name, not through dlib-1's
+        // pkg-config: it names BLAS, LAPACK, libpng... as absolute .so paths, which SwiftPM drops with a
+        // "prohibited flag" warning on every build, so -lblas -llapack were missing anyway. The -dev packages
+        // (libdlib-dev libblas-dev liblapack-dev) are what scripts/install-deps.sh installs.
         // -O2 in debug too: dlib's HOG scanner and network are header templates, many times slower unoptimised.
         .target(
-            name: "CFaceShim", dependencies: ["CDlib"], cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
-            linkerSettings: [.linkedLibrary("blas"), .linkedLibrary("lapack")]),
+            name: "CFaceShim", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("dlib"), .linkedLibrary("blas"), .linkedLibrary("lapack")]),
         .target(name: "RefkitFaces", dependencies: ["CFaceShim", "RefkitImaging"]),
         .testTarget(name: "RefkitFacesTests", dependencies: ["RefkitFaces", "RefkitImaging", "RefkitTestSupport"]),
         // Load time, memory and per-image cost of face analysis (scripts/bench-faces.sh).
