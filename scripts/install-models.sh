@@ -39,6 +39,11 @@ skimage_fixtures=(
 # offers no wheel of this one for the local Python (the hashes still decide).
 skimage_version="0.26.0"
 
+mkdir -p "$models_dir" "$fixtures_dir" 2>/dev/null || {
+  echo "install-models: cannot create $models_dir or $fixtures_dir: run as root, or set REFKIT_MODELS_DIR and" \
+    "REFKIT_FIXTURES_DIR to folders you can write" >&2
+  exit 1
+}
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 

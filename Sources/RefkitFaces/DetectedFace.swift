@@ -78,7 +78,8 @@ public struct DetectedFace: Sendable, Equatable {
     public let score: Double
     /// dlib's HOG filter index (0...4), kept raw for the manifest.
     public let subDetector: Int
-    /// The 5 landmarks in dlib's order: two corners of one eye, two of the other, the bottom of the nose.
+    /// The 5 landmarks in dlib's order: outer and inner corner of the eye on the image's right, the
+    /// same for the eye on the image's left, the bottom of the nose.
     public let landmarks: [FacePoint]
     /// The identity vector, when embeddings were asked for.
     public let embedding: FaceEmbedding?

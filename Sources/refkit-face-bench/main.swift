@@ -25,10 +25,30 @@ func memoryMiB(_ field: String) -> Double {
     return -1
 }
 
-func milliseconds(_ body: () throws -> Void) rethrows -> Double {
+/// Wall and CPU time of `body` in ms. CPU time of the process (libvips' and any BLAS worker threads
+/// included) is what an analysis costs; wall time also counts waiting for a core, which on a machine
+/// shared with builds can be several times more.
+struct Timing {
+    var wall: [Double] = []
+    var cpu: [Double] = []
+}
+
+func processCPUms() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6
+}
+
+func measure(_ timing: inout Timing, _ body: () throws -> Void) rethrows {
     let clock = ContinuousClock()
+    let cpuStart = processCPUms()
     let elapsed = try clock.measure(body)
-    return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    timing.cpu.append(processCPUms() - cpuStart)
+    timing.wall.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+}
+
+func padded(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }
 
 func median(_ values: [Double]) -> Double {
@@ -47,34 +67,47 @@ print("OPENBLAS_NUM_THREADS=\(environment["OPENBLAS_NUM_THREADS"] ?? "unset"), r
 _ = try ImageOps.rgbPixels(try ImageOps.synthesize(width: 64, height: 64, seed: 1, format: "png"))
 let rssBefore = memoryMiB("VmRSS")
 var analyzer: FaceAnalyzer?
-let loadMs = try milliseconds { analyzer = try FaceAnalyzer.open(modelsDirectory: models) }
+var load = Timing()
+try measure(&load) { analyzer = try FaceAnalyzer.open(modelsDirectory: models) }
 guard let analyzer else { fatalError("unreachable: open either returns or throws") }
 let rssAfter = memoryMiB("VmRSS")
-print(String(format: "model load: %.0f ms; RSS %.1f MiB before, %.1f MiB after (+%.1f)", loadMs, rssBefore, rssAfter, rssAfter - rssBefore))
-
-print("image          long  size       decode_ms  detect_ms  detect+embed_ms  embed_ms_per_face  faces  pose      score")
+let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+    .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "?"
+print("load average: \(loadAverage) (wall times include waiting for a core; cpu times do not)")
+print(String(format: "model load: %.0f ms wall, %.0f ms cpu; RSS %.1f MiB before, %.1f MiB after (+%.1f)",
+             load.wall[0], load.cpu[0], rssBefore, rssAfter, rssAfter - rssBefore))
+print("medians in ms (wall / cpu); embed = (detect+embed - detect) per face")
+print("image          long  pixels     decode         detect         detect+embed   embed/face     faces  pose          score")
 let names = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "astronaut.png", "coffee.png", "black"]
+func pair(_ timing: Timing) -> String {
+    timing.wall.isEmpty ? "-" : String(format: "%6.1f / %5.1f", median(timing.wall), median(timing.cpu))
+}
 for longSide in [512, 1024] {
     for name in names {
         var pixels = try RGBPixels.solid(width: longSide, height: longSide, red: 0, green: 0, blue: 0)
-        var decode: [Double] = []
+        var decode = Timing()
         if name != "black" {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(name)")))
-            for _ in 0..<repeats { decode.append(try milliseconds { pixels = try ImageOps.rgbPixels(bytes, maxLongSide: longSide) }) }
+            for _ in 0..<repeats { try measure(&decode) { pixels = try ImageOps.rgbPixels(bytes, maxLongSide: longSide) } }
         }
-        var detect: [Double] = []
-        var both: [Double] = []
+        var detect = Timing()
+        var both = Timing()
         var faces: [DetectedFace] = []
         for _ in 0..<repeats {
-            detect.append(try milliseconds { faces = try analyzer.analyze(pixels: pixels, upsample: upsample, embeddings: false) })
-            both.append(try milliseconds { faces = try analyzer.analyze(pixels: pixels, upsample: upsample, embeddings: true) })
+            try measure(&detect) { faces = try analyzer.analyze(pixels: pixels, upsample: upsample, embeddings: false) }
+            try measure(&both) { faces = try analyzer.analyze(pixels: pixels, upsample: upsample, embeddings: true) }
         }
-        let perFace = faces.isEmpty ? 0 : (median(both) - median(detect)) / Double(faces.count)
-        let line = String(
-            format: "%-14@ %4d  %4dx%-4d  %9.1f  %9.1f  %15.1f  %17.1f  %5d  %-8@  %5.2f",
-            name as NSString, longSide, pixels.width, pixels.height, decode.isEmpty ? 0 : median(decode), median(detect), median(both),
-            perFace, faces.count, (faces.first?.pose?.rawValue ?? "-") as NSString, faces.first?.score ?? 0)
-        print(line)
+        var embed = Timing()
+        if !faces.isEmpty {
+            embed.wall = [(median(both.wall) - median(detect.wall)) / Double(faces.count)]
+            embed.cpu = [(median(both.cpu) - median(detect.cpu)) / Double(faces.count)]
+        }
+        let columns = [
+            padded(name, 14), padded(String(longSide), 4), padded("\(pixels.width)x\(pixels.height)", 9), padded(pair(decode), 14),
+            padded(pair(detect), 14), padded(pair(both), 14), padded(pair(embed), 14), padded(String(faces.count), 5),
+            padded(faces.first?.pose?.rawValue ?? "-", 12), faces.first.map { String(format: "%.2f", $0.score) } ?? "-",
+        ]
+        print(columns.joined(separator: " "))
     }
 }
 print(String(format: "RSS at the end %.1f MiB, peak %.1f MiB", memoryMiB("VmRSS"), memoryMiB("VmHWM")))

@@ -53,6 +53,10 @@ struct FaceAnalyzerTests {
         let face = try Self.onlyFace(Self.pixels("obama.jpg"))
         #expect(face.pose == .frontal)
         #expect(try #require(face.noseOffsetRatio) < 0.12)
+        // The documented landmark order: image-right eye outer, inner; image-left eye outer, inner; nose below.
+        let points = face.landmarks.map(\.x)
+        #expect(points[0] > points[1] && points[1] > points[3] && points[3] > points[2], "\(points)")
+        #expect(face.landmarks[4].y > face.landmarks[0].y && face.landmarks[4].y > face.landmarks[2].y)
     }
 
     @Test(arguments: [0, 1])

@@ -40,9 +40,9 @@ typedef struct rf_face {
     double score;
     /// Which HOG filter fired: 0 front looking, 1 left looking, 2 right looking, 3/4 front but rotated.
     int32_t weight_index;
-    /// 5 landmarks as x, y pairs: right eye outer and inner corner, left eye outer and inner corner,
-    /// bottom of the nose (dlib's order for shape_predictor_5_face_landmarks: points 0-1 one eye,
-    /// 2-3 the other, 4 the nose).
+    /// 5 landmarks as x, y pairs, in shape_predictor_5_face_landmarks' order (seen on frontal photos):
+    /// 0-1 outer and inner corner of the eye on the image's right, 2-3 outer and inner corner of the
+    /// eye on the image's left, 4 the bottom of the nose.
     float landmarks[RF_LANDMARK_COUNT * 2];
     /// Non-zero when `embedding` holds values.
     int32_t has_embedding;
