@@ -31,4 +31,8 @@ if [ ${#face_missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${face_missing[@]}" >/dev/null
 fi
 # The models and test photos go to a cache outside the clone (REFKIT_MODELS_DIR, REFKIT_FIXTURES_DIR).
+# Without root, the default cache folder is made once with sudo and handed to the user.
+if [ "$(id -u)" -ne 0 ] && [ -z "${REFKIT_MODELS_DIR:-}${REFKIT_FIXTURES_DIR:-}" ] && [ ! -w /var/cache/refkit ]; then
+  sudo mkdir -p /var/cache/refkit && sudo chown "$(id -u):$(id -g)" /var/cache/refkit
+fi
 "$(dirname "$0")/install-models.sh"
