@@ -82,6 +82,8 @@ let names = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "astronaut.pn
 func pair(_ timing: Timing) -> String {
     timing.wall.isEmpty ? "-" : String(format: "%6.1f / %5.1f", median(timing.wall), median(timing.cpu))
 }
+// The best face's embedding per image and size, for the distance table after the timings.
+var embeddings: [Int: [(String, FaceEmbedding)]] = [:]
 for longSide in [512, 1024] {
     for name in names {
         var pixels = try RGBPixels.solid(width: longSide, height: longSide, red: 0, green: 0, blue: 0)
@@ -108,6 +110,14 @@ for longSide in [512, 1024] {
             padded(faces.first?.pose?.rawValue ?? "-", 12), faces.first.map { String(format: "%.2f", $0.score) } ?? "-",
         ]
         print(columns.joined(separator: " "))
+        if let embedding = faces.first?.embedding { embeddings[longSide, default: []].append((name, embedding)) }
     }
+}
+// Distances that the identity thresholds rest on, at each size (same person < 0.5, others > 0.65 in the tests).
+for longSide in [512, 1024] {
+    let found = embeddings[longSide] ?? []
+    guard let reference = found.first(where: { $0.0 == "obama.jpg" }) else { continue }
+    let distances = found.filter { $0.0 != reference.0 }.map { "\($0.0) \(String(format: "%.3f", reference.1.distance(to: $0.1)))" }
+    print("distance to obama.jpg at \(longSide) px: " + distances.joined(separator: ", "))
 }
 print(String(format: "RSS at the end %.1f MiB, peak %.1f MiB", memoryMiB("VmRSS"), memoryMiB("VmHWM")))
