@@ -159,6 +159,20 @@ let package = Package(
         .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA", "RefkitImaging"]),
         // Prints the cost of QA's fingerprint and health per image (BENCHMARKS.md).
         .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging"]),
+
+        // QA: local face analysis (issue 15): a C++ shim over Debian's dlib with a C header (dlib never sees
+        // files, only pixels), and a Swift owner of the loaded models. Linked by name, not through dlib-1's
+        // pkg-config: it names BLAS, LAPACK, libpng... as absolute .so paths, which SwiftPM drops with a
+        // "prohibited flag" warning on every build, so -lblas -llapack were missing anyway. The -dev packages
+        // (libdlib-dev libblas-dev liblapack-dev) are what scripts/install-deps.sh installs.
+        // -O2 in debug too: dlib's HOG scanner and network are header templates, many times slower unoptimised.
+        .target(
+            name: "CFaceShim", cxxSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("dlib"), .linkedLibrary("blas"), .linkedLibrary("lapack")]),
+        .target(name: "RefkitFaces", dependencies: ["CFaceShim", "RefkitImaging"]),
+        .testTarget(name: "RefkitFacesTests", dependencies: ["RefkitFaces", "RefkitImaging", "RefkitTestSupport"]),
+        // Load time, memory and per-image cost of face analysis (scripts/bench-faces.sh).
+        .executableTarget(name: "refkit-face-bench", dependencies: ["RefkitFaces", "RefkitImaging"]),
     ],
     swiftLanguageModes: [.v6]
 )
