@@ -66,7 +66,8 @@ extension ConfigReader {
                 guard analyzer != nil else { throw fail("qa.judge", "\"analyzer\" needs an [analyzer] section") }
             } else if let provider = providers[judge] {
                 guard Self.judgeKinds.contains(provider.kind) else {
-                    throw fail("qa.judge", "provider \"\(judge)\" is of kind \(provider.kind), which cannot answer text (use openai or gemini)")
+                    throw fail(
+                        "qa.judge", "provider \"\(judge)\" is of kind \(provider.kind), which cannot answer text (use openai or gemini)")
                 }
             } else {
                 throw fail("qa.judge", "no provider named \"\(judge)\" is configured (name one, or \"analyzer\")")

@@ -50,7 +50,9 @@ public final class FaceAnalyzer: Sendable {
     ///     them down to about 40 px (half and full figures), at about three times the cost.
     ///   - embeddings: compute each face's 128-D embedding (about 35 ms a face with OpenBLAS).
     ///   - minimumScore: lowest detector score kept; 0 is dlib's own threshold.
-    public func analyze(pixels: RGBPixels, upsample: Int = 0, embeddings: Bool = false, minimumScore: Double = 0)
+    public func analyze(
+        pixels: RGBPixels, upsample: Int = 0, embeddings: Bool = false, minimumScore: Double = 0
+    )
         throws(FaceError) -> [DetectedFace]
     {
         guard (0...1).contains(upsample) else {
@@ -79,9 +81,12 @@ public final class FaceAnalyzer: Sendable {
             let values = bytes.bindMemory(to: Float.self)
             return (0..<Int(RF_LANDMARK_COUNT)).map { FacePoint(x: Double(values[$0 * 2]), y: Double(values[$0 * 2 + 1])) }
         }
-        let embedding = raw.has_embedding == 0 ? nil : withUnsafeBytes(of: raw.embedding) { bytes in
-            FaceEmbedding(values: Array(bytes.bindMemory(to: Float.self)))
-        }
+        let embedding =
+            raw.has_embedding == 0
+            ? nil
+            : withUnsafeBytes(of: raw.embedding) { bytes in
+                FaceEmbedding(values: Array(bytes.bindMemory(to: Float.self)))
+            }
         return DetectedFace(
             box: FaceBox(
                 left: Int(raw.left), top: Int(raw.top), width: Int(raw.right - raw.left + 1), height: Int(raw.bottom - raw.top + 1)),

@@ -57,7 +57,9 @@ public struct RGBPixels: Sendable, Equatable {
     }
 
     /// A copy with the rectangle (clipped to the image) painted in one colour.
-    public func filling(x: Int, y: Int, width boxWidth: Int, height boxHeight: Int, red: UInt8, green: UInt8, blue: UInt8)
+    public func filling(
+        x: Int, y: Int, width boxWidth: Int, height boxHeight: Int, red: UInt8, green: UInt8, blue: UInt8
+    )
         -> RGBPixels
     {
         let (left, top) = (max(0, x), max(0, y))

@@ -71,11 +71,14 @@ var load = Timing()
 try measure(&load) { analyzer = try FaceAnalyzer.open(modelsDirectory: models) }
 guard let analyzer else { fatalError("unreachable: open either returns or throws") }
 let rssAfter = memoryMiB("VmRSS")
-let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
+let loadAverage =
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))
     .map { $0.split(separator: " ").prefix(3).joined(separator: " ") } ?? "?"
 print("load average: \(loadAverage) (wall times include waiting for a core; cpu times do not)")
-print(String(format: "model load: %.0f ms wall, %.0f ms cpu; RSS %.1f MiB before, %.1f MiB after (+%.1f)",
-             load.wall[0], load.cpu[0], rssBefore, rssAfter, rssAfter - rssBefore))
+print(
+    String(
+        format: "model load: %.0f ms wall, %.0f ms cpu; RSS %.1f MiB before, %.1f MiB after (+%.1f)",
+        load.wall[0], load.cpu[0], rssBefore, rssAfter, rssAfter - rssBefore))
 print("medians in ms (wall / cpu); embed = (detect+embed - detect) per face")
 print("image          long  pixels     decode         detect         detect+embed   embed/face     faces  pose          score")
 let names = ["obama.jpg", "obama2.jpg", "obama3.jpg", "biden.jpg", "astronaut.png", "coffee.png", "black"]
