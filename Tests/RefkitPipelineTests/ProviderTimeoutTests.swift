@@ -19,7 +19,7 @@ struct ProviderTimeoutTests {
     static func blocking(until gate: DispatchSemaphore) -> @Sendable () async throws(ProviderError) -> GeneratedImage {
         { () async throws(ProviderError) -> GeneratedImage in
             _ = gate.wait(timeout: .now() + 30)
-            throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
+            throw ProviderError(code: .failed, message: "finished blocking", retryable: false)
         }
     }
 
@@ -32,7 +32,7 @@ struct ProviderTimeoutTests {
             _ = try await ProviderCall.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(until: gate))
             Issue.record("no error")
         } catch {
-            #expect(error.code == "provider_timeout")
+            #expect(error.code.rawValue == "provider_timeout")
         }
         #expect(ContinuousClock.now - started < .seconds(15), "returned after \(ContinuousClock.now - started)")
     }
@@ -57,6 +57,6 @@ struct ProviderTimeoutTests {
             Issue.record("no error")
             return
         }
-        #expect(error.code == "cancelled")
+        #expect(error.code.rawValue == "cancelled")
     }
 }
