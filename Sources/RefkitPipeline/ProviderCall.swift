@@ -4,6 +4,7 @@ import RefkitCore
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitSystem
 
 /// One stage's call to its provider: a request slot (or, for a provider that gates its own
 /// request, its place in the HTTP client's driver), the provider's pace, the timeout, and retries
@@ -14,7 +15,7 @@ struct ProviderCall: Sendable {
     let budgets: KitBudgets
     let metrics: RefkitMetrics?
     /// Where a call's work runs (see `withTimeout`).
-    let executor: StageExecutor
+    let executor: DispatchTaskExecutor
 
     /// The provider's image for `request`, after as many attempts as the retry policy allows.
     func make(

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitProviders
+import RefkitSystem
 import Synchronization
 import Testing
 
@@ -29,7 +30,8 @@ struct ProviderTimeoutTests {
         defer { gate.signal() }
         let started = ContinuousClock.now
         do {
-            _ = try await ProviderCall.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(until: gate))
+            _ = try await ProviderCall.withTimeout(
+                .milliseconds(300), on: DispatchTaskExecutor(label: "refkit.test.stages"), Self.blocking(until: gate))
             Issue.record("no error")
         } catch {
             #expect(error.code.rawValue == "provider_timeout")
@@ -44,7 +46,9 @@ struct ProviderTimeoutTests {
         let started = ContinuousClock.now
         let stage = Task { () async -> Result<GeneratedImage, ProviderError> in
             do throws(ProviderError) {
-                return .success(try await ProviderCall.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(until: gate)))
+                return .success(
+                    try await ProviderCall.withTimeout(
+                        .seconds(60), on: DispatchTaskExecutor(label: "refkit.test.stages"), Self.blocking(until: gate)))
             } catch {
                 return .failure(error)
             }
