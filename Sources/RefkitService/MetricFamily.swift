@@ -30,7 +30,7 @@ public final class MetricFamily<Series: Sendable>: Sendable {
         // Help stays empty in swift-prometheus: `MetricsRegistry.render()` writes it.
         self.makeSeries = { makeSeries(MetricNameDescriptor(metricName: name, unitName: "", helpText: ""), $0) }
         // An unlabelled metric exists (at 0) from registration on.
-        if labelNames.isEmpty { _ = makeSeries(MetricNameDescriptor(metricName: name, unitName: "", helpText: ""), []) }
+        if labelNames.isEmpty { _ = self.makeSeries([]) }
     }
 
     /// Makes the series for `labels` appear (at 0, or empty) before its first event, so rates
