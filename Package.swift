@@ -138,7 +138,7 @@ let package = Package(
                 "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitDigest", "RefkitIntake", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitTestSupport"]),
+        .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitSystem", "RefkitTestSupport"]),
         .testTarget(
             name: "RefkitDaemonTests",
             dependencies: [

@@ -129,7 +129,7 @@ extension RefkitCommand {
                 if let error = report.fetchError { print("  listing stopped: \(error)") }
             }
             if let error = report.fetchError {
-                let transient = ["civitai_rate_limited", "civitai_unavailable", "civitai_unreachable"].contains(error.code)
+                let transient = [.rateLimited, .unavailable, .unreachable].contains(error.code)
                 throw ExitCode(transient ? 75 : 1)
             }
         }
@@ -154,11 +154,14 @@ extension RefkitCommand {
                             ])
                         })
                 ),
-                ("failed", .array(report.failed.map { .object([("image_id", .int(Int($0.imageID))), ("code", .string($0.code))]) })),
+                (
+                    "failed",
+                    .array(report.failed.map { .object([("image_id", .int(Int($0.imageID))), ("code", .string($0.code.rawValue))]) })
+                ),
                 (
                     "error",
                     report.fetchError.map {
-                        .object([("code", .string($0.code)), ("message", .string($0.message)), ("detail", .string($0.detail))])
+                        .object([("code", .string($0.code.rawValue)), ("message", .string($0.message)), ("detail", .string($0.detail))])
                     } ?? .null
                 ),
             ])

@@ -52,12 +52,12 @@ public struct CivitaiClient: Sendable {
             json = try JSONValue.parse(response.body)
         } catch {
             throw CivitaiError(
-                "civitai_bad_response", "the images API answered with something that is not JSON", detail: LogRedaction.quote(response.body)
+                .badResponse, "the images API answered with something that is not JSON", detail: LogRedaction.quote(response.body)
             )
         }
         guard case .array(let raw)? = json["items"] else {
             throw CivitaiError(
-                "civitai_bad_response", "the images API's answer has no items list", detail: LogRedaction.quote(response.body))
+                .badResponse, "the images API's answer has no items list", detail: LogRedaction.quote(response.body))
         }
         return CivitaiPage(items: raw.compactMap(CivitaiImage.init(json:)), nextCursor: Self.nextCursor(json["metadata"]))
     }
@@ -67,7 +67,7 @@ public struct CivitaiClient: Sendable {
         let lowered = url.lowercased()
         guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
             throw CivitaiError(
-                "civitai_url_refused", "the image URL is not an http(s) URL", detail: String(url.prefix { $0 != ":" }.prefix(16)))
+                .urlRefused, "the image URL is not an http(s) URL", detail: String(url.prefix { $0 != ":" }.prefix(16)))
         }
         let request = HTTPRequest(
             url: url, headers: [("accept", "image/*")], timeout: .seconds(settings.timeoutSeconds), maxResponseBytes: settings.maxImageBytes
@@ -75,7 +75,7 @@ public struct CivitaiClient: Sendable {
         let response = try await send(request, policy: downloadPolicy, what: "the image download")
         guard (200..<300).contains(response.status) else {
             var error = Self.statusError(response, what: "the image download")
-            if error.code == "civitai_bad_request" || error.code == "civitai_auth_failed" { error.code = "civitai_download_failed" }
+            if error.code == .badRequest || error.code == .authFailed { error.code = .downloadFailed }
             throw error
         }
         return response.body
@@ -101,7 +101,7 @@ public struct CivitaiClient: Sendable {
             let wait = failure.retryAfter ?? .seconds(min(30, 1 << min(attempt - 1, 5)))
             if wait > .seconds(settings.maxRetryWaitSeconds) {
                 throw CivitaiError(
-                    "civitai_rate_limited", "\(what) asked to wait longer than max_retry_wait_s",
+                    .rateLimited, "\(what) asked to wait longer than max_retry_wait_s",
                     detail: "Retry-After \(wait.components.seconds) s > \(settings.maxRetryWaitSeconds) s")
             }
             logger.notice(
@@ -113,7 +113,7 @@ public struct CivitaiClient: Sendable {
             do {
                 try await Task.sleep(for: wait)
             } catch {
-                throw CivitaiError("civitai_cancelled", "the run was cancelled")
+                throw CivitaiError(.cancelled, "the run was cancelled")
             }
         }
     }
@@ -125,22 +125,22 @@ public struct CivitaiClient: Sendable {
         switch response.status {
         case 429:
             return CivitaiError(
-                "civitai_rate_limited", "\(what) is rate limiting requests", detail: detail, retryable: true, retryAfter: retryAfter)
+                .rateLimited, "\(what) is rate limiting requests", detail: detail, retryable: true, retryAfter: retryAfter)
         case 500...599:
-            return CivitaiError("civitai_unavailable", "\(what) is unavailable", detail: detail, retryable: true, retryAfter: retryAfter)
-        case 401, 403: return CivitaiError("civitai_auth_failed", "\(what) refused the token", detail: detail)
-        default: return CivitaiError("civitai_bad_request", "\(what) rejected the request", detail: detail)
+            return CivitaiError(.unavailable, "\(what) is unavailable", detail: detail, retryable: true, retryAfter: retryAfter)
+        case 401, 403: return CivitaiError(.authFailed, "\(what) refused the token", detail: detail)
+        default: return CivitaiError(.badRequest, "\(what) rejected the request", detail: detail)
         }
     }
 
     static func transportError(_ error: HTTPError, what: String) -> CivitaiError {
         switch error.code {
         case "http_response_too_large":
-            CivitaiError("civitai_image_too_large", "\(what) was larger than allowed", detail: error.description)
+            CivitaiError(.imageTooLarge, "\(what) was larger than allowed", detail: error.description)
         case "http_url_refused", "http_too_many_redirects":
-            CivitaiError("civitai_url_refused", "\(what)'s URL was refused", detail: error.description)
-        case "http_cancelled": CivitaiError("civitai_cancelled", "the run was cancelled", detail: error.description)
-        default: CivitaiError("civitai_unreachable", "\(what) failed", detail: error.description, retryable: error.retryable)
+            CivitaiError(.urlRefused, "\(what)'s URL was refused", detail: error.description)
+        case "http_cancelled": CivitaiError(.cancelled, "the run was cancelled", detail: error.description)
+        default: CivitaiError(.unreachable, "\(what) failed", detail: error.description, retryable: error.retryable)
         }
     }
 

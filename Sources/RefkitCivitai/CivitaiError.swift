@@ -17,7 +17,7 @@
 /// Permanent failures join the seen-set (that image is never fetched again); others are tried
 /// again on the next run.
 public struct CivitaiError: Error, Sendable, CustomStringConvertible {
-    public var code: String
+    public var code: Code
     public var message: String
     public var detail: String
     /// Worth trying again within this run (429, 5xx, network).
@@ -25,7 +25,7 @@ public struct CivitaiError: Error, Sendable, CustomStringConvertible {
     /// From the server's Retry-After, when it sent one.
     public var retryAfter: Duration?
 
-    public init(_ code: String, _ message: String, detail: String = "", retryable: Bool = false, retryAfter: Duration? = nil) {
+    public init(_ code: Code, _ message: String, detail: String = "", retryable: Bool = false, retryAfter: Duration? = nil) {
         self.code = code
         self.message = message
         self.detail = detail
@@ -33,12 +33,38 @@ public struct CivitaiError: Error, Sendable, CustomStringConvertible {
         self.retryAfter = retryAfter
     }
 
-    /// Codes that describe the image itself, not the moment: the image is never fetched again.
-    public static let permanentCodes: Set<String> = [
-        "civitai_url_refused", "civitai_download_failed", "civitai_image_too_large", "civitai_not_image", "civitai_image_too_small",
-    ]
-
-    public var isPermanent: Bool { Self.permanentCodes.contains(code) }
+    /// Whether the failure describes the image itself, not the moment: the image is never fetched again.
+    public var isPermanent: Bool { code.isPermanent }
 
     public var description: String { "\(code): \(message)\(detail.isEmpty ? "" : " (\(detail))")" }
+
+    /// A Civitai failure's code. The raw strings are the wire format (logs, the batch file, the
+    /// seen-set): never change one. The set is closed (only this module makes them and none is
+    /// read back), so it is an enum: the compiler keeps the raw strings unique.
+    public enum Code: String, CaseIterable, Sendable, CustomStringConvertible {
+        case authFailed = "civitai_auth_failed"
+        case badRequest = "civitai_bad_request"
+        case badResponse = "civitai_bad_response"
+        /// The run was cancelled while waiting or transferring.
+        case cancelled = "civitai_cancelled"
+        case downloadFailed = "civitai_download_failed"
+        case imageTooLarge = "civitai_image_too_large"
+        case imageTooSmall = "civitai_image_too_small"
+        case notImage = "civitai_not_image"
+        case rateLimited = "civitai_rate_limited"
+        case unavailable = "civitai_unavailable"
+        case unreachable = "civitai_unreachable"
+        case urlRefused = "civitai_url_refused"
+
+        /// Codes that describe the image itself, not the moment.
+        public var isPermanent: Bool {
+            switch self {
+            case .urlRefused, .downloadFailed, .imageTooLarge, .notImage, .imageTooSmall: true
+            case .authFailed, .badRequest, .badResponse, .cancelled, .rateLimited, .unavailable, .unreachable: false
+            }
+        }
+
+        /// The wire string, so logs and messages read as they always have.
+        public var description: String { rawValue }
+    }
 }

@@ -28,7 +28,7 @@ public struct CivitaiRunReport: Sendable {
     public var duplicates = 0
     public var written: [Written] = []
     /// Images that failed, with the code.
-    public var failed: [(imageID: Int64, code: String)] = []
+    public var failed: [(imageID: Int64, code: CivitaiError.Code)] = []
     /// Why the listing stopped early (a page that could not be read), if it did.
     public var fetchError: CivitaiError?
 
@@ -140,7 +140,8 @@ public struct CivitaiIngest {
                 metadata: metadata.merging(["civitai.code": "\(error.code)", "civitai.error": "\(error.message)"]) { $1 })
             report.failed.append((image.id, error.code))
             if error.isPermanent {
-                try database.recordCivitaiSeen(imageID: image.id, sha256: nil, outcome: .rejected, code: error.code, batchID: batchID)
+                try database.recordCivitaiSeen(
+                    imageID: image.id, sha256: nil, outcome: .rejected, code: error.code.rawValue, batchID: batchID)
             }
             return
         }
@@ -175,14 +176,14 @@ public struct CivitaiIngest {
         case .image(let facts, _):
             guard facts.width >= settings.minWidth, facts.height >= settings.minHeight else {
                 throw CivitaiError(
-                    "civitai_image_too_small", "the image is smaller than min_width x min_height",
+                    .imageTooSmall, "the image is smaller than min_width x min_height",
                     detail: "\(facts.width)x\(facts.height) < \(settings.minWidth)x\(settings.minHeight)")
             }
             return facts
         case .rejected(let error):
-            throw CivitaiError("civitai_not_image", "the download is not a usable image", detail: "\(error.code): \(error.message)")
+            throw CivitaiError(.notImage, "the download is not a usable image", detail: "\(error.code): \(error.message)")
         case .order, .changed:
-            throw CivitaiError("civitai_not_image", "the download is not a usable image")
+            throw CivitaiError(.notImage, "the download is not a usable image")
         }
     }
 }

@@ -87,7 +87,7 @@ public struct Janitor: Sendable {
     /// Sweeps now, then every `janitor_interval_s`, until cancelled. The file work runs on a
     /// dispatch queue (it blocks), not on the cooperative pool.
     public func run() async {
-        let executor = StageExecutor()
+        let executor = DispatchTaskExecutor(label: "refkit.janitor")
         while !Task.isCancelled {
             let report = await withTaskExecutorPreference(executor) { sweep() }
             if report.prunedKits > 0 || report.orphans > 0 {

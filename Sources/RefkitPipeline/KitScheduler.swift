@@ -5,6 +5,7 @@ import RefkitCore
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitSystem
 
 /// Runs stages: picks runnable ones from the store (DispatchPlan: priority first, then fair
 /// between watches, oldest kit first within a watch so kits finish one after another), within the
@@ -22,7 +23,7 @@ public actor KitScheduler {
     private let runner: StageRunner
     private let finisher: KitFinisher
     private let space: SpaceWait
-    private let stageExecutor: StageExecutor
+    private let stageExecutor: DispatchTaskExecutor
 
     private var running: [Int64: String] = [:]  // stage id -> provider
     private var runningByWatch: [String: Int] = [:]
@@ -49,7 +50,7 @@ public actor KitScheduler {
         let work = WorkFiles(stateDir: configuration.stateDir)
         let publisher = KitPublisher(configuration: configuration, database: database, work: work, logger: logger)
         let budgets = KitBudgets(configuration: configuration, database: database)
-        let executor = StageExecutor()
+        let executor = DispatchTaskExecutor(label: "refkit.stages")
         let space = SpaceWait(retrySeconds: configuration.daemon.diskFullRetrySeconds, wakeup: wakeup)
         self.stageExecutor = executor
         self.space = space

@@ -30,7 +30,7 @@ extension ProviderCall {
                     race.finish(
                         .failure(
                             ProviderError(
-                                code: "provider_timeout", message: "the provider did not answer in time", detail: "timeout_s \(limit)",
+                                code: .timeout, message: "the provider did not answer in time", detail: "timeout_s \(limit)",
                                 retryable: true)))
                 }
                 race.whenFinished {
@@ -39,7 +39,7 @@ extension ProviderCall {
                 }
             }
         } onCancel: {
-            race.finish(.failure(ProviderError(code: "cancelled", message: "cancelled", retryable: true)))
+            race.finish(.failure(ProviderError(code: .taskCancelled, message: "cancelled", retryable: true)))
         }
         return try outcome.get()
     }

@@ -4,6 +4,7 @@ import RefkitCore
 import RefkitProviders
 import RefkitService
 import RefkitStore
+import RefkitSystem
 
 /// One stage's call to its provider: a request slot (or, for a provider that gates its own
 /// request, its place in the HTTP client's driver), the provider's pace, the timeout, and retries
@@ -14,7 +15,7 @@ struct ProviderCall: Sendable {
     let budgets: KitBudgets
     let metrics: RefkitMetrics?
     /// Where a call's work runs (see `withTimeout`).
-    let executor: StageExecutor
+    let executor: DispatchTaskExecutor
 
     /// The provider's image for `request`, after as many attempts as the retry policy allows.
     func make(
@@ -68,12 +69,12 @@ struct ProviderCall: Sendable {
             } catch {
                 if !gated { entry.slots.release() }
                 metrics?.providerRequestDuration.observe(duration(), labels: ["provider": provider.name])
-                if error.code.contains("rate_limited") || error.retryAfter != nil {
+                if error.code == .rateLimited || error.retryAfter != nil {
                     await throttle(error, entry: entry, provider: provider.name, policy: policy, log: log)
                 }
                 let decision = policy.decide(
                     afterAttempt: attempt, retryable: error.retryable, retryAfter: error.retryAfter, random: Double.random(in: 0..<1))
-                if error.code == "provider_timeout" {
+                if error.code == .timeout {
                     // Maybe paid: counted; a retry reserves (and must fit) its own price.
                     var retrying = false
                     if case .retry = decision { retrying = true }
@@ -86,7 +87,7 @@ struct ProviderCall: Sendable {
                     log.notice(
                         "retrying after a retryable provider error",
                         metadata: ["code": "\(error.code)", "attempt": "\(attempt)", "delay_ms": "\(Int(delay / .milliseconds(1)))"])
-                    try? database.countRetry(id: stageID, code: error.code, message: error.message)
+                    try? database.countRetry(id: stageID, code: error.code.rawValue, message: error.message)
                     metrics?.retries.increment(labels: ["provider": provider.name])
                     try await Task.sleep(for: delay)
                     attempt += 1

@@ -96,7 +96,7 @@ public struct ProviderRegistry: Sendable {
         case "fal": return FalProvider(settings: settings, http: http, logger: logger)
         case "replicate": return ReplicateProvider(settings: settings, http: http, logger: logger)
         case "comfyui": return try ComfyUIProvider(settings: settings, http: http)
-        default: throw ProviderError(code: "provider_unknown_kind", message: "unknown provider kind \(kind)", retryable: false)
+        default: throw ProviderError(code: .unknownKind, message: "unknown provider kind \(kind)", retryable: false)
         }
     }
 

@@ -187,7 +187,7 @@ struct StageRunner: Sendable {
     static func failure(_ error: any Error) -> RefkitError {
         switch error {
         case let e as RefkitError: e
-        case let e as ProviderError: RefkitError(RefkitError.Code(rawValue: e.code), e.message, detail: e.detail)
+        case let e as ProviderError: RefkitError(RefkitError.Code(rawValue: e.code.rawValue), e.message, detail: e.detail)
         default: RefkitError(.internalError, "\(error)")
         }
     }

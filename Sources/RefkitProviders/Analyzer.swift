@@ -107,7 +107,7 @@ public struct Analyzer: Sendable {
         system: String, text: String, images: [ReferenceImage]
     ) async throws(ProviderError) -> [(key: String, value: JSONValue)] {
         guard let apiKey, !apiKey.isEmpty else {
-            throw ProviderError(code: "provider_not_configured", message: "the analyzer has no API key", retryable: false)
+            throw ProviderError(code: .notConfigured, message: "the analyzer has no API key", retryable: false)
         }
         let imageParts = images.map { image in
             JSONValue.object([
@@ -157,11 +157,11 @@ public struct Analyzer: Sendable {
         let finish = choice["finish_reason"]?.stringValue ?? ""
         if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
             throw ProviderError(
-                code: "provider_safety_block", message: "the analyzer refused to describe the image: \(refusal)", retryable: false)
+                code: .safetyBlock, message: "the analyzer refused to describe the image: \(refusal)", retryable: false)
         }
         if finish == "content_filter" {
             throw ProviderError(
-                code: "provider_safety_block", message: "the analyzer's content filter blocked the description", retryable: false)
+                code: .safetyBlock, message: "the analyzer's content filter blocked the description", retryable: false)
         }
         guard let content = Self.text(of: message["content"]), !content.isEmpty else {
             throw ProviderError.badResponse(provider: Self.name, "has no message content")

@@ -55,15 +55,15 @@ extension ComfyUIProvider {
                     data["exception_message"]?.stringValue.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unknown error"
                 let type = data["exception_type"]?.stringValue ?? ""
                 return ProviderError(
-                    code: "provider_failed", message: "\(provider) failed to run the workflow: \(text)",
+                    code: .failed, message: "\(provider) failed to run the workflow: \(text)",
                     detail: [node, type].filter { !$0.isEmpty }.joined(separator: ", "), retryable: false)
             }
             if kind == "execution_interrupted" {
-                return ProviderError(code: "provider_failed", message: "\(provider)'s job was interrupted", detail: node, retryable: false)
+                return ProviderError(code: .failed, message: "\(provider)'s job was interrupted", detail: node, retryable: false)
             }
         }
         return ProviderError(
-            code: "provider_failed", message: "\(provider) failed to run the workflow", detail: "no execution_error message in the history",
+            code: .failed, message: "\(provider) failed to run the workflow", detail: "no execution_error message in the history",
             retryable: false)
     }
 
@@ -83,7 +83,7 @@ extension ComfyUIProvider {
         }
         if said.isEmpty { said = json == nil ? LogRedaction.quote(body) : "the workflow is invalid" }
         return ProviderError(
-            code: "provider_bad_request", message: "\(provider) rejected the workflow: \(said)", detail: details.joined(separator: "; "),
+            code: .badRequest, message: "\(provider) rejected the workflow: \(said)", detail: details.joined(separator: "; "),
             retryable: false)
     }
 

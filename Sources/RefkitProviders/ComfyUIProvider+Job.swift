@@ -108,7 +108,7 @@ extension ComfyUIProvider {
                     {
                         return result
                     }
-                } catch  where error.retryable && error.code != "provider_unreachable" && error.code != "provider_cancelled" {
+                } catch  where error.retryable && error.code != .unreachable && error.code != .cancelled {
                     // A busy server may answer a poll badly now and then; the job is still queued.
                     failures += 1
                     provider.logger.debug("comfyui history poll failed", metadata: metadata.merging(["error": "\(error.code)"]) { $1 })
@@ -117,14 +117,14 @@ extension ComfyUIProvider {
                 guard ContinuousClock.now + provider.tuning.pollInterval < deadline else {
                     await cancel(promptID)
                     throw ProviderError(
-                        code: "provider_timeout", message: "\(name) did not finish the job in time",
+                        code: .timeout, message: "\(name) did not finish the job in time",
                         detail: "prompt \(promptID) on \(baseURL)", retryable: true)
                 }
                 do {
                     try await Task.sleep(for: provider.tuning.pollInterval)
                 } catch {
                     await cancel(promptID)
-                    throw ProviderError(code: "provider_cancelled", message: "the request to \(name) was cancelled", retryable: true)
+                    throw ProviderError(code: .cancelled, message: "the request to \(name) was cancelled", retryable: true)
                 }
             }
         }

@@ -67,7 +67,7 @@ public struct ComfyUIProvider: ImageProvider {
         settings: ProviderSettings, http: HTTPClient, tuning: Tuning, logger: Logger = Logger(label: "refkit.providers.comfyui")
     ) throws(ProviderError) {
         func misconfigured(_ message: String) -> ProviderError {
-            ProviderError(code: "provider_not_configured", message: "provider \(settings.name): \(message)", retryable: false)
+            ProviderError(code: .notConfigured, message: "provider \(settings.name): \(message)", retryable: false)
         }
         let extra = settings.extra
         guard let path = extra["workflow"].map(Self.trimmed), !path.isEmpty else {
@@ -128,7 +128,7 @@ public struct ComfyUIProvider: ImageProvider {
         let images = [request.source, request.lockedReference].compactMap { $0 } + request.references
         if !workflow.imageNodes.isEmpty && images.isEmpty {
             throw ProviderError(
-                code: "provider_bad_request",
+                code: .badRequest,
                 message: "\(name)'s workflow loads a reference image, and stage \(request.stage.name) has none",
                 retryable: false)
         }
@@ -147,7 +147,7 @@ public struct ComfyUIProvider: ImageProvider {
                 }
             case .unavailable(let retryAfter):
                 throw ProviderError(
-                    code: "provider_unavailable", message: "no \(name) server can be reached",
+                    code: .unavailable, message: "no \(name) server can be reached",
                     detail: endpoints.baseURLs.joined(separator: ", "), retryable: true, retryAfter: retryAfter)
             case .use(let index):
                 let job = Job(provider: self, baseURL: endpoints.baseURLs[index], request: request, images: images, deadline: deadline)
@@ -157,7 +157,7 @@ public struct ComfyUIProvider: ImageProvider {
                     return image
                 } catch {
                     await endpoints.release(index)
-                    guard error.code == "provider_unreachable" else { throw error }
+                    guard error.code == .unreachable else { throw error }
                     await endpoints.markUnreachable(index)
                     logger.warning(
                         "comfyui server unreachable, taken out of rotation",

@@ -68,7 +68,7 @@ public struct FalProvider: PolledProvider {
             ?? settings.model
         guard let app = chosen, PolledJob.isPathSafe(app), app.split(separator: "/").count >= 2 else {
             throw ProviderError(
-                code: "provider_not_configured",
+                code: .notConfigured,
                 message: "\(name): app_id \"\(chosen ?? "")\" is not a fal application id (owner/alias[/path])",
                 retryable: false)
         }
@@ -115,7 +115,7 @@ public struct FalProvider: PolledProvider {
             case "FAILED", "ERROR":
                 throw requestFailed(Self.errorText(status) ?? "the request failed", type: status["error_type"]?.stringValue)
             case "CANCELLED", "CANCELED":
-                throw ProviderError(code: "provider_failed", message: "\(name) cancelled the request", retryable: false)
+                throw ProviderError(code: .failed, message: "\(name) cancelled the request", retryable: false)
             case nil:
                 throw ProviderError.badResponse(provider: name, "to a status poll has no status")
             default:
@@ -129,7 +129,7 @@ public struct FalProvider: PolledProvider {
     func image(from output: JSONValue, job: PolledJob, model: String) async throws(ProviderError) -> GeneratedImage {
         if case .array(let flags)? = output["has_nsfw_concepts"], flags.contains(.bool(true)) {
             throw ProviderError(
-                code: "provider_safety_block", message: "\(name)'s safety checker flagged the image", detail: "has_nsfw_concepts",
+                code: .safetyBlock, message: "\(name)'s safety checker flagged the image", detail: "has_nsfw_concepts",
                 retryable: false)
         }
         let fields = settings.extra["output_field"].flatMap { $0.isEmpty ? nil : [$0] } ?? ["images", "image"]
@@ -188,7 +188,7 @@ public struct FalProvider: PolledProvider {
         let errorType = json?["error_type"]?.stringValue ?? response.header("x-fal-error-type") ?? types.first ?? ""
         if types.contains("content_policy_violation") || errorType == "content_policy_violation" {
             return ProviderError(
-                code: "provider_safety_block", message: "\(name) refused the content: \(messages.joined(separator: "; "))",
+                code: .safetyBlock, message: "\(name) refused the content: \(messages.joined(separator: "; "))",
                 detail: "HTTP \(response.status), content_policy_violation", retryable: false)
         }
         var error = ProviderError.httpStatus(
@@ -205,10 +205,10 @@ public struct FalProvider: PolledProvider {
     /// A request fal reports as failed; its safety refusals are blocks, not failures.
     func requestFailed(_ message: String, type: String?) -> ProviderError {
         if type == "content_policy_violation" || message.lowercased().contains("content_policy_violation") {
-            return ProviderError(code: "provider_safety_block", message: "\(name) refused the content: \(message)", retryable: false)
+            return ProviderError(code: .safetyBlock, message: "\(name) refused the content: \(message)", retryable: false)
         }
         return ProviderError(
-            code: "provider_failed", message: "\(name) failed the request: \(message)", detail: type ?? "", retryable: false)
+            code: .failed, message: "\(name) failed the request: \(message)", detail: type ?? "", retryable: false)
     }
 
     static func errorText(_ json: JSONValue) -> String? {

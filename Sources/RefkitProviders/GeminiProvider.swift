@@ -60,7 +60,7 @@ public struct GeminiProvider: ImageProvider {
             })
         else {
             throw ProviderError(
-                code: "provider_not_configured", message: "\(self.name): the model name \"\(configured)\" is not valid", retryable: false)
+                code: .notConfigured, message: "\(self.name): the model name \"\(configured)\" is not valid", retryable: false)
         }
         return name
     }
@@ -109,7 +109,7 @@ public struct GeminiProvider: ImageProvider {
             if let reason = json[path: "promptFeedback", "blockReason"]?.stringValue {
                 let message = json[path: "promptFeedback", "blockReasonMessage"]?.stringValue
                 throw ProviderError(
-                    code: "provider_safety_block", message: "\(name) blocked the prompt (\(reason))",
+                    code: .safetyBlock, message: "\(name) blocked the prompt (\(reason))",
                     detail: message ?? "promptFeedback.blockReason \(reason)", retryable: false)
             }
             throw ProviderError.badResponse(provider: name, "has no candidates")
@@ -122,7 +122,7 @@ public struct GeminiProvider: ImageProvider {
         }
         if let chosen = imageParts.last(where: { !$0.thought }) ?? imageParts.last {
             guard let bytes = Base64.decode(chosen.data) else {
-                throw ProviderError(code: "provider_invalid_image", message: "\(name)'s image data is not valid base64", retryable: false)
+                throw ProviderError(code: .invalidImage, message: "\(name)'s image data is not valid base64", retryable: false)
             }
             return try ProviderHTTP.validatedImage(bytes, provider: name, model: model, costUSD: settings.pricePerImageUSD)
         }
@@ -131,7 +131,7 @@ public struct GeminiProvider: ImageProvider {
         let finishMessage = candidate["finishMessage"]?.stringValue
         if Self.safetyFinishReasons.contains(finish) {
             throw ProviderError(
-                code: "provider_safety_block", message: "\(name) blocked the image (\(finish))",
+                code: .safetyBlock, message: "\(name) blocked the image (\(finish))",
                 detail: finishMessage ?? "finishReason \(finish)",
                 retryable: false)
         }
@@ -153,7 +153,7 @@ public struct GeminiProvider: ImageProvider {
 
         if reasons.contains("API_KEY_INVALID") || (response.status == 400 && message.lowercased().contains("api key not valid")) {
             return ProviderError(
-                code: "provider_auth_failed", message: "\(name) refused the API key: \(message)",
+                code: .authFailed, message: "\(name) refused the API key: \(message)",
                 detail: "HTTP \(response.status), \(providerCode)",
                 retryable: false)
         }
@@ -161,7 +161,7 @@ public struct GeminiProvider: ImageProvider {
             let quotaIDs = details.flatMap { $0["violations"]?.arrayValue ?? [] }.compactMap { $0["quotaId"]?.stringValue }
             if quotaIDs.contains(where: { $0.contains("PerDay") }) {
                 return ProviderError(
-                    code: "provider_quota_exhausted", message: "\(name)'s daily quota is used up: \(message)",
+                    code: .quotaExhausted, message: "\(name)'s daily quota is used up: \(message)",
                     detail: "HTTP 429, \(quotaIDs.joined(separator: ", "))", retryable: false)
             }
             let delay = details.compactMap { $0["retryDelay"]?.stringValue }.compactMap(Self.parseProtobufDuration).first

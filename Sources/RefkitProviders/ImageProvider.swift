@@ -77,25 +77,6 @@ public struct GeneratedImage: Sendable {
     }
 }
 
-/// A provider failure: a stable code, whether trying again can help, and how long to wait.
-public struct ProviderError: Error, Sendable, CustomStringConvertible {
-    public var code: String
-    public var message: String
-    public var detail: String
-    public var retryable: Bool
-    public var retryAfter: Duration?
-
-    public init(code: String, message: String, detail: String = "", retryable: Bool, retryAfter: Duration? = nil) {
-        self.code = code
-        self.message = message
-        self.detail = detail
-        self.retryable = retryable
-        self.retryAfter = retryAfter
-    }
-
-    public var description: String { "\(code): \(message)\(detail.isEmpty ? "" : " (\(detail))")" }
-}
-
 /// What every image provider implements: one stage's image from a prompt and references.
 public protocol ImageProvider: Sendable {
     /// The configured name (`preview`, `gemini`, …).

@@ -101,7 +101,7 @@ public struct OpenAIProvider: ImageProvider {
                 provider: name, reason: first["url"] != nil ? "the answer has a URL, not b64_json" : "data[0] has no b64_json")
         }
         guard let bytes = Base64.decode(encoded) else {
-            throw ProviderError(code: "provider_invalid_image", message: "\(name)'s image data is not valid base64", retryable: false)
+            throw ProviderError(code: .invalidImage, message: "\(name)'s image data is not valid base64", retryable: false)
         }
         return try ProviderHTTP.validatedImage(bytes, provider: name, model: model, costUSD: settings.pricePerImageUSD)
     }
@@ -124,16 +124,16 @@ public struct OpenAIProvider: ImageProvider {
                 categories = "; \(stage) moderation" + (list.isEmpty ? "" : ": \(list.joined(separator: ", "))")
             }
             return ProviderError(
-                code: "provider_safety_block", message: "\(name) blocked the request: \(message)", detail: detail + categories,
+                code: .safetyBlock, message: "\(name) blocked the request: \(message)", detail: detail + categories,
                 retryable: false)
         }
         if response.status == 429 && code == "insufficient_quota" {
             return ProviderError(
-                code: "provider_quota_exhausted", message: "\(name)'s quota is used up: \(message)", detail: detail, retryable: false)
+                code: .quotaExhausted, message: "\(name)'s quota is used up: \(message)", detail: detail, retryable: false)
         }
         if code == "invalid_api_key" {
             return ProviderError(
-                code: "provider_auth_failed", message: "\(name) refused the API key: \(message)", detail: detail, retryable: false)
+                code: .authFailed, message: "\(name) refused the API key: \(message)", detail: detail, retryable: false)
         }
         let retryAfter = RetryAfter.of(response) ?? Self.rateLimitReset(response)
         return ProviderError.httpStatus(

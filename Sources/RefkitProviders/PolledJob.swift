@@ -61,7 +61,7 @@ struct PolledJob: Sendable {
         let target = try? TargetURL(url)
         guard let target, target.scheme == baseScheme, target.host == baseHost else {
             throw ProviderError(
-                code: "provider_bad_response", message: "\(provider)'s \(what) points away from \(baseHost)",
+                code: .badResponse, message: "\(provider)'s \(what) points away from \(baseHost)",
                 detail: "host \(target?.host ?? "?")", retryable: false)
         }
     }
@@ -79,7 +79,7 @@ struct PolledJob: Sendable {
                 try await pause(pollInterval)
                 guard ContinuousClock.now < deadline else {
                     throw ProviderError(
-                        code: "provider_timeout", message: "\(provider) did not finish in time", detail: "timeout \(timeout)",
+                        code: .timeout, message: "\(provider) did not finish in time", detail: "timeout \(timeout)",
                         retryable: true)
                 }
                 let json: JSONValue
@@ -87,7 +87,7 @@ struct PolledJob: Sendable {
                     let response = try await call("GET", url)
                     guard (200..<300).contains(response.status) else { throw failure(response) }
                     json = try ProviderHTTP.parseJSON(response.body, provider: provider)
-                } catch  where error.retryable && error.code != "provider_cancelled" && strikes < Self.tolerablePollFailures {
+                } catch  where error.retryable && error.code != .cancelled && strikes < Self.tolerablePollFailures {
                     strikes += 1
                     if let after = error.retryAfter, after > pollInterval { try await pause(min(after, .seconds(30)) - pollInterval) }
                     continue
@@ -96,7 +96,7 @@ struct PolledJob: Sendable {
                 if let done = try step(json) { return done }
             }
         } catch {
-            if let cancel, error.code == "provider_cancelled" || error.code == "provider_timeout" { cancelInBackground(cancel) }
+            if let cancel, error.code == .cancelled || error.code == .timeout { cancelInBackground(cancel) }
             throw error
         }
     }
@@ -106,7 +106,7 @@ struct PolledJob: Sendable {
         do {
             try await Task.sleep(for: duration)
         } catch {
-            throw ProviderError(code: "provider_cancelled", message: "the request to \(provider) was cancelled", retryable: true)
+            throw ProviderError(code: .cancelled, message: "the request to \(provider) was cancelled", retryable: true)
         }
     }
 
@@ -128,20 +128,20 @@ struct PolledJob: Sendable {
         if url.hasPrefix("data:") {
             guard let bytes = Self.decodeDataURI(url) else {
                 throw ProviderError(
-                    code: "provider_invalid_image", message: "\(provider) answered with a data URI that does not decode", retryable: false)
+                    code: .invalidImage, message: "\(provider) answered with a data URI that does not decode", retryable: false)
             }
             return bytes
         }
         guard let host = Self.host(of: url) else {
             throw ProviderError(
-                code: "provider_url_refused", message: "\(provider)'s image URL is not an http(s) URL",
+                code: .urlRefused, message: "\(provider)'s image URL is not an http(s) URL",
                 detail: String(url.prefix { $0 != ":" }.prefix(16)), retryable: false)
         }
         // Names are checked by the HTTP client after resolution; here what is written as a private address.
         let isPrivate = host == "localhost" || host.hasSuffix(".localhost") || AddressClass.parse(host)?.isRefusable == true
         if host != baseHost, isPrivate {
             throw ProviderError(
-                code: "provider_url_refused", message: "\(provider)'s image URL points at a private address", detail: "host \(host)",
+                code: .urlRefused, message: "\(provider)'s image URL points at a private address", detail: "host \(host)",
                 retryable: false)
         }
         let request = HTTPRequest(url: url, headers: [("accept", "image/*")], timeout: timeout, maxResponseBytes: maxImageBytes)

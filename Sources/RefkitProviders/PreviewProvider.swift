@@ -20,7 +20,7 @@ public struct PreviewProvider: ImageProvider {
             do {
                 try await Task.sleep(for: delay)
             } catch {
-                throw ProviderError(code: "cancelled", message: "the request was cancelled", retryable: true)
+                throw ProviderError(code: .taskCancelled, message: "the request was cancelled", retryable: true)
             }
         }
         do {
@@ -28,7 +28,7 @@ public struct PreviewProvider: ImageProvider {
             switch request.stage {
             case .avatar:
                 guard let source = request.source else {
-                    throw ProviderError(code: "provider_bad_request", message: "the avatar needs a source image", retryable: false)
+                    throw ProviderError(code: .badRequest, message: "the avatar needs a source image", retryable: false)
                 }
                 image = try ImageOps.attentionSquare(source.bytes, size: min(request.width, request.height))
             default:
@@ -49,9 +49,9 @@ public struct PreviewProvider: ImageProvider {
             throw error
         } catch let error as ImagingError {
             throw ProviderError(
-                code: "provider_invalid_input", message: "the preview could not be drawn", detail: error.description, retryable: false)
+                code: .invalidInput, message: "the preview could not be drawn", detail: error.description, retryable: false)
         } catch {
-            throw ProviderError(code: "provider_failed", message: "\(error)", retryable: false)
+            throw ProviderError(code: .failed, message: "\(error)", retryable: false)
         }
     }
 }

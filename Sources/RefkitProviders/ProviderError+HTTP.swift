@@ -29,18 +29,18 @@ import RefkitHTTP
 extension ProviderError {
     /// A transfer that produced no response, as a provider error; retryable as the HTTP layer says.
     public static func transport(_ error: HTTPError, provider: String) -> ProviderError {
-        let code: String
+        let code: Code
         let message: String
         switch error.code {
-        case "http_timeout": (code, message) = ("provider_timeout", "\(provider) did not answer in time")
-        case "http_connect_failed", "http_connection_reset": (code, message) = ("provider_unreachable", "\(provider) could not be reached")
-        case "http_truncated": (code, message) = ("provider_truncated", "\(provider)'s answer was cut off")
-        case "http_tls_failed": (code, message) = ("provider_tls_failed", "\(provider)'s TLS certificate was not accepted")
-        case "http_url_refused", "http_too_many_redirects": (code, message) = ("provider_url_refused", "\(provider)'s URL was refused")
+        case "http_timeout": (code, message) = (.timeout, "\(provider) did not answer in time")
+        case "http_connect_failed", "http_connection_reset": (code, message) = (.unreachable, "\(provider) could not be reached")
+        case "http_truncated": (code, message) = (.truncated, "\(provider)'s answer was cut off")
+        case "http_tls_failed": (code, message) = (.tlsFailed, "\(provider)'s TLS certificate was not accepted")
+        case "http_url_refused", "http_too_many_redirects": (code, message) = (.urlRefused, "\(provider)'s URL was refused")
         case "http_response_too_large":
-            (code, message) = ("provider_response_too_large", "\(provider)'s answer was larger than allowed")
-        case "http_cancelled": (code, message) = ("provider_cancelled", "the request to \(provider) was cancelled")
-        default: (code, message) = ("provider_network_error", "the request to \(provider) failed")
+            (code, message) = (.responseTooLarge, "\(provider)'s answer was larger than allowed")
+        case "http_cancelled": (code, message) = (.cancelled, "the request to \(provider) was cancelled")
+        default: (code, message) = (.networkError, "the request to \(provider) failed")
         }
         return ProviderError(code: code, message: message, detail: error.description, retryable: error.retryable)
     }
@@ -52,36 +52,36 @@ extension ProviderError {
     ) -> ProviderError {
         let said = providerMessage.isEmpty ? "" : ": \(providerMessage)"
         let detail = providerCode.isEmpty ? "HTTP \(status)" : "HTTP \(status), \(providerCode)"
-        func error(_ code: String, _ what: String, retryable: Bool) -> ProviderError {
+        func error(_ code: Code, _ what: String, retryable: Bool) -> ProviderError {
             ProviderError(
                 code: code, message: "\(provider) \(what)\(said)", detail: detail, retryable: retryable,
                 retryAfter: retryable ? retryAfter : nil)
         }
         switch status {
-        case 408, 504: return error("provider_timeout", "timed out (HTTP \(status))", retryable: true)
-        case 429: return error("provider_rate_limited", "is rate limiting requests (HTTP 429)", retryable: true)
-        case 500...599: return error("provider_unavailable", "is unavailable (HTTP \(status))", retryable: true)
-        case 401, 403: return error("provider_auth_failed", "refused the credentials (HTTP \(status))", retryable: false)
-        case 404: return error("provider_not_found", "does not know this model or endpoint (HTTP 404)", retryable: false)
-        case 400...499: return error("provider_bad_request", "rejected the request (HTTP \(status))", retryable: false)
-        default: return error("provider_bad_response", "answered with an unexpected HTTP \(status)", retryable: false)
+        case 408, 504: return error(.timeout, "timed out (HTTP \(status))", retryable: true)
+        case 429: return error(.rateLimited, "is rate limiting requests (HTTP 429)", retryable: true)
+        case 500...599: return error(.unavailable, "is unavailable (HTTP \(status))", retryable: true)
+        case 401, 403: return error(.authFailed, "refused the credentials (HTTP \(status))", retryable: false)
+        case 404: return error(.notFound, "does not know this model or endpoint (HTTP 404)", retryable: false)
+        case 400...499: return error(.badRequest, "rejected the request (HTTP \(status))", retryable: false)
+        default: return error(.badResponse, "answered with an unexpected HTTP \(status)", retryable: false)
         }
     }
 
     /// A successful answer that did not contain an image.
     public static func noImage(provider: String, reason: String) -> ProviderError {
-        ProviderError(code: "provider_no_image", message: "\(provider) answered without an image", detail: reason, retryable: false)
+        ProviderError(code: .noImage, message: "\(provider) answered without an image", detail: reason, retryable: false)
     }
 
     /// A 2xx JSON body that does not have the shape expected (retryable, as `ProviderHTTP.parseJSON` says).
     public static func badResponse(provider: String, _ what: String) -> ProviderError {
-        ProviderError(code: "provider_bad_response", message: "\(provider)'s answer \(what)", retryable: true)
+        ProviderError(code: .badResponse, message: "\(provider)'s answer \(what)", retryable: true)
     }
 
     /// The error for a provider that has no API key configured.
     public static func missingKey(provider: String) -> ProviderError {
         ProviderError(
-            code: "provider_not_configured", message: "\(provider) has no API key (set api_key_env or api_key_file)", retryable: false)
+            code: .notConfigured, message: "\(provider) has no API key (set api_key_env or api_key_file)", retryable: false)
     }
 
     /// The same error with the secret removed from its message and detail.

@@ -19,7 +19,7 @@ public enum ProviderHTTP {
             return try JSONValue.parse(body)
         } catch {
             throw ProviderError(
-                code: "provider_bad_response", message: "\(provider)'s answer is not valid JSON",
+                code: .badResponse, message: "\(provider)'s answer is not valid JSON",
                 detail: "\(error.description); body: \(LogRedaction.quote(body))", retryable: true)
         }
     }
@@ -38,7 +38,7 @@ public enum ProviderHTTP {
     ) throws(ProviderError) -> GeneratedImage {
         func invalid(_ why: String) -> ProviderError {
             ProviderError(
-                code: "provider_invalid_image", message: "\(provider) answered with bytes that are not a usable image", detail: why,
+                code: .invalidImage, message: "\(provider) answered with bytes that are not a usable image", detail: why,
                 retryable: false)
         }
         guard !bytes.isEmpty else { throw invalid("the image is empty") }

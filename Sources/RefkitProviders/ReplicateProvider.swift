@@ -74,7 +74,7 @@ public struct ReplicateProvider: PolledProvider {
         }
         guard let model, PolledJob.isPathSafe(model), model.split(separator: "/").count == 2 else {
             throw ProviderError(
-                code: "provider_not_configured",
+                code: .notConfigured,
                 message: "\(name): model \"\(model ?? "")\" is not a Replicate model (owner/name) and no version is set",
                 retryable: false)
         }
@@ -122,15 +122,15 @@ public struct ReplicateProvider: PolledProvider {
         case "failed":
             let text = error ?? "the prediction failed"
             if Self.safetyWords.contains(where: text.lowercased().contains) {
-                throw ProviderError(code: "provider_safety_block", message: "\(name) refused the content: \(text)", retryable: false)
+                throw ProviderError(code: .safetyBlock, message: "\(name) refused the content: \(text)", retryable: false)
             }
-            throw ProviderError(code: "provider_failed", message: "\(name)'s prediction failed: \(text)", retryable: false)
+            throw ProviderError(code: .failed, message: "\(name)'s prediction failed: \(text)", retryable: false)
         case "canceled":
             throw ProviderError(
-                code: "provider_failed", message: "\(name)'s prediction was canceled\(error.map { ": \($0)" } ?? "")", retryable: false)
+                code: .failed, message: "\(name)'s prediction was canceled\(error.map { ": \($0)" } ?? "")", retryable: false)
         case "aborted":
             throw ProviderError(
-                code: "provider_failed", message: "\(name) aborted the prediction before it started\(error.map { ": \($0)" } ?? "")",
+                code: .failed, message: "\(name) aborted the prediction before it started\(error.map { ": \($0)" } ?? "")",
                 retryable: true)
         default: return nil  // starting, processing, and states Replicate may add later
         }

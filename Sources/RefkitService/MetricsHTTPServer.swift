@@ -1,6 +1,7 @@
 import FlyingSocks
 import Foundation
 import Logging
+import RefkitSystem
 import Synchronization
 
 #if canImport(Glibc)

@@ -11,25 +11,31 @@ import Synchronization
 public final class MetricsRegistry: Sendable {
     /// Where the series live (swift-prometheus emits them in no particular order).
     let prometheus = PrometheusCollectorRegistry()
-    private let families = Mutex<[String: any MetricFamily]>([:])
+    private let families = Mutex<[String: any RegisteredFamily]>([:])
 
     public init() {}
 
     /// The counter `name` (registered on first use; the same instance afterwards).
     public func counter(_ name: String, help: String, labels: [String] = []) -> CounterFamily {
-        register(name, labels: labels) { CounterFamily(name: name, help: help, labelNames: labels, registry: prometheus) }
+        register(name, help: help, type: "counter", labels: labels) { [prometheus] in
+            prometheus.makeCounter(descriptor: $0, labels: $1)
+        }
     }
 
     /// The gauge `name` (registered on first use; the same instance afterwards).
     public func gauge(_ name: String, help: String, labels: [String] = []) -> GaugeFamily {
-        register(name, labels: labels) { GaugeFamily(name: name, help: help, labelNames: labels, registry: prometheus) }
+        register(name, help: help, type: "gauge", labels: labels) { [prometheus] in
+            prometheus.makeGauge(descriptor: $0, labels: $1)
+        }
     }
 
     /// The histogram `name` with upper bounds `buckets` (`+Inf` is implied) (registered on first
     /// use; the same instance afterwards).
     public func histogram(_ name: String, help: String, labels: [String] = [], buckets: [Double]) -> HistogramFamily {
-        register(name, labels: labels) {
-            HistogramFamily(name: name, help: help, labelNames: labels, buckets: buckets, registry: prometheus)
+        let finite = Set(buckets.filter(\.isFinite)).sorted()
+        precondition(!finite.isEmpty, "histogram \(name) needs at least one finite bucket")
+        return register(name, help: help, type: "histogram", labels: labels) { [prometheus] in
+            prometheus.makeValueHistogram(descriptor: $0, labels: $1, buckets: finite)
         }
     }
 
@@ -50,7 +56,10 @@ public final class MetricsRegistry: Sendable {
         return text
     }
 
-    private func register<Family: MetricFamily>(_ name: String, labels: [String], make: () -> Family) -> Family {
+    private func register<Series: Sendable>(
+        _ name: String, help: String, type: String, labels: [String],
+        makeSeries: @escaping @Sendable (MetricNameDescriptor, [(String, String)]) -> Series
+    ) -> MetricFamily<Series> {
         precondition(PrometheusText.isValidMetricName(name), "invalid metric name \(name)")
         for label in labels {
             precondition(PrometheusText.isValidLabelName(label), "invalid label name \(label) on \(name)")
@@ -59,62 +68,15 @@ public final class MetricsRegistry: Sendable {
         return families.withLock { families in
             if let existing = families[name] {
                 // Registering twice is a programming error unless it asks for the same thing.
-                guard let same = existing as? Family, same.labelNames == labels else {
+                guard let same = existing as? MetricFamily<Series>, same.labelNames == labels else {
                     preconditionFailure("metric \(name) is already registered as a different \(existing.type) or with other labels")
                 }
                 return same
             }
-            let made = make()
+            let made = MetricFamily(
+                name: name, help: help, type: type, labelNames: labels, registry: prometheus, makeSeries: makeSeries)
             families[name] = made
             return made
         }
-    }
-}
-
-/// What every kind of metric has in common, for registering, rendering and reading back.
-protocol MetricFamily: AnyObject, Sendable {
-    var name: String { get }
-    var help: String { get }
-    var type: String { get }
-    var labelNames: [String] { get }
-    var registry: PrometheusCollectorRegistry { get }
-}
-
-extension MetricFamily {
-    /// The label values in declared order, when `labels` names exactly the declared labels.
-    /// A mismatch is a programming error: it stops debug builds and is ignored in release
-    /// builds (metrics must never take the daemon down).
-    func values(of labels: [String: String]) -> [String]? {
-        guard labels.count == labelNames.count else {
-            assertionFailure("\(name) takes labels \(labelNames), got \(labels.keys.sorted())")
-            return nil
-        }
-        var values: [String] = []
-        values.reserveCapacity(labelNames.count)
-        for labelName in labelNames {
-            guard let value = labels[labelName] else {
-                assertionFailure("\(name) takes labels \(labelNames), got \(labels.keys.sorted())")
-                return nil
-            }
-            values.append(value)
-        }
-        return values
-    }
-
-    /// swift-prometheus's label set for `values` (always in declared order, so one series has
-    /// one key there).
-    func pairs(_ values: [String]) -> [(String, String)] {
-        Array(zip(labelNames, values))
-    }
-
-    /// The family's name for swift-prometheus; help stays empty there (see `render()`).
-    var descriptor: MetricNameDescriptor {
-        MetricNameDescriptor(metricName: name, unitName: "", helpText: "")
-    }
-
-    /// The sample `sampleName` with label values `values` as the registry emits it now
-    /// (swift-prometheus keeps its values private to its text output).
-    func sample(_ sampleName: String, labels values: [String]) -> PrometheusSample? {
-        PrometheusSample.emitted(by: registry).first { $0.name == sampleName && $0.seriesValues == values }
     }
 }

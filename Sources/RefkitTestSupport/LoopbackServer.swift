@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import RefkitSystem
 import Synchronization
 
 /// A real HTTP server on 127.0.0.1 (a free port) for tests: register routes with closures,
@@ -102,7 +103,7 @@ public final class LoopbackServer: Sendable {
         let dispatcher = Dispatcher(store: store)
         let server = HTTPServer(
             address: try .inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled, handler: dispatcher)
-        let task = Task(executorPreference: FakeServerExecutor.shared) { try await server.run() }
+        let task = Task(executorPreference: DispatchTaskExecutor.fakeServers) { try await server.run() }
         do {
             try await server.waitUntilListening(timeout: 10)
         } catch {

@@ -44,7 +44,7 @@ struct CivitaiIngestTests {
         #expect(report.repeated == 1)
         #expect(report.skipped == ["rating": 1, "too_small": 1, "not_image": 1])
         #expect(report.duplicates == 1)
-        let failures = Dictionary(uniqueKeysWithValues: report.failed.map { ($0.imageID, $0.code) })
+        let failures = Dictionary(uniqueKeysWithValues: report.failed.map { ($0.imageID, $0.code.rawValue) })
         #expect(failures == [104: "civitai_not_image", 106: "civitai_image_too_large", 120: "civitai_url_refused"])
 
         // The inbox: exactly an image and an order per written image, nothing hidden left behind.
@@ -158,7 +158,7 @@ struct CivitaiIngestTests {
         var settings = fixture.settings(fake)
         settings.pageSize = 500  // the API allows 200 at most
         let report = try await fixture.run(fake, settings: settings)
-        #expect(report.fetchError?.code == "civitai_bad_request")
+        #expect(report.fetchError?.code.rawValue == "civitai_bad_request")
         #expect(report.fetchError?.detail.contains("less than or equal to 200") == true)
         #expect(report.written.isEmpty)
         #expect(fake.count(.images) == 1, "a 400 is not retried")
@@ -174,7 +174,7 @@ struct CivitaiIngestTests {
         settings.maxRetryWaitSeconds = 60
         let started = ContinuousClock.now
         let report = try await fixture.run(fake, settings: settings)
-        #expect(report.fetchError?.code == "civitai_rate_limited")
+        #expect(report.fetchError?.code.rawValue == "civitai_rate_limited")
         #expect(ContinuousClock.now - started < .seconds(30))
         #expect(fake.count(.images) == 1)
         await fake.stop()
@@ -185,7 +185,7 @@ struct CivitaiIngestTests {
         let fixture = try CivitaiFixture()
         fake.setFeed([.init(id: 1)])
         let report = try await fixture.run(fake, settings: fixture.settings(fake), token: "a-wrong-token-456")
-        #expect(report.fetchError?.code == "civitai_auth_failed")
+        #expect(report.fetchError?.code.rawValue == "civitai_auth_failed")
         #expect(fake.count(.images) == 1)
         #expect(!fixture.log.text.contains("a-wrong-token-456"))
         await fake.stop()

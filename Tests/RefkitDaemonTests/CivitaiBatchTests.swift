@@ -29,7 +29,7 @@ final class ScriptedKitProvider: ImageProvider, Sendable {
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
         let lookup = kitName.withLock { $0 }
         if let name = lookup?(request.kitID), failures[name]?.contains(request.stage.name) == true {
-            throw ProviderError(code: "provider_safety_block", message: "blocked by the fake", retryable: false)
+            throw ProviderError(code: .safetyBlock, message: "blocked by the fake", retryable: false)
         }
         return GeneratedImage(bytes: image, mime: "image/png", width: 32, height: 32, model: "fake-1", costUSD: 0.01)
     }

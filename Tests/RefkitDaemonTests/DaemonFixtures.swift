@@ -53,7 +53,7 @@ final class CountingProvider: ImageProvider, Sendable {
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
         calls.withLock { $0["\(request.kitID)/\(request.stage.name)", default: 0] += 1 }
         if failStages.contains(request.stage.name) {
-            throw ProviderError(code: "provider_safety_block", message: "blocked by the fake", retryable: false)
+            throw ProviderError(code: .safetyBlock, message: "blocked by the fake", retryable: false)
         }
         return GeneratedImage(bytes: image, mime: "image/png", width: 32, height: 32, model: "fake-1", costUSD: 0.01)
     }

@@ -66,13 +66,13 @@ final class SeededProvider: ImageProvider, Sendable {
         }
         if latency > .zero { try? await Task.sleep(for: latency) }
         if state.withLock({ $0.failing.contains(stage) }) {
-            throw ProviderError(code: "provider_safety_block", message: "blocked by the fake", retryable: false)
+            throw ProviderError(code: .safetyBlock, message: "blocked by the fake", retryable: false)
         }
         do {
             let png = try ImageOps.synthesize(width: 40, height: 40, seed: request.seed % 100_000 + 1, format: "png")
             return GeneratedImage(bytes: png, mime: "image/png", width: 40, height: 40, model: "seeded-1", costUSD: 0.02)
         } catch {
-            throw ProviderError(code: "provider_invalid_image", message: "\(error)", retryable: false)
+            throw ProviderError(code: .invalidImage, message: "\(error)", retryable: false)
         }
     }
 }

@@ -22,7 +22,7 @@ final class BlockingProvider: ImageProvider, Sendable {
     func generate(_ request: GenerationRequest) async throws(ProviderError) -> GeneratedImage {
         calls.withLock { $0 += 1 }
         _ = gate.wait(timeout: .now() + 60)
-        throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
+        throw ProviderError(code: .failed, message: "finished blocking", retryable: false)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitProviders
+import RefkitSystem
 import Synchronization
 import Testing
 
@@ -19,7 +20,7 @@ struct ProviderTimeoutTests {
     static func blocking(until gate: DispatchSemaphore) -> @Sendable () async throws(ProviderError) -> GeneratedImage {
         { () async throws(ProviderError) -> GeneratedImage in
             _ = gate.wait(timeout: .now() + 30)
-            throw ProviderError(code: "provider_failed", message: "finished blocking", retryable: false)
+            throw ProviderError(code: .failed, message: "finished blocking", retryable: false)
         }
     }
 
@@ -29,10 +30,11 @@ struct ProviderTimeoutTests {
         defer { gate.signal() }
         let started = ContinuousClock.now
         do {
-            _ = try await ProviderCall.withTimeout(.milliseconds(300), on: StageExecutor(), Self.blocking(until: gate))
+            _ = try await ProviderCall.withTimeout(
+                .milliseconds(300), on: DispatchTaskExecutor(label: "refkit.test.stages"), Self.blocking(until: gate))
             Issue.record("no error")
         } catch {
-            #expect(error.code == "provider_timeout")
+            #expect(error.code.rawValue == "provider_timeout")
         }
         #expect(ContinuousClock.now - started < .seconds(15), "returned after \(ContinuousClock.now - started)")
     }
@@ -44,7 +46,9 @@ struct ProviderTimeoutTests {
         let started = ContinuousClock.now
         let stage = Task { () async -> Result<GeneratedImage, ProviderError> in
             do throws(ProviderError) {
-                return .success(try await ProviderCall.withTimeout(.seconds(60), on: StageExecutor(), Self.blocking(until: gate)))
+                return .success(
+                    try await ProviderCall.withTimeout(
+                        .seconds(60), on: DispatchTaskExecutor(label: "refkit.test.stages"), Self.blocking(until: gate)))
             } catch {
                 return .failure(error)
             }
@@ -57,6 +61,6 @@ struct ProviderTimeoutTests {
             Issue.record("no error")
             return
         }
-        #expect(error.code == "cancelled")
+        #expect(error.code.rawValue == "cancelled")
     }
 }

@@ -99,10 +99,10 @@ struct AnalyzerTests {
         defer { Task { await fake.stop() } }
         fake.script(.content("The image shows a woman with red hair."), .content("{\"gender\": \"fem", finishReason: "length"))
         let error = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(error.code == "provider_bad_response")
+        #expect(error.code.rawValue == "provider_bad_response")
         #expect(error.detail.contains("woman with red hair"))
         let truncated = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(truncated.code == "provider_bad_response")
+        #expect(truncated.code.rawValue == "provider_bad_response")
         #expect(truncated.detail.contains("finish_reason length"))
     }
 
@@ -111,8 +111,8 @@ struct AnalyzerTests {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
         fake.script(.status(200, body: "<html>gateway</html>"), .status(200, body: #"{"choices": []}"#))
-        #expect(await failure { _ = try await analyzer(fake).analyze(image: try image()) }?.code == "provider_bad_response")
-        #expect(await failure { _ = try await analyzer(fake).analyze(image: try image()) }?.code == "provider_bad_response")
+        #expect(await failure { _ = try await analyzer(fake).analyze(image: try image()) }?.code.rawValue == "provider_bad_response")
+        #expect(await failure { _ = try await analyzer(fake).analyze(image: try image()) }?.code.rawValue == "provider_bad_response")
     }
 
     @Test("429 is retryable after Retry-After; 5xx retryable; refusals final")
@@ -127,18 +127,18 @@ struct AnalyzerTests {
             .refusal("I can't help with that."),
             .content("{}", finishReason: "content_filter"))
         let limited = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(limited.code == "provider_rate_limited")
+        #expect(limited.code.rawValue == "provider_rate_limited")
         #expect(limited.retryable)
         #expect(limited.retryAfter == .seconds(7))
         #expect(limited.message.contains("Rate limit reached"))
         let overloaded = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(overloaded.code == "provider_unavailable")
+        #expect(overloaded.code.rawValue == "provider_unavailable")
         #expect(overloaded.retryable)
         let refused = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(refused.code == "provider_safety_block")
+        #expect(refused.code.rawValue == "provider_safety_block")
         #expect(!refused.retryable)
         let filtered = try #require(await failure { _ = try await analyzer(fake).analyze(image: try image()) })
-        #expect(filtered.code == "provider_safety_block")
+        #expect(filtered.code.rawValue == "provider_safety_block")
     }
 
     @Test("a wrong key is final auth failure, and no key reaches an error or a log")
@@ -151,7 +151,7 @@ struct AnalyzerTests {
         let client = HTTPClient(logger: logger)
 
         let error = try #require(await failure { _ = try await analyzer(fake, key: wrong, http: client).analyze(image: try image()) })
-        #expect(error.code == "provider_auth_failed")
+        #expect(error.code.rawValue == "provider_auth_failed")
         #expect(!error.retryable)
         #expect(error.message.contains("Incorrect API key provided"))
         #expect(!error.description.contains(wrong))
@@ -169,7 +169,7 @@ struct AnalyzerTests {
         defer { Task { await fake.stop() } }
         let analyzer = Analyzer(baseURL: fake.baseURL, model: "m", apiKey: nil, http: http)
         let error = try #require(await failure { _ = try await analyzer.analyze(image: try image()) })
-        #expect(error.code == "provider_not_configured")
+        #expect(error.code.rawValue == "provider_not_configured")
         #expect(fake.callCount == 0)
     }
 }

@@ -152,7 +152,7 @@ struct ComfyUIProviderTests {
 
         fake.rejectNextPrompt()
         let error = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(error.code == "provider_bad_request")
+        #expect(error.code.rawValue == "provider_bad_request")
         #expect(!error.retryable)
         #expect(error.message.contains("Prompt outputs failed validation"))
         #expect(error.detail.contains("node 4 (CheckpointLoaderSimple): Value not in list: ckpt_name: 'missing.safetensors' not in []"))
@@ -160,12 +160,12 @@ struct ComfyUIProviderTests {
 
         fake.rejectNextPromptLegacy("no prompt")
         let legacy = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(legacy.code == "provider_bad_request")
+        #expect(legacy.code.rawValue == "provider_bad_request")
         #expect(legacy.message.contains("no prompt"))
 
         fake.reportNodeErrorsOnNextPrompt()
         let partial = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(partial.code == "provider_bad_request")
+        #expect(partial.code.rawValue == "provider_bad_request")
         #expect(!partial.retryable)
         #expect(partial.detail.contains("node 6 (CLIPTextEncode): Required input is missing"))
         #expect(fake.promptIDs.isEmpty)
@@ -192,7 +192,7 @@ struct ComfyUIProviderTests {
         fake.failNextJob("CUDA out of memory. Tried to allocate 2.00 GiB")
         let error = try #require(
             await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
-        #expect(error.code == "provider_failed")
+        #expect(error.code.rawValue == "provider_failed")
         #expect(!error.retryable)
         #expect(error.message.contains("CUDA out of memory. Tried to allocate 2.00 GiB"))
         #expect(error.detail.contains("node 25 (KSampler)"))
@@ -205,7 +205,7 @@ struct ComfyUIProviderTests {
         defer { Task { await fake.stop() } }
         let error = try #require(
             await expectProviderError { _ = try await provider([fake.baseURL], http: http).generate(try stageRequest()) })
-        #expect(error.code == "provider_invalid_image")
+        #expect(error.code.rawValue == "provider_invalid_image")
     }
 
     @Test("a job that outlives the timeout is given up, dropped from the queue and interrupted")
@@ -216,7 +216,7 @@ struct ComfyUIProviderTests {
         // Room for the uploads and the queueing on a loaded machine.
         let comfy = try provider([fake.baseURL], timeout: .seconds(12), http: http)
         let error = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(error.code == "provider_timeout")
+        #expect(error.code.rawValue == "provider_timeout")
         #expect(error.retryable)
         let id = try #require(fake.promptIDs.first)
         #expect(fake.calls("/interrupt").first?.json?["prompt_id"] == .string(id))
@@ -289,10 +289,10 @@ struct ComfyUIProviderTests {
             settings: settings(endpoints: [url]), http: http,
             tuning: .init(pollInterval: .milliseconds(20), healthBackoff: .seconds(30), maxHealthBackoff: .seconds(60)))
         let first = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(first.code == "provider_unreachable")
+        #expect(first.code.rawValue == "provider_unreachable")
         #expect(first.retryable)
         let second = try #require(await expectProviderError { _ = try await comfy.generate(try stageRequest()) })
-        #expect(second.code == "provider_unavailable")
+        #expect(second.code.rawValue == "provider_unavailable")
         #expect(second.retryable)
         #expect((second.retryAfter ?? .zero) > .seconds(20))
     }
@@ -343,7 +343,7 @@ struct ComfyUIWorkflowTests {
             _ = try ComfyUIProvider(settings: settings(endpoints: ["http://127.0.0.1:8188"], extra: [key: value]), http: http)
             Issue.record("expected an init error")
         } catch {
-            #expect(error.code == "provider_not_configured")
+            #expect(error.code.rawValue == "provider_not_configured")
             #expect(error.message.contains(message), "\(error.message)")
             #expect(error.message.contains("comfyui-workflow.json"))
         }

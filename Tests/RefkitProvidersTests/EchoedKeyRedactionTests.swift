@@ -42,7 +42,7 @@ struct EchoedKeyRedactionTests {
         http.shutdown()
         await fake.stop()
         let failure = try #require(error)
-        #expect(failure.code == "provider_bad_request")
+        #expect(failure.code.rawValue == "provider_bad_request")
         #expect(!failure.description.contains(Self.key.prefix(8)), "\(failure.description)")
         #expect(failure.description.contains("[redacted]"), "\(failure.description)")
         #expect(!logs.text.contains(Self.key.prefix(8)), "\(logs.text)")

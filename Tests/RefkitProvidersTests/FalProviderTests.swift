@@ -222,7 +222,7 @@ struct FalProviderTests {
                     #"{"detail":[{"loc":["body","prompt"],"msg":"The content could not be processed because it contained material flagged by a content checker.","type":"content_policy_violation","url":"https://docs.fal.ai/errors#content_policy_violation","ctx":{}}]}"#,
                     headers: ["x-fal-retryable": "false"]))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_safety_block")
+            #expect(error.code.rawValue == "provider_safety_block")
             #expect(!error.retryable)
             #expect(error.message.contains("content checker"))
         }
@@ -240,7 +240,7 @@ struct FalProviderTests {
                     #"{"detail":[{"loc":["body","guidance_scale"],"msg":"Input should be less than or equal to 20","type":"less_than_equal"}]}"#
                 ))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_bad_request")
+            #expect(error.code.rawValue == "provider_bad_request")
             #expect(!error.retryable)
             #expect(error.message.contains("guidance_scale: Input should be less than or equal to 20"))
         }
@@ -265,7 +265,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.script(.submit, FakeFal.Reply(status: status, headers: headers, body: Array(body.utf8)))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == code)
+            #expect(error.code.rawValue == code)
             #expect(error.retryable)
             #expect(error.retryAfter == retryAfter)
         }
@@ -282,7 +282,7 @@ struct FalProviderTests {
             fal.script(.submit, .json(401, #"{"detail":"Invalid key: \#(wrong)"}"#))
             let provider = Self.provider(fal, http: http, logger: capture.logger)
             let error = try #require(await Self.failure(provider, images.request()))
-            #expect(error.code == "provider_auth_failed")
+            #expect(error.code.rawValue == "provider_auth_failed")
             #expect(!error.retryable)
             #expect(!error.description.contains(wrong))
             #expect(error.description.contains("Invalid key"))
@@ -312,7 +312,7 @@ struct FalProviderTests {
             var settings = Self.settings(fal)
             settings.apiKey = nil
             let error = try #require(await Self.failure(FalProvider(settings: settings, http: http), images.request()))
-            #expect(error.code == "provider_not_configured")
+            #expect(error.code.rawValue == "provider_not_configured")
             #expect(fal.allCalls.isEmpty)
         }
     }
@@ -324,7 +324,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.script(.status, .json(200, #"{"status":"FAILED","error":"CUDA out of memory"}"#))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_failed")
+            #expect(error.code.rawValue == "provider_failed")
             #expect(!error.retryable)
             #expect(error.message.contains("CUDA out of memory"))
             #expect(fal.count(.result) == 0)
@@ -338,7 +338,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.setOutput(#"{"images":[{"url":"{base}/files/result.png"}],"has_nsfw_concepts":[true]}"#)
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_safety_block")
+            #expect(error.code.rawValue == "provider_safety_block")
             #expect(!error.retryable)
             #expect(fal.count(.file) == 0)
         }
@@ -351,7 +351,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.script(.result, .json(200, #"{"images":[{"url":"#))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_bad_response")
+            #expect(error.code.rawValue == "provider_bad_response")
         }
     }
 
@@ -362,7 +362,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.setOutput(#"{"images":[],"seed":1}"#)
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_no_image")
+            #expect(error.code.rawValue == "provider_no_image")
             #expect(!error.retryable)
         }
     }
@@ -378,7 +378,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.setOutput(#"{"images":[{"url":"\#(url)"}]}"#)
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_url_refused")
+            #expect(error.code.rawValue == "provider_url_refused")
             #expect(!error.retryable)
         }
     }
@@ -391,7 +391,7 @@ struct FalProviderTests {
             let port = fal.baseURL.split(separator: ":").last ?? ""
             fal.setOutput(#"{"images":[{"url":"http://localhost:\#(port)/files/result.png"}]}"#)
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_url_refused")
+            #expect(error.code.rawValue == "provider_url_refused")
             #expect(fal.count(.file) == 0)
         }
     }
@@ -408,7 +408,7 @@ struct FalProviderTests {
                     #"{"request_id":"r1","status":"IN_QUEUE","status_url":"https://collector.example/r1/status","response_url":"https://collector.example/r1"}"#
                 ))
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_bad_response")
+            #expect(error.code.rawValue == "provider_bad_response")
             #expect(!error.retryable)
             #expect(fal.count(.status) == 0)
         }
@@ -421,7 +421,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.host("result.png", bytes: Array("<html>Access denied</html>".utf8), contentType: "image/png")
             let error = try #require(await Self.failure(Self.provider(fal, http: http), images.request()))
-            #expect(error.code == "provider_invalid_image")
+            #expect(error.code.rawValue == "provider_invalid_image")
             #expect(!error.retryable)
         }
     }
@@ -433,7 +433,7 @@ struct FalProviderTests {
             defer { http.shutdown() }
             fal.host("result.png", bytes: [UInt8](repeating: 0x42, count: 64 << 10), contentType: "image/png")
             let error = try #require(await Self.failure(Self.provider(fal, http: http, maxImageBytes: 16 << 10), images.request()))
-            #expect(error.code == "provider_response_too_large")
+            #expect(error.code.rawValue == "provider_response_too_large")
             #expect(!error.retryable)
         }
     }
@@ -455,7 +455,7 @@ struct FalProviderTests {
                 Issue.record("expected a provider error")
                 return
             }
-            #expect(error.code == "provider_cancelled")
+            #expect(error.code.rawValue == "provider_cancelled")
             try await eventually("the cancel request", timeout: .seconds(10)) { fal.count(.cancel) == 1 }
             #expect(fal.calls(.cancel).first?.method == "PUT")
             #expect(fal.count(.result) == 0)

@@ -82,7 +82,7 @@ struct GeminiProviderTests {
         let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
             try await rig.provider.generate(ImageAPIFixtures.request())
         }
-        #expect(error?.code == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
+        #expect(error?.code.rawValue == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
         #expect(error?.retryable == retryable, sourceLocation: sourceLocation)
         if let error {
             #expect(!error.description.contains(rig.fake.apiKey), sourceLocation: sourceLocation)
@@ -249,7 +249,7 @@ struct GeminiProviderTests {
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
                 try await rig.provider.generate(ImageAPIFixtures.request())
             }
-            #expect(error?.code == "provider_auth_failed")
+            #expect(error?.code.rawValue == "provider_auth_failed")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("API key not valid") == true)
             #expect(error?.description.contains("must-not-leak") == false)
@@ -268,7 +268,7 @@ struct GeminiProviderTests {
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
                 try await rig.provider.generate(ImageAPIFixtures.request(model: "gemini-0-nonexistent"))
             }
-            #expect(error?.code == "provider_not_found")
+            #expect(error?.code.rawValue == "provider_not_found")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("is not found") == true)
         }
@@ -288,7 +288,7 @@ struct GeminiProviderTests {
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
                 try await rig.provider.generate(ImageAPIFixtures.request())
             }
-            #expect(error?.code == "provider_not_configured")
+            #expect(error?.code.rawValue == "provider_not_configured")
             #expect(rig.fake.callCount == 0)
         }
     }
@@ -351,7 +351,7 @@ struct GeminiProviderTests {
         let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
             try await provider.generate(ImageAPIFixtures.request())
         }
-        #expect(error?.code == "provider_unreachable")
+        #expect(error?.code.rawValue == "provider_unreachable")
         #expect(error?.retryable == true)
     }
 

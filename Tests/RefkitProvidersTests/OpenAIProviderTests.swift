@@ -49,7 +49,7 @@ struct OpenAIProviderTests {
         let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
             try await rig.provider.generate(ImageAPIFixtures.request())
         }
-        #expect(error?.code == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
+        #expect(error?.code.rawValue == code, "\(error?.description ?? "no error")", sourceLocation: sourceLocation)
         #expect(error?.retryable == retryable, sourceLocation: sourceLocation)
         if let error { #expect(!error.description.contains(rig.fake.apiKey), sourceLocation: sourceLocation) }
         return error
@@ -176,7 +176,7 @@ struct OpenAIProviderTests {
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in
                 try await rig.provider.generate(ImageAPIFixtures.request())
             }
-            #expect(error?.code == "provider_auth_failed")
+            #expect(error?.code.rawValue == "provider_auth_failed")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("Incorrect API key") == true)
             #expect(error?.description.contains(key) == false)
@@ -189,7 +189,7 @@ struct OpenAIProviderTests {
             var request = ImageAPIFixtures.request()
             request.prompt = ""
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(request) }
-            #expect(error?.code == "provider_bad_request")
+            #expect(error?.code.rawValue == "provider_bad_request")
             #expect(error?.retryable == false)
             #expect(error?.message.contains("Missing required parameter: 'prompt'") == true)
         }
@@ -200,7 +200,7 @@ struct OpenAIProviderTests {
             var request = ImageAPIFixtures.request()
             request.source = ReferenceImage(bytes: Array("GIF89a-not-really".utf8), mime: "image/gif")
             let error = await ImageAPIFixtures.failure { () async throws(ProviderError) in try await rig.provider.generate(request) }
-            #expect(error?.code == "provider_bad_request")
+            #expect(error?.code.rawValue == "provider_bad_request")
             #expect(error?.message.contains("unsupported mimetype") == true)
         }
     }

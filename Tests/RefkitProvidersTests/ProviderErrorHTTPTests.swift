@@ -15,7 +15,7 @@ import Testing
         ]
         for (status, code, retryable) in cases {
             let error = ProviderError.httpStatus(status, provider: "p", providerMessage: "why", retryAfter: .seconds(5))
-            #expect(error.code == code, "HTTP \(status)")
+            #expect(error.code.rawValue == code, "HTTP \(status)")
             #expect(error.retryable == retryable, "HTTP \(status)")
             #expect(error.retryAfter == (retryable ? .seconds(5) : nil))
             #expect(error.message.contains("why"))
@@ -24,11 +24,11 @@ import Testing
 
     @Test func transportMappingKeepsTheRetryableFlag() {
         let timeout = ProviderError.transport(HTTPError(code: "http_timeout", message: "t", retryable: true), provider: "p")
-        #expect(timeout.code == "provider_timeout" && timeout.retryable)
+        #expect(timeout.code.rawValue == "provider_timeout" && timeout.retryable)
         let large = ProviderError.transport(HTTPError(code: "http_response_too_large", message: "l", retryable: false), provider: "p")
-        #expect(large.code == "provider_response_too_large" && !large.retryable)
+        #expect(large.code.rawValue == "provider_response_too_large" && !large.retryable)
         let other = ProviderError.transport(HTTPError(code: "http_failed", message: "x", retryable: false), provider: "p")
-        #expect(other.code == "provider_network_error" && !other.retryable)
+        #expect(other.code.rawValue == "provider_network_error" && !other.retryable)
     }
 
     /// A provider's answer is held to the drop rules (`ImageJudge`): a GIF is refused.
@@ -37,7 +37,7 @@ import Testing
         let error = #expect(throws: ProviderError.self) {
             try ProviderHTTP.validatedImage(gif, provider: "p", model: "m", costUSD: 0)
         }
-        #expect(error?.code == "provider_invalid_image")
+        #expect(error?.code.rawValue == "provider_invalid_image")
         #expect(error?.detail.contains("source_gif_unsupported") == true)
         let png = try ImageFixtures.png(seed: 4, width: 30, height: 20)
         let image = try ProviderHTTP.validatedImage(png, provider: "p", model: "m", costUSD: 0)

@@ -159,7 +159,7 @@ struct ReplicateProviderTests {
             fake.setStatusSequence(["starting", "processing", "failed"])
             fake.setFailure(errorText)
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == code)
+            #expect(error.code.rawValue == code)
             #expect(!error.retryable)
             #expect(error.message.contains(errorText))
             #expect(fake.count(.file) == 0)
@@ -170,10 +170,10 @@ struct ReplicateProviderTests {
         try await Self.run { fake, http, source, locked in
             fake.setStatusSequence(["canceled"])
             let canceled = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(canceled.code == "provider_failed" && !canceled.retryable)
+            #expect(canceled.code.rawValue == "provider_failed" && !canceled.retryable)
             fake.setStatusSequence(["aborted"])
             let aborted = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(aborted.code == "provider_failed" && aborted.retryable)
+            #expect(aborted.code.rawValue == "provider_failed" && aborted.retryable)
         }
     }
 
@@ -193,7 +193,7 @@ struct ReplicateProviderTests {
         try await Self.run { fake, http, source, locked in
             fake.script(.create, FakeReplicate.Reply(status: status, headers: headers, body: Array(body.utf8)))
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == code)
+            #expect(error.code.rawValue == code)
             #expect(error.retryable)
             #expect(error.retryAfter == retryAfter)
         }
@@ -205,7 +205,7 @@ struct ReplicateProviderTests {
                 .create,
                 .json(422, #"{"title":"Input validation failed","detail":"- input.aspect_ratio: must be one of ...","status":422}"#))
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_bad_request")
+            #expect(error.code.rawValue == "provider_bad_request")
             #expect(!error.retryable)
             #expect(error.message.contains("Input validation failed"))
         }
@@ -221,7 +221,7 @@ struct ReplicateProviderTests {
             defer { logged.shutdown() }
             let provider = Self.provider(fake, http: logged, logger: capture.logger)
             let error = try #require(await Self.failure(provider, Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_auth_failed")
+            #expect(error.code.rawValue == "provider_auth_failed")
             #expect(!error.retryable)
             #expect(!error.description.contains(wrong))
             #expect(error.description.contains("Invalid token"))
@@ -235,7 +235,7 @@ struct ReplicateProviderTests {
             let settings = ProviderSettings(name: "replicate", kind: "replicate", baseURL: fake.baseURL, model: nil, apiKey: fake.token)
             let error = try #require(
                 await Self.failure(ReplicateProvider(settings: settings, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_not_configured")
+            #expect(error.code.rawValue == "provider_not_configured")
             #expect(fake.allCalls.isEmpty)
         }
     }
@@ -244,7 +244,7 @@ struct ReplicateProviderTests {
         try await Self.run { fake, http, source, locked in
             fake.script(.create, .json(201, #"{"id":"x","status":"#))
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_bad_response")
+            #expect(error.code.rawValue == "provider_bad_response")
         }
     }
 
@@ -253,7 +253,7 @@ struct ReplicateProviderTests {
         try await Self.run { fake, http, source, locked in
             fake.setOutput(#""\#(url)""#)
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_url_refused")
+            #expect(error.code.rawValue == "provider_url_refused")
             #expect(!error.retryable)
         }
     }
@@ -262,7 +262,7 @@ struct ReplicateProviderTests {
         try await Self.run { fake, http, source, locked in
             fake.host("out.png", bytes: Array("{\"error\":\"gone\"}".utf8), contentType: "image/png")
             let error = try #require(await Self.failure(Self.provider(fake, http: http), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_invalid_image")
+            #expect(error.code.rawValue == "provider_invalid_image")
             #expect(!error.retryable)
         }
     }
@@ -272,7 +272,7 @@ struct ReplicateProviderTests {
             fake.host("out.png", bytes: [UInt8](repeating: 7, count: 64 << 10), contentType: "image/png")
             let error = try #require(
                 await Self.failure(Self.provider(fake, http: http, maxImageBytes: 16 << 10), Self.request(source: source, locked: locked)))
-            #expect(error.code == "provider_response_too_large")
+            #expect(error.code.rawValue == "provider_response_too_large")
             #expect(!error.retryable)
         }
     }
@@ -299,7 +299,7 @@ struct ReplicateProviderTests {
                 Issue.record("expected a provider error")
                 return
             }
-            #expect(error.code == "provider_cancelled")
+            #expect(error.code.rawValue == "provider_cancelled")
             try await eventually("the cancel request", timeout: .seconds(10)) { fake.count(.cancel) == 1 }
         }
     }

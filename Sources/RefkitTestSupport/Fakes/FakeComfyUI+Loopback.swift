@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import RefkitCore
+import RefkitSystem
 import Synchronization
 
 extension FakeComfyUI {
@@ -35,7 +36,7 @@ extension FakeComfyUI {
                     return HTTPResponse(
                         statusCode: HTTPStatusCode(reply.status, phrase: "Status"), headers: responseHeaders, body: Data(reply.body))
                 })
-            let task = Task(executorPreference: FakeServerExecutor.shared) { _ = try? await server.run() }
+            let task = Task(executorPreference: DispatchTaskExecutor.fakeServers) { _ = try? await server.run() }
             try await server.waitUntilListening(timeout: 10)
             guard case .ip4(_, let bound)? = await server.listeningAddress else {
                 task.cancel()

@@ -1,6 +1,7 @@
 import FlyingFox
 import Foundation
 import RefkitCore
+import RefkitSystem
 import Synchronization
 
 /// A FlyingFox server on 127.0.0.1 with an OS-chosen port that hands every request to one
@@ -48,7 +49,7 @@ final class FakeImageAPIServer: Sendable {
                     statusCode: HTTPStatusCode(reply.status, phrase: phrase(reply.status)), headers: responseHeaders, body: Data(reply.body)
                 )
             })
-        let task = Task(executorPreference: FakeServerExecutor.shared) { _ = try? await server.run() }
+        let task = Task(executorPreference: DispatchTaskExecutor.fakeServers) { _ = try? await server.run() }
         try await server.waitUntilListening(timeout: 10)
         guard case .ip4(_, let port)? = await server.listeningAddress else {
             task.cancel()
