@@ -95,7 +95,7 @@ let package = Package(
             name: "RefkitCLI",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
-                "RefkitImaging",
+                "RefkitImaging", "RefkitDigest", "RefkitFaces",
                 "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -15,7 +15,7 @@ import Glibc
 extension RefkitCommand {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the configuration, folders, database, credentials, inotify limits and providers.",
+            abstract: "Check the configuration, folders, database, credentials, inotify limits, providers and the QA models.",
             discussion: """
                 Each line is ok, warn or FAIL with what was checked. Providers are asked over the network whether \
                 their endpoint answers (any HTTP status counts as an answer); --offline skips that. Credentials are \
@@ -123,6 +123,7 @@ extension RefkitCommand {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
                 }
             }
+            checkQA(&report, configuration, registry: registry)
             for endpoint in configuration.clearTextEndpoints {
                 // Accepted only because plain_http_hosts lists the host: say what that costs.
                 report.warn(

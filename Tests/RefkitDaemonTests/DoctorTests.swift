@@ -60,7 +60,29 @@ struct DoctorTests {
         #expect(lines.contains { $0.hasPrefix("ok    provider gemini endpoint: \(server.baseURL) answered HTTP 404") })
         #expect(lines.contains { $0.hasPrefix("ok    inotify watches: 1 folders to watch") })
         #expect(lines.contains { $0.hasPrefix("ok    inotify instances: ") })
+        #expect(lines.contains { $0.hasPrefix("ok    qa models: \(QAFixtures.modelsDirectory): 3 dlib models") }, "\(lines)")
         #expect(!lines.contains { $0.contains("key-for-doctor") }, "the credential was printed")
+    }
+
+    @Test func missingOrDamagedFaceModelsFailWithTheFileAndTheFix() async throws {
+        let dir = try TemporaryDirectory("doctor-models")
+        let file = try Self.config(dir, baseURL: "http://127.0.0.1:1")
+        let models = dir.url("models")
+        try FileManager.default.createDirectory(atPath: models, withIntermediateDirectories: true)
+        // One model copied as published, one damaged, one missing.
+        let installed = QAFixtures.modelsDirectory
+        let good = "shape_predictor_5_face_landmarks.dat"
+        try FileManager.default.copyItem(atPath: installed + "/" + good, toPath: models + "/" + good)
+        try FileFixtures.write("not a model\n", to: models + "/dlib_face_recognition_resnet_model_v1.dat")
+        let text = try String(contentsOfFile: file, encoding: .utf8) + "\n[qa]\nmodels_dir = \"models\"\n"
+        try FileFixtures.write(text, to: file)
+        let (status, lines) = try await Self.doctor(["--config", file, "--offline"], in: dir)
+        #expect(status == 1)
+        let line = try #require(lines.first { $0.hasPrefix("FAIL  qa models: ") }, "\(lines)")
+        #expect(line.contains("dlib_face_recognition_resnet_model_v1.dat has sha256 "), "\(line)")
+        #expect(line.contains("mmod_human_face_detector.dat is missing"), "\(line)")
+        #expect(!line.contains(good), "\(line)")
+        #expect(line.contains("scripts/install-models.sh"), "\(line)")
     }
 
     @Test func aCorruptDatabaseAndAnUnreachableProviderFail() async throws {
