@@ -21,7 +21,7 @@ extension FigureSketch {
         static let shoe = RGBColour(48, 44, 46)
     }
 
-    /// A head of height `h` centred at (x, y); `pasted` leaves out what a pasted face replaces.
+    /// A head of height `h` centred at (x, y); a frontal head is left out when a face is pasted there.
     func head(
         x: Double, y: Double, h: Double, facing: Facing, expression: FigureExpression = .neutral
     ) -> [FigureShape] {
