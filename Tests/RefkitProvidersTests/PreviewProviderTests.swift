@@ -46,10 +46,40 @@ struct PreviewProviderTests {
         #expect(slow.delay == .milliseconds(250))
     }
 
+    /// A drawn example with seeded per-pixel noise: texture like a photograph's, so the views
+    /// that show a frontal face carry the locked reference's face (no photograph is committed).
+    static func photographLike(_ example: String) throws -> ReferenceImage {
+        let (width, height) = (192, 256)
+        let canvas = try VipsCanvas(width: width, height: height, colour: .white)
+        try canvas.paste(fitting: Self.example(example).bytes, into: (0, 0, width, height), background: .white)
+        let pixels = try canvas.image.pixelBytes()
+        var random = SeededGenerator(seed: 9)
+        for y in 0..<height {
+            for x in 0..<width {
+                let index = (y * width + x) * 3
+                let noise = Double(random.below(41) - 20)
+                let (r, g, b) = (Double(pixels[index]) + noise, Double(pixels[index + 1]) + noise, Double(pixels[index + 2]) + noise)
+                try canvas.fill(
+                    x: x, y: y, width: 1, height: 1, colour: RGBColour(min(255, max(0, r)), min(255, max(0, g)), min(255, max(0, b))))
+            }
+        }
+        return ReferenceImage(bytes: try canvas.image.encoded(as: .png), mime: "image/png")
+    }
+
+    @Test("a photographed character's views are no near-duplicates either, with its face pasted on the frontal ones")
+    func photographedCharacter() async throws {
+        let source = try Self.photographLike("mira.jpg")
+        #expect(try ImageOps.figureSample(source.bytes, fallback: .seeded(1)).photographic)
+        try await Self.expectNoNearDuplicates(source: source, name: "photograph-like mira")
+    }
+
     @Test("no two references of a kit, the source or the avatar are near-duplicates or mirrors", arguments: examples)
     func noNearDuplicates(example: String) async throws {
+        try await Self.expectNoNearDuplicates(source: try Self.example(example), name: example)
+    }
+
+    static func expectNoNearDuplicates(source: ReferenceImage, name example: String) async throws {
         let provider = PreviewProvider()
-        let source = try Self.example(example)
         let avatar = try await provider.generate(Self.request(.avatar, source: source, locked: nil))
         let locked = ReferenceImage(bytes: avatar.bytes, mime: avatar.mime)
         var images: [(name: String, hash: PerceptualHash)] = [
