@@ -46,11 +46,15 @@ public struct FigureShape: Sendable, Equatable {
         case .ellipse(let c, let rx, let ry): (minX, minY, maxX, maxY) = (c.x - rx, c.y - ry, c.x + rx, c.y + ry)
         case .box(let x, let y, let w, let h, _): (minX, minY, maxX, maxY) = (x, y, x + w, y + h)
         case .stroke(let points, let width):
+            // No points cover nothing: an empty box, which every drawer skips.
+            guard let first = points.first else { return (0, 0, 0, 0) }
             let half = width / 2
-            (minX, minY) = (points.map(\.x).min()! - half, points.map(\.y).min()! - half)
-            (maxX, maxY) = (points.map(\.x).max()! + half, points.map(\.y).max()! + half)
+            (minX, minY) = (points.reduce(first.x) { min($0, $1.x) } - half, points.reduce(first.y) { min($0, $1.y) } - half)
+            (maxX, maxY) = (points.reduce(first.x) { max($0, $1.x) } + half, points.reduce(first.y) { max($0, $1.y) } + half)
         case .polygon(let points):
-            (minX, minY, maxX, maxY) = (points.map(\.x).min()!, points.map(\.y).min()!, points.map(\.x).max()!, points.map(\.y).max()!)
+            guard let first = points.first else { return (0, 0, 0, 0) }
+            (minX, minY) = (points.reduce(first.x) { min($0, $1.x) }, points.reduce(first.y) { min($0, $1.y) })
+            (maxX, maxY) = (points.reduce(first.x) { max($0, $1.x) }, points.reduce(first.y) { max($0, $1.y) })
         }
         let x = Int((minX - 1).rounded(.down))
         let y = Int((minY - 1).rounded(.down))

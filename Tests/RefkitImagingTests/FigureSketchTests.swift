@@ -111,6 +111,9 @@ struct FigureSketchTests {
         let reversed = FigureShape(.backdrop, .polygon([.init(0, 100), .init(100, 0), .init(0, 0)]), Self.colours.background)
         #expect(triangle.coverage(x: 20, y: 20) == 1 && triangle.coverage(x: 80, y: 80) == 0)
         #expect(reversed.coverage(x: 20, y: 20) == 1 && reversed.coverage(x: 80, y: 80) == 0)
+        let nothing = FigureShape(.mouth, .stroke([], width: 4), Self.colours.skin)
+        #expect(nothing.bounds.width == 0 && nothing.coverage(x: 0, y: 0) == 0)
+        #expect(FigureShape(.backdrop, .polygon([]), Self.colours.skin).bounds.height == 0)
         let rounded = FigureShape(.torso, .box(x: 0, y: 0, width: 100, height: 100, corner: 30), Self.colours.outfit)
         #expect(rounded.coverage(x: 2, y: 2) == 0 && rounded.coverage(x: 50, y: 2) == 1)
     }
