@@ -13,14 +13,7 @@ extension ImageOps {
             into: (margin, margin, width - 2 * margin, height - band - 2 * margin),
             background: palette.background
         )
-        try canvas.fill(x: 0, y: height - band, width: width, height: band, colour: .labelBand)
-        let padding = max(2, band / 8)
-        if let text = try VipsImageHandle.text(
-            label, style: .label(pixelSize: band / 2),
-            maxWidth: width - 2 * margin, maxHeight: band - 2 * padding, centred: true
-        ) {
-            try canvas.paint(.white, through: text, centredIn: (margin, height - band + padding, width - 2 * margin, band - 2 * padding))
-        }
+        try canvas.labelBand(label, band: band)
         return try canvas.image.encodedImage(as: .png)
     }
 
@@ -47,5 +40,21 @@ extension ImageOps {
             try canvas.paint(.ink, through: text, x: margin, y: bodyTop)
         }
         return try canvas.image.encodedImage(as: .png)
+    }
+}
+
+extension VipsCanvas {
+    /// The dark band along the bottom with `label` centred in white: what every preview image
+    /// says it is ("PREVIEW · SIDE VIEW").
+    func labelBand(_ label: String, band: Int) throws(ImagingError) {
+        let margin = CanvasGeometry.margin(width: width, height: height)
+        try fill(x: 0, y: height - band, width: width, height: band, colour: .labelBand)
+        let padding = max(2, band / 8)
+        if let text = try VipsImageHandle.text(
+            label, style: .label(pixelSize: band / 2),
+            maxWidth: width - 2 * margin, maxHeight: band - 2 * padding, centred: true
+        ) {
+            try paint(.white, through: text, centredIn: (margin, height - band + padding, width - 2 * margin, band - 2 * padding))
+        }
     }
 }

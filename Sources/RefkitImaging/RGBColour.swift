@@ -1,10 +1,11 @@
 /// An 8-bit sRGB colour used as ink or background.
-struct RGBColour: Sendable, Equatable {
-    var red: Double
-    var green: Double
-    var blue: Double
+public struct RGBColour: Sendable, Equatable {
+    public var red: Double
+    public var green: Double
+    public var blue: Double
 
-    init(_ red: Double, _ green: Double, _ blue: Double) {
+    /// A colour from 0...255 components.
+    public init(_ red: Double, _ green: Double, _ blue: Double) {
         self.red = red
         self.green = green
         self.blue = blue

@@ -40,9 +40,10 @@ public struct ProviderRegistry: Sendable {
         for (name, config) in configuration.providers {
             let limiter = RateLimiter(requestsPerMinute: config.requestsPerMinute)
             if config.kind == "preview" {
-                let delay = Int(config.extra["delay_ms"] ?? "0") ?? 0
+                let settings = ProviderSettings(
+                    name: name, kind: config.kind, baseURL: "", pricePerImageUSD: config.pricePerImageUSD, extra: config.extra)
                 entries[name] = Entry(
-                    provider: PreviewProvider(name: name, delay: .milliseconds(delay)), config: config, credentialSource: "not needed",
+                    provider: PreviewProvider(settings: settings), config: config, credentialSource: "not needed",
                     limiter: limiter, slots: RequestSlots(limit: config.concurrency))
                 continue
             }

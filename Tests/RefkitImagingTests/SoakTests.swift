@@ -52,6 +52,12 @@ struct SoakTests {
         try time("textCard 768x1024") {
             _ = try ImageOps.textCard(title: "Title", body: String(repeating: "word ", count: 200), width: 768, height: 1024, seed: 2)
         }
+        let colours = FigureColours.seeded(1)
+        for view in [FigureView.bust, .front, .side, .back, .halfBody, .expression("smile"), .scene("dock")] {
+            let sketch = FigureSketch(view: view, colours: colours, width: 768, height: 1024, seed: 1, label: "PREVIEW · VIEW")
+            try time("figure \(view) 768x1024") { _ = try ImageOps.figure(sketch, face: nil) }
+        }
+        try time("figureSample 1024 jpeg") { _ = try ImageOps.figureSample(jpeg1k, fallback: colours) }
         let items = (0..<12).map { (bytes: jpeg1k, label: "item \($0)") }
         try time("contactSheet 12 x 384") { _ = try ImageOps.contactSheet(items) }
         for format in ["jpeg", "png", "webp", "heif", "avif", "gif"] {
