@@ -80,7 +80,7 @@ let package = Package(
             dependencies: [
                 "RefkitDigest",
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitProviders", "RefkitPublish",
-                "RefkitHTTP", "RefkitService", .product(name: "Logging", package: "swift-log"),
+                "RefkitHTTP", "RefkitService", "RefkitQA", "RefkitFaces", .product(name: "Logging", package: "swift-log"),
             ]),
         .target(
             name: "RefkitDaemon",
@@ -138,7 +138,9 @@ let package = Package(
                 "RefkitHTTP", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
             ]),
         .testTarget(name: "RefkitIntakeTests", dependencies: ["RefkitDigest", "RefkitIntake", "RefkitTestSupport"]),
-        .testTarget(name: "RefkitPipelineTests", dependencies: ["RefkitPipeline", "RefkitSystem", "RefkitTestSupport"]),
+        .testTarget(
+            name: "RefkitPipelineTests",
+            dependencies: ["RefkitPipeline", "RefkitSystem", "RefkitTestSupport", "RefkitQA", "RefkitFaces", "RefkitImaging"]),
         .testTarget(
             name: "RefkitDaemonTests",
             dependencies: [
