@@ -41,7 +41,11 @@ let package = Package(
             dependencies: [
                 "RefkitCore", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
-        .target(name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"]),
+        // Optimised in debug builds too: the preview's figures and QA's hashes are per-pixel loops in Swift, many
+        // times slower unoptimised, and the test suite draws and hashes hundreds of images beside timing-sensitive tests.
+        .target(
+            name: "RefkitImaging", dependencies: ["RefkitCore", "CVips", "CMagic"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
         // replacement, the inotify owner, the state directory's layout and lock.
         .target(name: "RefkitSystem", dependencies: ["RefkitCore", .product(name: "SystemPackage", package: "swift-system")]),
