@@ -164,7 +164,7 @@ let package = Package(
         // RefkitImaging only for one suite that puts real libvips fingerprints through the checks.
         .testTarget(name: "RefkitQATests", dependencies: ["RefkitQA", "RefkitImaging"]),
         // Prints the cost of QA's fingerprint and health per image (BENCHMARKS.md).
-        .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging"]),
+        .executableTarget(name: "refkit-qa-bench", dependencies: ["RefkitImaging", "RefkitFaces", "RefkitQA", "RefkitPipeline"]),
 
         // QA: local face analysis (issue 15): a C++ shim over Debian's dlib with a C header (dlib never sees
         // files, only pixels), and a Swift owner of the loaded models. Linked by name, not through dlib-1's

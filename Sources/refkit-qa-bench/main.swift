@@ -1,6 +1,6 @@
 // refkit-qa-bench: what QA's one-decode fingerprint and health cost per reference (issue 15).
 //
-//   swift run -c release refkit-qa-bench [--images N] [--side 1024]
+//   swift run -c release refkit-qa-bench [--images N] [--side 1024] [--photos DIR [--models DIR]]
 //
 // Makes N synthetic pictures (PNG and JPEG, as providers answer) of side x side pixels, then
 // for each format prints the milliseconds per image (median, mean, min) of a strict decode alone
@@ -8,7 +8,11 @@
 // thumbnails + four hashes), with the process CPU time per image. Single-threaded on purpose:
 // the stage executor runs one check at a time per reference.
 import Foundation
+import RefkitCore
+import RefkitFaces
 import RefkitImaging
+import RefkitPipeline
+import RefkitQA
 
 func argument(_ name: String, _ fallback: Int) -> Int {
     let args = CommandLine.arguments
@@ -107,5 +111,23 @@ if let i = CommandLine.arguments.firstIndex(of: "--photos"), i + 1 < CommandLine
     }
     for pair in pairs.sorted(by: { $0.1 < $1.1 }).prefix(5) {
         print("closest different: \(pair.0): pHash \(pair.1), dHash \(pair.2), pHash vs flip \(pair.3)")
+    }
+
+    // --models DIR: the whole local QA of one reference as the pipeline runs it (QAInspector:
+    // fingerprint and health, dlib faces at 1024 px with embeddings against the identity
+    // reference, the five local checks), per photo, with the models loaded once beforehand.
+    if let m = CommandLine.arguments.firstIndex(of: "--models"), m + 1 < CommandLine.arguments.count {
+        let loadCPU = cpuSeconds()
+        let analyzer = try FaceAnalyzer.open(modelsDirectory: CommandLine.arguments[m + 1])
+        print(String(format: "face models loaded: %.0f ms CPU", (cpuSeconds() - loadCPU) * 1e3))
+        let inspector = QAInspector(analyzer: analyzer, thresholds: QAThresholds())
+        let reference = try inspector.reference(photos[0], file: "avatar.png")
+        let others = [NamedFingerprint(file: "front.png", fingerprint: measured[0].fingerprint)]
+        for stage in [Stage.referenceAvatar, .side, .back, .halfBody] {
+            try measure("local QA \(stage.name)", photos) {
+                _ = try inspector.inspect(
+                    stage: stage, candidate: $0, reference: reference, others: others, enabled: Set(QACheckID.allCases))
+            }
+        }
     }
 }
