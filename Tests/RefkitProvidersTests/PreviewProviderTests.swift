@@ -82,21 +82,22 @@ struct PreviewProviderTests {
         let provider = PreviewProvider()
         let avatar = try await provider.generate(Self.request(.avatar, source: source, locked: nil))
         let locked = ReferenceImage(bytes: avatar.bytes, mime: avatar.mime)
-        var images: [(name: String, hash: PerceptualHash)] = [
-            ("source", try PerceptualHash(source.bytes)), ("avatar", try PerceptualHash(avatar.bytes)),
+        var images: [(name: String, hash: ImageFingerprint)] = [
+            ("source", try ImageOps.fingerprint(source.bytes).fingerprint),
+            ("avatar", try ImageOps.fingerprint(avatar.bytes).fingerprint),
         ]
         for stage in Self.stages {
             let image = try await provider.generate(Self.request(stage, source: source, locked: locked))
             #expect(image.width == stage.imageSize.width && image.height == stage.imageSize.height, "\(stage)")
-            images.append((stage.name, try PerceptualHash(image.bytes)))
+            images.append((stage.name, try ImageOps.fingerprint(image.bytes).fingerprint))
         }
         var closest = (distance: 64, pair: "")
         for i in images.indices {
             for j in images.indices where j > i {
                 let (a, b) = (images[i], images[j])
-                let direct = a.hash.pHash.distance(b.hash.pHash)
-                let mirrored = a.hash.pHash.distance(b.hash.flippedPHash)
-                let gradient = a.hash.dHash.distance(b.hash.dHash)
+                let direct = a.hash.distance(to: b.hash).phash
+                let mirrored = a.hash.mirrorDistance(to: b.hash).phash
+                let gradient = a.hash.distance(to: b.hash).dhash
                 // QA's rules (QA-research.md §4): a duplicate is pHash <= 6 and dHash <= 8; a mirror
                 // is the flip within 6 while the image itself is over 12 away. The preview keeps a
                 // bit of margin on each edge.
@@ -123,24 +124,4 @@ struct PreviewProviderTests {
         let scene = try await provider.generate(Self.request(.scene("dock"), source: nil, locked: nil))
         #expect(scene.width == 1280 && scene.height == 960)
     }
-}
-
-/// QA's own hashes (`ImageOps.fingerprint`: pHash of a 32 x 32 grey DCT, dHash of a 9 x 8 grey
-/// thumbnail, and the pHash of the mirror), so the preview is held to the rules QA applies.
-struct PerceptualHash {
-    var pHash: UInt64
-    var flippedPHash: UInt64
-    var dHash: UInt64
-
-    init(_ bytes: [UInt8]) throws {
-        let fingerprint = try ImageOps.fingerprint(bytes).fingerprint
-        pHash = fingerprint.phash
-        flippedPHash = fingerprint.phashFlipped
-        dHash = fingerprint.dhash
-    }
-}
-
-extension UInt64 {
-    /// Hamming distance.
-    func distance(_ other: UInt64) -> Int { (self ^ other).nonzeroBitCount }
 }
