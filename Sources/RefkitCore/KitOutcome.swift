@@ -7,12 +7,15 @@ public struct KitOutcome: Sendable, Equatable {
         public var status: StageStatus
         public var errorCode: String?
         public var errorMessage: String?
+        /// QA's verdict on the stage's image was `fail` (its best attempt was kept all the same).
+        public var qaFailed: Bool
 
-        public init(_ stage: Stage, _ status: StageStatus, errorCode: String? = nil, errorMessage: String? = nil) {
+        public init(_ stage: Stage, _ status: StageStatus, errorCode: String? = nil, errorMessage: String? = nil, qaFailed: Bool = false) {
             self.stage = stage
             self.status = status
             self.errorCode = errorCode
             self.errorMessage = errorMessage
+            self.qaFailed = qaFailed
         }
     }
 
@@ -25,10 +28,12 @@ public struct KitOutcome: Sendable, Equatable {
     public let referencesPlanned: Int
 
     /// Text-only plans follow the reference-generator rule: at least `minShare` of the stages,
-    /// and one character and one scene when the plan has any; other kits need their avatar.
+    /// and one character and one scene when the plan has any; other kits need their avatar. A
+    /// kit is `complete` only when every reference was made and none failed QA.
     public init(stages all: [StageEnd], textOnly: Bool, minShare: Double) {
         let stages = all.filter { !$0.stage.isCandidate }
         let done = stages.filter { $0.status == .done }
+        let whole = done.count == stages.count && !done.contains(where: \.qaFailed)
         let status: KitStatus
         if textOnly {
             let characters = stages.filter { if case .character = $0.stage { true } else { false } }
@@ -36,9 +41,9 @@ public struct KitOutcome: Sendable, Equatable {
             let enough = Double(done.count) >= (Double(stages.count) * minShare).rounded(.up) && !done.isEmpty
             let hasCharacter = characters.isEmpty || characters.contains { $0.status == .done }
             let hasScene = scenes.isEmpty || scenes.contains { $0.status == .done }
-            status = enough && hasCharacter && hasScene ? (done.count == stages.count ? .complete : .partial) : .failed
+            status = enough && hasCharacter && hasScene ? (whole ? .complete : .partial) : .failed
         } else if stages.contains(where: { $0.stage == .avatar && $0.status == .done }) {
-            status = done.count == stages.count ? .complete : .partial
+            status = whole ? .complete : .partial
         } else {
             status = .failed
         }

@@ -13,6 +13,8 @@ public struct KitReport: Sendable, Equatable {
     public var stages: [StageEntry]
     /// Results replaced by `regenerate` or `retry`, oldest first.
     public var history: [EarlierResult]
+    /// The manifest's top-level `qa` summary (refkit's QAKitSummary); nil when no reference was checked.
+    public var qa: JSONValue?
 
     public init(
         id: String, name: String, createdAt: String, referenceGeneration: Int, lockedHow: String?, stages: [StageEntry],
@@ -52,6 +54,8 @@ public struct KitReport: Sendable, Equatable {
         /// The result a regenerated stage replaced, published beside it (`NAME.prev.EXT`).
         public var previousFile: String?
         public var previousSHA256: String?
+        /// What QA found in the image; nil when it was not checked.
+        public var qa: QANote?
 
         public init(stage: Stage, status: StageStatus, attempts: Int = 0, durationMs: Int = 0, costUSD: Double = 0) {
             self.stage = stage

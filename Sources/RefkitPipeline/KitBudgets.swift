@@ -35,7 +35,13 @@ struct KitBudgets: Sendable {
     func paidAnalyzerCall<T: Sendable>(
         kitID: String, subject: String, _ call: () async throws(ProviderError) -> T
     ) async throws -> T {
-        let price = configuration.analyzer?.pricePerCallUSD ?? 0
+        try await paidCall(kitID: kitID, subject: subject, price: configuration.analyzer?.pricePerCallUSD ?? 0) { try await call() }
+    }
+
+    /// One paid call that is not a stage's image (the analyzer, the QA judge) within the kit's
+    /// budgets: `price` is reserved before it starts (throwing the budget's refusal), spent when
+    /// it answers and released when it fails.
+    func paidCall<T: Sendable>(kitID: String, subject: String, price: Double, _ call: () async throws -> T) async throws -> T {
         guard let claim = try claim(kitID: kitID, price: price),
             let reservation = try database.reserveBudget(kitID: kitID, subject: subject, claim: claim)
         else { return try await call() }

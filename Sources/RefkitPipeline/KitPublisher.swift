@@ -4,6 +4,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitDigest
 import RefkitPublish
+import RefkitQA
 import RefkitStore
 
 /// Decides a finished kit's status and publishes it to the outbox: `source.jpg`, every made
@@ -22,7 +23,10 @@ struct KitPublisher: Sendable {
             let fingerprint = try database.stagesFingerprint(kitID: kitID)
             let stages = try database.stages(kitID: kitID)
             let outcome = KitOutcome(
-                stages: stages.map { KitOutcome.StageEnd($0.stage, $0.status, errorCode: $0.errorCode, errorMessage: $0.errorMessage) },
+                stages: stages.map {
+                    KitOutcome.StageEnd(
+                        $0.stage, $0.status, errorCode: $0.errorCode, errorMessage: $0.errorMessage, qaFailed: $0.qa?.verdict == .fail)
+                },
                 textOnly: kit.textOnly, minShare: configuration.outputs.textPlanMinShare)
             let folder = try publish(kit: kit, stages: stages, status: outcome.status)
             let recorded = try database.finishKit(
@@ -136,9 +140,10 @@ struct KitPublisher: Sendable {
             (entry.errorCode, entry.errorMessage) = (s.errorCode, s.errorMessage)
             entry.referenceGeneration = s.referenceGeneration
             entry.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)
+            entry.qa = s.status == .done ? s.qa?.note : nil
             entries.append(entry)
         }
-        let report = KitReport(
+        var report = KitReport(
             id: kit.id, name: kit.name, createdAt: kit.createdAt, referenceGeneration: kit.referenceGeneration, lockedHow: kit.lockedHow,
             stages: entries,
             history: records.map { h in
@@ -149,6 +154,7 @@ struct KitPublisher: Sendable {
                 (earlier.seed, earlier.errorCode) = (h.seed, h.errorCode)
                 return earlier
             })
+        report.qa = try qaSummary(kitID: kit.id, stages: stages)
         let manifest = ManifestDocument.make(
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
             refkitVersion: RefkitBuild.version)

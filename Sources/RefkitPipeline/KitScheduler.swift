@@ -59,7 +59,9 @@ public actor KitScheduler {
             configuration: configuration, database: database, registry: registry, work: work, publisher: publisher, logger: logger,
             metrics: metrics, events: events, budgets: budgets,
             call: ProviderCall(configuration: configuration, database: database, budgets: budgets, metrics: metrics, executor: executor),
-            space: space)
+            space: space,
+            qa: StageQA(settings: configuration.qa, work: work, judge: registry.judge, judgeUnavailable: registry.judgeUnavailable))
+        metrics?.declareQA(checks: QACheckID.allCases.map(\.rawValue), verdicts: QAVerdict.allCases.map(\.rawValue))
     }
 
     /// Kits this scheduler finished, each with its latest final status (for `once` and the

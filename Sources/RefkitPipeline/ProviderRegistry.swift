@@ -31,6 +31,10 @@ public struct ProviderRegistry: Sendable {
     public private(set) var analyzer: Analyzer?
     /// Why the configured analyzer cannot be used, when it cannot.
     public private(set) var analyzerUnavailable: String?
+    /// The QA judge (`[qa] judge`), when one is named and can be used.
+    private(set) var judge: QAJudge?
+    /// Why the named judge cannot be used, when it cannot.
+    public private(set) var judgeUnavailable: String?
 
     public init(
         configuration: Configuration, logger: Logger, extra: [String: any ImageProvider] = [:],
@@ -77,6 +81,7 @@ public struct ProviderRegistry: Sendable {
                 analyzerUnavailable = "no API key: \(secret.source)"
             }
         }
+        (judge, judgeUnavailable) = Self.judge(configuration: configuration, http: http, environment: environment)
         for (name, provider) in extra {
             let config =
                 configuration.providers[name]

@@ -23,6 +23,8 @@ struct StageRunner: Sendable {
     let budgets: KitBudgets
     let call: ProviderCall
     let space: SpaceWait
+    /// The automatic checks of every made image (issue 15), for kits that have them on.
+    let qa: StageQA
     /// The analyses being made, by kit: stages that start together wait for one (StageRunner+Analysis).
     let analyses = SingleFlight<JSONValue>()
 
@@ -85,15 +87,54 @@ struct StageRunner: Sendable {
     }
 
     /// Generates the stage's image (with the kit's fallback provider when its own fails), stores
-    /// it durably and records the stage done.
+    /// it durably and records the stage done; with QA on for the kit, through `makeChecked`.
     private func makeAndStore(
         _ runnable: RunnableStage, stage: Stage, provider providerName: String, context: StageContext, started: ContinuousClock.Instant,
         log: inout Logger
     ) async throws {
-        var made: CheckedImage
-        var madeBy = providerName
+        let checks = Set(configuration.qa.checks(for: context.order))
+        if !checks.isEmpty {
+            try await makeChecked(
+                runnable, stage: stage, provider: providerName, context: context, checks: checks, started: started, log: &log)
+            return
+        }
+        let (made, madeBy) = try await generateWithFallback(
+            runnable, stage: stage, provider: providerName, context: context, retake: nil, log: &log)
+        let path = try workPath(runnable, stage: stage, format: made.format)
+        let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
+        // Paid for: a full state directory makes the result wait, never fails it.
+        try await space.whileStateFull("a paid result", log: log) {
+            try work.write(made.image.bytes, to: path)
+            try database.completeStage(
+                id: runnable.stageID, kitID: runnable.kitID, stage: stage, file: path, sha256: SHA256Digest.hex(of: made.image.bytes),
+                format: made.format, width: made.image.width, height: made.image.height, model: made.image.model,
+                costUSD: made.image.costUSD, durationMs: ms, locksReference: stage == .avatar)
+        }
+        announceDone(runnable, stage: stage, madeBy: madeBy, costUSD: made.image.costUSD, ms: ms, log: log)
+    }
+
+    func announceDone(_ runnable: RunnableStage, stage: Stage, madeBy: String, costUSD: Double, ms: Int, log: Logger) {
+        events.publish(.stageDone(kitID: runnable.kitID, stage: stage, provider: madeBy))
+        metrics?.stages.increment(labels: ["result": "done"])
+        log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(costUSD)"])
+    }
+
+    /// Where this attempt's image goes in the work directory (a new file per attempt).
+    func workPath(_ runnable: RunnableStage, stage: Stage, format: ImageFormat) throws -> String {
+        let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
+        return work.stagePath(
+            kitID: runnable.kitID, stage: stage, attempt: attempt, ext: format.fileExtension, generation: runnable.generation)
+    }
+
+    /// The stage's image from its provider, or from the kit's fallback provider when its own
+    /// fails; returns it with the provider that made it. `retake` is QA's new seed and words.
+    func generateWithFallback(
+        _ runnable: RunnableStage, stage: Stage, provider providerName: String, context: StageContext, retake: Retake?,
+        log: inout Logger
+    ) async throws -> (CheckedImage, madeBy: String) {
         do {
-            made = try await generate(runnable, stage: stage, providerName: providerName, context: context, log: log)
+            let made = try await generate(runnable, stage: stage, providerName: providerName, context: context, retake: retake, log: log)
+            return (made, providerName)
         } catch let primary {
             // Read again: the fallback's request is made from the kit as it is now, as the first one was.
             let fresh = try? readContext(runnable)
@@ -107,40 +148,37 @@ struct StageRunner: Sendable {
             // "stage failed") names it, with the provider it stands in for.
             log[metadataKey: "provider"] = "\(fallback)"
             log[metadataKey: "fallback_for"] = "\(providerName)"
-            madeBy = fallback
-            made = try await generate(runnable, stage: stage, providerName: fallback, context: fresh, log: log)
+            let made = try await generate(runnable, stage: stage, providerName: fallback, context: fresh, retake: retake, log: log)
+            return (made, fallback)
         }
-        let (image, format) = (made.image, made.format)
-        let ext = format.fileExtension
-        let attempt = (try database.stages(kitID: runnable.kitID).first { $0.id == runnable.stageID }?.attempts) ?? 1
-        let path = work.stagePath(kitID: runnable.kitID, stage: stage, attempt: attempt, ext: ext, generation: runnable.generation)
-        let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
-        // Paid for: a full state directory makes the result wait, never fails it.
-        try await space.whileStateFull("a paid result", log: log) {
-            try work.write(image.bytes, to: path)
-            try database.completeStage(
-                id: runnable.stageID, kitID: runnable.kitID, stage: stage, file: path, sha256: SHA256Digest.hex(of: image.bytes),
-                format: format, width: image.width, height: image.height, model: image.model, costUSD: image.costUSD, durationMs: ms,
-                locksReference: stage == .avatar)
-        }
-        events.publish(.stageDone(kitID: runnable.kitID, stage: stage, provider: madeBy))
-        metrics?.stages.increment(labels: ["result": "done"])
-        if image.costUSD > 0 { metrics?.spend.increment(by: image.costUSD, labels: ["watch": runnable.watch]) }
-        log.info("stage done", metadata: ["duration_ms": "\(ms)", "cost_usd": "\(image.costUSD)"])
+    }
+
+    /// QA's changes to a stage's request when it is made again: the seed moved, the reason
+    /// folded into the prompt.
+    struct Retake: Sendable {
+        var seedOffset: Int
+        var promptAddendum: String
     }
 
     /// A provider's image with the format its bytes were judged to be.
     struct CheckedImage {
         var image: GeneratedImage
         var format: ImageFormat
+        /// The prompt and seed it was asked for with.
+        var prompt: String
+        var seed: Int64
     }
 
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
     /// and validates what comes back.
     func generate(
-        _ runnable: RunnableStage, stage: Stage, providerName: String, context: StageContext, log: Logger
+        _ runnable: RunnableStage, stage: Stage, providerName: String, context: StageContext, retake: Retake? = nil, log: Logger
     ) async throws -> CheckedImage {
-        let (request, referenceGeneration) = try await prepare(runnable, stage: stage, context: context)
+        var (request, referenceGeneration) = try await prepare(runnable, stage: stage, context: context)
+        if let retake {
+            request.seed &+= UInt64(retake.seedOffset)
+            if !retake.promptAddendum.isEmpty { request.prompt += " " + retake.promptAddendum }
+        }
         guard let entry = registry.entry(providerName) else {
             throw RefkitError(.providerUnknown, "no provider named \"\(providerName)\" is configured")
         }
@@ -166,7 +204,8 @@ struct StageRunner: Sendable {
                 try database.recordPaidCall(stageID: runnable.stageID, costUSD: image.costUSD)
             }
         }
-        return CheckedImage(image: image, format: try checkOutput(image))
+        return CheckedImage(
+            image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed))
     }
 
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.

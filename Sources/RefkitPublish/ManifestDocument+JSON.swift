@@ -19,6 +19,7 @@ extension ManifestDocument {
             ("stages", .array(stages.map(\.jsonValue))),
             ("candidates", .array(candidates.map(\.jsonValue))),
             ("totals", totals.jsonValue),
+            ("qa", qa ?? .null),
         ])
     }
 }
@@ -84,6 +85,7 @@ extension ManifestImage {
             ("history", .array(history.map(\.jsonValue))),
             ("reference_generation", .optional(referenceGeneration)),
             ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
+            ("qa", qa?.json ?? .null),
         ])
     }
 }

@@ -21,6 +21,7 @@ extension ManifestDocument {
             image.previous = s.previousFile.map { ManifestImage.Previous(file: $0, sha256: s.previousSHA256) }
             image.referenceGeneration = s.referenceGeneration
             image.madeFromEarlierReference = s.madeFromEarlierReference
+            image.qa = s.qa
             image.history = (history[s.stage] ?? []).map {
                 ManifestImage.HistoryEntry(
                     generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,
@@ -42,6 +43,7 @@ extension ManifestDocument {
             id: report.id, kit: report.name, status: status, createdAt: report.createdAt, updatedAt: updatedAt,
             refkitVersion: refkitVersion,
             source: source, character: character, lockedReference: locked, stages: images, candidates: candidates, totals: totals)
+        manifest.qa = report.qa
         if let locked {
             manifest.conditioning = source == nil ? "locked reference \(locked.file)" : "source and locked reference \(locked.file)"
         } else if source != nil {

@@ -25,6 +25,8 @@ public struct ManifestDocument: Sendable, Equatable {
     /// What the kit's later stages are made from: the source and the locked reference, or,
     /// for a kit without a locked avatar, the source alone (said so here).
     public var conditioning: String?
+    /// The top-level QA summary (counts per verdict, regenerations, QA spend); nil when nothing was checked.
+    public var qa: JSONValue?
 
     /// `totals` defaults to the sum over stages and candidates.
     public init(

@@ -41,6 +41,8 @@ public struct ManifestImage: Sendable, Equatable {
     public var referenceGeneration: Int?
     /// Made from an earlier locked reference than the kit's current one (chosen again since).
     public var madeFromEarlierReference = false
+    /// What QA found in the image; nil when it was not checked.
+    public var qa: QANote?
 
     /// The file a regenerated stage replaced.
     public struct Previous: Sendable, Equatable {

@@ -204,3 +204,13 @@ struct EncodableJSON: Encodable {
         }
     }
 }
+
+extension QAStageRecord {
+    /// The record as reports carry it: the verdict, the warned and failed checks in one line,
+    /// and the manifest object.
+    public var note: QANote {
+        var lines = checks.filter { $0.verdict >= .warn }.map { "\($0.check.rawValue) \($0.verdict.rawValue): \($0.detail)" }
+        if attempts > 1 { lines.append("\(attempts) attempts") }
+        return QANote(verdict: verdict, summary: lines.joined(separator: "; "), json: jsonValue)
+    }
+}

@@ -1,3 +1,5 @@
+import RefkitCore
+
 /// Why a check warned or failed, as the stable code users see in the manifest, `refkit show`
 /// and metrics (QA-research.md §5.3). Codes that name a file carry it after a colon.
 public enum QAReason: Sendable, Hashable, Codable, CustomStringConvertible {

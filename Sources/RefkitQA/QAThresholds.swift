@@ -1,3 +1,5 @@
+import RefkitCore
+
 /// Every edge QA decides by, with the defaults of QA-research.md; the `[qa]` config section
 /// fills it. Distances are dlib's Euclidean face-embedding distance; hash distances are bits
 /// of 64; deviations are 8-bit levels.

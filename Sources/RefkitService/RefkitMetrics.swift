@@ -25,6 +25,10 @@ public struct RefkitMetrics: Sendable {
     public let inboxLag: GaugeFamily
     /// `refkit_intake_total{outcome}`: inbox files taken in, by outcome.
     public let intake: CounterFamily
+    /// `refkit_qa_checks_total{check,verdict}`: QA checks of kept references, by check and verdict.
+    public let qaChecks: CounterFamily
+    /// `refkit_qa_regenerations_total{stage}`: references made again because QA failed them.
+    public let qaRegenerations: CounterFamily
 
     /// The kit states, exported even when no kit is in them (so a state that empties reads 0
     /// rather than keeping its last value).
@@ -56,6 +60,10 @@ public struct RefkitMetrics: Sendable {
         inboxLag = registry.gauge(
             "refkit_inbox_lag_seconds", help: "Seconds between the last taken file's last change and its intake.", labels: ["watch"])
         intake = registry.counter("refkit_intake_total", help: "Inbox files taken in, by outcome.", labels: ["outcome"])
+        qaChecks = registry.counter(
+            "refkit_qa_checks_total", help: "QA checks of kept references, by check and verdict.", labels: ["check", "verdict"])
+        qaRegenerations = registry.counter(
+            "refkit_qa_regenerations_total", help: "References made again because QA failed them, by stage kind.", labels: ["stage"])
         for state in Self.kitStates { kits.set(0, labels: ["state": state]) }
         for result in Self.stageResults { stages.declare(labels: ["result": result]) }
         for outcome in Self.intakeOutcomes { intake.declare(labels: ["outcome": outcome]) }
@@ -68,6 +76,14 @@ public struct RefkitMetrics: Sendable {
         retries.declare(labels: ["provider": provider])
         rateLimited.declare(labels: ["provider": provider])
         providerPaused.declare(labels: ["provider": provider])
+    }
+
+    /// Makes QA's series appear at zero for every check and verdict (their names are RefkitCore's
+    /// `QACheckID` and `QAVerdict`, which this module does not import).
+    public func declareQA(checks: [String], verdicts: [String]) {
+        for check in checks {
+            for verdict in verdicts { qaChecks.declare(labels: ["check": check, "verdict": verdict]) }
+        }
     }
 
     /// Makes a watch's series appear at zero (call for each configured watch).

@@ -234,6 +234,18 @@ enum Migrations {
                     CREATE INDEX deleted_kit_spend_at ON deleted_kit_spend(at);
                     """)
         }
+        migrator.registerMigration("v8-qa") { db in
+            // The stage's QA (issue 15): `qa` is its manifest object (refkit's QAStageRecord as JSON),
+            // `qa_verdict` its verdict alone, so `kits --needs-review` finds failed references by index.
+            // NULL: not checked (QA off, or made before QA existed).
+            try db.execute(
+                sql: """
+                    ALTER TABLE stages ADD COLUMN qa TEXT;
+                    ALTER TABLE stages ADD COLUMN qa_verdict TEXT
+                        CHECK (qa_verdict IS NULL OR qa_verdict IN ('pass', 'warn', 'fail', 'skipped'));
+                    CREATE INDEX stages_qa_failed ON stages(kit_id) WHERE qa_verdict = 'fail';
+                    """)
+        }
         return migrator
     }
 }

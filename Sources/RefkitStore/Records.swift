@@ -1,4 +1,5 @@
 import RefkitCore
+import RefkitQA
 
 /// A file seen in an inbox, identified by where it is and what it is right now.
 public struct FileIdentity: Sendable, Hashable {
@@ -144,6 +145,8 @@ public struct StageRecord: Sendable, Equatable {
     /// The generation of the kit's locked reference this stage was made from; nil when it was
     /// not made from the locked reference (the avatar, candidates, text-only characters).
     public var referenceGeneration: Int?
+    /// What QA found in the stage's image; nil when it was not checked.
+    public var qa: QAStageRecord?
 }
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).

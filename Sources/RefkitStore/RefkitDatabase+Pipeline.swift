@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RefkitCore
+import RefkitQA
 
 /// A stage that can run now: pending, its kit active, what it depends on done.
 public struct RunnableStage: Sendable, Equatable {
@@ -12,6 +13,20 @@ public struct RunnableStage: Sendable, Equatable {
     public var kitCreatedAt: String
     /// How many times the stage was made again (`regenerate`): part of its seed.
     public var generation: Int = 0
+}
+
+/// The provider, prompt and seed a stage's kept image was made with, when QA kept an earlier
+/// attempt than the last one started.
+public struct MadeWith: Sendable, Equatable {
+    public var provider: String
+    public var prompt: String
+    public var seed: Int64
+
+    public init(provider: String, prompt: String, seed: Int64) {
+        self.provider = provider
+        self.prompt = prompt
+        self.seed = seed
+    }
 }
 
 /// What finishing a stage did to its kit.
@@ -110,7 +125,8 @@ extension RefkitDatabase {
             try db.execute(
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
-                        reference_generation = ?, error_code = NULL, error_message = NULL, updated_at = ?
+                        reference_generation = ?, error_code = NULL, error_message = NULL, qa = NULL, qa_verdict = NULL,
+                        updated_at = ?
                     WHERE id = ? AND status IN ('pending', 'running')
                     """,
                 arguments: [provider, model, prompt, seed, referenceGeneration, now, id])
@@ -135,10 +151,12 @@ extension RefkitDatabase {
         }
     }
 
-    /// Records a stage's output, already durable at `file` (relative to the state directory).
+    /// Records a stage's output, already durable at `file` (relative to the state directory),
+    /// with what QA found in it (nil: not checked). `costUSD` is what the last call cost (earlier
+    /// attempts' are on the stage already: `keepAttemptCost`).
     public func completeStage(
         id: Int64, kitID: String, stage: Stage, file: String, sha256: String, format: ImageFormat, width: Int, height: Int,
-        model: String, costUSD: Double, durationMs: Int, locksReference: Bool
+        model: String, costUSD: Double, durationMs: Int, locksReference: Bool, qa: QAStageRecord? = nil, madeWith: MadeWith? = nil
     ) throws {
         try pool.write { db in
             let now = Self.now()
@@ -146,10 +164,14 @@ extension RefkitDatabase {
                 sql: """
                     UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?,
                         cost_usd = cost_usd + ?,
-                        duration_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
+                        duration_ms = ?, error_code = NULL, error_message = NULL, qa = ?, qa_verdict = ?,
+                        provider = coalesce(?, provider), prompt = coalesce(?, prompt), seed = coalesce(?, seed), updated_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
-                arguments: [file, sha256, format.mime, width, height, model, costUSD, durationMs, now, id])
+                arguments: [
+                    file, sha256, format.mime, width, height, model, costUSD, durationMs, try qa.map(Self.qaJSON), qa?.verdict.rawValue,
+                    madeWith?.provider, madeWith?.prompt, madeWith?.seed, now, id,
+                ])
             guard db.changesCount == 1 else { return }
             // The call's reservation (or recorded payment) is now the stage's cost.
             try db.execute(sql: "DELETE FROM budget_reservations WHERE stage_id = ?", arguments: [id])

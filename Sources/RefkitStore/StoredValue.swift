@@ -1,5 +1,7 @@
+import Foundation
 import GRDB
 import RefkitCore
+import RefkitQA
 
 /// Typed values read back from their stored text. The text on disk is each type's wire name
 /// (`Stage.name`, `ImageFormat.mime`, a status's raw value); text this version cannot read
@@ -32,5 +34,15 @@ enum StoredValue {
 
     static func format(_ row: Row, in table: String) throws -> ImageFormat? {
         try decodeOptional(row, "mime", in: table, ImageFormat.init(mime:))
+    }
+
+    /// A stage's QA record (`stages.qa`), nil when the stage was not checked.
+    static func qa(_ row: Row) throws -> QAStageRecord? {
+        guard let text: String = row["qa"] else { return nil }
+        do {
+            return try JSONDecoder().decode(QAStageRecord.self, from: Data(text.utf8))
+        } catch {
+            throw unknown("stages.qa", String(text.prefix(120)))
+        }
     }
 }

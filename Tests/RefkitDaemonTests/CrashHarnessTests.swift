@@ -65,6 +65,8 @@ struct CrashHarnessTests {
             """
             state_dir = "state"
             log_level = "info"
+            [qa]
+            enabled = false
             [limits]
             concurrency = 8
             [retry]

@@ -74,8 +74,11 @@ func watchTable(_ name: String, provider: String = "fake") -> String {
 
 @Suite("SIGHUP reload and the stop timeout", .timeLimit(.minutes(2)))
 struct ReloadTests {
+    // QA off: CountingProvider's images are synthetic (see loadConfiguration).
     static let head = """
         state_dir = "state"
+        [qa]
+        enabled = false
         [providers.fake]
         kind = "preview"
 
@@ -114,13 +117,13 @@ struct ReloadTests {
         #expect(two.watch == "b" && two.outboxDir?.hasPrefix(dir.url("b/outbox")) == true)
         _ = try checkManifest(kitFolder: try #require(two.outboxDir))
 
-        // A broken file (an unknown key on line 5): logged with file:line, the running configuration stays.
+        // A broken file (an unknown key on line 7): logged with file:line, the running configuration stays.
         try FileFixtures.write(Self.head + "[limits]\nconcurency = 4\n" + watchTable("c"), to: file)
         daemon.reload()
         #expect(await notify.next(startingWith: "RELOADING=1") != nil)
         #expect(await notify.next(startingWith: "READY=1") != nil, "no READY=1 after a failed reload")
         #expect(log.text.contains("reload failed"))
-        #expect(log.text.contains("\(file):5: limits.concurency: unknown key"), "the error names file, line and key")
+        #expect(log.text.contains("\(file):7: limits.concurency: unknown key"), "the error names file, line and key")
         #expect(daemon.configuration.watches.map(\.name) == ["a", "b"])
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 4, width: 120, height: 150), to: dir.url("b/inbox/four.jpg"))
         try await eventually("kit four after the failed reload") { try database.kit("four")?.status == .complete }

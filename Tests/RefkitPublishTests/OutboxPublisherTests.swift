@@ -54,7 +54,7 @@ struct OutboxPublisherTests {
         #expect(
             members.map(\.key) == [
                 "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "character",
-                "locked_reference", "conditioning", "stages", "candidates", "totals",
+                "locked_reference", "conditioning", "stages", "candidates", "totals", "qa",
             ])
         var listed: [(String, String)] = []
         if let file = json["source"]?["file"], case .string(let f) = file, case .string(let sha)? = json["source"]?["sha256"] {

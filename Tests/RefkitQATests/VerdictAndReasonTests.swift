@@ -1,4 +1,5 @@
 import Foundation
+import RefkitCore
 import Testing
 
 @testable import RefkitQA

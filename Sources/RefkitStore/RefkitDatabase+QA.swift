@@ -1,0 +1,67 @@
+import Foundation
+import GRDB
+import RefkitCore
+import RefkitQA
+
+/// QA's records: a stage's checks (`stages.qa`, `stages.qa_verdict`), the money of attempts it
+/// rejected, and the kits a person should look at.
+extension RefkitDatabase {
+    static func qaJSON(_ record: QAStageRecord) throws -> String {
+        record.jsonValue.serialized
+    }
+
+    /// An attempt of a running stage that QA looked at (kept or not) was paid `costUSD`: the
+    /// money moves onto the stage row now, so the next attempt's start (which unties what the
+    /// stage's calls spent) leaves it counted once, on the stage that spent it.
+    public func keepAttemptCost(stageID: Int64, costUSD: Double) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE stages SET cost_usd = cost_usd + ?, updated_at = ? WHERE id = ? AND status = 'running'",
+                arguments: [costUSD, Self.now(), stageID])
+            guard db.changesCount == 1 else { return }
+            try db.execute(sql: "DELETE FROM budget_reservations WHERE stage_id = ?", arguments: [stageID])
+        }
+    }
+
+    /// Replaces a done stage's QA record (`refkit qa` after a threshold change). False when the
+    /// stage is not done (it was remade meanwhile).
+    @discardableResult
+    public func setStageQA(stageID: Int64, qa: QAStageRecord) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE stages SET qa = ?, qa_verdict = ?, updated_at = ? WHERE id = ? AND status = 'done'",
+                arguments: [try Self.qaJSON(qa), qa.verdict.rawValue, Self.now(), stageID])
+            return db.changesCount == 1
+        }
+    }
+
+    /// Kits with at least one reference whose QA verdict is `fail`, oldest first.
+    public func kitsNeedingReview() throws -> [KitRecord] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM kits k
+                    WHERE EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.qa_verdict = 'fail' AND s.status = 'done')
+                    ORDER BY k.created_at, k.id
+                    """
+            ).map(Self.kitRecord)
+        }
+    }
+}
+
+extension RefkitDatabase {
+    /// The subject a judge call's budget reservation carries (`qaSpend` sums them).
+    public static func judgeSubject(_ stage: Stage) -> String { "qa judge: \(stage.name)" }
+
+    /// What the kit's judge calls cost.
+    public func qaSpend(kitID: String) throws -> Double {
+        try pool.read { db in
+            try Double.fetchOne(
+                db,
+                sql:
+                    "SELECT coalesce(sum(usd), 0) FROM budget_reservations WHERE kit_id = ? AND state = 'spent' AND subject LIKE 'qa judge: %'",
+                arguments: [kitID]) ?? 0
+        }
+    }
+}
