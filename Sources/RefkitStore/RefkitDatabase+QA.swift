@@ -59,8 +59,10 @@ extension RefkitDatabase {
         try pool.read { db in
             try Double.fetchOne(
                 db,
-                sql:
-                    "SELECT coalesce(sum(usd), 0) FROM budget_reservations WHERE kit_id = ? AND state = 'spent' AND subject LIKE 'qa judge: %'",
+                sql: """
+                    SELECT coalesce(sum(usd), 0) FROM budget_reservations
+                    WHERE kit_id = ? AND state = 'spent' AND subject LIKE 'qa judge: %'
+                    """,
                 arguments: [kitID]) ?? 0
         }
     }
