@@ -20,6 +20,11 @@ enum JudgeFixtures {
         "face_visible": false, "is_mirror_of_reference": false, "back_is_true_rotation": true, "outfit_matches": 4, \
         "expression": null}
         """
+    /// Which fixture these bytes are, so a wrong order reads as names, not as bytes.
+    static func label(_ bytes: [UInt8]) -> String {
+        bytes == reference.bytes ? "reference" : bytes == candidate.bytes ? "candidate" : "unknown \(bytes.count) bytes"
+    }
+
     static let prose = "Here is my assessment:\n" + answer + "\nThe candidate looks right."
     static let truncated = String(answer.prefix(120))
 
@@ -43,8 +48,8 @@ struct VisionJudgeDecisionTests {
         let (reference, candidate) = (JudgeFixtures.reference, JudgeFixtures.candidate)
         let plain = VisionJudge.imageOrder(reference: reference, candidate: candidate, candidateFirst: false)
         let swapped = VisionJudge.imageOrder(reference: reference, candidate: candidate, candidateFirst: true)
-        #expect(plain.map(\.bytes) == [reference.bytes, candidate.bytes])
-        #expect(swapped.map(\.bytes) == [candidate.bytes, reference.bytes])
+        #expect(plain.map { JudgeFixtures.label($0.bytes) } == ["reference", "candidate"])
+        #expect(swapped.map { JudgeFixtures.label($0.bytes) } == ["candidate", "reference"])
     }
 
     @Test(
@@ -109,7 +114,7 @@ struct VisionJudgeOpenAITests {
         #expect(partKinds(request) == ["image", "image", "text"])
         let text = messages.last?["content"]?.arrayValue?.last?["text"]
         #expect(text == .string(JudgeRubric.userText(for: .back)))
-        #expect(request.images.map(\.bytes) == [JudgeFixtures.reference.bytes, JudgeFixtures.candidate.bytes])
+        #expect(request.images.map { JudgeFixtures.label($0.bytes) } == ["reference", "candidate"])
         #expect(request.images.map(\.mime) == ["image/png", "image/jpeg"])
     }
 
@@ -119,7 +124,7 @@ struct VisionJudgeOpenAITests {
         fake.setContent(JudgeFixtures.answer)
         _ = try await ask(judge(fake), stage: .side, candidateFirst: true)
         let request = try #require(fake.requests.first)
-        #expect(request.images.map(\.bytes) == [JudgeFixtures.candidate.bytes, JudgeFixtures.reference.bytes])
+        #expect(request.images.map { JudgeFixtures.label($0.bytes) } == ["candidate", "reference"])
         let text = request.body["messages"]?.arrayValue?.last?["content"]?.arrayValue?.last?["text"]?.stringValue ?? ""
         #expect(text == JudgeRubric.userText(for: .side, candidateFirst: true))
         #expect(text.hasPrefix("The first image is the candidate"))
@@ -170,12 +175,16 @@ struct VisionJudgeOpenAITests {
         let fake = try await FakeAnalyzer.start()
         defer { Task { await fake.stop() } }
         let wrong = "sk-judge-wrong-7f3e9a1b5c2d"
-        let error = try #require(
-            await JudgeFixtures.failure { () async throws(ProviderError) in try await ask(judge(fake, key: wrong)) })
+        let sink = CapturedLog()
+        let client = HTTPClient(logger: sink.logger("test.judge.secret"))
+        let judge = VisionJudge.openAI(baseURL: fake.baseURL, model: "gpt-4.1-mini", apiKey: wrong, http: client, timeout: .seconds(10))
+        let error = try #require(await JudgeFixtures.failure { () async throws(ProviderError) in try await ask(judge) })
         #expect(error.code == .authFailed && !error.retryable)
         #expect(error.message.contains("Incorrect API key provided"), "the fake quoted the key it got")
         #expect(!error.description.contains(wrong))
         #expect(!error.description.contains(String(wrong.prefix(12))))
+        #expect(!sink.text.isEmpty, "the HTTP client logged the exchange")
+        #expect(!sink.text.contains(wrong))
     }
 
     @Test func noKeyIsNotConfiguredWithoutARequest() async throws {
