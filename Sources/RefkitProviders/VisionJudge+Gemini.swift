@@ -75,6 +75,6 @@ extension VisionJudge {
             error.detail = "finishReason \(finish.isEmpty ? "none" : finish)"
             throw error
         }
-        return JudgeReply(text: text, model: json["modelVersion"]?.stringValue ?? model)
+        return JudgeReply(text: text, model: json["modelVersion"]?.stringValue ?? model, truncated: finish == "MAX_TOKENS")
     }
 }

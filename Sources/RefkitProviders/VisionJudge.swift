@@ -9,11 +9,15 @@ public struct JudgeReply: Sendable, Equatable {
     /// The model that answered, as the server names it (`model` / `modelVersion`, often a dated
     /// version), else the one asked for: the manifest records which model judged.
     public var model: String
+    /// The server stopped at its output limit (`finish_reason: length`, `finishReason: MAX_TOKENS`):
+    /// the text is cut off, which the record of an unparseable answer can say.
+    public var truncated: Bool
 
     /// A reply from its parts.
-    public init(text: String, model: String) {
+    public init(text: String, model: String, truncated: Bool = false) {
         self.text = text
         self.model = model
+        self.truncated = truncated
     }
 }
 
@@ -48,6 +52,10 @@ public struct VisionJudge: Sendable {
 
     /// A judge's answer is text: 4 MiB is far more than any, and bounds a broken server.
     public static let maxResponseBytes = ChatCompletion.maxResponseBytes
+    /// The models QA-research.md §3.2 priced for the judge (about $0.0007–0.0017 a call with two
+    /// images), for a `[qa] judge` that names no `judge_model`.
+    public static let defaultOpenAIModel = "gpt-4.1-mini"
+    public static let defaultGeminiModel = "gemini-2.5-flash"
 
     public let wireProtocol: WireProtocol
     /// Names the judge in errors and logs (the `[qa] judge` value: "analyzer" or a provider name).
@@ -103,7 +111,7 @@ public struct VisionJudge: Sendable {
                 // Temperature 0: the same images should get the same verdict (QA-research.md §3.3).
                 let answer = try await completion.send(
                     system: system, text: user, images: images, textPlacement: .afterImages, temperature: 0)
-                return JudgeReply(text: answer.content, model: answer.model ?? model)
+                return JudgeReply(text: answer.content, model: answer.model ?? model, truncated: answer.finishReason == "length")
             case .gemini:
                 return try await geminiJudge(system: system, user: user, images: images)
             }

@@ -48,6 +48,17 @@ struct VisionJudgeGeminiTests {
         return error
     }
 
+    /// A 200 `generateContent` answer with these parts, in the service's camelCase shape (for
+    /// what the fake's behaviours do not script: thought parts, a MAX_TOKENS stop with text).
+    static func answer(parts: [JSONValue], finish: String, model: String) -> FakeGemini.Behaviour {
+        let candidate = JSONValue.object([
+            ("content", .object([("role", .string("model")), ("parts", .array(parts))])), ("finishReason", .string(finish)),
+            ("index", .integer(0)),
+        ])
+        let body = JSONValue.object([("candidates", .array([candidate])), ("modelVersion", .string(model))])
+        return .raw(status: 200, headers: ["content-type": "application/json"], body: Array(body.serialized.utf8))
+    }
+
     @Test func sendsTheRealRequestShapeAndReturnsTheAnswerVerbatim() async throws {
         try await withFake { fake, judge in
             fake.enqueue(.textOnly(JudgeFixtures.answer))
@@ -99,28 +110,13 @@ struct VisionJudgeGeminiTests {
             #expect(throws: JudgeAnswerError.self) { try JudgeAnswer.parse(prose.text) }
 
             let thought = JSONValue.object([("text", .string("The hair matches; checking the face.")), ("thought", .bool(true))])
-            let body = JSONValue.object([
-                (
-                    "candidates",
-                    .array([
-                        .object([
-                            (
-                                "content",
-                                .object([
-                                    ("role", .string("model")),
-                                    ("parts", .array([thought, .object([("text", .string(JudgeFixtures.answer))])])),
-                                ])
-                            ),
-                            ("finishReason", .string("STOP")),
-                        ])
-                    ])
-                ),
-                ("modelVersion", .string("gemini-2.5-flash-001")),
-            ])
-            fake.enqueue(.raw(status: 200, headers: ["content-type": "application/json"], body: Array(body.serialized.utf8)))
+            fake.enqueue(
+                Self.answer(
+                    parts: [thought, .object([("text", .string(JudgeFixtures.answer))])], finish: "STOP", model: "gemini-2.5-flash-001"))
             let reply = try await ask(judge)
             #expect(reply.text == JudgeFixtures.answer)
             #expect(reply.model == "gemini-2.5-flash-001")
+            #expect(!reply.truncated)
         }
     }
 
@@ -137,6 +133,14 @@ struct VisionJudgeGeminiTests {
             fake.enqueue(.textOnly(JudgeFixtures.truncated))
             let cut = try await ask(judge)
             #expect(cut.text == JudgeFixtures.truncated, "a cut-off object is still text for the strict parser")
+            #expect(!cut.truncated, "the server said STOP")
+            fake.enqueue(
+                Self.answer(parts: [.object([("text", .string(JudgeFixtures.truncated))])], finish: "MAX_TOKENS", model: "gemini-2.5-flash")
+            )
+            let stopped = try await ask(judge)
+            #expect(stopped.text == JudgeFixtures.truncated && stopped.truncated)
+            let oversized = await failure(fake, judge, .oversized(bytes: VisionJudge.maxResponseBytes + 1))
+            #expect(oversized?.code == .responseTooLarge && oversized?.retryable == false)
         }
     }
 

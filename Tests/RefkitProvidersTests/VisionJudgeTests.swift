@@ -137,8 +137,10 @@ struct VisionJudgeOpenAITests {
         let prose = try await ask(judge(fake))
         #expect(prose.text == JudgeFixtures.prose, "not the analyzer's tolerant extraction")
         #expect(throws: JudgeAnswerError.self) { try JudgeAnswer.parse(prose.text) }
+        #expect(!prose.truncated)
         let cut = try await ask(judge(fake))
         #expect(cut.text == JudgeFixtures.truncated)
+        #expect(cut.truncated, "finish_reason length")
         #expect(throws: JudgeAnswerError.self) { try JudgeAnswer.parse(cut.text) }
     }
 
@@ -185,6 +187,14 @@ struct VisionJudgeOpenAITests {
         #expect(!error.description.contains(String(wrong.prefix(12))))
         #expect(!sink.text.isEmpty, "the HTTP client logged the exchange")
         #expect(!sink.text.contains(wrong))
+    }
+
+    @Test func anAnswerOverFourMiBIsRefused() async throws {
+        let fake = try await FakeAnalyzer.start()
+        defer { Task { await fake.stop() } }
+        fake.script(.content(String(repeating: "a", count: VisionJudge.maxResponseBytes + 1)))
+        let error = try #require(await JudgeFixtures.failure { () async throws(ProviderError) in try await ask(judge(fake)) })
+        #expect(error.code == .responseTooLarge && !error.retryable)
     }
 
     @Test func noKeyIsNotConfiguredWithoutARequest() async throws {
