@@ -46,7 +46,9 @@ public struct JudgeReply: Sendable, Equatable {
 public struct VisionJudge: Sendable {
     /// How the judge's server is spoken to.
     public enum WireProtocol: String, Sendable {
+        /// OpenAI-compatible `/chat/completions`.
         case openAI = "openai"
+        /// Gemini's `generateContent`.
         case gemini
     }
 
@@ -55,12 +57,16 @@ public struct VisionJudge: Sendable {
     /// The models QA-research.md §3.2 priced for the judge (about $0.0007–0.0017 a call with two
     /// images), for a `[qa] judge` that names no `judge_model`.
     public static let defaultOpenAIModel = "gpt-4.1-mini"
+    /// The Gemini model of the same research (thinking off, JSON out).
     public static let defaultGeminiModel = "gemini-2.5-flash"
 
+    /// Which of the two protocols this judge speaks.
     public let wireProtocol: WireProtocol
     /// Names the judge in errors and logs (the `[qa] judge` value: "analyzer" or a provider name).
     public let name: String
+    /// The server's base URL, without a trailing slash.
     public let baseURL: String
+    /// The model asked (the reply names the one that answered).
     public let model: String
     let apiKey: String?
     let http: HTTPClient
