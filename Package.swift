@@ -130,6 +130,8 @@ let package = Package(
             name: "RefkitProvidersTests",
             dependencies: [
                 "RefkitProviders", "RefkitTestSupport", .product(name: "FlyingFox", package: "FlyingFox"),
+                // The vision judge's tests send the rubric's real words and parse answers with its strict parser.
+                "RefkitQA",
             ]),
         .testTarget(
             name: "RefkitServiceTests",

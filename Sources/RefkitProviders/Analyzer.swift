@@ -102,88 +102,20 @@ public struct Analyzer: Sendable {
         Self.character(from: try await chat(system: Self.systemPrompt, text: Self.userPrompt, images: [image]))
     }
 
-    /// One chat completion with images, answered by a JSON object.
+    /// One chat completion with images (`ChatCompletion`), answered by a JSON object found tolerantly.
     private func chat(
         system: String, text: String, images: [ReferenceImage]
     ) async throws(ProviderError) -> [(key: String, value: JSONValue)] {
-        guard let apiKey, !apiKey.isEmpty else {
-            throw ProviderError(code: .notConfigured, message: "the analyzer has no API key", retryable: false)
-        }
-        let imageParts = images.map { image in
-            JSONValue.object([
-                ("type", .string("image_url")),
-                (
-                    "image_url",
-                    .object([("url", .string("data:\(image.mime);base64,\(Base64.encode(image.bytes))")), ("detail", .string("auto"))])
-                ),
-            ])
-        }
-        let body = JSONValue.object([
-            ("model", .string(model)),
-            (
-                "messages",
-                .array([
-                    .object([("role", .string("system")), ("content", .string(system))]),
-                    .object([
-                        ("role", .string("user")),
-                        ("content", .array([.object([("type", .string("text")), ("text", .string(text))])] + imageParts)),
-                    ]),
-                ])
-            ),
-            ("response_format", .object([("type", .string("json_object"))])),
-            ("max_tokens", .number(800, isInteger: true)),
-        ])
-        let request = HTTPRequest(
-            method: "POST", url: baseURL + "/chat/completions",
-            headers: [("Authorization", "Bearer \(apiKey)"), ("Content-Type", "application/json"), ("Accept", "application/json")],
-            body: Array(body.serialized.utf8), timeout: timeout, maxResponseBytes: 4 << 20)
-        let response: HTTPResponse
-        do {
-            response = try await http.send(request, policy: URLPolicy(forBaseURL: baseURL))
-        } catch {
-            throw ProviderError.transport(error, provider: Self.name)
-        }
-        guard (200..<300).contains(response.status) else {
-            let json = try? JSONValue.parse(response.body)
-            let message = json?[path: "error", "message"]?.stringValue ?? json?["message"]?.stringValue ?? LogRedaction.quote(response.body)
-            let code = json?[path: "error", "code"].flatMap { $0.stringValue ?? $0.intValue.map(String.init) } ?? ""
-            throw ProviderError.httpStatus(
-                response.status, provider: Self.name, providerMessage: message, providerCode: code, retryAfter: RetryAfter.of(response))
-        }
-        let json = try ProviderHTTP.parseJSON(response.body, provider: Self.name)
-        guard let choice = json["choices"]?.arrayValue?.first, let message = choice["message"] else {
-            throw ProviderError.badResponse(provider: Self.name, "has no choices[0].message")
-        }
-        let finish = choice["finish_reason"]?.stringValue ?? ""
-        if let refusal = message["refusal"]?.stringValue, !refusal.isEmpty {
-            throw ProviderError(
-                code: .safetyBlock, message: "the analyzer refused to describe the image: \(refusal)", retryable: false)
-        }
-        if finish == "content_filter" {
-            throw ProviderError(
-                code: .safetyBlock, message: "the analyzer's content filter blocked the description", retryable: false)
-        }
-        guard let content = Self.text(of: message["content"]), !content.isEmpty else {
-            throw ProviderError.badResponse(provider: Self.name, "has no message content")
-        }
-        guard let object = Self.jsonObject(in: content) else {
+        let completion = ChatCompletion(provider: Self.name, baseURL: baseURL, model: model, apiKey: apiKey, http: http, timeout: timeout)
+        let answer = try await completion.send(system: system, text: text, images: images)
+        guard let object = Self.jsonObject(in: answer.content) else {
             var error = ProviderError.badResponse(provider: Self.name, "is not the JSON object asked for")
             error.detail =
-                (finish == "length" ? "finish_reason length (cut off); " : "") + "content: " + LogRedaction.quote(Array(content.utf8))
+                (answer.finishReason == "length" ? "finish_reason length (cut off); " : "") + "content: "
+                + LogRedaction.quote(Array(answer.content.utf8))
             throw error
         }
         return object
-    }
-
-    /// The message content as text: a string, or the text parts of an array.
-    static func text(of content: JSONValue?) -> String? {
-        switch content {
-        case .string(let s)?: return s
-        case .array(let parts)?:
-            let texts = parts.compactMap { $0["text"]?.stringValue ?? $0.stringValue }
-            return texts.isEmpty ? nil : texts.joined()
-        default: return nil
-        }
     }
 
     /// The JSON object in a model's answer: the whole text, or inside a ``` fence, or from the

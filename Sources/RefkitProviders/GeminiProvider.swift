@@ -52,7 +52,10 @@ public struct GeminiProvider: ImageProvider {
     }
 
     /// `models/NAME` or `NAME`; the name goes into the URL path, so only URL-safe characters.
-    func modelName(_ configured: String) throws(ProviderError) -> String {
+    func modelName(_ configured: String) throws(ProviderError) -> String { try Self.modelName(configured, provider: name) }
+
+    /// `modelName` for any client of the Gemini API (the image provider, the vision judge).
+    static func modelName(_ configured: String, provider: String) throws(ProviderError) -> String {
         let name = configured.hasPrefix("models/") ? String(configured.dropFirst("models/".count)) : configured
         guard !name.isEmpty,
             name.unicodeScalars.allSatisfy({
@@ -60,7 +63,7 @@ public struct GeminiProvider: ImageProvider {
             })
         else {
             throw ProviderError(
-                code: .notConfigured, message: "\(self.name): the model name \"\(configured)\" is not valid", retryable: false)
+                code: .notConfigured, message: "\(provider): the model name \"\(configured)\" is not valid", retryable: false)
         }
         return name
     }
@@ -106,13 +109,7 @@ public struct GeminiProvider: ImageProvider {
 
         let candidates = json["candidates"]?.arrayValue ?? []
         guard let candidate = candidates.first else {
-            if let reason = json[path: "promptFeedback", "blockReason"]?.stringValue {
-                let message = json[path: "promptFeedback", "blockReasonMessage"]?.stringValue
-                throw ProviderError(
-                    code: .safetyBlock, message: "\(name) blocked the prompt (\(reason))",
-                    detail: message ?? "promptFeedback.blockReason \(reason)", retryable: false)
-            }
-            throw ProviderError.badResponse(provider: name, "has no candidates")
+            throw Self.promptBlock(json, provider: name) ?? ProviderError.badResponse(provider: name, "has no candidates")
         }
         let parts = candidate[path: "content", "parts"]?.arrayValue ?? []
         // Thought parts (3.x models) may carry draft images: prefer the final ones.
@@ -141,8 +138,21 @@ public struct GeminiProvider: ImageProvider {
         throw ProviderError.noImage(provider: name, reason: "finishReason \(finish)" + (said.isEmpty ? "" : "; \(said)"))
     }
 
+    /// `promptFeedback.blockReason` (the prompt, images included, was refused: 200 without
+    /// candidates) as a final safety block; nil when the answer says nothing of a block.
+    static func promptBlock(_ json: JSONValue, provider name: String) -> ProviderError? {
+        guard let reason = json[path: "promptFeedback", "blockReason"]?.stringValue else { return nil }
+        let message = json[path: "promptFeedback", "blockReasonMessage"]?.stringValue
+        return ProviderError(
+            code: .safetyBlock, message: "\(name) blocked the prompt (\(reason))",
+            detail: message ?? "promptFeedback.blockReason \(reason)", retryable: false)
+    }
+
     /// An error answer: `{"error":{"code","message","status","details":[…]}}`.
-    func statusError(_ response: HTTPResponse) -> ProviderError {
+    func statusError(_ response: HTTPResponse) -> ProviderError { Self.statusError(response, provider: name) }
+
+    /// `statusError` for any client of the Gemini API (the image provider, the vision judge).
+    static func statusError(_ response: HTTPResponse, provider name: String) -> ProviderError {
         let json = try? JSONValue.parse(response.body)
         let error = json?["error"]
         let message = error?["message"]?.stringValue ?? LogRedaction.quote(response.body)
