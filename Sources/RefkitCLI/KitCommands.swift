@@ -159,4 +159,12 @@ enum KitCommandRunner {
             throw CLIError(code: 1, message: "\(error.code): \(error.message)" + (error.detail.isEmpty ? "" : " (\(error.detail))"))
         }
     }
+
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as RefkitError {
+            throw CLIError(code: 1, message: "\(error.code): \(error.message)" + (error.detail.isEmpty ? "" : " (\(error.detail))"))
+        }
+    }
 }

@@ -60,7 +60,9 @@ public actor KitScheduler {
             metrics: metrics, events: events, budgets: budgets,
             call: ProviderCall(configuration: configuration, database: database, budgets: budgets, metrics: metrics, executor: executor),
             space: space,
-            qa: StageQA(settings: configuration.qa, work: work, judge: registry.judge, judgeUnavailable: registry.judgeUnavailable))
+            qa: StageQA(
+                settings: configuration.qa, work: work, sourceLongSide: configuration.outputs.sourceLongSide, judge: registry.judge,
+                judgeUnavailable: registry.judgeUnavailable))
         metrics?.declareQA(checks: QACheckID.allCases.map(\.rawValue), verdicts: QAVerdict.allCases.map(\.rawValue))
     }
 

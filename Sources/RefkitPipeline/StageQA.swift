@@ -16,6 +16,8 @@ import Synchronization
 struct StageQA: Sendable {
     let settings: Configuration.QA
     let work: WorkFiles
+    /// `[outputs] source_long_side`: the source's work copy is read at this size.
+    let sourceLongSide: Int
     /// The judge, when `[qa] judge` names one that can be used.
     let judge: QAJudge?
     /// Why the configured judge cannot be used, when it cannot.
@@ -31,9 +33,10 @@ struct StageQA: Sendable {
     /// about 1 KiB: bounded so a daemon running for months stays small).
     static let cacheLimit = 4096
 
-    init(settings: Configuration.QA, work: WorkFiles, judge: QAJudge?, judgeUnavailable: String?) {
+    init(settings: Configuration.QA, work: WorkFiles, sourceLongSide: Int, judge: QAJudge?, judgeUnavailable: String?) {
         self.settings = settings
         self.work = work
+        self.sourceLongSide = sourceLongSide
         self.judge = judge
         self.judgeUnavailable = judgeUnavailable
     }
@@ -62,6 +65,7 @@ struct StageQA: Sendable {
         struct Image {
             var name: String
             var file: String
+            var mime: String
             var bytes: () throws -> [UInt8]
         }
     }
@@ -137,11 +141,30 @@ enum FaceModelCache {
 /// A judge the pipeline can ask (RefkitProviders' `VisionJudge` in the daemon): the rubric's two
 /// texts and the two images in, the model's raw text out.
 struct QAJudge: Sendable {
-    /// The model answering, as the manifest records it.
+    /// The model asked for (the reply names the one that answered).
     var model: String
     /// What one call costs (`[qa] judge_price_per_call_usd`).
     var priceUSD: Double
     var ask:
         @Sendable (_ reference: ReferenceImage, _ candidate: ReferenceImage, _ system: String, _ user: String, _ candidateFirst: Bool)
-            async throws -> String
+            async throws -> JudgeReply
+
+    /// `judge` as the pipeline asks it.
+    init(_ judge: VisionJudge, priceUSD: Double) {
+        model = judge.model
+        self.priceUSD = priceUSD
+        ask = { reference, candidate, system, user, candidateFirst in
+            try await judge.judge(reference: reference, candidate: candidate, system: system, user: user, candidateFirst: candidateFirst)
+        }
+    }
+
+    /// A judge from its parts (tests).
+    init(
+        model: String, priceUSD: Double,
+        ask: @escaping @Sendable (ReferenceImage, ReferenceImage, String, String, Bool) async throws -> JudgeReply
+    ) {
+        self.model = model
+        self.priceUSD = priceUSD
+        self.ask = ask
+    }
 }

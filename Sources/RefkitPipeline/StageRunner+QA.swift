@@ -129,64 +129,15 @@ extension StageRunner {
         if made.image.costUSD > 0 { metrics?.spend.increment(by: made.image.costUSD, labels: ["watch": runnable.watch]) }
         // The kit as it is now: references made meanwhile by other stages are compared too.
         let context = try readContext(runnable)
-        let images = try kitImages(context, stage: stage, excluding: runnable.stageID)
-        var local: [QACheckResult]
-        do {
-            local = try qa.check(stage: stage, candidate: bytes, images: images, checks: checks).local
-        } catch {
-            // QA's own trouble never costs the stage its image: it is published, unchecked, with why.
-            log.warning("QA could not measure the image", metadata: ["error": "\(error)"])
-            local = [.skipped(.health, "QA could not measure the image: \(error)")]
-        }
-        var judge: JudgeOutcome?
-        var judgeRecord: QAJudgeRecord?
-        if checks.contains(.judge) {
-            if !StageVerdict.needsJudge(stage: stage, local: local) {
-                local.append(.skipped(.judge, "not asked: a local check failed"))
-            } else if let reference = images.reference {
-                let candidate = ReferenceImage(bytes: bytes, mime: made.format.mime)
-                let asked = await askJudge(
-                    runnable, stage: stage, reference: ReferenceImage(bytes: try reference.bytes(), mime: "image/png"),
-                    candidate: candidate, local: local, log: log)
-                (judge, judgeRecord) = (asked.outcome, asked.record)
-            } else {
-                local.append(.skipped(.judge, "nothing to compare with: the kit has no image of the character"))
-            }
-        }
-        let verdict = StageVerdict.combine(stage: stage, local: local, judge: judge, thresholds: qa.settings.thresholds)
-        let distance = local.first { $0.check == .identity && $0.verdict != .skipped }?.score
-        var judgeScore: Int?
-        if case .answered(let answer)? = judge { judgeScore = answer.identityScore }
+        let images = try qa.kitImages(context, stage: stage, excluding: runnable.stageID)
+        let (verdict, judgeRecord, judgeScore) = await qa.examine(
+            kitID: runnable.kitID, stage: stage, candidate: ReferenceImage(bytes: bytes, mime: made.format.mime), images: images,
+            checks: checks, budgets: budgets, log: log)
+        let distance = verdict.checks.first { $0.check == .identity && $0.verdict != .skipped }?.score
         return CheckedAttempt(
             made: made, madeBy: madeBy, file: path, sha256: SHA256Digest.hex(of: bytes), verdict: verdict, judge: judgeRecord,
             decisionInput: RegenerationPolicy.Attempt(
                 verdict: verdict.verdict, judgeScore: judgeScore, identityDistance: distance, reasons: verdict.reasons))
-    }
-
-    /// The kit's other made images (and its source), and the identity reference, as QA reads them.
-    func kitImages(_ context: StageContext, stage: Stage, excluding stageID: Int64) throws -> StageQA.KitImages {
-        let work = self.work
-        var others: [StageQA.KitImages.Image] = context.stages.compactMap { record in
-            guard record.id != stageID, record.status == .done, let file = record.file else { return nil }
-            return .init(name: record.stage.name, file: file, bytes: { try work.read(file) })
-        }
-        var sourceImage: StageQA.KitImages.Image?
-        if let source = context.source {
-            let (kitID, maxSide) = (context.kit.id, configuration.outputs.sourceLongSide)
-            let image = StageQA.KitImages.Image(
-                name: "source", file: "work/\(kitID)/source.jpg",
-                bytes: { try work.normalisedSource(kitID: kitID, originalPath: source.storedPath, maxLongSide: maxSide) })
-            others.append(image)
-            sourceImage = image
-        }
-        // The avatar and its candidates are held to the source; every other view to the locked avatar.
-        if stage == .avatar || stage.isCandidate {
-            return StageQA.KitImages(others: others, reference: sourceImage, referenceIsSource: true)
-        }
-        let locked = context.kit.lockedReference.map { file in
-            StageQA.KitImages.Image(name: Stage.avatar.name, file: file, bytes: { try work.read(file) })
-        }
-        return StageQA.KitImages(others: others, reference: locked ?? sourceImage, referenceIsSource: locked == nil)
     }
 
     /// Whether the kit's budgets have room for one more image from `provider` (and its judge call).

@@ -12,6 +12,12 @@ public struct StageVerdict: Sendable, Equatable {
     /// folds into its prompt).
     public var reasons: [QAReason] { checks.filter { $0.verdict >= .warn }.compactMap(\.reason) }
 
+    /// The verdict of `checks`: the worst of them.
+    public init(checks: [QACheckResult]) {
+        self.checks = checks
+        self.verdict = QAVerdict.worst(of: checks.map(\.verdict))
+    }
+
     /// Whether the judge is still worth a paid call: not when a local check failed hard. On
     /// the back view a duplicate or mirror match is not hard: plain full-body views share
     /// silhouettes, so the judge may still see a true rotation (QA-research.md §4).
@@ -39,7 +45,7 @@ public struct StageVerdict: Sendable, Equatable {
             }
             checks.append(judged)
         }
-        return StageVerdict(checks: checks, verdict: QAVerdict.worst(of: checks.map(\.verdict)))
+        return StageVerdict(checks: checks)
     }
 
     /// Whether to ask the judge once more with the images in the other order (§3.3): when it is

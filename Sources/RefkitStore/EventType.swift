@@ -28,6 +28,8 @@ public struct EventType: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// A kit's publish met a full or unwritable outbox; it is published again later.
     public static let publishWaiting = Self(rawValue: "publish_waiting")
     public static let regenerate = Self(rawValue: "regenerate")
+    /// `refkit qa` checked a kit's references again.
+    public static let qaRechecked = Self(rawValue: "qa_rechecked")
     /// An inbox entry was refused (quarantined into `rejected/`).
     public static let rejected = Self(rawValue: "rejected")
     /// Stages made from an earlier locked reference were queued again.

@@ -67,3 +67,32 @@ extension RefkitDatabase {
         }
     }
 }
+
+extension RefkitDatabase {
+    /// Records what `refkit qa` found again in a kit's made references, in one transaction; a
+    /// finished kit goes back to be published (its status may change: a reference that fails
+    /// now makes it partial, one that passes now may make it complete), by the running daemon or
+    /// at its next start. Stages remade meanwhile (not done any more, or another file) are left.
+    /// Returns how many records changed.
+    @discardableResult
+    public func recordRecheck(kitID: String, records: [(stageID: Int64, file: String, qa: QAStageRecord)]) throws -> Int {
+        try pool.write { db in
+            let now = Self.now()
+            var changed = 0
+            for (stageID, file, qa) in records {
+                try db.execute(
+                    sql: "UPDATE stages SET qa = ?, qa_verdict = ?, updated_at = ? WHERE id = ? AND status = 'done' AND file = ?",
+                    arguments: [try Self.qaJSON(qa), qa.verdict.rawValue, now, stageID, file])
+                changed += db.changesCount
+            }
+            guard let kit = try Row.fetchOne(db, sql: "SELECT * FROM kits WHERE id = ?", arguments: [kitID]).map(Self.kitRecord) else {
+                return changed
+            }
+            if kit.status == .complete || kit.status == .partial {
+                try Self.requeue(db, kit, now: now)
+            }
+            try Self.appendEvent(db, kitID: kitID, watch: kit.watch, subject: nil, type: .qaRechecked, message: "\(changed) reference(s)")
+            return changed
+        }
+    }
+}
