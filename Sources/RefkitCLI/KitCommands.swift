@@ -160,7 +160,7 @@ enum KitCommandRunner {
         }
     }
 
-    static func run<T>(_ body: () async throws -> T) async throws -> T {
+    static func runAsync<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as RefkitError {

@@ -36,7 +36,7 @@ extension RefkitCommand {
             let logger = Logger(label: "refkit.qa", factory: { _ in SwiftLogNoOpLogHandler() })
             let registry = ProviderRegistry(configuration: configuration, logger: logger)
             let recheck = KitRecheck(configuration: configuration, database: database, registry: registry, logger: logger)
-            let (record, changes) = try await KitCommandRunner.run { try await recheck.run(kit: kit, judge: judge) }
+            let (record, changes) = try await KitCommandRunner.runAsync { try await recheck.run(kit: kit, judge: judge) }
             let width = max(5, changes.map(\.stage.name.count).max() ?? 0)
             for change in changes {
                 let name = change.stage.name.padding(toLength: width, withPad: " ", startingAt: 0)
