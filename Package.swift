@@ -151,7 +151,7 @@ let package = Package(
             name: "RefkitDaemonTests",
             dependencies: [
                 "RefkitSystem", "RefkitDigest",
-                "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport",
+                "RefkitDaemon", "RefkitPipeline", "RefkitCLI", "RefkitCivitai", "RefkitTestSupport", "RefkitImaging", "RefkitQA",
             ]),
         .testTarget(
             name: "RefkitCivitaiTests",
