@@ -17,20 +17,21 @@ struct QARig {
     let summary: Daemon.Summary
 
     /// `answers`: the image bytes the fake returns, request by request. `qa` and `order` are
-    /// more configuration lines for `[qa]` and the watch's default order.
+    /// more configuration lines for `[qa]` and the watch's default order; `tables`, more tables
+    /// (FAKE_BASE_URL stands for the fake's URL). The configuration is also `refkit.toml` for the CLI.
     static func run(
         _ label: String, source: String = "obama.jpg", stages: String, answers: [[UInt8]], qa: String = "", order: String = "",
-        tables: String = "", price: Double = 0
+        tables: String = "", price: Double = 0, keys: [String: String] = [:], modelsDirectory: String? = nil
     ) async throws -> QARig {
-        let models = try QAFixtures.requireModelsDirectory()
+        let models = try modelsDirectory ?? QAFixtures.requireModelsDirectory()
         let dir = try TemporaryDirectory(label)
         let inbox = try dir.folder("inbox")
         let secret = "AIzaQASecret-\(label)"
         let fake = try await FakeGemini.start(apiKey: secret)
         for bytes in answers { fake.enqueue(.imageBytes(bytes, mime: bytes.starts(with: [0xFF, 0xD8]) ? "image/jpeg" : "image/png")) }
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
-        let configuration = try loadConfiguration(
-            """
+        for (file, key) in keys { try FileFixtures.write(key + "\n", to: dir.url(file)) }
+        let text = """
             state_dir = "state"
             [limits]
             concurrency = 1
@@ -54,7 +55,9 @@ struct QARig {
               stages = \(stages)
               provider = "gemini"
               \(order)
-            """, in: dir)
+            """
+        try FileFixtures.write(text, to: dir.url("refkit.toml"))
+        let configuration = try loadConfiguration(text, in: dir)
         try FileFixtures.write(try QAFixtures.photo(source), to: "\(inbox)/\((source as NSString).deletingPathExtension).jpg")
         let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
         let summary = try await daemon.run(.once)
@@ -75,6 +78,12 @@ enum QAImages {
     static func photo(_ name: String) throws -> [UInt8] { try QAFixtures.photo(name) }
     static func mirrored(_ name: String) throws -> [UInt8] { try ImageOps.mirrored(try photo(name)).data }
     static func black() throws -> [UInt8] { try ImageOps.solid(width: 768, height: 1024, red: 0, green: 0, blue: 0, format: "png") }
+    /// The kit's source as refkit keeps and sends it (normalised to a JPEG).
+    static func sourceAsStored(_ rig: QARig, kit: String = "obama") throws -> [UInt8] {
+        let record = try #require(try rig.daemon.database.kit(kit))
+        return try #require(FileFixtures.read(rig.dir.url("state/work/\(record.id)/source.jpg")))
+    }
+
     /// A busy picture with no face in it, unlike every other.
     static func noFace(seed: UInt64) throws -> [UInt8] { try ImageFixtures.png(seed: seed, width: 512, height: 640) }
 }
