@@ -46,15 +46,15 @@ final class FakeImageService: Sendable {
     /// What one request gets: 429 beyond the limit, else the image after its latency.
     private static func answer(
         _ counts: borrowing Mutex<Counts>, latency: Duration, perMinute: Int?, sigma: Double
-    ) -> (status: Int, wait: Duration) {
+    ) -> (status: Int, wait: Duration, index: Int) {
         let now = ContinuousClock.now
-        return counts.withLock { counts -> (Int, Duration) in
+        return counts.withLock { counts -> (Int, Duration, Int) in
             if let perMinute {
                 let windowStart = now - .seconds(60)
                 let recent = counts.acceptedAt.reversed().prefix { $0 > windowStart }.count
                 if recent >= perMinute {
                     counts.rejected += 1
-                    return (429, .zero)
+                    return (429, .zero, 0)
                 }
             }
             counts.accepted += 1
@@ -64,17 +64,25 @@ final class FakeImageService: Sendable {
             let wait = sigma > 0 ? latency * exp(sigma * counts.random.nextGaussian()) : latency
             counts.servedLatency += wait
             counts.longestLatency = max(counts.longestLatency, wait)
-            return (200, wait)
+            return (200, wait, counts.accepted - 1)
         }
     }
 
     /// `flyingFox`: the tests' LoopbackServer (async, FlyingFox) instead of the threaded server.
-    static func start(latency: Duration, perMinute: Int?, sigma: Double = 0, flyingFox: Bool = false) async throws -> FakeImageService {
-        let png = try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png")
-        let b64 = Data(png).base64EncodedString()
-        let ok =
-            #"{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"image/png","data":"\#(b64)"}}]},"#
-            + #""finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
+    /// `distinct` > 0: answers cycle through that many different 768 x 1024 pictures (so QA's
+    /// duplicate check passes them, as it would a real provider's), else one small PNG for all.
+    static func start(
+        latency: Duration, perMinute: Int?, sigma: Double = 0, flyingFox: Bool = false, distinct: Int = 0
+    ) async throws -> FakeImageService {
+        func body(_ image: [UInt8], mime: String) -> String {
+            let data = Data(image).base64EncodedString()
+            return #"{"candidates":[{"content":{"role":"model","parts":[{"inlineData":{"mimeType":"\#(mime)","data":"\#(data)"}}]},"#
+                + #""finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
+        }
+        let ok = body(try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png"), mime: "image/png")
+        let pool = try (0..<distinct).map { i in
+            Array(body(try ImageOps.synthesize(width: 768, height: 1024, seed: UInt64(9_000 + i), format: "jpeg"), mime: "image/jpeg").utf8)
+        }
         let limited =
             #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","#
             + #""details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}"#
@@ -83,7 +91,7 @@ final class FakeImageService: Sendable {
             let server = try await LoopbackServer.start()
             service = FakeImageService(baseURL: server.baseURL, keep: server)
             server.route("POST", "/v1beta/models/*") { _ in
-                let (status, wait) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
+                let (status, wait, _) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
                 guard status == 200 else { return .json(limited, status: 429) }
                 if wait > .zero { try? await Task.sleep(for: wait) }
                 service.counts.withLock { $0.step(-1, at: .now) }
@@ -97,13 +105,13 @@ final class FakeImageService: Sendable {
                 guard method == "POST", path.hasPrefix("/v1beta/models/"), let service = box.service else {
                     return .init(status: 404, body: Array(#"{"error":{"code":404,"message":"not found","status":"NOT_FOUND"}}"#.utf8))
                 }
-                let (status, wait) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
+                let (status, wait, index) = answer(service.counts, latency: latency, perMinute: perMinute, sigma: sigma)
                 guard status == 200 else { return .init(status: 429, body: limitedBytes) }
                 if wait > .zero {
                     Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
                 }
                 service.counts.withLock { $0.step(-1, at: .now) }
-                return .init(status: 200, body: okBytes)
+                return .init(status: 200, body: pool.isEmpty ? okBytes : pool[index % pool.count])
             }
             service = FakeImageService(baseURL: server.baseURL, keep: server)
             box.service = service

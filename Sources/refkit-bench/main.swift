@@ -55,6 +55,11 @@ let providerConcurrency = Int(argument("--concurrency", "12")) ?? 12
 let requestsPerMinute = Int(argument("--rpm", "1000000")) ?? 1_000_000
 let latencySigma = Double(argument("--latency-sigma", "0")) ?? 0
 let civitaiMode = CommandLine.arguments.contains("--civitai")
+// QA is off unless asked for (the fake's one picture for every view would fail it); --distinct N
+// makes the fake answer N different pictures, so QA on and off can be compared on the same work.
+let qaOn = CommandLine.arguments.contains("--qa")
+let distinct = Int(argument("--distinct", "0")) ?? 0
+let modelsDirectory = argument("--models", "/var/cache/refkit/models")
 let root = FileManager.default.temporaryDirectory.appendingPathComponent("refkit-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: "\(root)/inbox", withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: root) }
@@ -75,7 +80,7 @@ var geminiTable = ""
 if providerName == "gemini" {
     let fake = try await FakeImageService.start(
         latency: .milliseconds(latencyMs), perMinute: serviceLimit > 0 ? serviceLimit : nil, sigma: latencySigma,
-        flyingFox: CommandLine.arguments.contains("--flyingfox"))
+        flyingFox: CommandLine.arguments.contains("--flyingfox"), distinct: distinct)
     service = fake
     FileManager.default.createFile(atPath: "\(root)/gemini.key", contents: Data("bench-key".utf8))
     geminiTable = """
@@ -88,6 +93,9 @@ if providerName == "gemini" {
 }
 let text = """
     state_dir = "state"
+    [qa]
+    enabled = \(qaOn)
+    models_dir = "\(modelsDirectory)"
     \(geminiTable)
     [retry]
     attempts = 6
@@ -142,7 +150,9 @@ func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e
 let cpu = seconds(after.ru_utime) - seconds(before.ru_utime) + seconds(after.ru_stime) - seconds(before.ru_stime)
 let refs = summary.references
 let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-print("provider=\(providerName) sources=\(sources) stages=\(stages) kits_complete=\(summary.kits[.complete] ?? 0) references=\(refs)")
+print(
+    "provider=\(providerName) sources=\(sources) stages=\(stages) qa=\(qaOn) kits_complete=\(summary.kits[.complete] ?? 0) "
+        + "references=\(refs)")
 if let service {
     let counts = service.counts.withLock { $0 }
     let total = counts.accepted + counts.rejected
