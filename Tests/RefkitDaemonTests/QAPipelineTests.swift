@@ -132,6 +132,12 @@ struct QAPipelineTests {
         #expect(avatar.checks.first { $0.check == .face }?.detail.contains("turned away") == true)
         #expect(manifest["qa"]?["regenerations"] == .number(5, isInteger: true))
         #expect(manifest["qa"]?["identity_mode"] == .string("photoreal"))
+        let metrics = rig.daemon.metrics.registry.render()
+        for (stage, count) in [("front", 1), ("side", 2), ("back", 2)] {
+            #expect(metrics.contains("refkit_qa_regenerations_total{stage=\"\(stage)\"} \(count)\n"), "\(stage) regenerations")
+        }
+        #expect(metrics.contains("refkit_qa_checks_total{check=\"face\",verdict=\"warn\"} 1\n"), "the avatar's turned face")
+        #expect(metrics.contains("refkit_qa_checks_total{check=\"mirror\",verdict=\"fail\"} 0\n"), "kept references only")
     }
 
     /// When every attempt fails the best is kept with verdict fail and the kit is partial; a

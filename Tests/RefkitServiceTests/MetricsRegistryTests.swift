@@ -130,16 +130,22 @@ struct MetricsRegistryTests {
         metrics.spend.increment(by: 0.078, labels: ["watch": "manual"])
         metrics.providerRequestDuration.observe(.seconds(12), labels: ["provider": "gemini"])
         metrics.queueDepth.set(3)
+        metrics.declareQA(checks: ["health", "identity"], verdicts: ["pass", "fail"])
+        metrics.qaChecks.increment(labels: ["check": "identity", "verdict": "fail"])
+        metrics.qaRegenerations.increment(labels: ["stage": "front"])
         let text = metrics.registry.render()
         for name in [
             "refkit_kits", "refkit_stages_total", "refkit_provider_request_duration_seconds", "refkit_retries_total",
             "refkit_rate_limited_total", "refkit_spend_usd_total", "refkit_queue_depth", "refkit_inbox_lag_seconds", "refkit_intake_total",
-            "refkit_provider_paused_seconds",
+            "refkit_provider_paused_seconds", "refkit_qa_checks_total", "refkit_qa_regenerations_total",
         ] {
             #expect(text.contains("# HELP \(name) "), "\(name) has HELP")
             #expect(text.contains("# TYPE \(name) "), "\(name) has TYPE")
         }
         #expect(text.contains("refkit_kits{state=\"complete\"} 4\n"))
+        #expect(text.contains("refkit_qa_checks_total{check=\"identity\",verdict=\"fail\"} 1\n"))
+        #expect(text.contains("refkit_qa_checks_total{check=\"health\",verdict=\"pass\"} 0\n"))
+        #expect(text.contains("refkit_qa_regenerations_total{stage=\"front\"} 1\n"))
         #expect(text.contains("refkit_kits{state=\"awaiting_selection\"} 0\n"))
         #expect(text.contains("refkit_stages_total{result=\"done\"} 1\n"))
         #expect(text.contains("refkit_stages_total{result=\"skipped\"} 0\n"))
