@@ -52,7 +52,8 @@ public struct KitRecheck: Sendable {
             let images = try qa.kitImages(context, stage: stage.stage, excluding: stage.id)
             let candidate = ReferenceImage(bytes: try qa.work.read(file), mime: (stage.format ?? .png).mime)
             var (verdict, judged, _) = await qa.examine(
-                kitID: kit.id, stage: stage.stage, candidate: candidate, images: images, checks: checks, budgets: budgets, log: logger)
+                kitID: kit.id, stage: stage.stage, candidate: candidate, file: file, images: images, checks: checks, budgets: budgets,
+                log: logger)
             if !judge, let earlier = stage.qa?.checks.first(where: { $0.check == .judge }) {
                 // Not asked again: the judge's earlier answer stands.
                 verdict = StageVerdict(checks: verdict.checks + [earlier])

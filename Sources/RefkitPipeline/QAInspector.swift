@@ -13,7 +13,6 @@ public struct QAInspector: Sendable {
     /// Faces are looked for with the image's long side at most this (a 1024 px body view keeps
     /// faces of about 80 px, HOG's 80 x 80 window).
     public static let faceLongSide = 1024
-
     public init(analyzer: FaceAnalyzer?, thresholds: QAThresholds) {
         self.analyzer = analyzer
         self.thresholds = thresholds
@@ -29,10 +28,15 @@ public struct QAInspector: Sendable {
         public var identity: IdentityMode
     }
 
-    /// Measures the identity reference.
-    public func reference(_ bytes: [UInt8], file: String) throws(ImagingError) -> Reference {
-        let (fingerprint, _) = try ImageOps.fingerprint(bytes)
-        let faces = try detectedFaces(bytes)
+    /// Measures the identity reference; `fingerprint` when it is known already (one decode fewer).
+    /// Its faces are searched at 1024 px whatever its framing: at 512 px the embedding of a face
+    /// that fills less of the picture drifts enough to let another person pass.
+    public func reference(
+        _ bytes: [UInt8], file: String, fingerprint known: ImageFingerprint? = nil
+    ) throws(ImagingError) -> Reference {
+        let fingerprint: ImageFingerprint
+        if let known { fingerprint = known } else { fingerprint = try ImageOps.fingerprint(bytes).fingerprint }
+        let faces = try detectedFaces(bytes, longSide: Self.faceLongSide)
         let observed = faces.map { found in found.map { Self.observation($0, against: nil) } }
         return Reference(
             file: file, fingerprint: fingerprint, embedding: faces?.first?.embedding,
@@ -54,8 +58,17 @@ public struct QAInspector: Sendable {
             return (checks.evaluate(stage: stage, candidate: nil, others: compared, faces: nil, identity: identity), nil)
         }
         let (fingerprint, health) = try ImageOps.fingerprint(bytes)
-        let wantsFaces = enabled.contains(.face) || enabled.contains(.identity)
-        let faces = wantsFaces ? try detectedFaces(bytes)?.map { Self.observation($0, against: reference?.embedding) } : nil
+        // Faces are looked for only where a check reads them: a photoreal kit (a stylised one's face
+        // checks are skipped whatever is found) and a view that expects or forbids a face, or
+        // measures identity. dlib is most of QA's time; the verdicts are the same without it.
+        let expectation = ViewExpectation.of(stage)
+        let viewReadsFaces = expectation.faces != .any || expectation.identity != nil
+        let wantsFaces = (enabled.contains(.face) || enabled.contains(.identity)) && identity == .photoreal && viewReadsFaces
+        let faces =
+            wantsFaces
+            ? try detectedFaces(bytes, longSide: Self.faceLongSide)?.map {
+                Self.observation($0, against: reference?.embedding)
+            } : nil
         let results = checks.evaluate(
             stage: stage, candidate: ImageFacts(fingerprint: fingerprint, health: health), others: compared, faces: faces,
             identity: identity)
@@ -63,9 +76,9 @@ public struct QAInspector: Sendable {
     }
 
     /// Faces best first, with embeddings; nil when there is no analyzer.
-    func detectedFaces(_ bytes: [UInt8]) throws(ImagingError) -> [DetectedFace]? {
+    func detectedFaces(_ bytes: [UInt8], longSide: Int) throws(ImagingError) -> [DetectedFace]? {
         guard let analyzer else { return nil }
-        let pixels = try ImageOps.rgbPixels(bytes, maxLongSide: Self.faceLongSide)
+        let pixels = try ImageOps.rgbPixels(bytes, maxLongSide: longSide)
         do {
             return try analyzer.analyze(pixels: pixels, embeddings: true)
         } catch {

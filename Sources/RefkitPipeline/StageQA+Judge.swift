@@ -8,12 +8,12 @@ extension StageQA {
     /// Every enabled check of one image: the local ones, then the judge's when it is enabled
     /// and still worth a paid call. Returns the stage verdict, the judge's record and score.
     func examine(
-        kitID: String, stage: Stage, candidate: ReferenceImage, images: KitImages, checks: Set<QACheckID>, budgets: KitBudgets,
-        log: Logger
+        kitID: String, stage: Stage, candidate: ReferenceImage, file: String?, images: KitImages, checks: Set<QACheckID>,
+        budgets: KitBudgets, log: Logger
     ) async -> (StageVerdict, QAJudgeRecord?, judgeScore: Int?) {
         var local: [QACheckResult]
         do {
-            local = try check(stage: stage, candidate: candidate.bytes, images: images, checks: checks).local
+            local = try check(stage: stage, candidate: candidate.bytes, file: file, images: images, checks: checks).local
         } catch {
             // QA's own trouble never costs the stage its image: it is published, unchecked, with why.
             log.warning("QA could not measure the image", metadata: ["error": "\(error)"])

@@ -71,14 +71,16 @@ struct StageQA: Sendable {
     }
 
     /// The local checks of `candidate`, in LocalChecks' order.
+    /// `file`: the candidate's work file, under which its fingerprint is kept for the kit's later checks.
     func check(
-        stage: Stage, candidate: [UInt8], images: KitImages, checks enabled: Set<QACheckID>
+        stage: Stage, candidate: [UInt8], file: String?, images: KitImages, checks enabled: Set<QACheckID>
     ) throws -> (local: [QACheckResult], fingerprint: ImageFingerprint?) {
         let (measure, modelsProblem) = inspector()
         let others = try images.others.map { NamedFingerprint(file: $0.name, fingerprint: try fingerprint($0.file, $0.bytes)) }
         let reference = try images.reference.map { try identityReference($0, inspector: measure) }
         var (checks, measured) = try measure.inspect(
             stage: stage, candidate: candidate, reference: reference, others: others, enabled: enabled)
+        if let file, let measured { remember(measured, file: file) }
         if let modelsProblem {
             checks = checks.map { check in
                 guard check.verdict == .skipped, check.check == .face || check.check == .identity, enabled.contains(check.check) else {
@@ -101,11 +103,15 @@ struct StageQA: Sendable {
     func fingerprint(_ file: String, _ bytes: () throws -> [UInt8]) throws -> ImageFingerprint {
         if let known = caches.fingerprints.withLock({ $0[file] }) { return known }
         let (measured, _) = try ImageOps.fingerprint(try bytes())
+        remember(measured, file: file)
+        return measured
+    }
+
+    func remember(_ fingerprint: ImageFingerprint, file: String) {
         caches.fingerprints.withLock { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[file] = measured
+            cache[file] = fingerprint
         }
-        return measured
     }
 
     func identityReference(_ image: KitImages.Image, inspector: QAInspector) throws -> QAInspector.Reference {
@@ -113,7 +119,8 @@ struct StageQA: Sendable {
         // measured again once they load.
         let key = "\(inspector.analyzer == nil ? "nofaces" : "faces"):\(image.name):\(image.file)"
         if let known = caches.references.withLock({ $0[key] }) { return known }
-        let measured = try inspector.reference(try image.bytes(), file: image.name)
+        let known = caches.fingerprints.withLock { $0[image.file] }
+        let measured = try inspector.reference(try image.bytes(), file: image.name, fingerprint: known)
         caches.references.withLock { cache in
             if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
             cache[key] = measured

@@ -131,7 +131,8 @@ extension StageRunner {
         let context = try readContext(runnable)
         let images = try qa.kitImages(context, stage: stage, excluding: runnable.stageID)
         let (verdict, judgeRecord, judgeScore) = await qa.examine(
-            kitID: runnable.kitID, stage: stage, candidate: ReferenceImage(bytes: bytes, mime: made.format.mime), images: images,
+            kitID: runnable.kitID, stage: stage, candidate: ReferenceImage(bytes: bytes, mime: made.format.mime), file: path,
+            images: images,
             checks: checks, budgets: budgets, log: log)
         let distance = verdict.checks.first { $0.check == .identity && $0.verdict != .skipped }?.score
         return CheckedAttempt(

@@ -1,4 +1,5 @@
 import Foundation
+import RefkitCore
 import RefkitImaging
 import RefkitTestSupport
 import Synchronization
@@ -80,9 +81,34 @@ final class FakeImageService: Sendable {
                 + #""finishReason":"STOP","index":0}],"usageMetadata":{"totalTokenCount":1290}}"#
         }
         let ok = body(try ImageOps.synthesize(width: 256, height: 256, seed: 5, format: "png"), mime: "image/png")
-        let pool = try (0..<distinct).map { i in
-            Array(body(try ImageOps.synthesize(width: 768, height: 1024, seed: UInt64(9_000 + i), format: "jpeg"), mime: "image/jpeg").utf8)
+        // Pictures a kit's QA passes, as a real provider's would: 3 x 3 sheets of the preview's
+        // drawings and flat tiles in a random arrangement, each kept only when far (pHash and its
+        // mirror over 10 bits; QA calls 6 a match) from every one kept before, so no check fails
+        // by chance and the comparison is of QA's cost alone.
+        let views: [FigureView] = [.bust, .front, .side, .back, .halfBody, .fullBody, .threeQuarter]
+        let figures = try views.enumerated().map { n, view in
+            let sketch = FigureSketch(view: view, colours: .seeded(UInt64(n)), width: 256, height: 320, seed: UInt64(n), label: "BENCH")
+            return try ImageOps.figure(sketch, face: nil).data
         }
+        var random = SplitMix64(seed: 0xBE7C)
+        var drawn: [[UInt8]] = []
+        var kept: [ImageFingerprint] = []
+        var i = 0
+        while drawn.count < distinct, i < distinct * 50 {
+            i += 1
+            let tiles = try (0..<9).map { _ -> (bytes: [UInt8], label: String) in
+                if random.next() % 2 == 0 { return (figures[Int(random.next() % UInt64(figures.count))], "") }
+                let grey = Int(random.next() % 256)
+                return (try ImageOps.solid(width: 64, height: 64, red: grey, green: 255 - grey, blue: grey / 2, format: "png"), "")
+            }
+            let png = try ImageOps.contactSheet(tiles, columns: 3, cell: 256).data
+            let (print, _) = try ImageOps.fingerprint(png)
+            guard kept.allSatisfy({ $0.distance(to: print).phash > 10 && $0.mirrorDistance(to: print).phash > 10 }) else { continue }
+            kept.append(print)
+            drawn.append(Array(body(png, mime: "image/png").utf8))
+        }
+        let pool = drawn
+        if distinct > 0 { print("fake: \(pool.count) distinct pictures (of \(i) drawn)") }
         let limited =
             #"{"error":{"code":429,"message":"Resource has been exhausted (e.g. check quota).","status":"RESOURCE_EXHAUSTED","#
             + #""details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1s"}]}}"#

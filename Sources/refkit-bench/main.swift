@@ -179,6 +179,22 @@ if let service {
                 s(counts.servedLatency) / Double(max(counts.accepted, 1)), ideal, wallSeconds / ideal))
     }
 }
+if qaOn {
+    // What QA decided on the kept references: verdicts per check, and the attempts made.
+    var tally: [String: Int] = [:]
+    var attempts = 0
+    for kit in try daemon.database.kits() {
+        for stage in try daemon.database.stages(kitID: kit.id) {
+            guard let qa = stage.qa else { continue }
+            attempts += qa.attempts
+            for check in qa.checks where check.verdict != .pass {
+                tally["\(check.check.rawValue)=\(check.verdict.rawValue)", default: 0] += 1
+            }
+            for check in qa.checks where check.verdict == .fail { print("qa: \(kit.name) \(stage.stage.name): \(check.detail)") }
+        }
+    }
+    print("qa: attempts=\(attempts) not_passed=" + tally.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: ","))
+}
 if civitaiMode {
     for batch in BatchSummaries.completeFinishedBatches(database: daemon.database, stateDirectory: configuration.stateDir, logger: logger) {
         print("civitai: \(batch.line)")
