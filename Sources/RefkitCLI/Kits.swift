@@ -48,7 +48,7 @@ extension RefkitCommand {
             if !json {
                 print(
                     "KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED"
-                        + (needsReview ? "                      FAILED QA" : ""))
+                        + (needsReview ? "                   FAILED QA" : ""))
             }
             for kit in kits {
                 let stages = try database.stages(kitID: kit.id)

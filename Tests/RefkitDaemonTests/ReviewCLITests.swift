@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import RefkitDaemon
+import RefkitImaging
 import RefkitQA
 import RefkitStore
 import RefkitTestSupport
@@ -67,6 +68,9 @@ struct ReviewCLITests {
         let rows = review.output.split(separator: "\n").dropFirst()
         #expect(rows.count == 1 && rows.first?.hasPrefix("nora ") == true, "\(review.output)")
         #expect(rows.first?.hasSuffix("  side") == true, "the failed stages are named: \(review.output)")
+        let header = try #require(review.output.split(separator: "\n").first)
+        let column = try #require(header.range(of: "FAILED QA")).lowerBound.utf16Offset(in: header)
+        #expect(rows.first.map { Array($0.utf16).count } == column + "side".count, "the stages line up under FAILED QA: \(review.output)")
         let all = try await refkitCLI(["kits"], config: config)
         #expect(all.output.contains("nora") && all.output.contains("olaf"), "\(all.output)")
         let reviewJSON = try JSONValue.parse(Array(try await refkitCLI(["kits", "--needs-review", "--json"], config: config).output.utf8))
@@ -79,5 +83,56 @@ struct ReviewCLITests {
             help.output.contains("--needs-review") && help.output.contains("--needs-review lists only the kits with a reference"),
             "\(help.output)")
         try await rig.running.stop()
+    }
+
+    @Test("with QA on, the preview provider's kit shows its verdicts in show, kits --json, the gallery and the sheet")
+    func qaOnThroughThePreviewProvider() async throws {
+        let dir = try TemporaryDirectory("qa-view-on")
+        let inbox = try dir.folder("inbox")
+        let config = dir.url("refkit.toml")
+        // lifecycleConfig's "fake" is the real preview provider when no in-process one replaces it.
+        let models = try QAFixtures.requireModelsDirectory()
+        let text = lifecycleConfig(#"stages = "turnaround""#) + "\n[qa]\nmodels_dir = \"\(models)\"\n"
+        try FileFixtures.write(text, to: config)
+        let daemon = try Daemon.build(configuration: try loadConfiguration(text, in: dir), logger: quietLogger)
+        try FileFixtures.write(try ImageFixtures.jpeg(seed: 63, width: 300, height: 400), to: "\(inbox)/pia.jpg")
+        let summary = try await daemon.run(.once)
+        #expect(summary.kits[.complete] == 1, "\(summary.kits)")
+        let kit = try #require(try daemon.database.kit("pia"))
+        let stages = try daemon.database.stages(kitID: kit.id)
+        let checked = stages.filter { $0.qa != nil }
+        #expect(!checked.isEmpty, "QA checked the references: \(stages.map { "\($0.stage.name)=\($0.qa?.verdict.rawValue ?? "-")" })")
+
+        let show = try await refkitCLI(["show", "pia"], config: config)
+        for stage in checked {
+            let row = show.output.split(separator: "\n").first { $0.hasPrefix("  \(stage.stage.name) ") } ?? ""
+            let qa = try #require(stage.qa)
+            let column = "qa \(qa.verdict.rawValue)" + (qa.attempts > 1 ? " x\(qa.attempts)" : "") + " "
+            #expect(row.contains(column), "\(stage.stage.name): \(show.output)")
+        }
+        #expect(show.output.contains("qa:       "), "\(show.output)")
+        let listed = try JSONValue.parse(Array(try await refkitCLI(["kits", "--json"], config: config).output.utf8))
+        #expect(listed.arrayValue?.first?["qa"]?["counts"] != nil, "\(listed)")
+
+        let folder = try #require(kit.outboxDir)
+        let html = String(decoding: FileFixtures.read("\(folder)/index.html") ?? [], as: UTF8.self)
+        #expect(html.contains("<p class=\"qa-summary\">Quality checks: "))
+        for stage in checked {
+            let verdict = try #require(stage.qa?.verdict)
+            #expect(html.contains(">QA \(verdict.rawValue)</span>"), "\(stage.stage.name) is marked \(verdict)")
+        }
+        let manifest = try #require(manifestJSON(folder))
+        let tiles = try #require(manifest["stages"]?.arrayValue?.filter { $0["status"] == .string("done") })
+        let pixels = try ImageOps.rgbPixels(try #require(FileFixtures.read("\(folder)/sheet.png")))
+        let layout = ContactSheetLayout(count: tiles.count, columns: 4, cell: 256)
+        for (index, tile) in tiles.enumerated() {
+            guard case .string(let verdict)? = tile["qa"]?["verdict"],
+                let badge = QAVerdict(rawValue: verdict).flatMap(ContactSheetBadge.init)
+            else { continue }
+            let box = layout.badge(of: index)
+            let start = (box.y + 1) * pixels.rowStride + (box.x + 1) * 3
+            let seen = pixels.bytes[start..<start + 3].map(Double.init)
+            #expect(seen == [badge.fill.red, badge.fill.green, badge.fill.blue], "\(tile["stage"] ?? .null) tile badge: \(seen)")
+        }
     }
 }
