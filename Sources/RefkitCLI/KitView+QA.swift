@@ -6,14 +6,19 @@ import RefkitStore
 // warned or failed reference under the table, and the kit's summary (the manifest's `qa`).
 
 extension KitView {
-    /// The records of the references QA looked at: done stages, not avatar candidates (as the manifest counts them).
-    static func checkedRecords(_ stages: [StageRecord]) -> [QAStageRecord] {
-        stages.filter { $0.status == .done && !$0.stage.isCandidate }.compactMap(\.qa)
+    /// The references QA looked at: done stages with a QA record, not avatar candidates (as the manifest counts them).
+    static func checkedStages(_ stages: [StageRecord]) -> [StageRecord] {
+        stages.filter { $0.status == .done && !$0.stage.isCandidate && $0.qa != nil }
+    }
+
+    /// The references whose QA verdict is `fail`: what `kits --needs-review` names and `show` offers to make again.
+    static func failedQA(_ stages: [StageRecord]) -> [StageRecord] {
+        checkedStages(stages).filter { $0.qa?.verdict == .fail }
     }
 
     /// The kit's QA summary; nil when no reference was checked (QA off, nothing made yet).
     static func qaSummary(_ stages: [StageRecord], spendUSD: Double) -> QAKitSummary? {
-        QAKitSummary(checked: checkedRecords(stages), spendUSD: spendUSD)
+        QAKitSummary(checked: checkedStages(stages).compactMap(\.qa), spendUSD: spendUSD)
     }
 
     /// The QA column of one stage: its verdict, with the attempts QA made when it made more than one
@@ -26,14 +31,14 @@ extension KitView {
     /// The lines under the stage table: one per warned or failed reference with its reasons, then
     /// the command that makes the failed ones again; empty when every reference passed or was not checked.
     static func qaReasons(kit: KitRecord, stages: [StageRecord]) -> [String] {
-        let flagged = stages.filter { ($0.qa?.verdict ?? .skipped) >= .warn }
+        let flagged = checkedStages(stages).filter { ($0.qa?.verdict ?? .skipped) >= .warn }
         guard !flagged.isEmpty else { return [] }
         var lines = ["qa reasons:"]
         for stage in flagged {
             guard let note = stage.qa?.note else { continue }
             lines.append("  \(stage.stage.name): \(note.verdict.rawValue): \(note.summary.isEmpty ? "(no detail)" : note.summary)")
         }
-        let failed = flagged.filter { $0.qa?.verdict == .fail }
+        let failed = failedQA(stages)
         if !failed.isEmpty {
             let command = ShellWord.command(["refkit", "regenerate", kit.name] + failed.map(\.stage.name))
             lines.append("review:   \(failed.count) reference(s) failed QA; look at them, or make them again: \(command)")

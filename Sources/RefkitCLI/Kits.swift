@@ -39,11 +39,10 @@ extension RefkitCommand {
             let configuration = try options.loadConfiguration()
             let database = try StateAccess.open(configuration)
             let wanted = status.flatMap(KitStatus.init(rawValue:))
-            var kits = try database.kits(status: wanted)
-            if needsReview {
-                // The store's query decides what needs review; --status narrows it further.
-                kits = try database.kitsNeedingReview().filter { wanted == nil || $0.status == wanted }
-            }
+            // The store's query decides what needs review; --status narrows it further.
+            let kits =
+                needsReview
+                ? try database.kitsNeedingReview().filter { wanted == nil || $0.status == wanted } : try database.kits(status: wanted)
             var rows: [JSONValue] = []
             if !json {
                 print(
@@ -57,7 +56,7 @@ extension RefkitCommand {
                     rows.append(
                         KitView.summary(kit, stages: stages, qa: KitView.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id))))
                 } else {
-                    let failed = stages.filter { $0.status == .done && $0.qa?.verdict == .fail }.map(\.stage.name)
+                    let failed = KitView.failedQA(stages).map(\.stage.name)
                     print(
                         kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
                             + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitImaging
 import RefkitQA
 
 /// The kit's `index.html`: a static page that shows every reference, candidate and failure.
@@ -197,6 +198,14 @@ enum KitGallery {
         return out
     }
 
+    /// The verdict badges in the contact sheet's colours (`ContactSheetBadge`), warned and failed figures framed in them.
+    private static let qaStyle: String = QAVerdict.allCases.compactMap { verdict in
+        guard let badge = ContactSheetBadge(verdict) else { return nil }
+        let name = "qa-" + verdict.rawValue
+        let frame = verdict >= .warn ? "figure.\(name){border:2px solid \(badge.fill.hex)}" : ""
+        return ".badge.\(name){background:\(badge.fill.hex);color:\(badge.ink.hex)}" + frame
+    }.joined()
+
     private static let style = """
         body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem;color:#222;background:#fafafa}\
         h1{margin:.2em 0}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}\
@@ -208,9 +217,7 @@ enum KitGallery {
         .badge{font-size:.8rem;padding:.05em .5em;border-radius:1em;background:#ddd}\
         .badge.complete,.badge.done{background:#cfe8cf}.badge.failed{background:#f3c4c4}\
         .badge.partial,.badge.awaiting_selection{background:#f7e2a8}\
-        .badge.qa-pass{background:#2e7d32;color:#fff}.badge.qa-warn{background:#e0a000;color:#222}\
-        .badge.qa-fail{background:#c62828;color:#fff}.badge.qa-skipped{background:#e4e4e4;color:#555}\
-        figure.qa-fail{border:2px solid #c62828}figure.qa-warn{border:2px solid #e0a000}\
+        .badge.qa-skipped{background:#e4e4e4;color:#555}\(qaStyle)\
         .qa-reason{display:block;margin-top:.3rem;font-size:.85rem;color:#555}.qa-summary{color:#444}\
         .notice{background:#fff4cc;border:2px solid #e0b000;border-radius:6px;padding:.2rem 1rem}\
         .about figure{max-width:320px;float:left;margin-right:1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}\

@@ -34,6 +34,9 @@ struct GalleryMarksTests {
         #expect(!html.contains("<b>"), "what checks wrote is escaped")
         #expect(html.contains("title=\"no check warned or failed\">QA pass</span>"))
         #expect(html.contains("title=\"no check could look at this image\">QA skipped</span>"))
+        // The sheet's colours: red for fail, as sheet.png draws it.
+        #expect(html.contains(".badge.qa-fail{background:#c62828;color:#ffffff}figure.qa-fail{border:2px solid #c62828}"))
+        #expect(html.contains(".badge.qa-pass{background:#2e7d32;color:#ffffff}") && !html.contains("figure.qa-pass{"))
         #expect(html.components(separatedBy: "qa-reason\">").count == 3, "reasons only for the warned and failed references")
         let avatar = try #require(html.range(of: "<strong>AVATAR</strong>"))
         let avatarCaption = html[avatar.upperBound...].prefix { $0 != "\n" }
