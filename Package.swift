@@ -57,7 +57,9 @@ let package = Package(
                 "RefkitDigest",
                 "RefkitCore", "RefkitImaging", "RefkitHTTP", .product(name: "Logging", package: "swift-log"),
             ]),
-        .target(name: "RefkitPublish", dependencies: ["RefkitDigest", "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux"]),
+        .target(
+            name: "RefkitPublish",
+            dependencies: ["RefkitDigest", "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", "RefkitQA"]),
         .target(
             name: "RefkitService",
             dependencies: [
@@ -75,7 +77,7 @@ let package = Package(
         .target(
             name: "RefkitCivitai",
             dependencies: [
-                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP",
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitIntake", "RefkitHTTP", "RefkitQA",
                 .product(name: "Logging", package: "swift-log"),
             ]),
         // The pipeline: dispatch, stage runs, provider calls and kit finishing; announces what it did as events.
@@ -99,7 +101,7 @@ let package = Package(
             name: "RefkitCLI",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
-                "RefkitImaging", "RefkitDigest", "RefkitFaces",
+                "RefkitImaging", "RefkitDigest", "RefkitFaces", "RefkitQA",
                 "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -1,11 +1,19 @@
 import ArgumentParser
 import Foundation
 import RefkitCore
+import RefkitQA
 import RefkitStore
 
 extension RefkitCommand {
     struct Kits: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List kits with their state and stage progress.")
+        static let configuration = CommandConfiguration(
+            abstract: "List kits with their state and stage progress.",
+            discussion: """
+                --needs-review lists only the kits with a reference that failed the automatic quality checks \
+                (QA kept the best attempt after its last regeneration; the kit is partial), with the failed \
+                stages; `refkit show KIT` gives the reasons. With --json each kit carries its "qa" summary \
+                (references per verdict, regenerations, QA spend; null when nothing was checked).
+                """)
 
         @OptionGroup var options: GlobalOptions
 
@@ -13,6 +21,9 @@ extension RefkitCommand {
             help: ArgumentHelp(
                 "Only kits in this state (queued, generating, awaiting_selection, complete, partial, failed).", valueName: "state"))
         var status: String?
+
+        @Flag(help: "Only kits with a reference that failed QA (see `refkit show KIT` for the reasons).")
+        var needsReview = false
 
         @Flag(help: "Print JSON instead of text.")
         var json = false
@@ -27,22 +38,31 @@ extension RefkitCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             let database = try StateAccess.open(configuration)
-            let kits = try database.kits(status: status.flatMap(KitStatus.init(rawValue:)))
+            let wanted = status.flatMap(KitStatus.init(rawValue:))
+            // The store's query decides what needs review; --status narrows it further.
+            let kits =
+                needsReview
+                ? try database.kitsNeedingReview().filter { wanted == nil || $0.status == wanted } : try database.kits(status: wanted)
             var rows: [JSONValue] = []
             if !json {
-                print("KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED")
+                print(
+                    "KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED"
+                        + (needsReview ? "                   FAILED QA" : ""))
             }
             for kit in kits {
                 let stages = try database.stages(kitID: kit.id)
                 let done = stages.filter { $0.status == .done }.count
                 if json {
-                    rows.append(KitView.summary(kit, stages: stages))
+                    rows.append(
+                        KitView.summary(kit, stages: stages, qa: KitView.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id))))
                 } else {
+                    let failed = KitView.failedQA(stages).map(\.stage.name)
                     print(
                         kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
                             + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
                             + "\(done)/\(stages.count)".padding(toLength: 9, withPad: " ", startingAt: 0)
-                            + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt)
+                            + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt
+                            + (needsReview ? "  " + failed.joined(separator: ", ") : ""))
                 }
             }
             if json { print(JSONValue.array(rows).pretty) }
@@ -67,8 +87,10 @@ extension RefkitCommand {
                 throw CLIError(code: 1, message: "no kit named \"\(kit)\" (see `refkit kits`)")
             }
             let stages = try database.stages(kitID: record.id)
+            let qa = KitView.qaSummary(stages, spendUSD: try database.qaSpend(kitID: record.id))
             if json {
-                print(KitView.detail(record, stages: stages, source: try record.sourceID.flatMap { try database.source(id: $0) }).pretty)
+                let source = try record.sourceID.flatMap { try database.source(id: $0) }
+                print(KitView.detail(record, stages: stages, source: source, qa: qa).pretty)
                 return
             }
             print("kit:      \(record.name)  (\(record.id), folder \(record.slug))")
@@ -89,6 +111,7 @@ extension RefkitCommand {
                 var line =
                     "  " + stage.stage.name.padding(toLength: 24, withPad: " ", startingAt: 0)
                     + stage.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                line += " qa " + KitView.qaColumn(stage.qa).padding(toLength: 10, withPad: " ", startingAt: 0)
                 line += " attempts \(stage.attempts)"
                 if stage.generation > 0 { line += "  generation \(stage.generation)" }
                 if stage.durationMs > 0 { line += "  \(stage.durationMs) ms" }
@@ -104,24 +127,26 @@ extension RefkitCommand {
                 let command = ShellWord.command(["refkit", "regenerate", record.name] + earlier.map(\.stage.name))
                 print("remake:   \(earlier.count) stage(s) were made from an earlier reference: \(command)")
             }
+            if let qa { print("qa:       \(qa.line)") }
+            for line in KitView.qaReasons(kit: record, stages: stages) { print(line) }
         }
     }
 }
 
 /// The stable JSON shapes of `kits --json` and `show --json`.
 enum KitView {
-    static func summary(_ kit: KitRecord, stages: [StageRecord]) -> JSONValue {
+    static func summary(_ kit: KitRecord, stages: [StageRecord], qa: QAKitSummary?) -> JSONValue {
         .object([
             ("id", .string(kit.id)), ("kit", .string(kit.name)), ("slug", .string(kit.slug)), ("watch", .string(kit.watch)),
             ("status", .string(kit.status.rawValue)), ("stages_total", .int(stages.count)),
             ("stages_done", .int(stages.filter { $0.status == .done }.count)),
             ("stages_failed", .int(stages.filter { $0.status == .failed }.count)), ("created_at", .string(kit.createdAt)),
-            ("updated_at", .string(kit.updatedAt)),
+            ("updated_at", .string(kit.updatedAt)), ("qa", qa?.jsonValue ?? .null),
         ])
     }
 
-    static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?) -> JSONValue {
-        guard case .object(var members) = summary(kit, stages: stages) else { return .null }
+    static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?, qa: QAKitSummary?) -> JSONValue {
+        guard case .object(var members) = summary(kit, stages: stages, qa: qa) else { return .null }
         members.append(
             (
                 "source",
@@ -156,6 +181,7 @@ enum KitView {
                             ),
                             ("reference_generation", s.referenceGeneration.map(JSONValue.int) ?? .null),
                             ("made_from_earlier_reference", .bool(s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration))),
+                            ("qa", s.qa?.jsonValue ?? .null),
                         ])
                     })
             ))

@@ -40,16 +40,24 @@ public enum BatchSummaries {
         try FileSystem.writeAtomically(
             Array((text + "\n").utf8), to: "\(folder)/last-batch.json", mode: 0o640, unwritableCode: .civitaiUnwritable)
         guard try database.completeCivitaiBatch(id: summary.batchID, finishedAt: summary.finishedAt, summary: text) else { return false }
-        logger.notice(
-            "civitai batch finished",
-            metadata: [
-                "civitai.batch": "\(summary.batchID)", "civitai.total": "\(summary.total)", "civitai.complete": "\(summary.complete)",
-                "civitai.partial": "\(summary.partial)", "civitai.avatar_only": "\(summary.avatarOnly)",
-                "civitai.failed": "\(summary.failed)",
-                "civitai.references": "\(summary.referencesMade)", "civitai.spend_usd": "\(String(format: "%.4f", summary.spendUSD))",
-                "civitai.wall_time_s": "\(Int(summary.wallTimeSeconds.rounded()))", "civitai.abandoned": "\(summary.abandoned)",
-            ])
+        var metadata: Logger.Metadata = [
+            "civitai.batch": "\(summary.batchID)", "civitai.total": "\(summary.total)", "civitai.complete": "\(summary.complete)",
+            "civitai.partial": "\(summary.partial)", "civitai.avatar_only": "\(summary.avatarOnly)",
+            "civitai.failed": "\(summary.failed)",
+            "civitai.references": "\(summary.referencesMade)", "civitai.spend_usd": "\(String(format: "%.4f", summary.spendUSD))",
+            "civitai.wall_time_s": "\(Int(summary.wallTimeSeconds.rounded()))", "civitai.abandoned": "\(summary.abandoned)",
+        ]
+        metadata.merge(qaMetadata(summary.qa)) { first, _ in first }
+        logger.notice("civitai batch finished", metadata: metadata)
         return true
+    }
+
+    /// The QA counts as log metadata (`civitai.qa_pass`, ..., `civitai.qa_regenerations`); none when QA checked nothing.
+    static func qaMetadata(_ qa: BatchQA?) -> Logger.Metadata {
+        guard let qa else { return [:] }
+        var metadata: Logger.Metadata = ["civitai.qa_regenerations": "\(qa.regenerations)"]
+        for verdict in QAVerdict.allCases { metadata["civitai.qa_\(verdict.rawValue)"] = "\(qa.counts[verdict] ?? 0)" }
+        return metadata
     }
 
     /// The summary of the most recent finished batch, as stored.

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitQA
 import RefkitStore
 
 /// What became of one night's batch: the counts the seed design logs (total, with all
@@ -20,6 +21,8 @@ public struct BatchSummary: Sendable, Equatable {
         public var costUSD: Double
         /// Why it failed (a kit's status, an intake rejection code, or `not_ingested`).
         public var reason: String?
+        /// The worst QA verdict of its references; nil when none was checked.
+        public var qaVerdict: QAVerdict?
     }
 
     public static let schema = "refkit.civitai-batch/1"
@@ -42,6 +45,10 @@ public struct BatchSummary: Sendable, Equatable {
     public var spendUSD: Double
     /// From the start of the fetch to the end of the last kit.
     public var wallTimeSeconds: Double
+    /// References per QA verdict and the regenerations QA asked for, over the batch's kits; nil
+    /// when no reference was checked (QA off). Read from the stages' stored QA records, which
+    /// say the same as the pipeline's `stageChecked` events and survive a daemon restart.
+    public var qa: BatchQA?
     /// True when the batch was given up with kits still unfinished.
     public var abandoned: Bool
     public var kits: [Kit]
@@ -63,6 +70,7 @@ public struct BatchSummary: Sendable, Equatable {
             finishedAt: Timestamp.string(now), total: images.count, complete: 0, partial: 0, avatarOnly: 0, failed: 0, notIngested: 0,
             referencesMade: 0, spendUSD: 0, wallTimeSeconds: 0, abandoned: abandoned, kits: [])
         var lastEnd = fetchedAt
+        var checked: [QAStageRecord] = []
         for image in images {
             let references = image.stages.count { $0.stage != .avatar && $0.status == .done }
             let cost = image.stages.reduce(0) { $0 + $1.costUSD }
@@ -70,6 +78,9 @@ public struct BatchSummary: Sendable, Equatable {
             let others = image.stages.count { $0.stage != .avatar }
             var kit = Kit(
                 imageID: image.imageID, kit: image.kit, kitID: image.kitID, outcome: "failed", references: references, costUSD: cost)
+            let records = image.stages.filter { $0.status == .done && !$0.stage.isCandidate }.compactMap(\.qa)
+            kit.qaVerdict = records.isEmpty ? nil : QAVerdict.worst(of: records.map(\.verdict))
+            checked += records
             if let status = image.kitStatus {
                 if status.isFinal, let updated = image.kitUpdatedAt, updated > lastEnd { lastEnd = updated }
                 if !status.isFinal {
@@ -95,6 +106,7 @@ public struct BatchSummary: Sendable, Equatable {
             summary.spendUSD += cost
             summary.kits.append(kit)
         }
+        summary.qa = BatchQA(checked: checked)
         if abandoned { lastEnd = summary.finishedAt }
         if let start = Timestamps.date(batch.startedAt), let end = Timestamps.date(lastEnd) {
             summary.wallTimeSeconds = max(0, end.timeIntervalSince(start))
@@ -134,6 +146,7 @@ public struct BatchSummary: Sendable, Equatable {
             ("spend_usd", number(spendUSD)),
             ("wall_time_s", number(wallTimeSeconds)),
             ("abandoned", .bool(abandoned)),
+            ("qa", qa?.json ?? .null),
             (
                 "kits",
                 .array(
@@ -143,6 +156,7 @@ public struct BatchSummary: Sendable, Equatable {
                             ("kit_id", kit.kitID.map(JSONValue.string) ?? .null), ("outcome", .string(kit.outcome)),
                             ("references", int(kit.references)), ("cost_usd", number(kit.costUSD)),
                             ("reason", kit.reason.map(JSONValue.string) ?? .null),
+                            ("qa_verdict", kit.qaVerdict.map { .string($0.rawValue) } ?? .null),
                         ])
                     })
             ),
@@ -165,7 +179,8 @@ public struct BatchSummary: Sendable, Equatable {
         let abandoned = json["abandoned"] == .bool(true)
         return "batch \(int("batch")): \(int("total")) images, \(int("complete")) complete with all references, \(int("partial")) partial, "
             + "\(int("avatar_only")) avatar only, \(int("failed")) failed; \(int("references_made")) references, "
-            + "$\(String(format: "%.2f", spend)), \(clock(wall))" + (abandoned ? " (given up with kits unfinished)" : "")
+            + "$\(String(format: "%.2f", spend)), \(clock(wall))" + (BatchQA(json: json["qa"]).map { "; QA \($0.line)" } ?? "")
+            + (abandoned ? " (given up with kits unfinished)" : "")
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -1,3 +1,5 @@
+import RefkitCore
+
 /// Geometry of a contact sheet: `columns` cells per row, each a square image area with a label strip below.
 public struct ContactSheetLayout: Sendable, Equatable {
     /// Number of items laid out.
@@ -28,5 +30,43 @@ public struct ContactSheetLayout: Sendable, Equatable {
     /// Top-left corner of item `index`'s cell.
     public func origin(of index: Int) -> (x: Int, y: Int) {
         ((index % columns) * cell, (index / columns) * (cell + labelHeight))
+    }
+
+    /// Height of a tile's QA badge: large enough for the word at a glance, small enough to leave the picture readable.
+    public var badgeHeight: Int { max(8, cell / 10) }
+    /// Width of a tile's QA badge: room for a four-letter verdict word.
+    public var badgeWidth: Int { badgeHeight * 3 }
+
+    /// The QA badge of item `index`: the top-right corner of its picture area, inside the padding.
+    public func badge(of index: Int) -> (x: Int, y: Int, width: Int, height: Int) {
+        let (x, y) = origin(of: index)
+        return (x + cell - padding - badgeWidth, y + padding, badgeWidth, badgeHeight)
+    }
+}
+
+/// How a contact sheet tile shows its reference's QA verdict: the word and its colours, the same
+/// green, amber and red as the gallery's badges. Unchecked (`skipped`) references get no badge.
+public struct ContactSheetBadge: Sendable, Equatable {
+    /// The word drawn on the badge (`PASS`, `WARN`, `FAIL`).
+    public var word: String
+    /// The badge's background.
+    public var fill: RGBColour
+    /// The word's colour, chosen to stay legible on `fill`.
+    public var ink: RGBColour
+
+    /// The badge of `verdict`; nil for a reference no check could look at.
+    public init?(_ verdict: QAVerdict) {
+        switch verdict {
+        case .skipped: return nil
+        case .pass: self.init(word: "PASS", fill: RGBColour(46, 125, 50), ink: .white)
+        case .warn: self.init(word: "WARN", fill: RGBColour(224, 160, 0), ink: RGBColour(34, 34, 34))
+        case .fail: self.init(word: "FAIL", fill: RGBColour(198, 40, 40), ink: .white)
+        }
+    }
+
+    private init(word: String, fill: RGBColour, ink: RGBColour) {
+        self.word = word
+        self.fill = fill
+        self.ink = ink
     }
 }

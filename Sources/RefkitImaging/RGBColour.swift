@@ -16,4 +16,13 @@ public struct RGBColour: Sendable, Equatable {
     static let labelBand = RGBColour(32, 34, 40)
 
     var components: [Double] { [red, green, blue] }
+
+    /// The colour as CSS writes it (`#c62828`), so the gallery uses the very colours the contact sheet draws.
+    public var hex: String {
+        "#"
+            + components.map { component in
+                let byte = Int(min(255, max(0, component.rounded())))
+                return (byte < 16 ? "0" : "") + String(byte, radix: 16)
+            }.joined()
+    }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import RefkitCore
+import RefkitImaging
+import RefkitQA
 
 /// The kit's `index.html`: a static page that shows every reference, candidate and failure.
 /// Self-contained (inline CSS, no scripts, no external resources); images by relative path; all
@@ -46,6 +48,11 @@ enum KitGallery {
         if failed > 0 { page.text(", \(failed) failed") }
         page.text(" · cost $\(dollars(manifest.totals.costUSD)) · updated \(manifest.updatedAt)")
         page.raw("</p>\n")
+        if let summary = manifest.qa.flatMap(QAKitSummary.init(json:)) {
+            page.raw("<p class=\"qa-summary\">Quality checks: ")
+            page.text(summary.line)
+            page.raw("</p>\n")
+        }
         if let locked = manifest.lockedReference {
             page.raw("<p>Locked reference: <a href=\"")
             page.attribute(urlPath(locked.file))
@@ -71,7 +78,7 @@ enum KitGallery {
         page.text(title)
         page.raw("</h2>\n<div class=\"grid\">\n")
         for (label, image) in images {
-            page.raw("<figure class=\"\(image.status.rawValue)\">")
+            page.raw("<figure class=\"\(image.status.rawValue)\(image.qa.map { " qa-" + $0.verdict.rawValue } ?? "")\">")
             if image.status == .done, let file = image.file {
                 let src = urlPath(file) + (image.sha256.map { "?v=" + $0.prefix(12) } ?? "")
                 page.raw("<a href=\"")
@@ -93,6 +100,7 @@ enum KitGallery {
             page.raw("</strong> <span class=\"badge \(image.status.rawValue)\">")
             page.text(image.status.rawValue)
             page.raw("</span>")
+            if let qa = image.qa { qaMark(qa, into: &page) }
             if let error = image.error {
                 page.raw("<span class=\"error\"><code>")
                 page.text(error.code)
@@ -103,6 +111,21 @@ enum KitGallery {
             page.raw("</figcaption></figure>\n")
         }
         page.raw("</div>\n</section>\n")
+    }
+
+    /// A reference's QA verdict as a badge whose title carries the reasons, and the reasons as text
+    /// under it when a check warned or failed (a title alone is invisible on touch screens).
+    private static func qaMark(_ qa: QANote, into page: inout HTMLText) {
+        page.raw(" <span class=\"badge qa-\(qa.verdict.rawValue)\" title=\"")
+        let quiet = qa.verdict == .skipped ? "no check could look at this image" : "no check warned or failed"
+        page.attribute(qa.summary.isEmpty ? quiet : qa.summary)
+        page.raw("\">QA ")
+        page.text(qa.verdict.rawValue)
+        page.raw("</span>")
+        guard !qa.summary.isEmpty else { return }
+        page.raw("<span class=\"qa-reason\">")
+        page.text(qa.summary)
+        page.raw("</span>")
     }
 
     private static func sourceAndCharacter(_ manifest: ManifestDocument, into page: inout HTMLText) {
@@ -175,6 +198,14 @@ enum KitGallery {
         return out
     }
 
+    /// The verdict badges in the contact sheet's colours (`ContactSheetBadge`), warned and failed figures framed in them.
+    private static let qaStyle: String = QAVerdict.allCases.compactMap { verdict in
+        guard let badge = ContactSheetBadge(verdict) else { return nil }
+        let name = "qa-" + verdict.rawValue
+        let frame = verdict >= .warn ? "figure.\(name){border:2px solid \(badge.fill.hex)}" : ""
+        return ".badge.\(name){background:\(badge.fill.hex);color:\(badge.ink.hex)}" + frame
+    }.joined()
+
     private static let style = """
         body{font:15px/1.4 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:1rem;color:#222;background:#fafafa}\
         h1{margin:.2em 0}h2{font-size:1.1rem;margin:1.5rem 0 .5rem}\
@@ -186,6 +217,8 @@ enum KitGallery {
         .badge{font-size:.8rem;padding:.05em .5em;border-radius:1em;background:#ddd}\
         .badge.complete,.badge.done{background:#cfe8cf}.badge.failed{background:#f3c4c4}\
         .badge.partial,.badge.awaiting_selection{background:#f7e2a8}\
+        .badge.qa-skipped{background:#e4e4e4;color:#555}\(qaStyle)\
+        .qa-reason{display:block;margin-top:.3rem;font-size:.85rem;color:#555}.qa-summary{color:#444}\
         .notice{background:#fff4cc;border:2px solid #e0b000;border-radius:6px;padding:.2rem 1rem}\
         .about figure{max-width:320px;float:left;margin-right:1rem}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}\
         dt{font-weight:600}dd{margin:0}small{color:#777}footer{clear:both;margin-top:2rem;color:#777;font-size:.85rem}

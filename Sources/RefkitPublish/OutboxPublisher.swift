@@ -61,17 +61,19 @@ public struct OutboxPublisher: Sendable {
         return "\(outbox)/\(folder)"
     }
 
-    /// The labelled contact sheet of every done stage, when there is one.
+    /// The labelled contact sheet of every done stage, each tile marked with its QA verdict, when there is one.
     private func writeSheet(of manifest: ManifestDocument, into kit: KitFolder) throws(RefkitError) -> Bool {
         var items: [(bytes: [UInt8], label: String)] = []
+        var marks: [QAVerdict?] = []
         for image in manifest.stages where image.status == .done {
             guard let file = image.file else { continue }
             items.append((try kit.bytes(of: file), image.label))
+            marks.append(image.qa?.verdict)
         }
         guard !items.isEmpty else { return false }
         let sheet: EncodedImage
         do {
-            sheet = try ImageOps.contactSheet(items, columns: sheetColumns, cell: sheetCell)
+            sheet = try ImageOps.contactSheet(items, marks: marks, columns: sheetColumns, cell: sheetCell)
         } catch {
             throw RefkitError(.outboxSheetFailed, "the contact sheet could not be made", detail: error.description)
         }
