@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -69,4 +70,9 @@ extern int pipe2(int fds[2], int flags);
    (EINVAL or ENOSYS where the filesystem or kernel cannot exchange). */
 static inline int refkit_renameat_exchange(int fromdir, const char *from, int todir, const char *to) {
     return (int)syscall(SYS_renameat2, fromdir, from, todir, to, 2u /* RENAME_EXCHANGE */);
+}
+
+/* mallopt(M_ARENA_MAX, count): M_ARENA_MAX is a macro, which Swift does not import. */
+static inline int refkit_cap_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
 }

@@ -13,6 +13,8 @@ extension StageQA {
     ) async -> (StageVerdict, QAJudgeRecord?, judgeScore: Int?) {
         var local: [QACheckResult]
         do {
+            try await measuring.acquire()
+            defer { measuring.release() }
             local = try check(stage: stage, candidate: candidate.bytes, file: file, images: images, checks: checks).local
         } catch {
             // QA's own trouble never costs the stage its image: it is published, unchecked, with why.

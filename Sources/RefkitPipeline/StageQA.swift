@@ -23,6 +23,10 @@ struct StageQA: Sendable {
     /// Why the configured judge cannot be used, when it cannot.
     let judgeUnavailable: String?
     private let caches = Caches()
+    /// Images measured at once: one per core. Stages whose answers arrive together (a provider's
+    /// batch) would otherwise decode all of them side by side, each holding its pixels, for no
+    /// gain in time on a CPU that is already busy.
+    let measuring = RequestSlots(limit: max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     /// What is measured once per file: fingerprints of kit images, identity references.
     final class Caches: Sendable {

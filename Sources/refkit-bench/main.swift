@@ -30,6 +30,8 @@ import RefkitStore
 import RefkitSystem
 import RefkitTestSupport
 
+MallocArenas.cap()  // as `refkit` does at start
+
 struct InstantProvider: ImageProvider {
     let name = "instant"
     let image: [UInt8]
