@@ -48,7 +48,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // System plumbing on swift-system: the EINTR-retrying syscall helper, durable file
         // replacement, the inotify owner, the state directory's layout and lock.
-        .target(name: "RefkitSystem", dependencies: ["RefkitCore", "CRefkitLinux", .product(name: "SystemPackage", package: "swift-system")]),
+        .target(
+            name: "RefkitSystem", dependencies: ["RefkitCore", "CRefkitLinux", .product(name: "SystemPackage", package: "swift-system")]),
         .target(name: "RefkitWatch", dependencies: ["CRefkitLinux", "RefkitSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "RefkitHTTP", dependencies: ["RefkitCore", "CCurl", .product(name: "Logging", package: "swift-log")]),
         .target(
