@@ -246,6 +246,10 @@ enum Migrations {
                     CREATE INDEX stages_qa_failed ON stages(kit_id) WHERE qa_verdict = 'fail';
                     """)
         }
+        migrator.registerMigration("v9-kit-pages") { db in
+            // Kits newest first, a page at a time by keyset (`kitPage`): the order the web UI lists.
+            try db.execute(sql: "CREATE INDEX kits_created ON kits(created_at, id)")
+        }
         return migrator
     }
 }

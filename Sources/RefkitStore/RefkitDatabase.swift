@@ -72,11 +72,7 @@ public struct RefkitDatabase: Sendable {
         try pool.read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM events WHERE (? IS NULL OR kit_id = ?) ORDER BY id DESC LIMIT ?", arguments: [kitID, kitID, limit])
-            return rows.reversed().map { row in
-                EventRecord(
-                    id: row["id"], at: row["at"], kitID: row["kit_id"], watch: row["watch"], subject: row["subject"], type: row["type"],
-                    code: row["code"], message: row["message"])
-            }
+            return rows.reversed().map(Self.eventRecord)
         }
     }
 
