@@ -36,6 +36,7 @@ struct KitPublisher: Sendable {
                 logger.info("kit changed while it was published; it goes on", metadata: ["kit.id": "\(kitID)"])
                 return nil
             }
+            refreshOutboxIndex(watch: kit.watch)
             logger.info(
                 "kit finished",
                 metadata: [
@@ -65,6 +66,7 @@ struct KitPublisher: Sendable {
             guard let kit = try database.kit(kitID) else { return }
             let folder = try publish(kit: kit, stages: try database.stages(kitID: kitID), status: .awaitingSelection)
             try database.setOutboxDir(kitID: kitID, dir: folder)
+            refreshOutboxIndex(watch: kit.watch)
             logger.notice(
                 "kit awaits an avatar choice",
                 metadata: [

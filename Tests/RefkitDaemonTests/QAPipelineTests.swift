@@ -159,6 +159,8 @@ struct QAPipelineTests {
         let manifest = try await checkKitFolderExactly(try #require(kit.outboxDir))
         #expect(manifest["status"] == .string("partial"))
         #expect(manifest["qa"]?["counts"]?["fail"] == .number(1, isInteger: true))
+        let index = String(decoding: FileFixtures.read(rig.dir.url("outbox/index.html")) ?? [], as: UTF8.self)
+        #expect(index.contains("href=\"obama/index.html\"") && index.contains("QA: needs review"), "the outbox's index lists it")
     }
 
     /// The last attempt is not always the best: with no attempts left the one closest to the
