@@ -107,6 +107,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
+        // What the web UI's store reads cost with 10,000 kits (BENCHMARKS.md).
+        .executableTarget(name: "refkit-store-bench", dependencies: ["RefkitCore", "RefkitStore"]),
         .executableTarget(
             name: "refkit-bench",
             dependencies: [
