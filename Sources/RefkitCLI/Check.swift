@@ -96,7 +96,7 @@ enum CheckedFile {
         case .image(let facts, _):
             .object([
                 ("file", .string(file)), ("ok", .bool(true)), ("type", .string("image")), ("mime", .string(facts.mime)),
-                ("width", .int(facts.width)), ("height", .int(facts.height)), ("bytes", .int(Int(facts.bytes))),
+                ("width", .integer(facts.width)), ("height", .integer(facts.height)), ("bytes", .integer(Int(facts.bytes))),
                 ("sha256", .string(facts.sha256)),
             ])
         case .order(let order, _):

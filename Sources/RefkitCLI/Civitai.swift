@@ -137,26 +137,26 @@ extension RefkitCommand {
         static func json(_ report: CivitaiRunReport) -> JSONValue {
             .object([
                 ("schema", .string("refkit.civitai-run/1")),
-                ("batch", .int(Int(report.batchID))),
-                ("pages", .int(report.pages)),
-                ("listed", .int(report.listed)),
-                ("already_seen", .int(report.alreadySeen)),
-                ("repeated", .int(report.repeated)),
+                ("batch", .integer(Int(report.batchID))),
+                ("pages", .integer(report.pages)),
+                ("listed", .integer(report.listed)),
+                ("already_seen", .integer(report.alreadySeen)),
+                ("repeated", .integer(report.repeated)),
                 ("skipped", .counts(report.skipped)),
-                ("duplicates", .int(report.duplicates)),
+                ("duplicates", .integer(report.duplicates)),
                 (
                     "written",
                     .array(
                         report.written.map {
                             .object([
-                                ("image_id", .int(Int($0.imageID))), ("kit", .string($0.kit)), ("image", .string($0.imageFile)),
+                                ("image_id", .integer(Int($0.imageID))), ("kit", .string($0.kit)), ("image", .string($0.imageFile)),
                                 ("order", .string($0.orderFile)), ("sha256", .string($0.sha256)),
                             ])
                         })
                 ),
                 (
                     "failed",
-                    .array(report.failed.map { .object([("image_id", .int(Int($0.imageID))), ("code", .string($0.code.rawValue))]) })
+                    .array(report.failed.map { .object([("image_id", .integer(Int($0.imageID))), ("code", .string($0.code.rawValue))]) })
                 ),
                 (
                     "error",

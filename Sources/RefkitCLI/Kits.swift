@@ -54,9 +54,9 @@ extension RefkitCommand {
                 let done = stages.filter { $0.status == .done }.count
                 if json {
                     rows.append(
-                        KitView.summary(kit, stages: stages, qa: KitView.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id))))
+                        KitJSON.summary(kit, stages: stages, qa: KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id))))
                 } else {
-                    let failed = KitView.failedQA(stages).map(\.stage.name)
+                    let failed = KitJSON.failedQA(stages).map(\.stage.name)
                     print(
                         kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
                             + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
@@ -87,10 +87,10 @@ extension RefkitCommand {
                 throw CLIError(code: 1, message: "no kit named \"\(kit)\" (see `refkit kits`)")
             }
             let stages = try database.stages(kitID: record.id)
-            let qa = KitView.qaSummary(stages, spendUSD: try database.qaSpend(kitID: record.id))
+            let qa = KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: record.id))
             if json {
                 let source = try record.sourceID.flatMap { try database.source(id: $0) }
-                print(KitView.detail(record, stages: stages, source: source, qa: qa).pretty)
+                print(KitJSON.detail(record, stages: stages, source: source, qa: qa).pretty)
                 return
             }
             print("kit:      \(record.name)  (\(record.id), folder \(record.slug))")
@@ -130,61 +130,5 @@ extension RefkitCommand {
             if let qa { print("qa:       \(qa.line)") }
             for line in KitView.qaReasons(kit: record, stages: stages) { print(line) }
         }
-    }
-}
-
-/// The stable JSON shapes of `kits --json` and `show --json`.
-enum KitView {
-    static func summary(_ kit: KitRecord, stages: [StageRecord], qa: QAKitSummary?) -> JSONValue {
-        .object([
-            ("id", .string(kit.id)), ("kit", .string(kit.name)), ("slug", .string(kit.slug)), ("watch", .string(kit.watch)),
-            ("status", .string(kit.status.rawValue)), ("stages_total", .int(stages.count)),
-            ("stages_done", .int(stages.filter { $0.status == .done }.count)),
-            ("stages_failed", .int(stages.filter { $0.status == .failed }.count)), ("created_at", .string(kit.createdAt)),
-            ("updated_at", .string(kit.updatedAt)), ("qa", qa?.jsonValue ?? .null),
-        ])
-    }
-
-    static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?, qa: QAKitSummary?) -> JSONValue {
-        guard case .object(var members) = summary(kit, stages: stages, qa: qa) else { return .null }
-        members.append(
-            (
-                "source",
-                source.map {
-                    .object([
-                        ("file", .string($0.originalName)), ("sha256", .string($0.sha256)), ("mime", .string($0.format.mime)),
-                        ("width", .int($0.width)),
-                        ("height", .int($0.height)),
-                    ])
-                } ?? .null
-            ))
-        members.append(("locked_reference", .optional(kit.lockedReference)))
-        members.append(("locked_how", .optional(kit.lockedHow)))
-        members.append(("reference_generation", .int(kit.referenceGeneration)))
-        members.append(
-            (
-                "error", kit.errorCode.map { .object([("code", .string($0)), ("message", .optional(kit.errorMessage))]) } ?? .null
-            ))
-        members.append(
-            (
-                "stages",
-                .array(
-                    stages.map { s in
-                        .object([
-                            ("stage", .string(s.stage.name)), ("status", .string(s.status.rawValue)), ("attempts", .int(s.attempts)),
-                            ("generation", .int(s.generation)), ("provider", .optional(s.provider)), ("model", .optional(s.model)),
-                            ("file", .optional(s.file)), ("sha256", .optional(s.sha256)),
-                            ("duration_ms", .int(s.durationMs)), ("cost_usd", .number(s.costUSD, isInteger: false)),
-                            (
-                                "error",
-                                s.errorCode.map { .object([("code", .string($0)), ("message", .optional(s.errorMessage))]) } ?? .null
-                            ),
-                            ("reference_generation", s.referenceGeneration.map(JSONValue.int) ?? .null),
-                            ("made_from_earlier_reference", .bool(s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration))),
-                            ("qa", s.qa?.jsonValue ?? .null),
-                        ])
-                    })
-            ))
-        return .object(members)
     }
 }

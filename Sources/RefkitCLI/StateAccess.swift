@@ -25,9 +25,7 @@ enum StateAccess {
 }
 
 extension JSONValue {
-    static func int(_ i: Int) -> JSONValue { .number(Double(i), isInteger: true) }
-    static func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-    static func counts(_ d: [String: Int]) -> JSONValue { .object(d.keys.sorted().map { ($0, .int(d[$0]!)) }) }
+    static func counts(_ d: [String: Int]) -> JSONValue { .object(d.keys.sorted().map { ($0, .integer(d[$0]!)) }) }
 
     /// Indented JSON for people and `jq`.
     var pretty: String {

@@ -27,9 +27,9 @@ extension RefkitCommand {
             if json {
                 let doc = JSONValue.object([
                     ("schema", .string("refkit.status/1")),
-                    ("daemon", .object([("running", .bool(pid != nil)), ("pid", pid.map { .int($0) } ?? .null)])),
+                    ("daemon", .object([("running", .bool(pid != nil)), ("pid", pid.map { .integer($0) } ?? .null)])),
                     ("state_dir", .string(configuration.stateDir)),
-                    ("queue_depth", .int(queueDepth)),
+                    ("queue_depth", .integer(queueDepth)),
                     (
                         "kits",
                         .counts(
@@ -50,8 +50,8 @@ extension RefkitCommand {
                                     ($0, summary.claimsByState[$0] ?? 0)
                                 }))
                     ),
-                    ("sources", .int(summary.sources)),
-                    ("rejected_today", .int(summary.rejectedToday)),
+                    ("sources", .integer(summary.sources)),
+                    ("rejected_today", .integer(summary.rejectedToday)),
                     ("spend_today_usd", .number(summary.spendTodayUSD, isInteger: false)),
                     (
                         "paused_providers",
@@ -62,7 +62,7 @@ extension RefkitCommand {
                                 ])
                             })
                     ),
-                    ("civitai", .object([("open_batches", .int(openBatches)), ("last_batch", lastBatch ?? .null)])),
+                    ("civitai", .object([("open_batches", .integer(openBatches)), ("last_batch", lastBatch ?? .null)])),
                 ])
                 print(doc.pretty)
                 return

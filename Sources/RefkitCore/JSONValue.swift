@@ -130,3 +130,14 @@ extension JSONValue {
         try parse(Array(text.utf8))
     }
 }
+
+extension JSONValue {
+    /// A whole number.
+    public static func integer(_ value: Int) -> JSONValue { .number(Double(value), isInteger: true) }
+
+    /// The string, or null.
+    public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+
+    /// The whole number, or null.
+    public static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.integer) ?? .null }
+}

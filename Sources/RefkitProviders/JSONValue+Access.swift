@@ -40,5 +40,4 @@ extension JSONValue {
     }
 
     /// A JSON integer.
-    static func integer(_ value: Int) -> JSONValue { .number(Double(value), isInteger: true) }
 }

@@ -38,12 +38,6 @@ extension JSONValue {
 }
 
 extension JSONValue {
-    static func integer(_ value: Int) -> JSONValue { .number(Double(value), isInteger: true) }
-
-    static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
-
-    static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.integer) ?? .null }
-
     /// Money rounded to a millionth of a dollar, so sums print as `0.117`, not `0.11699999999999999`.
     static func usd(_ value: Double) -> JSONValue { .number((value * 1_000_000).rounded() / 1_000_000, isInteger: false) }
 

@@ -164,7 +164,6 @@ public struct QAKitSummary: Sendable, Equatable, Codable {
 
 extension JSONValue {
     /// A JSON integer.
-    static func integer(_ value: Int) -> JSONValue { .number(Double(value), isInteger: true) }
 }
 
 /// Encodes a `JSONValue` through any `Encoder`, so each record's JSON is spelt once (its
