@@ -95,13 +95,14 @@ public struct WebRequestPolicy: Sendable {
         guard request.target.hasPrefix("/") else { return .deny(status: 400, reason: "the request target must be a path") }
         if request.path == "/login" { return login(request) }
         let bearer = bearerToken(request)
-        let authenticated = bearer.map(token.matches) ?? cookieTokens(request).contains(where: token.matches)
+        let cookies = cookieTokens(request)
+        let authenticated = bearer.map(token.matches) ?? cookies.contains(where: token.matches)
         guard authenticated else {
             return .deny(
                 status: 401,
-                reason: bearer == nil
+                reason: bearer == nil && cookies.isEmpty
                     ? "no token: open the link `refkit web-url` prints, or send Authorization: Bearer TOKEN"
-                    : "the token does not match [web] token_file")
+                    : "the token does not match [web] token_file (it changes when the file is deleted: open the new link)")
         }
         if Self.stateChangingMethods.contains(request.method.uppercased()) {
             return originDecision(request, bearer: bearer != nil)

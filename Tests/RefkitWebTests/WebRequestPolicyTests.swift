@@ -53,6 +53,17 @@ struct WebRequestPolicyTests {
         #expect(Self.status(Self.policy.decide(Self.request("GET", "/files/kit/front.png"))) == 401)
     }
 
+    @Test func denialsSayWhetherATokenCameAtAll() {
+        guard case .deny(_, let none) = Self.policy.decide(Self.request()),
+            case .deny(_, let stale) = Self.policy.decide(Self.request([("Cookie", "refkit_token=old")]))
+        else {
+            Issue.record("not denied")
+            return
+        }
+        #expect(none.hasPrefix("no token"))
+        #expect(stale.hasPrefix("the token does not match"))
+    }
+
     @Test func denialsNeverEchoTheToken() {
         for decision in [
             Self.policy.decide(Self.request([("Authorization", "Bearer \(Self.token.value)z")])),
