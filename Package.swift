@@ -103,7 +103,7 @@ let package = Package(
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
                 "RefkitImaging", "RefkitDigest", "RefkitFaces", "RefkitQA",
-                "RefkitHTTP", "RefkitCivitai", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RefkitHTTP", "RefkitCivitai", "RefkitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
@@ -186,6 +186,11 @@ let package = Package(
         .testTarget(name: "RefkitFacesTests", dependencies: ["RefkitFaces", "RefkitImaging", "RefkitTestSupport"]),
         // Load time, memory and per-image cost of face analysis (scripts/bench-faces.sh).
         .executableTarget(name: "refkit-face-bench", dependencies: ["RefkitFaces", "RefkitImaging"]),
+
+        // Issue 16, the web UI: its configuration and security rules as values (token, Host/Origin checks, the
+        // outbox path rule); the HTTP server comes next.
+        .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitSystem", "CRefkitLinux"]),
+        .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,10 +37,11 @@ public struct ConfigurationChanges: Sendable, Equatable {
 
 extension Configuration {
     /// Sets the keys a running daemon cannot change (`state_dir`: its lock and database;
-    /// `log_level`: the logger is set up once; `metrics.listen`: the bound socket) back to their
+    /// `log_level`: the logger is set up once; `metrics.listen` and `web`: the bound sockets) back to their
     /// values in `running`; returns the names of those the file asked to change.
     public mutating func keepRunningValues(of running: Configuration) -> [String] {
         var kept: [String] = []
+        let askedStateDir = stateDir
         if stateDir != running.stateDir {
             kept.append("state_dir")
             stateDir = running.stateDir
@@ -52,6 +53,16 @@ extension Configuration {
         if metrics.listen != running.metrics.listen {
             kept.append("metrics.listen")
             metrics.listen = running.metrics.listen
+        }
+        if web != running.web {
+            // The listener, its token and the Host list are set up once, at start. A token file that
+            // only moved with state_dir (its default) is not named twice.
+            var others = web
+            others.tokenFile = running.web.tokenFile
+            let followsStateDir =
+                web.tokenFile == askedStateDir + "/web-token" && running.web.tokenFile == running.stateDir + "/web-token"
+            if others != running.web || !followsStateDir { kept.append("web") }
+            web = running.web
         }
         return kept
     }

@@ -16,6 +16,8 @@ public struct Configuration: Sendable {
     public var metrics = Metrics()
     /// `[qa]`: automatic quality checks of every reference.
     public var qa = QA()
+    /// `[web]`: the web UI and JSON API `refkit run` serves.
+    public var web = Web()
     /// Where this configuration was read from ("(built-in)" for the embedded default).
     public var file: String
 

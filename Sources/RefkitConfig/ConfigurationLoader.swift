@@ -114,7 +114,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
-                "plain_http_hosts", "qa",
+                "plain_http_hosts", "qa", "web",
             ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
@@ -165,8 +165,8 @@ struct ConfigReader {
         if let m = try table(top["metrics"], "metrics", allowed: ["textfile", "listen", "interval_s"]) {
             metrics.textfile = try path(m["textfile"], "metrics.textfile")
             if let listen = try string(m["listen"], "metrics.listen") {
-                guard let colon = listen.lastIndex(of: ":"), UInt16(listen[listen.index(after: colon)...]) != nil else {
-                    throw fail("metrics.listen", "must be HOST:PORT on a loopback address, e.g. \"127.0.0.1:9464\"")
+                guard ListenAddress.parse(listen) != nil else {
+                    throw fail("metrics.listen", "must be HOST:PORT on a loopback address, e.g. \"127.0.0.1:9464\" (IPv6 in brackets)")
                 }
                 try checkLoopbackListen(listen)
                 metrics.listen = listen
@@ -238,6 +238,7 @@ struct ConfigReader {
             providers: providers, analyzer: analyzer, civitai: civitai, outputs: outputs, file: file)
         configuration.metrics = metrics
         configuration.qa = try readQA(top["qa"], providers: providers, analyzer: analyzer)
+        configuration.web = try readWeb(top["web"], stateDir: stateDir)
         try checkPlainHTTP(configuration, listed: top["plain_http_hosts"])
         return configuration
     }
