@@ -189,8 +189,8 @@ let package = Package(
 
         // Issue 16, the web UI: its configuration and security rules as values (token, Host/Origin checks, the
         // outbox path rule); the HTTP server comes next.
-        .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitSystem", "CRefkitLinux"]),
-        .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitTestSupport"]),
+        .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux"]),
+        .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

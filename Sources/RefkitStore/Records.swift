@@ -169,6 +169,7 @@ public struct StageHistoryRecord: Sendable, Equatable {
     public var replacedAt: String
 }
 
+/// One line of the append-only event log.
 public struct EventRecord: Sendable, Equatable {
     public var id: Int64
     public var at: String
@@ -178,6 +179,19 @@ public struct EventRecord: Sendable, Equatable {
     public var type: String
     public var code: String?
     public var message: String?
+
+    public init(
+        id: Int64, at: String, kitID: String?, watch: String?, subject: String?, type: String, code: String?, message: String?
+    ) {
+        self.id = id
+        self.at = at
+        self.kitID = kitID
+        self.watch = watch
+        self.subject = subject
+        self.type = type
+        self.code = code
+        self.message = message
+    }
 }
 
 /// Counts for `refkit status`.
