@@ -25,15 +25,9 @@ public struct BatchQA: Sendable, Equatable {
     /// The counts back from the summary document's `qa` object; nil for null or a document from
     /// before QA (so older summaries still print).
     public init?(json: JSONValue?) {
-        guard let json, case .object(let members)? = json["counts"], case .number(let regenerations, _)? = json["regenerations"] else {
-            return nil
-        }
-        var counts: [QAVerdict: Int] = [:]
-        for (key, value) in members {
-            guard let verdict = QAVerdict(rawValue: key), case .number(let count, _) = value else { return nil }
-            counts[verdict] = Int(count)
-        }
-        self.init(counts: counts, regenerations: Int(regenerations))
+        // The same `counts` and `regenerations` the kit summary reads from a manifest.
+        guard let json, let summary = QAKitSummary(json: json) else { return nil }
+        self.init(counts: summary.counts, regenerations: summary.regenerations)
     }
 
     /// The summary document's `qa`: `{"counts": {"skipped", "pass", "warn", "fail"}, "regenerations"}`.

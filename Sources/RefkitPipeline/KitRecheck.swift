@@ -37,7 +37,7 @@ public struct KitRecheck: Sendable {
     }
 
     /// Checks every made reference of `kit` (name, slug or id) again; `judge` also asks the
-    /// judge (paid, within the kit's budgets). Throws `kit_not_found` for an unknown kit.
+    /// judge (paid, within the kit's budgets). Throws `kit_unknown` for an unknown kit.
     public func run(kit reference: String, judge: Bool) async throws -> (kit: KitRecord, changes: [Change]) {
         guard let kit = try database.kit(reference) else {
             throw RefkitError(.kitUnknown, "no kit is named \(reference)", detail: "see `refkit kits`")
@@ -47,8 +47,13 @@ public struct KitRecheck: Sendable {
         if !judge { checks.remove(.judge) } else { checks.insert(.judge) }
         var records: [(stageID: Int64, file: String, qa: QAStageRecord)] = []
         var changes: [Change] = []
-        for stage in try database.stages(kitID: kit.id) where stage.status == .done {
-            guard let file = stage.file, let context = try database.stageContext(stageID: stage.id, kitID: kit.id) else { continue }
+        // The kit, its source and its stages, read once: what every reference is compared with.
+        let stages = try database.stages(kitID: kit.id)
+        guard let first = stages.first, let context = try database.stageContext(stageID: first.id, kitID: kit.id) else {
+            return (kit, [])
+        }
+        for stage in context.stages where stage.status == .done {
+            guard let file = stage.file else { continue }
             let images = try qa.kitImages(context, stage: stage.stage, excluding: stage.id)
             let candidate = ReferenceImage(bytes: try qa.work.read(file), mime: (stage.format ?? .png).mime)
             var (verdict, judged, _) = await qa.examine(

@@ -21,7 +21,7 @@ extension StageQA {
         }
         // The avatar and its candidates are held to the source; every other view to the locked avatar.
         if stage == .avatar || stage.isCandidate {
-            return StageQA.KitImages(others: others, reference: sourceImage, referenceIsSource: true)
+            return StageQA.KitImages(others: others, reference: sourceImage)
         }
         let locked = context.kit.lockedReference.map { file in
             StageQA.KitImages.Image(
@@ -29,6 +29,6 @@ extension StageQA {
                 mime: ImageFormat(fileExtension: (file as NSString).pathExtension)?.mime ?? "image/png",
                 bytes: { try work.read(file) })
         }
-        return StageQA.KitImages(others: others, reference: locked ?? sourceImage, referenceIsSource: locked == nil)
+        return StageQA.KitImages(others: others, reference: locked ?? sourceImage)
     }
 }

@@ -15,7 +15,7 @@ extension StageQA {
         do {
             try await measuring.acquire()
             defer { measuring.release() }
-            local = try check(stage: stage, candidate: candidate.bytes, file: file, images: images, checks: checks).local
+            local = try check(stage: stage, candidate: candidate.bytes, file: file, images: images, checks: checks)
         } catch {
             // QA's own trouble never costs the stage its image: it is published, unchecked, with why.
             log.warning("QA could not measure the image", metadata: ["error": "\(error)"])

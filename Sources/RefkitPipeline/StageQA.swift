@@ -32,6 +32,14 @@ struct StageQA: Sendable {
     final class Caches: Sendable {
         let fingerprints = Mutex<[String: ImageFingerprint]>([:])
         let references = Mutex<[String: QAInspector.Reference]>([:])
+
+        /// Keeps `value` under `key`, starting the cache again when it is full.
+        static func keep<Value: Sendable>(_ value: Value, as key: String, in cache: borrowing Mutex<[String: Value]>) {
+            cache.withLock { entries in
+                if entries.count >= StageQA.cacheLimit { entries.removeAll(keepingCapacity: true) }
+                entries[key] = value
+            }
+        }
     }
     /// Entries kept per cache before it starts again (a fingerprint is 40 bytes, a reference
     /// about 1 KiB: bounded so a daemon running for months stays small).
@@ -61,8 +69,6 @@ struct StageQA: Sendable {
     struct KitImages {
         var others: [Image]
         var reference: Image?
-        /// What `reference` is, for the judge's text and the identity check's detail.
-        var referenceIsSource: Bool
 
         /// One image: the name checks report it by (a stage's name, `source`), its work file
         /// (what the caches are keyed by) and how to read it.
@@ -76,9 +82,8 @@ struct StageQA: Sendable {
 
     /// The local checks of `candidate`, in LocalChecks' order.
     /// `file`: the candidate's work file, under which its fingerprint is kept for the kit's later checks.
-    func check(
-        stage: Stage, candidate: [UInt8], file: String?, images: KitImages, checks enabled: Set<QACheckID>
-    ) throws -> (local: [QACheckResult], fingerprint: ImageFingerprint?) {
+    func check(stage: Stage, candidate: [UInt8], file: String?, images: KitImages, checks enabled: Set<QACheckID>) throws -> [QACheckResult]
+    {
         let (measure, modelsProblem) = inspector()
         let others = try images.others.map { NamedFingerprint(file: $0.name, fingerprint: try fingerprint($0.file, $0.bytes)) }
         let reference = try images.reference.map { try identityReference($0, inspector: measure) }
@@ -99,7 +104,7 @@ struct StageQA: Sendable {
                 return .skipped(.identity, "the kit has no image of the character to compare with (text only)")
             }
         }
-        return (checks, measured)
+        return checks
     }
 
     /// The fingerprint of a kit image, measured once per file (work files are never rewritten:
@@ -112,10 +117,7 @@ struct StageQA: Sendable {
     }
 
     func remember(_ fingerprint: ImageFingerprint, file: String) {
-        caches.fingerprints.withLock { cache in
-            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[file] = fingerprint
-        }
+        Caches.keep(fingerprint, as: file, in: caches.fingerprints)
     }
 
     func identityReference(_ image: KitImages.Image, inspector: QAInspector) throws -> QAInspector.Reference {
@@ -125,10 +127,7 @@ struct StageQA: Sendable {
         if let known = caches.references.withLock({ $0[key] }) { return known }
         let known = caches.fingerprints.withLock { $0[image.file] }
         let measured = try inspector.reference(try image.bytes(), file: image.name, fingerprint: known)
-        caches.references.withLock { cache in
-            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-            cache[key] = measured
-        }
+        Caches.keep(measured, as: key, in: caches.references)
         return measured
     }
 }
@@ -167,15 +166,5 @@ struct QAJudge: Sendable {
         ask = { reference, candidate, system, user, candidateFirst in
             try await judge.judge(reference: reference, candidate: candidate, system: system, user: user, candidateFirst: candidateFirst)
         }
-    }
-
-    /// A judge from its parts (tests).
-    init(
-        model: String, priceUSD: Double,
-        ask: @escaping @Sendable (ReferenceImage, ReferenceImage, String, String, Bool) async throws -> JudgeReply
-    ) {
-        self.model = model
-        self.priceUSD = priceUSD
-        self.ask = ask
     }
 }

@@ -53,7 +53,7 @@ extension StageRunner {
             attempts.append(attempt)
             let decision = qa.policy.decide(
                 stage: stage, attempts: attempts.map(\.decisionInput),
-                budgetAllowsAnother: budgetAllowsAnother(runnable, context: context, provider: madeBy))
+                budgetAllowsAnother: budgetAllowsAnother(runnable, provider: madeBy))
             switch decision {
             case .accept:
                 keep = attempts.count - 1
@@ -69,7 +69,7 @@ extension StageRunner {
                 if reason == .budgetExhausted {
                     stoppedByBudget = true
                     stopped = "the budget has no room for another attempt"
-                } else if attempts.count > 1 || qa.policy.maxRegenerations == 0 {
+                } else {
                     stopped = "no attempts left (max_regenerations \(qa.policy.maxRegenerations))"
                 }
                 break decide
@@ -142,12 +142,13 @@ extension StageRunner {
     }
 
     /// Whether the kit's budgets have room for one more image from `provider` (and its judge call).
-    func budgetAllowsAnother(_ runnable: RunnableStage, context: StageContext, provider: String) -> Bool {
+    func budgetAllowsAnother(_ runnable: RunnableStage, provider: String) -> Bool {
         let price = (registry.entry(provider)?.config.pricePerImageUSD ?? 0) + (qa.judge?.priceUSD ?? 0)
         guard let claim = try? budgets.claim(kitID: runnable.kitID, price: price) else { return true }
-        guard let kitSpend = try? database.kitCost(kitID: runnable.kitID),
-            let daySpend = try? database.spendToday(watch: context.kit.watch)
-        else { return false }
-        return claim.budget.refusal(price: claim.priceUSD, kitSpendUSD: kitSpend, daySpendUSD: daySpend) == nil
+        do {
+            return try database.budgetRefusal(kitID: runnable.kitID, claim: claim) == nil
+        } catch {
+            return false  // the spend cannot be read: no new paid call
+        }
     }
 }

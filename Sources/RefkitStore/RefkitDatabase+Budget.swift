@@ -76,17 +76,27 @@ extension RefkitDatabase {
     /// reserves its price; throws the budget's refusal (`budget_kit_exceeded`,
     /// `budget_day_exceeded`). Run inside the write transaction that starts the call.
     static func reserve(_ db: Database, _ claim: BudgetClaim, kitID: String, stageID: Int64?, subject: String) throws -> Int64? {
-        guard claim.priceUSD > 0 else { return nil }
-        guard let watch = try String.fetchOne(db, sql: "SELECT watch FROM kits WHERE id = ?", arguments: [kitID]) else { return nil }
-        if let refusal = claim.budget.refusal(
-            price: claim.priceUSD, kitSpendUSD: try kitSpend(db, kitID: kitID), daySpendUSD: try daySpend(db, watch: watch))
-        {
-            throw refusal
-        }
+        guard claim.priceUSD > 0, try String.fetchOne(db, sql: "SELECT watch FROM kits WHERE id = ?", arguments: [kitID]) != nil
+        else { return nil }
+        if let refusal = try refusal(db, claim, kitID: kitID) { throw refusal }
         try db.execute(
             sql: "INSERT INTO budget_reservations (kit_id, stage_id, subject, state, usd, at) VALUES (?, ?, ?, 'reserved', ?, ?)",
             arguments: [kitID, stageID, subject, claim.priceUSD, now()])
         return db.lastInsertedRowID
+    }
+
+    /// The budget's refusal of `claim` against the kit's and its watch's spend (recorded plus
+    /// reserved); nil when it fits, or when the kit is gone.
+    static func refusal(_ db: Database, _ claim: BudgetClaim, kitID: String) throws -> RefkitError? {
+        guard let watch = try String.fetchOne(db, sql: "SELECT watch FROM kits WHERE id = ?", arguments: [kitID]) else { return nil }
+        return claim.budget.refusal(
+            price: claim.priceUSD, kitSpendUSD: try kitSpend(db, kitID: kitID), daySpendUSD: try daySpend(db, watch: watch))
+    }
+
+    /// Whether `claim` would be refused now (QA asks before it makes a reference again); the
+    /// reservation itself is still taken, and checked again, when the call starts.
+    public func budgetRefusal(kitID: String, claim: BudgetClaim) throws -> RefkitError? {
+        try pool.read { db in try Self.refusal(db, claim, kitID: kitID) }
     }
 
     /// A stage's previous call has ended: its reservation (if the call was not paid) is released,

@@ -169,7 +169,7 @@ extension RefkitDatabase {
                     WHERE id = ? AND status = 'running'
                     """,
                 arguments: [
-                    file, sha256, format.mime, width, height, model, costUSD, durationMs, try qa.map(Self.qaJSON), qa?.verdict.rawValue,
+                    file, sha256, format.mime, width, height, model, costUSD, durationMs, qa.map(Self.qaJSON), qa?.verdict.rawValue,
                     madeWith?.provider, madeWith?.prompt, madeWith?.seed, now, id,
                 ])
             guard db.changesCount == 1 else { return }

@@ -6,8 +6,20 @@ import RefkitQA
 /// QA's records: a stage's checks (`stages.qa`, `stages.qa_verdict`), the money of attempts it
 /// rejected, and the kits a person should look at.
 extension RefkitDatabase {
-    static func qaJSON(_ record: QAStageRecord) throws -> String {
+    static func qaJSON(_ record: QAStageRecord) -> String {
         record.jsonValue.serialized
+    }
+
+    /// Writes a done stage's QA record (only while it is done, and still `file` when one is
+    /// given: a stage remade meanwhile keeps its own); true when it did.
+    static func writeQA(_ db: Database, stageID: Int64, file: String?, qa: QAStageRecord, now: String) throws -> Bool {
+        try db.execute(
+            sql: """
+                UPDATE stages SET qa = ?, qa_verdict = ?, updated_at = ?
+                WHERE id = ? AND status = 'done' AND (? IS NULL OR file = ?)
+                """,
+            arguments: [qaJSON(qa), qa.verdict.rawValue, now, stageID, file, file])
+        return db.changesCount == 1
     }
 
     /// An attempt of a running stage that QA looked at (kept or not) was paid `costUSD`: the
@@ -27,12 +39,7 @@ extension RefkitDatabase {
     /// stage is not done (it was remade meanwhile).
     @discardableResult
     public func setStageQA(stageID: Int64, qa: QAStageRecord) throws -> Bool {
-        try pool.write { db in
-            try db.execute(
-                sql: "UPDATE stages SET qa = ?, qa_verdict = ?, updated_at = ? WHERE id = ? AND status = 'done'",
-                arguments: [try Self.qaJSON(qa), qa.verdict.rawValue, Self.now(), stageID])
-            return db.changesCount == 1
-        }
+        try pool.write { db in try Self.writeQA(db, stageID: stageID, file: nil, qa: qa, now: Self.now()) }
     }
 
     /// Kits with at least one reference whose QA verdict is `fail`, oldest first.
@@ -79,11 +86,8 @@ extension RefkitDatabase {
         try pool.write { db in
             let now = Self.now()
             var changed = 0
-            for (stageID, file, qa) in records {
-                try db.execute(
-                    sql: "UPDATE stages SET qa = ?, qa_verdict = ?, updated_at = ? WHERE id = ? AND status = 'done' AND file = ?",
-                    arguments: [try Self.qaJSON(qa), qa.verdict.rawValue, now, stageID, file])
-                changed += db.changesCount
+            for (stageID, file, qa) in records where try Self.writeQA(db, stageID: stageID, file: file, qa: qa, now: now) {
+                changed += 1
             }
             guard let kit = try Row.fetchOne(db, sql: "SELECT * FROM kits WHERE id = ?", arguments: [kitID]).map(Self.kitRecord) else {
                 return changed
