@@ -10,7 +10,9 @@ public enum KitJSON {
             ("id", .string(kit.id)), ("kit", .string(kit.name)), ("slug", .string(kit.slug)), ("watch", .string(kit.watch)),
             ("status", .string(kit.status.rawValue)), ("stages_total", .integer(stages.count)),
             ("stages_done", .integer(stages.filter { $0.status == .done }.count)),
-            ("stages_failed", .integer(stages.filter { $0.status == .failed }.count)), ("created_at", .string(kit.createdAt)),
+            ("stages_failed", .integer(stages.filter { $0.status == .failed }.count)),
+            // What the kit's generations cost (QA's judge spend is in `qa`).
+            ("cost_usd", .number(stages.reduce(0) { $0 + $1.costUSD }, isInteger: false)), ("created_at", .string(kit.createdAt)),
             ("updated_at", .string(kit.updatedAt)), ("qa", qa?.jsonValue ?? .null),
         ])
     }
