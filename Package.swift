@@ -191,6 +191,21 @@ let package = Package(
         // outbox path rule); the HTTP server comes next.
         .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux"]),
         .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitTestSupport"]),
+
+        // Issue 16, notifications: `[[hook]]` deliveries (a signed POST, a command) tailed from the event log,
+        // kept in the store so a restart loses none.
+        .target(
+            name: "RefkitHooks",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitHTTP", "RefkitDigest", "CRefkitLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RefkitHooksTests",
+            dependencies: [
+                "RefkitHooks", "RefkitConfig", "RefkitStore", "RefkitHTTP", "RefkitDigest", "RefkitQA", "RefkitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )
