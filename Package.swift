@@ -93,7 +93,7 @@ let package = Package(
             name: "RefkitDaemon",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
+                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitHooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

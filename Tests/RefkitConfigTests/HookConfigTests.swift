@@ -147,3 +147,25 @@ struct HookConfigTests {
         #expect(same.keepRunningValues(of: running).isEmpty)
     }
 }
+
+@Suite("Configuration: hooks in the example and README")
+struct HookDocumentationTests {
+    @Test func theExampleHasHooksAndTheReadmeNamesEveryKey() throws {
+        let configuration = try ConfigurationLoader.load(path: exampleConfigPath)
+        #expect(configuration.hooks.map(\.name) == ["chat", "desktop"])
+        #expect(configuration.hooks[1].command == ["/usr/local/bin/refkit-notify", "--urgent"])
+        let readme = try String(
+            contentsOfFile: exampleConfigPath.replacingOccurrences(of: "config/refkit.toml", with: "README.md"), encoding: .utf8)
+        let example = try String(contentsOfFile: exampleConfigPath, encoding: .utf8)
+        for key in ["name", "on", "watch", "url", "secret_file", "timeout_s", "max_attempts", "command"] {
+            #expect(readme.contains("`[[hook]] \(key)`"), "README lacks [[hook]] \(key)")
+            #expect(example.contains("\n\(key) = "), "config/refkit.toml lacks \(key)")
+        }
+        for event in Configuration.Hook.Event.allCases {
+            #expect(readme.contains("`\(event.rawValue)`"), "README lacks \(event.rawValue)")
+        }
+        for header in ["X-Refkit-Signature", "X-Refkit-Timestamp", "X-Refkit-Delivery", "X-Refkit-Event"] {
+            #expect(readme.contains(header), "README lacks \(header)")
+        }
+    }
+}

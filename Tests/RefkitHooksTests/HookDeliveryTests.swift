@@ -157,6 +157,37 @@ struct HookDeliveryTests {
         await receiver.stop()
     }
 
+    /// The README's receiver snippet, run by python3 on a real delivery: it accepts the signature
+    /// and refuses the same request under another secret or with its body changed.
+    @Test func theReadmesPythonReceiverVerifiesARealDelivery() async throws {
+        let rig = try HookRig()
+        let receiver = try await FakeReceiver()
+        let dispatcher = try rig.dispatcher([HookRig.urlHook(url: receiver.url)])
+        try rig.finishedKit("mira")
+        await dispatcher.pass()
+        let request = try #require(receiver.deliveries.first)
+        await receiver.stop()
+
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let readme = try String(contentsOfFile: root.appendingPathComponent("README.md").path, encoding: .utf8)
+        let afterMarker = try #require(readme.components(separatedBy: "<!-- hook-verify -->\n```python\n").dropFirst().first)
+        let snippet = try #require(afterMarker.components(separatedBy: "```").first)
+        #expect(snippet.split(separator: "\n").count == 6, "the README promises six lines")
+        let headers = ["X-Refkit-Timestamp", "X-Refkit-Signature"].map { "\"\($0)\": \"\(request.header($0) ?? "")\"" }
+        let script =
+            snippet + """
+                headers = {\(headers.joined(separator: ", "))}
+                body = bytes.fromhex("\(request.body.map { String(format: "%02x", $0) }.joined())")
+                age = 10**10  # the rig's clock is not the machine's
+                print(verify(b"s3cret-key", headers, body, age), verify(b"wrong", headers, body, age), verify(b"s3cret-key", headers, body + b" ", age))
+                """
+        try FileFixtures.write(script, to: rig.dir.url("verify.py"))
+        let run = try await ChildProcess.runOffPool("/usr/bin/python3", [rig.dir.url("verify.py")])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output == "True False False\n")
+    }
+
     @Test func withoutHooksTheCursorStillMoves() async throws {
         let rig = try HookRig()
         try rig.finishedKit("before")
