@@ -200,6 +200,13 @@ let package = Package(
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitHTTP", "RefkitDigest", "CRefkitLinux",
                 .product(name: "Logging", package: "swift-log"),
             ]),
+        // Prints what deliveries cost: the scan, the sends, the idle tick, a command run (BENCHMARKS.md).
+        .executableTarget(
+            name: "refkit-hooks-bench",
+            dependencies: [
+                "RefkitHooks", "RefkitConfig", "RefkitCore", "RefkitStore", "RefkitHTTP", "RefkitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(
             name: "RefkitHooksTests",
             dependencies: [

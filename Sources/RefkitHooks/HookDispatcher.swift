@@ -106,36 +106,43 @@ public struct HookDispatcher: Sendable {
             let cursor = try database.hookCursor() ?? 0
             let batch = try database.events(after: cursor, limit: options.batch)
             guard let last = batch.last else { return inserted }
-            var deliveries: [NewHookDelivery] = []
-            if !hooks.isEmpty {
-                for event in batch { deliveries += try self.deliveries(for: event) }
-            }
+            let deliveries = hooks.isEmpty ? [] : try self.deliveries(for: batch)
             inserted += try database.recordHookDeliveries(deliveries, cursor: last.id, now: options.now())
             if batch.count < options.batch { return inserted }
         }
     }
 
-    /// The deliveries one event calls for: none unless it is a kit's notice some hook wants.
-    func deliveries(for record: EventRecord) throws -> [NewHookDelivery] {
-        guard let event = HookRule.event(ofType: record.type), let kitID = record.kitID,
-            hooks.contains(where: { hook in hook.on.contains(event) || hook.on.contains(.qaFailed) })
-        else { return [] }
-        // A kit deleted before its event was read is not announced: there is nothing to describe.
-        guard let kit = try database.kit(kitID) else { return [] }
-        let stages = try database.stages(kitID: kitID)
-        let failedQA = HookRule.asksAboutQA(event) && !KitJSON.failedQA(stages).isEmpty
-        let notices = HookRule.notices(for: event, failedQA: failedQA, watch: kit.watch, hooks: hooks)
+    /// The deliveries a batch of events calls for: one per hook and action for each kit notice a
+    /// hook wants. The batch's kits, stages and summaries are read in a few queries, not per event.
+    func deliveries(for batch: [EventRecord]) throws -> [NewHookDelivery] {
+        let notices = batch.compactMap { record -> (record: EventRecord, event: HookRule.Event, kitID: String)? in
+            guard let event = HookRule.event(ofType: record.type), let kitID = record.kitID else { return nil }
+            return (record, event, kitID)
+        }
         guard !notices.isEmpty else { return [] }
-        let summary = try database.kitSummaries([kit]).first ?? .null
+        let kitIDs = Array(Set(notices.map(\.kitID)))
+        // A kit deleted before its event was read is not announced: there is nothing to describe.
+        let kits = try database.kits(ids: kitIDs)
+        let stages = try database.stages(ofKits: kitIDs)
+        let ordered = kitIDs.compactMap { kits[$0] }
+        let summaries = Dictionary(uniqueKeysWithValues: zip(ordered.map(\.id), try database.kitSummaries(ordered)))
         return notices.flatMap { notice -> [NewHookDelivery] in
-            guard let hook = hooks.first(where: { $0.name == notice.hook }) else { return [] }
-            let delivery = HookDeliveryRecord.deliveryID(eventID: record.id, hook: hook.name)
-            let payload = HookPayload.body(summary: summary, event: notice.event.rawValue, delivery: delivery, outboxDir: kit.outboxDir)
-            let actions: [HookDeliveryRecord.Action] = (hook.url == nil ? [] : [.url]) + (hook.command == nil ? [] : [.command])
-            return actions.map {
-                NewHookDelivery(
-                    hook: hook.name, action: $0, eventID: record.id, event: notice.event.rawValue, kitID: kitID, payload: payload)
+            guard let kit = kits[notice.kitID], let summary = summaries[notice.kitID] else { return [] }
+            let failedQA = HookRule.asksAboutQA(notice.event) && !KitJSON.failedQA(stages[kit.id] ?? []).isEmpty
+            return HookRule.notices(for: notice.event, failedQA: failedQA, watch: kit.watch, hooks: hooks).flatMap { told in
+                deliveries(of: told, record: notice.record, kit: kit, summary: summary)
             }
+        }
+    }
+
+    /// One hook's deliveries of one notice: its URL and/or its command, with one body.
+    private func deliveries(of told: HookRule.Notice, record: EventRecord, kit: KitRecord, summary: JSONValue) -> [NewHookDelivery] {
+        guard let hook = hooks.first(where: { $0.name == told.hook }) else { return [] }
+        let delivery = HookDeliveryRecord.deliveryID(eventID: record.id, hook: hook.name)
+        let payload = HookPayload.body(summary: summary, event: told.event.rawValue, delivery: delivery, outboxDir: kit.outboxDir)
+        let actions: [HookDeliveryRecord.Action] = (hook.url == nil ? [] : [.url]) + (hook.command == nil ? [] : [.command])
+        return actions.map {
+            NewHookDelivery(hook: hook.name, action: $0, eventID: record.id, event: told.event.rawValue, kitID: kit.id, payload: payload)
         }
     }
 
