@@ -15,8 +15,11 @@ extension Daemon {
         }
         var options = HookDispatcher.Options()
         options.onOutcome = { [metrics] hook, outcome in metrics.hookDeliveries.increment(labels: ["hook": hook, "outcome": outcome]) }
+        // The client's debug lines name each URL with its path, where webhook URLs keep their token.
+        var quiet = logger
+        quiet.logLevel = max(logger.logLevel, .info)
         return try HookDispatcher(
             hooks: hooks, secrets: try HookSecrets(hooks: hooks), database: database, events: pipelineEvents,
-            http: HTTPClient(logger: logger), logger: logger, options: options)
+            http: HTTPClient(logger: quiet), logger: logger, options: options)
     }
 }

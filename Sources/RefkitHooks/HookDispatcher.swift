@@ -146,8 +146,10 @@ public struct HookDispatcher: Sendable {
         }
     }
 
-    /// Sends every due delivery: hooks side by side, each hook's one after another, oldest event
-    /// first. Returns how many attempts were made.
+    /// Sends every due delivery: each hook's POSTs and commands side by side, each in event order.
+    /// After an attempt that fails, the rest of that hook's (and action's) wait for the next pass:
+    /// a receiver that is down costs one time-out per pass, not one per delivery. Returns how many
+    /// attempts were made.
     @discardableResult
     public func sendDue() async -> Int {
         let due: [HookDeliveryRecord]
@@ -157,20 +159,24 @@ public struct HookDispatcher: Sendable {
             logger.error("hooks cannot read their deliveries; trying again at the next tick", metadata: ["error": "\(error)"])
             return 0
         }
-        let byHook = Dictionary(grouping: due, by: \.hook)
+        let lanes = Dictionary(grouping: due) { "\($0.hook)/\($0.action.rawValue)" }
         return await withTaskGroup(of: Int.self) { group in
-            for (_, deliveries) in byHook {
+            for (_, deliveries) in lanes {
                 group.addTask {
-                    for delivery in deliveries { await settle(delivery) }
-                    return deliveries.count
+                    var attempts = 0
+                    for delivery in deliveries {
+                        attempts += 1
+                        guard await settle(delivery) else { break }
+                    }
+                    return attempts
                 }
             }
             return await group.reduce(0, +)
         }
     }
 
-    /// One attempt of `delivery` and its record.
-    func settle(_ delivery: HookDeliveryRecord) async {
+    /// One attempt of `delivery` and its record; true when it was delivered.
+    func settle(_ delivery: HookDeliveryRecord) async -> Bool {
         let attempts = delivery.attempts + 1
         var fields: Logger.Metadata = [
             "hook": "\(delivery.hook)", "action": "\(delivery.action.rawValue)", "delivery": "\(delivery.deliveryID)",
@@ -179,13 +185,14 @@ public struct HookDispatcher: Sendable {
         guard let hook = hooks.first(where: { $0.name == delivery.hook }) else {
             record(
                 delivery, attempts: delivery.attempts, .failed(error: "no hook named \"\(delivery.hook)\" is configured any more"), fields)
-            return
+            return true
         }
         let outcome = options.backoff.settle(
             await attempt(delivery, hook: hook), attempts: attempts, maxAttempts: hook.maxAttempts, now: options.now(),
             random: options.random())
         if case .retry(let at, _) = outcome { fields["next_at"] = "\(Timestamp.string(at))" }
         record(delivery, attempts: attempts, outcome, fields)
+        return outcome == .delivered
     }
 
     /// Sends `delivery` once, recording nothing: a POST to the hook's URL or a run of its command.
@@ -212,7 +219,7 @@ public struct HookDispatcher: Sendable {
             let response = try await http.send(request, policy: URLPolicy(forBaseURL: url))
             return HookAttempt(status: response.status, retryAfter: RetryAfter.of(response, now: options.now()), body: response.body)
         } catch {
-            return .failed(error: error.description)
+            return .failed(error: HookURL.masked(error.description, url: url))
         }
     }
 

@@ -21,3 +21,15 @@ public enum HookPayload {
         return (text("outbox_dir"), text("status"))
     }
 }
+
+/// Hook URLs in errors and logs: webhook URLs often carry their token in the path
+/// (`https://hooks.slack.com/services/T0/B0/XXXX`), so only the scheme and host are shown.
+public enum HookURL {
+    /// `text` with the URL's path (and what follows it) replaced by `/…` wherever it appears.
+    public static func masked(_ text: String, url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let slash = url[schemeEnd.upperBound...].firstIndex(of: "/") else { return text }
+        let path = url[slash...].prefix { $0 != "?" && $0 != "#" }
+        guard path.count > 1 else { return text }
+        return text.replacingOccurrences(of: String(path), with: "/…")
+    }
+}

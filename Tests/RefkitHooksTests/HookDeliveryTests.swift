@@ -82,6 +82,27 @@ struct HookDeliveryTests {
         await receiver.stop()
     }
 
+    @Test func aFailureHoldsTheHooksOtherDeliveriesUntilTheNextPass() async throws {
+        let rig = try HookRig()
+        let receiver = try await FakeReceiver(answers: [.text("down", status: 502)])
+        let dispatcher = try rig.dispatcher([HookRig.urlHook(url: receiver.url), HookRig.commandHook("script", ["/bin/true"])])
+        try rig.finishedKit("mira")
+        try rig.finishedKit("olaf")
+        await dispatcher.pass()
+        #expect(receiver.deliveries.count == 1, "a receiver that is down is not sent the rest")
+        let rows = try rig.database.hookDeliveries()
+        #expect(
+            rows.map { "\($0.hook)/\($0.action.rawValue):\($0.attempts)" } == [
+                "chat/url:1", "script/command:1", "chat/url:0", "script/command:1",
+            ])
+        #expect(rows.filter { $0.hook == "script" }.allSatisfy { $0.status == .delivered }, "another hook's lane goes on")
+        rig.advance(5)
+        await dispatcher.pass()
+        #expect(receiver.deliveries.count == 3)
+        #expect(try rig.database.hookDeliveries().allSatisfy { $0.status == .delivered })
+        await receiver.stop()
+    }
+
     @Test func a429IsRetriedWhenItsRetryAfterSays() async throws {
         let rig = try HookRig()
         let receiver = try await FakeReceiver(answers: [.text("slow down", status: 429, headers: [("Retry-After", "120")])])
@@ -130,6 +151,7 @@ struct HookDeliveryTests {
         let row = try #require(try rig.database.hookDeliveries().first)
         #expect(row.status == .pending && row.attempts == 1)
         #expect(row.lastError?.hasPrefix("http_connect_failed") == true, "\(row.lastError ?? "")")
+        #expect(row.lastError?.contains("/hook") == false, "the URL's path is masked: webhook tokens live there")
     }
 
     @Test func runWakesOnThePipelinesEvents() async throws {

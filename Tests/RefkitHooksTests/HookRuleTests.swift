@@ -124,4 +124,14 @@ struct HookRuleTests {
         #expect(HookPayload.commandArguments(of: none) == ("", "complete"))
         #expect(HookDeliveryRecord.deliveryID(eventID: 1234, hook: "chat") == "1234-chat")
     }
+
+    @Test func aHookURLsPathIsMaskedInErrors() {
+        let url = "https://hooks.slack.com/services/T0/B0/XXXXSECRET?x=1"
+        #expect(
+            HookURL.masked("http_timeout: timed out (https://hooks.slack.com/services/T0/B0/XXXXSECRET?x=1)", url: url)
+                == "http_timeout: timed out (https://hooks.slack.com/…?x=1)")
+        #expect(HookURL.masked("refused https://a.example/", url: "https://a.example/") == "refused https://a.example/")
+        #expect(HookURL.masked("no url here", url: url) == "no url here")
+        #expect(HookURL.masked("x", url: "not a url") == "x")
+    }
 }
