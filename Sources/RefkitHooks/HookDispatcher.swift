@@ -23,6 +23,8 @@ public struct HookDispatcher: Sendable {
         public var now: @Sendable () -> Date = { Date() }
         /// Events read per query while catching up.
         public var batch = 500
+        /// How long settled deliveries stay in the store (each keeps its body: about 1 KiB).
+        public var retention: Duration = .seconds(30 * 86_400)
         /// Called after each attempt with the hook and `delivered`, `retry` or `failed` (metrics).
         public var onOutcome: @Sendable (_ hook: String, _ outcome: String) -> Void = { _, _ in }
 
@@ -61,10 +63,12 @@ public struct HookDispatcher: Sendable {
     }
 
     /// Scans and sends at start (what the last run left pending), then on each wake-up, until the
-    /// broadcast finishes or the task is cancelled.
+    /// broadcast finishes or the task is cancelled. Settled deliveries older than `retention` are
+    /// removed at start and once a day.
     public func run() async {
         let (wake, wakeUp) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         wakeUp.yield()
+        var pruned: Date?
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in events {
@@ -81,9 +85,24 @@ public struct HookDispatcher: Sendable {
                 }
             }
             for await _ in wake {
+                if pruned.map({ options.now().timeIntervalSince($0) >= 86_400 }) ?? true {
+                    prune()
+                    pruned = options.now()
+                }
                 await pass()
             }
             group.cancelAll()
+        }
+    }
+
+    /// Removes settled deliveries older than `retention`.
+    public func prune() {
+        let before = options.now().addingTimeInterval(-Double(options.retention.wholeMilliseconds) / 1000)
+        do {
+            let removed = try database.pruneHookDeliveries(settledBefore: before)
+            if removed > 0 { logger.info("old hook deliveries removed", metadata: ["count": "\(removed)"]) }
+        } catch {
+            logger.warning("cannot remove old hook deliveries", metadata: ["error": "\(error)"])
         }
     }
 

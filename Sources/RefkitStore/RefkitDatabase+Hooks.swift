@@ -140,6 +140,17 @@ extension RefkitDatabase {
         }
     }
 
+    /// Removes deliveries settled (delivered or given up) before `before`; pending ones stay
+    /// whatever their age. Returns how many went.
+    @discardableResult
+    public func pruneHookDeliveries(settledBefore before: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM hook_deliveries WHERE status != 'pending' AND updated_at < ?", arguments: [Timestamp.string(before)])
+            return db.changesCount
+        }
+    }
+
     static func hookDeliveryRecord(_ row: Row) throws -> HookDeliveryRecord {
         let action: String = row["action"]
         let status: String = row["status"]

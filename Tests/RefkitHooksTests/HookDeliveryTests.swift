@@ -210,6 +210,25 @@ struct HookDeliveryTests {
         #expect(run.output == "True False False\n")
     }
 
+    @Test func runRemovesDeliveriesSettledLongAgo() async throws {
+        let rig = try HookRig()
+        let receiver = try await FakeReceiver(answers: [.text("ok"), .text("down", status: 500)])
+        let dispatcher = try rig.dispatcher([HookRig.urlHook(url: receiver.url)])
+        try rig.finishedKit("old")
+        await dispatcher.pass()
+        try rig.finishedKit("failing")
+        await dispatcher.pass()
+        rig.advance(31 * 86_400)
+        // Its stream ended, run makes the pass it was woken for at start and returns.
+        rig.events.finish()
+        await dispatcher.run()
+        let rows = try rig.database.hookDeliveries()
+        #expect(rows.map(\.status) == [.delivered], "the old delivered one went; the retried one was then delivered")
+        #expect(try JSONValue.parse(rows[0].payload)["kit"] == .string("failing"))
+        #expect(rig.log.text.contains("old hook deliveries removed"))
+        await receiver.stop()
+    }
+
     @Test func withoutHooksTheCursorStillMoves() async throws {
         let rig = try HookRig()
         try rig.finishedKit("before")

@@ -74,4 +74,17 @@ struct HookDeliveryStoreTests {
         #expect(throws: (any Error).self) { try db.execute("UPDATE hook_deliveries SET status = 'sent'") }
         #expect(throws: (any Error).self) { try db.execute("INSERT INTO hook_cursor (id, last_event_id) VALUES (2, 0)") }
     }
+
+    @Test func settledDeliveriesArePrunedPendingOnesStay() throws {
+        let store = try StoreFixture()
+        let db = store.database
+        try db.recordHookDeliveries((1...3).map { Self.delivery("a", event: $0) }, cursor: 3, now: Self.t0)
+        let ids = try db.hookDeliveries().map(\.id)
+        try db.recordHookAttempt(id: ids[0], attempts: 1, .delivered, now: Self.t0)
+        try db.recordHookAttempt(id: ids[1], attempts: 1, .failed(error: "x"), now: Self.t0.addingTimeInterval(10))
+        #expect(try db.pruneHookDeliveries(settledBefore: Self.t0) == 0, "settled at t0: not before it")
+        #expect(try db.pruneHookDeliveries(settledBefore: Self.t0.addingTimeInterval(5)) == 1)
+        #expect(try db.pruneHookDeliveries(settledBefore: Self.t0.addingTimeInterval(86_400 * 365)) == 1)
+        #expect(try db.hookDeliveries().map(\.eventID) == [3], "the pending one stays, however old")
+    }
 }
