@@ -77,7 +77,7 @@ struct WebClient: Sendable {
                 let got = recv(fd, &buffer, buffer.count, 0)
                 guard got > 0 else { break }
                 text += String(decoding: buffer[..<got], as: UTF8.self)
-                while let end = text.range(of: "\n\n") {
+                while !until(events), let end = text.range(of: "\n\n") {
                     let message = String(text[..<end.lowerBound])
                     text = String(text[end.upperBound...])
                     var id: Int64?
