@@ -150,6 +150,13 @@ struct WebAPITests {
                 try rig.daemon.database.kit(ann.id)?.status == .complete
                     && rig.daemon.database.stages(kitID: ann.id).allSatisfy { $0.status == .done || $0.stage.isCandidate }
             }
+            let problems = try openAPIProblems([
+                ("KitList", list.body), ("KitDetail", try await client.send("GET", "/api/v1/kits/\(ann.id)").body),
+                ("CommandResult", selected.body), ("CommandResult", regenerated.body), ("Error", retry.body),
+                ("Status", try await client.send("GET", "/api/v1/status").body),
+                ("EventPage", try await client.send("GET", "/api/v1/events?after=0&wait=0").body),
+            ])
+            #expect(problems == nil, "\(problems ?? "")")
             let folder = try #require(try rig.daemon.database.kit(ann.id)?.outboxDir)
             let deleted = try await client.send("DELETE", "/api/v1/kits/ann")
             #expect(deleted.status == 200, "\(deleted.body)")
@@ -157,6 +164,7 @@ struct WebAPITests {
             #expect(!FileManager.default.fileExists(atPath: folder))
             #expect(try rig.daemon.database.kit(ann.id) == nil)
             #expect(try await client.send("DELETE", "/api/v1/kits/ann").status == 404)
+            #expect(try openAPIProblems([("Deleted", deleted.body)]) == nil)
         }
     }
 
@@ -169,6 +177,7 @@ struct WebAPITests {
             let order = #"{"schema": "refkit.order/1", "kit": "Cleo"}"#
             let upload = try await client.send("POST", "/api/v1/orders", form: ["image=@\(image);type=image/jpeg", "order=\(order)"])
             #expect(upload.status == 202, "\(upload.body)")
+            #expect(try openAPIProblems([("Upload", upload.body)]) == nil)
             #expect(upload.json?["files"] == .array([.string("Cleo.json"), .string("Cleo.jpg")]))
             try await eventually("Cleo is complete") { try rig.daemon.database.kit("Cleo")?.status == .complete }
             let folder = try #require(try rig.daemon.database.kit("Cleo")?.outboxDir)
