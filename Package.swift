@@ -107,8 +107,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        // What the web UI's store reads cost with 10,000 kits (BENCHMARKS.md).
-        .executableTarget(name: "refkit-store-bench", dependencies: ["RefkitCore", "RefkitStore"]),
+        // What the web UI's store reads, answers and event streams cost with 10,000 kits (BENCHMARKS.md).
+        .executableTarget(
+            name: "refkit-store-bench",
+            dependencies: ["RefkitCore", "RefkitStore", "RefkitConfig", "RefkitWeb", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "refkit-bench",
             dependencies: [
