@@ -93,7 +93,7 @@ let package = Package(
             name: "RefkitDaemon",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitHooks",
+                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitWeb", "RefkitHooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,8 +107,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        // What the web UI's store reads cost with 10,000 kits (BENCHMARKS.md).
-        .executableTarget(name: "refkit-store-bench", dependencies: ["RefkitCore", "RefkitStore"]),
+        // What the web UI's store reads, answers and event streams cost with 10,000 kits (BENCHMARKS.md).
+        .executableTarget(
+            name: "refkit-store-bench",
+            dependencies: ["RefkitCore", "RefkitStore", "RefkitConfig", "RefkitWeb", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "refkit-bench",
             dependencies: [
@@ -189,8 +191,15 @@ let package = Package(
 
         // Issue 16, the web UI: its configuration and security rules as values (token, Host/Origin checks, the
         // outbox path rule); the HTTP server comes next.
-        .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux"]),
-        .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitTestSupport"]),
+        .target(
+            name: "RefkitWeb",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux", "RefkitService", "RefkitPublish",
+                "RefkitIntake", "RefkitCivitai", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RefkitWebTests",
+            dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitService", "RefkitTestSupport", "RefkitDigest"]),
 
         // Issue 16, notifications: `[[hook]]` deliveries (a signed POST, a command) tailed from the event log,
         // kept in the store so a restart loses none.

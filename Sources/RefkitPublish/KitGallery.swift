@@ -226,7 +226,8 @@ enum KitGallery {
 }
 
 /// HTML being built: `text` and `attribute` escape, `raw` is for the page's own markup only.
-struct HTMLText {
+/// `escaped` is the one HTML escape of refkit's pages (the gallery, the outbox index, the web UI).
+public struct HTMLText {
     private(set) var output = ""
 
     mutating func raw(_ markup: String) { output += markup }
@@ -235,7 +236,8 @@ struct HTMLText {
 
     mutating func attribute(_ s: String) { output += HTMLText.escaped(s) }
 
-    static func escaped(_ s: String) -> String {
+    /// `s` with `& < > " '` escaped: safe as element text and as a quoted attribute value.
+    public static func escaped(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
