@@ -18,6 +18,7 @@ public enum HookCommand {
     public struct Result: Sendable, Equatable {
         /// The exit status, or nil when a signal ended it.
         public var status: Int32?
+        /// The signal that ended it, or nil when it exited.
         public var signal: Int32?
         /// The time limit was reached and the group killed.
         public var timedOut = false
@@ -158,7 +159,10 @@ public enum HookCommand {
 
 /// A command hook that could not be started, naming the program and why.
 public struct HookCommandError: Error, Sendable, CustomStringConvertible {
+    /// The program (`command[0]`).
     public var program: String
+    /// posix_spawn's or pipe2's error text.
     public var reason: String
+    /// `cannot start PROGRAM: REASON`.
     public var description: String { "cannot start \(program): \(reason)" }
 }
