@@ -8,10 +8,14 @@ extension ImageOps {
     ) throws(ImagingError) -> StudioSheetLayout {
         var tiles: [StudioSheetLayout.Tile] = []
         for reference in content.references {
-            let size = try reference.image.map { bytes throws(ImagingError) in try uprightSize(bytes) }
+            let size = try reference.image.map { bytes throws(ImagingError) in
+                try naming(reference.stage) { () throws(ImagingError) in try uprightSize(bytes) }
+            }
             tiles.append(.init(stage: reference.stage, picture: size, verdict: reference.verdict, note: reference.note))
         }
-        let source = try content.source.map { bytes throws(ImagingError) in try uprightSize(bytes) }
+        let source = try content.source.map { bytes throws(ImagingError) in
+            try naming(nil) { () throws(ImagingError) in try uprightSize(bytes) }
+        }
         return StudioSheetLayout(title: content.title, details: content.details, source: source, tiles: tiles, width: width)
     }
 
@@ -39,9 +43,20 @@ extension ImageOps {
         for reference in content.references where pictures[reference.stage] == nil { pictures[reference.stage] = reference.image }
         for cell in layout.cells {
             let bytes = cell.stage.map { pictures[$0] } ?? content.source
-            try draw(cell, picture: bytes, captionSize: layout.captionSize, on: canvas)
+            try naming(cell.stage) { () throws(ImagingError) in try draw(cell, picture: bytes, captionSize: layout.captionSize, on: canvas)
+            }
         }
         return try canvas.image.encodedImage(as: .png)
+    }
+
+    /// Runs `body` for one picture; a failure says which (`stage side: image is truncated`, `the source: ...`).
+    private static func naming<T>(_ stage: Stage?, _ body: () throws(ImagingError) -> T) throws(ImagingError) -> T {
+        do {
+            return try body()
+        } catch {
+            let picture = stage.map { "stage \($0.name)" } ?? "the source"
+            throw ImagingError(code: error.code, message: "\(picture): \(error.message)", detail: error.detail)
+        }
     }
 
     /// The size a picture has once its EXIF orientation is applied, as the thumbnail draws it.
