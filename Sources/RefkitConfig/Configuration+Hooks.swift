@@ -14,6 +14,7 @@ extension Configuration {
             case awaitingSelection = "awaiting_selection"
             case qaFailed = "qa_failed"
 
+            /// In the order `allCases` lists them (the order `on` is kept in).
             public static func < (a: Self, b: Self) -> Bool {
                 allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
             }
@@ -23,6 +24,7 @@ extension Configuration {
         public static let defaultURLTimeoutSeconds = 10
         /// The default `timeout_s` of the command.
         public static let defaultCommandTimeoutSeconds = 30
+        /// The default `max_attempts`: with the standard backoff, about 3 hours of trying (7 waits).
         public static let defaultMaxAttempts = 8
 
         /// Unique among the hooks; part of every delivery's id.
@@ -35,14 +37,17 @@ extension Configuration {
         public var url: String?
         /// The HMAC-SHA256 key (the file's bytes, one trailing newline dropped); needed with `url`.
         public var secretFile: String?
+        /// The bound of one POST (`timeout_s`).
         public var urlTimeoutSeconds = Hook.defaultURLTimeoutSeconds
         /// Attempts of one delivery before it is given up (status `failed`, logged at error).
         public var maxAttempts = Hook.defaultMaxAttempts
         /// An argv (an absolute program path, then its arguments), run without a shell; the kit's
         /// folder and status are appended.
         public var command: [String]?
+        /// The bound of one command run (`timeout_s`), after which its process group is killed.
         public var commandTimeoutSeconds = Hook.defaultCommandTimeoutSeconds
 
+        /// A hook of that name with every default (it needs a url or a command to be valid).
         public init(name: String) { self.name = name }
 
         /// Whether the hook is told about `event` for a kit of `watch`.

@@ -30,6 +30,7 @@ public enum HookAttempt: Sendable, Equatable {
 /// Not `RetryPolicy` (the provider calls' full-jitter exponential): a delivery is durable and may
 /// wait out a receiver's hour-long outage across restarts, where a provider call waits seconds.
 public struct HookBackoff: Sendable, Equatable {
+    /// 5 s, 30 s, 2 min, 10 min, then hourly, ±20 %; a Retry-After up to an hour.
     public static let standard = HookBackoff(
         steps: [.seconds(5), .seconds(30), .seconds(120), .seconds(600), .seconds(3600)], jitter: 0.2, maxServerDelay: .seconds(3600))
 
@@ -37,8 +38,10 @@ public struct HookBackoff: Sendable, Equatable {
     public var steps: [Duration]
     /// The share each wait is spread by, either way.
     public var jitter: Double
+    /// The longest a receiver's `Retry-After` is obeyed.
     public var maxServerDelay: Duration
 
+    /// A backoff of `steps` (at least one), each spread by `jitter` either way.
     public init(steps: [Duration], jitter: Double, maxServerDelay: Duration) {
         precondition(!steps.isEmpty, "a backoff needs at least one step")
         self.steps = steps

@@ -1,6 +1,7 @@
 import CRefkitLinux
 import Dispatch
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -18,9 +19,12 @@ public enum HookCommand {
     public struct Result: Sendable, Equatable {
         /// The exit status, or nil when a signal ended it.
         public var status: Int32?
+        /// The signal that ended it, or nil when it exited.
         public var signal: Int32?
         /// The time limit was reached and the group killed.
         public var timedOut = false
+        /// The task was cancelled (the daemon stopping) and the group killed.
+        public var cancelled = false
         /// What it wrote, up to the bound.
         public var output: [UInt8] = []
         /// What it wrote beyond the bound (counted, not kept).
@@ -30,6 +34,7 @@ public enum HookCommand {
         public var attempt: HookAttempt {
             if status == 0 { return .succeeded }
             if timedOut { return .failed(error: "timed out; its process group was killed") }
+            if cancelled { return .failed(error: "stopped with the daemon; its process group was killed") }
             if let signal { return .failed(error: "killed by signal \(signal)") }
             return .failed(error: "exited with status \(status ?? -1)")
         }
@@ -45,14 +50,22 @@ public enum HookCommand {
     public static let baseEnvironment = ["PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8"]
 
     /// Runs `argv` to its end or its time limit, on a thread of its own (never a cooperative one).
+    /// Cancelling the task (the daemon stopping) kills the group as the time limit would.
     public static func run(
         _ argv: [String], environment: [String], timeout: Duration, outputLimit: Int = 8192
     ) async throws(HookCommandError) -> Result {
         let started = try spawn(argv, environment: baseEnvironment + environment)
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: supervise(started, timeout: timeout, outputLimit: outputLimit))
+        let cancelled = Atomic(false)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(
+                        returning: supervise(started, timeout: timeout, outputLimit: outputLimit, cancelled: cancelled))
+                }
             }
+        } onCancel: {
+            // The supervising thread kills the group (it alone knows the child is not yet reaped).
+            cancelled.store(true, ordering: .relaxed)
         }
     }
 
@@ -101,7 +114,9 @@ public enum HookCommand {
 
     /// Reads the output and waits for the exit, killing the group at the deadline. After the
     /// command exits, a child it left holding the pipe is waited for one more second at most.
-    private static func supervise(_ started: (pid: pid_t, output: Int32), timeout: Duration, outputLimit: Int) -> Result {
+    private static func supervise(
+        _ started: (pid: pid_t, output: Int32), timeout: Duration, outputLimit: Int, cancelled: borrowing Atomic<Bool>
+    ) -> Result {
         let (pid, fd) = started
         defer { close(fd) }
         let clock = ContinuousClock()
@@ -113,10 +128,11 @@ public enum HookCommand {
         while true {
             if exited == nil, reap(pid, flags: WNOHANG, into: &result) { exited = clock.now }
             if let exited, !outputOpen || clock.now - exited > .seconds(1) { break }
-            if exited == nil, clock.now >= deadline {
+            if exited == nil, clock.now >= deadline || cancelled.load(ordering: .relaxed) {
                 // Still unreaped, so the group id cannot have been reused.
                 kill(-pid, SIGKILL)
-                result.timedOut = true
+                result.timedOut = clock.now >= deadline
+                result.cancelled = !result.timedOut
                 _ = reap(pid, flags: 0, into: &result)
                 break
             }
@@ -158,7 +174,10 @@ public enum HookCommand {
 
 /// A command hook that could not be started, naming the program and why.
 public struct HookCommandError: Error, Sendable, CustomStringConvertible {
+    /// The program (`command[0]`).
     public var program: String
+    /// posix_spawn's or pipe2's error text.
     public var reason: String
+    /// `cannot start PROGRAM: REASON`.
     public var description: String { "cannot start \(program): \(reason)" }
 }

@@ -15,11 +15,13 @@ import RefkitStore
 public struct HookDispatcher: Sendable {
     /// What tests and the daemon may change; the defaults are the daemon's.
     public struct Options: Sendable {
+        /// When failed deliveries are tried again.
         public var backoff = HookBackoff.standard
         /// How often it looks for due retries and other processes' events without being woken.
         public var tick: Duration = .seconds(5)
         /// Uniform in 0..<1: the backoff's jitter.
         public var random: @Sendable () -> Double = { Double.random(in: 0..<1) }
+        /// The wall clock of `next_at`, signatures' timestamps and retention.
         public var now: @Sendable () -> Date = { Date() }
         /// Events read per query while catching up.
         public var batch = 500
@@ -28,6 +30,7 @@ public struct HookDispatcher: Sendable {
         /// Called after each attempt with the hook and `delivered`, `retry` or `failed` (metrics).
         public var onOutcome: @Sendable (_ hook: String, _ outcome: String) -> Void = { _, _ in }
 
+        /// The daemon's options.
         public init() {}
     }
 

@@ -3,6 +3,7 @@ import RefkitCore
 /// The body of a delivery: the kit's summary as the list API gives it (`KitJSON.summary`), with
 /// what the notice is (`event`), its id (`delivery`) and the kit's folder in the outbox.
 public enum HookPayload {
+    /// The body as stored and sent: `event`, `delivery`, the summary's members, `outbox_dir`.
     public static func body(summary: JSONValue, event: String, delivery: String, outboxDir: String?) -> String {
         var members: [(key: String, value: JSONValue)] = [("event", .string(event)), ("delivery", .string(delivery))]
         if case .object(let kit) = summary { members += kit.filter { $0.key != "event" && $0.key != "delivery" } }

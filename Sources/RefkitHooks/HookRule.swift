@@ -3,13 +3,17 @@ import RefkitStore
 
 /// Which hooks an event of the log concerns, and what each is told: values only, no store.
 public enum HookRule {
+    /// The events a hook can be told about (`on`).
     public typealias Event = Configuration.Hook.Event
 
     /// What one hook is told about one event.
     public struct Notice: Sendable, Equatable {
+        /// The hook's name.
         public var hook: String
+        /// What it is told: the kit's own event, or `qa_failed`.
         public var event: Event
 
+        /// A notice of `event` for `hook`.
         public init(hook: String, event: Event) {
             self.hook = hook
             self.event = event

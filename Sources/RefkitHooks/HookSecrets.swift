@@ -40,8 +40,12 @@ public struct HookSecrets: Sendable {
 
 /// A hook that cannot be set up at start (its secret file), naming the hook, the file and why.
 public struct HookSetupError: Error, Sendable, CustomStringConvertible {
+    /// The hook whose secret it is.
     public var hook: String
+    /// Its `secret_file` (nil when none was given).
     public var file: String?
+    /// Why it cannot be used (never the file's bytes).
     public var reason: String
+    /// `hook "NAME": secret_file PATH: REASON`.
     public var description: String { "hook \"\(hook)\"" + (file.map { ": secret_file \($0)" } ?? "") + ": \(reason)" }
 }

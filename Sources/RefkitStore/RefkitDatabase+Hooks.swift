@@ -4,26 +4,36 @@ import RefkitCore
 
 /// One delivery of a `[[hook]]`: one hook's one action (a POST or a command) for one event.
 public struct HookDeliveryRecord: Sendable, Equatable {
+    /// A POST to the hook's `url`, or a run of its `command`.
     public enum Action: String, Sendable, Equatable { case url, command }
+    /// Pending (due at `nextAt`), delivered, or given up.
     public enum Status: String, Sendable, Equatable { case pending, delivered, failed }
 
+    /// The row's id.
     public var id: Int64
+    /// The hook's name.
     public var hook: String
+    /// Which of the hook's actions.
     public var action: Action
     /// The id in the events table of what it announces.
     public var eventID: Int64
     /// What it announces (`kit_complete`, `qa_failed`, ...).
     public var event: String
+    /// The kit it is about.
     public var kitID: String
+    /// Where it stands.
     public var status: Status
     /// Attempts made so far.
     public var attempts: Int
     /// When a pending delivery is due (a `Timestamp` string).
     public var nextAt: String
+    /// Why the last failed attempt failed (kept after a later success).
     public var lastError: String?
     /// The body every attempt sends.
     public var payload: String
+    /// When it was stored.
     public var createdAt: String
+    /// When it last changed.
     public var updatedAt: String
 
     /// The id a receiver dedupes on: the same for every attempt, across restarts, and for both
@@ -36,13 +46,20 @@ public struct HookDeliveryRecord: Sendable, Equatable {
 
 /// A delivery the dispatcher found in the events, to be stored once.
 public struct NewHookDelivery: Sendable, Equatable {
+    /// The hook's name.
     public var hook: String
+    /// Which of the hook's actions.
     public var action: HookDeliveryRecord.Action
+    /// The id in the events table of what it announces.
     public var eventID: Int64
+    /// What it announces (`kit_complete`, `qa_failed`, ...).
     public var event: String
+    /// The kit it is about.
     public var kitID: String
+    /// The body every attempt sends.
     public var payload: String
 
+    /// A delivery to store.
     public init(hook: String, action: HookDeliveryRecord.Action, eventID: Int64, event: String, kitID: String, payload: String) {
         self.hook = hook
         self.action = action

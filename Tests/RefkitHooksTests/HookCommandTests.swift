@@ -61,6 +61,22 @@ struct HookCommandTests {
         try await eventually("the command's processes to end", timeout: .seconds(10)) { started.allSatisfy(Self.isDead) }
     }
 
+    @Test func cancellingTheRunKillsTheCommandsGroup() async throws {
+        let dir = try TemporaryDirectory("hook-cancel")
+        let pids = dir.url("pids")
+        let script = "sleep 60 & echo $! > \(pids); wait"
+        let running = Task { try await HookCommand.run(["/bin/sh", "-c", script], environment: [], timeout: .seconds(120)) }
+        try await eventually("the command to start its child") {
+            (try? String(contentsOfFile: pids, encoding: .utf8))?.hasSuffix("\n") == true
+        }
+        running.cancel()
+        let result = try await running.value
+        #expect(result.cancelled && !result.timedOut && result.signal == SIGKILL)
+        #expect(result.attempt == .failed(error: "stopped with the daemon; its process group was killed"))
+        let child = try #require(Int32(try String(contentsOfFile: pids, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        try await eventually("the command's child to end", timeout: .seconds(10)) { Self.isDead(child) }
+    }
+
     @Test func aTimedOutCommandHookIsRetriedLater() async throws {
         let rig = try HookRig()
         let dispatcher = try rig.dispatcher([HookRig.commandHook("slow", ["/bin/sh", "-c", "sleep 30"], timeout: 1)])

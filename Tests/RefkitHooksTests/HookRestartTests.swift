@@ -41,7 +41,8 @@ struct HookRestartTests {
             let due = try rig.database.dueHookDeliveries(now: rig.now)
             try #require(due.count == 1)
             // The send happens; the process dies before the outcome is written.
-            #expect(await first.attempt(due[0], hook: hooks[0]) == .succeeded)
+            let sent = await first.attempt(due[0], hook: hooks[0])
+            #expect(sent == .succeeded, "\(sent)")
         }
         #expect(try rig.database.hookDeliveries().first?.status == .pending)
 

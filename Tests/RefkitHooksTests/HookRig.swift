@@ -45,6 +45,8 @@ final class HookRig: Sendable {
         hook.url = url
         hook.secretFile = "/unused"
         hook.on = on
+        // A loaded machine (the whole suite beside other builds) can take seconds to answer on loopback.
+        hook.urlTimeoutSeconds = 60
         return hook
     }
 
