@@ -225,33 +225,6 @@ enum KitGallery {
         """
 }
 
-/// HTML being built: `text` and `attribute` escape, `raw` is for the page's own markup only.
-struct HTMLText {
-    private(set) var output = ""
-
-    mutating func raw(_ markup: String) { output += markup }
-
-    mutating func text(_ s: String) { output += HTMLText.escaped(s) }
-
-    mutating func attribute(_ s: String) { output += HTMLText.escaped(s) }
-
-    static func escaped(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-}
-
 extension String {
     fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
 }
