@@ -32,7 +32,7 @@ extension WebAssets {
         table.kits th{font-size:.8rem;text-transform:uppercase;color:#666;background:#fafafa}
         td.progress progress{width:8rem;vertical-align:middle}td.progress .count{font-size:.85rem;color:#555}
         .failed-count{color:#a00;font-size:.85rem}.needs-review{color:#a00;font-weight:600}
-        td.actions{display:flex;gap:.5rem;align-items:center}
+        td.actions{white-space:nowrap}td.actions > *{margin-right:.5rem}
         .badge{display:inline-block;font-size:.8rem;padding:.05em .6em;border-radius:1em;background:#ddd;white-space:nowrap}
         .paging{display:flex;gap:1rem;margin:1rem 0}.empty{color:#666}
         .flash{background:#fff4cc;border:1px solid #e0b000;border-radius:6px;padding:.5rem .8rem}
