@@ -93,7 +93,7 @@ let package = Package(
             name: "RefkitDaemon",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline",
+                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitWeb",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -191,8 +191,15 @@ let package = Package(
 
         // Issue 16, the web UI: its configuration and security rules as values (token, Host/Origin checks, the
         // outbox path rule); the HTTP server comes next.
-        .target(name: "RefkitWeb", dependencies: ["RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux"]),
-        .testTarget(name: "RefkitWebTests", dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitTestSupport"]),
+        .target(
+            name: "RefkitWeb",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "CRefkitLinux", "RefkitService", "RefkitPublish",
+                "RefkitIntake", "RefkitCivitai", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RefkitWebTests",
+            dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitService", "RefkitTestSupport", "RefkitDigest"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import RefkitConfig
 import RefkitCore
 import RefkitStore
 import RefkitSystem
+import RefkitWeb
 
 // Kit life-cycle commands. Each is one transaction on the state database, the same one an
 // inbox control order runs, so they work alike with or without a running daemon: a daemon
@@ -129,22 +130,10 @@ extension RefkitCommand {
                 let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
                 guard answer == "y" || answer == "yes" else { throw CLIError(code: 1, message: "not deleted") }
             }
-            let deleted = try KitCommandRunner.run { try database.deleteKit(record.id) }
-            var removed: [String] = []
-            if let dir = deleted.outboxDir, FileManager.default.fileExists(atPath: dir) {
-                try FileManager.default.removeItem(atPath: dir)
-                removed.append(dir)
+            let deleted = try KitCommandRunner.run {
+                try KitDeletion.delete(record.id, database: database, stateDir: configuration.stateDir)
             }
-            let work = StateLayout(root: configuration.stateDir).work(kitID: deleted.kitID)
-            if FileManager.default.fileExists(atPath: work) { try FileManager.default.removeItem(atPath: work) }
-            for input in deleted.orphanedInputs {
-                try? FileManager.default.removeItem(atPath: "\(configuration.stateDir)/\(input)")
-                removed.append("face-swap target \(input)")
-            }
-            if let original = deleted.orphanedOriginal {
-                try? FileManager.default.removeItem(atPath: "\(configuration.stateDir)/\(original)")
-                removed.append("original \(original)")
-            }
+            let removed = deleted.removed
             print("\(deleted.kitName): deleted" + (removed.isEmpty ? "" : " (\(removed.joined(separator: ", ")))"))
         }
     }

@@ -25,8 +25,6 @@ enum StateAccess {
 }
 
 extension JSONValue {
-    static func counts(_ d: [String: Int]) -> JSONValue { .object(d.keys.sorted().map { ($0, .integer(d[$0]!)) }) }
-
     /// Indented JSON for people and `jq`.
     var pretty: String {
         var out = ""

@@ -20,50 +20,13 @@ extension RefkitCommand {
             let database = try StateAccess.open(configuration)
             let summary = try database.statusSummary()
             let pid = StateAccess.daemonPID(configuration)
-            let queueDepth = (summary.stagesByStatus["pending"] ?? 0) + (summary.stagesByStatus["running"] ?? 0)
+            let queueDepth = StatusJSON.queueDepth(summary)
             let lastBatch = try BatchSummaries.last(database: database)
             let openBatches = try database.openCivitaiBatches().count
             let paused = try database.pausedProviders()
             if json {
-                let doc = JSONValue.object([
-                    ("schema", .string("refkit.status/1")),
-                    ("daemon", .object([("running", .bool(pid != nil)), ("pid", pid.map { .integer($0) } ?? .null)])),
-                    ("state_dir", .string(configuration.stateDir)),
-                    ("queue_depth", .integer(queueDepth)),
-                    (
-                        "kits",
-                        .counts(
-                            Dictionary(
-                                uniqueKeysWithValues: KitStatus.allCases.map { ($0.rawValue, summary.kitsByStatus[$0.rawValue] ?? 0) }))
-                    ),
-                    (
-                        "stages",
-                        .counts(
-                            Dictionary(
-                                uniqueKeysWithValues: StageStatus.allCases.map { ($0.rawValue, summary.stagesByStatus[$0.rawValue] ?? 0) }))
-                    ),
-                    (
-                        "intake",
-                        .counts(
-                            Dictionary(
-                                uniqueKeysWithValues: ["claimed", "accepted", "duplicate", "rejected"].map {
-                                    ($0, summary.claimsByState[$0] ?? 0)
-                                }))
-                    ),
-                    ("sources", .integer(summary.sources)),
-                    ("rejected_today", .integer(summary.rejectedToday)),
-                    ("spend_today_usd", .number(summary.spendTodayUSD, isInteger: false)),
-                    (
-                        "paused_providers",
-                        .array(
-                            paused.map { pause in
-                                .object([
-                                    ("provider", .string(pause.provider)), ("until", .string(pause.until)), ("capped", .bool(pause.capped)),
-                                ])
-                            })
-                    ),
-                    ("civitai", .object([("open_batches", .integer(openBatches)), ("last_batch", lastBatch ?? .null)])),
-                ])
+                let doc = try StatusJSON.document(
+                    database: database, stateDir: configuration.stateDir, daemonPID: pid, lastBatch: lastBatch)
                 print(doc.pretty)
                 return
             }

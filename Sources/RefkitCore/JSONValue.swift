@@ -139,5 +139,8 @@ extension JSONValue {
     public static func optional(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
 
     /// The whole number, or null.
+    /// Counts by name as an object, names sorted (a stable shape).
+    public static func counts(_ d: [String: Int]) -> JSONValue { .object(d.keys.sorted().map { ($0, .integer(d[$0]!)) }) }
+
     public static func optional(_ value: Int?) -> JSONValue { value.map(JSONValue.integer) ?? .null }
 }

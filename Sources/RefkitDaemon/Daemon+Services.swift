@@ -1,5 +1,7 @@
+import Foundation
 import Logging
 import RefkitService
+import RefkitWeb
 import ServiceLifecycle
 
 extension Daemon {
@@ -19,6 +21,9 @@ extension Daemon {
                 let loop = DaemonLoop(body: { await server.run() }, afterwards: { server.shutdown() })
                 services.append(.init(service: loop, serviceName: "metrics"))
             }
+            if let web = startWebServer() {
+                services.append(.init(service: DaemonLoop(body: { await web.run() }, afterwards: { web.shutdown() }), serviceName: "web"))
+            }
             loop("report") { await self.report() }
             if let pinger = WatchdogPinger(notifier: notifier, logger: logger, isHealthy: { await self.currentScheduler.isResponsive() }) {
                 loop("watchdog") { await pinger.run() }
@@ -36,6 +41,22 @@ extension Daemon {
         return ServiceGroup(
             configuration: ServiceGroupConfiguration(
                 services: services, gracefulShutdownSignals: handlingSignals ? [.sigterm, .sigint] : [], logger: lifecycleLogger))
+    }
+
+    /// The web UI's server where `[web]` says, if enabled. A listener that cannot be had (the port
+    /// taken by another daemon) is an error in the log, not a stop: the inboxes are still served.
+    func startWebServer() -> WebServer? {
+        guard configuration.web.enabled else { return nil }
+        do {
+            let web = try WebServer(
+                configuration: configuration, current: { self.configuration }, database: database, daemonPID: Int(getpid()), logger: logger)
+            logger.info("serving the web UI", metadata: ["url": "\(web.origin)/", "login": "`refkit web-url` prints the login link"])
+            return web
+        } catch {
+            logger.error(
+                "the web UI is not served", metadata: ["error": "\(error)", "hint": "set [web] listen to a free port, or enabled = false"])
+            return nil
+        }
     }
 
     /// For the service groups' own lines, which are about their mechanics (debug and trace):

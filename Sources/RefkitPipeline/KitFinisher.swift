@@ -25,9 +25,6 @@ final class KitFinisher: Sendable {
     /// kit that ends partial, is retried and ends complete is one complete kit.
     var finished: FinishedKits { state.withLock { $0.finished } }
 
-    /// Whether the kit is being published now.
-    func isFinishing(_ kitID: String) -> Bool { state.withLock { $0.finishing.contains(kitID) } }
-
     /// Publishes a kit whose stages have all ended.
     func finish(kitID: String) async {
         // A finish asked for while another is publishing the kit is not dropped: that publish

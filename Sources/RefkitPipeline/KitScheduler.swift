@@ -157,7 +157,10 @@ public actor KitScheduler {
     /// its views): nothing else would finish them until the next periodic sweep. Kits waiting
     /// for space are left to that sweep (`disk_full_retry_s`).
     private func finishChangedKits(into group: inout TaskGroup<ChildResult>) {
-        for kitID in (try? database.kitsChangedWithNothingToRun()) ?? [] where !finisher.isFinishing(kitID) {
+        // A kit being published now is asked again, not skipped: that publish may have read it before
+        // the change, and the finisher runs it once more when it ends (skipping it left the change to
+        // the next periodic sweep, up to 30 s later).
+        for kitID in (try? database.kitsChangedWithNothingToRun()) ?? [] {
             group.addTask {
                 await self.finish(kitID: kitID)
                 return .changedKitFinished

@@ -3,20 +3,6 @@ import Foundation
 /// What the server answers, from the bytes of a request head alone (no socket), so the
 /// answers are tested without I/O.
 extension MetricsHTTPServer {
-    /// Where the request head ends (`\r\n\r\n` or a bare `\n\n`), if it has.
-    static func endOfHead(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 2 else { return nil }
-        for index in 1..<bytes.count where bytes[index] == UInt8(ascii: "\n") {
-            if bytes[index - 1] == UInt8(ascii: "\n") { return index - 1 }
-            if index >= 3, bytes[index - 1] == UInt8(ascii: "\r"), bytes[index - 2] == UInt8(ascii: "\n"),
-                bytes[index - 3] == UInt8(ascii: "\r")
-            {
-                return index - 3
-            }
-        }
-        return nil
-    }
-
     /// The answer to a complete request head: 405 for any method but GET and HEAD, 404 for
     /// any path but `/metrics` (a query string is ignored), else the registry's text.
     static func answer(_ head: String, registry: MetricsRegistry) -> HTTPResponse {

@@ -11,20 +11,22 @@ public enum EventStream {
     /// What a client waits before reconnecting, in milliseconds (the stream's first line).
     public static let retry = "retry: 2000\n\n"
 
-    /// One event as the API's JSON: the log's fields, nulls kept (a stable shape).
-    public static func json(_ event: EventRecord) -> JSONValue {
+    /// One event as the API's JSON: the log's fields, nulls kept (a stable shape), and `kit`: the
+    /// current summary of its kit (`KitJSON.summary`; null for none or a deleted kit), so a page
+    /// replaces its row from one message instead of counting.
+    public static func json(_ event: EventRecord, kit: JSONValue = .null) -> JSONValue {
         .object([
             ("id", .number(Double(event.id), isInteger: true)), ("at", .string(event.at)), ("type", .string(event.type)),
             ("kit_id", .optional(event.kitID)), ("watch", .optional(event.watch)), ("subject", .optional(event.subject)),
-            ("code", .optional(event.code)), ("message", .optional(event.message)),
+            ("code", .optional(event.code)), ("message", .optional(event.message)), ("kit", kit),
         ])
     }
 
     /// One SSE message: `id:`, `event:` (the event's type) and one `data:` line of JSON.
-    public static func message(_ event: EventRecord) -> String {
+    public static func message(_ event: EventRecord, kit: JSONValue = .null) -> String {
         // The type is the log's own word (`stage_done`); anything that could end the field is left out.
         let type = String(event.type.unicodeScalars.filter { $0 != "\n" && $0 != "\r" }.map(Character.init))
-        let data = json(event).serialized.replacingOccurrences(of: "\n", with: "\\n")
+        let data = json(event, kit: kit).serialized.replacingOccurrences(of: "\n", with: "\\n")
         return "id: \(event.id)\nevent: \(type)\ndata: \(data)\n\n"
     }
 

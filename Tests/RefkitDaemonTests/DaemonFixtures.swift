@@ -120,9 +120,12 @@ func validateAgainstSchema(_ schema: String, files: [String]) throws -> String? 
 
 /// QA is off unless the text has a `[qa]` table: tests of the rest of the pipeline make their
 /// images synthetically (40 px noise, one picture for every view), which QA rightly fails and
-/// makes again; QA's own tests (QAPipelineTests) turn it on with real photographs.
+/// makes again; QA's own tests (QAPipelineTests) turn it on with real photographs. The web UI is
+/// off unless the text has a `[web]` table.
 func loadConfiguration(_ text: String, in directory: TemporaryDirectory) throws -> Configuration {
     var configuration = try ConfigurationLoader.parse(text: text, file: "\(directory.path)/refkit.toml", relativeTo: directory.path)
     if !text.contains("[qa") { configuration.qa.enabled = false }
+    // The web UI likewise: one listener per test daemon on the default port would collide; its own tests ask for it.
+    if !text.contains("[web") { configuration.web.enabled = false }
     return configuration
 }

@@ -57,9 +57,7 @@ struct BrowserPatchTests {
     static func message(_ database: RefkitDatabase, kitID: String) throws -> String {
         let event = try #require(try database.events(kitID: kitID, limit: 1).last)
         let kit = try #require(try database.kit(kitID))
-        guard case .object(var members) = EventStream.json(event) else { throw FixtureError("not an object") }
-        members.append(("kit", try database.kitSummaries([kit])[0]))
-        return "id: \(event.id)\nevent: \(event.type)\ndata: \(JSONValue.object(members).serialized)\n\n"
+        return EventStream.message(event, kit: try database.kitSummaries([kit])[0])
     }
 
     /// A rendered list in a real Chromium: an event on the stream patches the row's status,

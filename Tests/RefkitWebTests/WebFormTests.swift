@@ -2,40 +2,40 @@ import RefkitCore
 import RefkitWeb
 import Testing
 
-/// Form and query decoding, the upload form's order, and the embedded assets.
-@Suite("Web forms, upload orders and assets")
+/// Link encoding, the upload form's fields, and the embedded assets.
+@Suite("Web links, the upload form and assets")
 struct WebFormTests {
-    @Test func formTextDecodesOnceAndKeepsRepeats() {
-        let form = WebForm("stage=front&stage=side&kit=Mira+Vale&note=50%25%2B&bad=%zz&empty=&=x")
-        #expect(form.values("stage") == ["front", "side"])
-        #expect(form.value("kit") == "Mira Vale" && form.value("note") == "50%+")
-        #expect(form.value("bad") == nil, "a malformed escape drops the pair")
-        #expect(form.value("empty") == "" && form.pairs.count == 5)
+    @Test func valuesPutInLinksDecodeBackAsTheyWere() {
         #expect(WebForm.encoded("a b/ü:&") == "a%20b%2F%C3%BC%3A%26")
-        #expect(WebForm(Substring(WebForm.query([("k", "x y&z")]))).value("k") == "x y&z")
+        let form = WebForm(Substring(WebForm.query([("k", "x y&z+1"), ("k", "ü")])))
+        #expect(form["k"] == "x y&z+1" && form.all("k") == ["x y&z+1", "ü"])
+        #expect(WebForm.query([]).isEmpty)
     }
 
-    /// What the upload form sends becomes an order intake accepts, as it would a dropped sidecar.
-    @Test func theUploadFormBecomesAnOrderIntakeAccepts() throws {
-        let form = WebForm(
-            "watch=manual&kit=Mira&stage=&stage=front&stage=side&expressions=smile%2C+angry&"
-                + "scenes=beach%3A+on+a+sunny+beach%0D%0Aoffice+park&candidates=3&selection=manual")
-        let json = try #require(UploadOrder.json(form))
-        let order = try OrderValidator.validate(json: json)
-        #expect(order.kit == "Mira" && order.stages == .list([.front, .side]))
-        #expect(order.expressions == ["smile", "angry"])
-        #expect(
-            order.scenes == [
-                .init(id: "beach", description: "on a sunny beach"), .init(id: "office", description: ""),
-                .init(id: "park", description: ""),
-            ])
+    /// The upload page's fields, posted as a browser posts the form, are what `WebUpload` reads:
+    /// the order it makes of them is one intake accepts, as it would a dropped sidecar.
+    @Test func theUploadPagesFieldsMakeAnOrderIntakeAccepts() throws {
+        let html = WebPages.upload(UploadView(watches: ["manual", "studio"]))
+        for name in ["image", "watch", "kit", "stages", "expressions", "scenes", "candidates"] {
+            #expect(html.contains("name=\"\(name)\""), "the page has a field \(name)")
+        }
+        let fields = [
+            ("watch", "studio"), ("kit", "Mira"), ("stages", "front"), ("stages", "side"), ("expressions", "smile, angry"),
+            ("scenes", "beach: on a sunny beach\noffice"), ("candidates", "3"),
+        ]
+        let boundary = "----refkit-test"
+        var body = ""
+        for (name, value) in fields {
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+        }
+        body += "--\(boundary)--\r\n"
+        let form = try WebMultipart(body: Array(body.utf8), contentType: "multipart/form-data; boundary=\(boundary)")
+        let upload = try WebUpload(form, watches: ["manual", "studio"])
+        #expect(upload.watch == "studio" && upload.stem == "Mira")
+        let order = try OrderValidator.validate(bytes: Array(try #require(upload.order).utf8))
+        #expect(order.stages == .list([.front, .side]) && order.expressions == ["smile", "angry"])
+        #expect(order.scenes.map(\.id).first == "beach" && order.scenes.count == 2)
         #expect(order.candidates == 3 && order.selection == .manual)
-
-        let profile = try OrderValidator.validate(json: try #require(UploadOrder.json(WebForm("stage=turnaround"))))
-        #expect(profile.stages == .profile(.turnaround))
-        #expect(UploadOrder.json(WebForm("watch=manual&stage=&kit=+")) == nil, "nothing beyond the watch's default order")
-        let wrong = try #require(UploadOrder.json(WebForm("candidates=many")))
-        #expect(throws: RefkitError.self) { try OrderValidator.validate(json: wrong) }
     }
 
     @Test func theAssetsAreServedByPathAndTheScriptListensForTheLogsTypes() throws {

@@ -24,8 +24,7 @@ public struct DaemonStatusView: Sendable, Equatable {
     public static func load(database: RefkitDatabase, now: Date = Date()) throws -> DaemonStatusView {
         let summary = try database.statusSummary()
         return DaemonStatusView(
-            queueDepth: (summary.stagesByStatus[StageStatus.pending.rawValue] ?? 0)
-                + (summary.stagesByStatus[StageStatus.running.rawValue] ?? 0),
+            queueDepth: StatusJSON.queueDepth(summary),
             kitsByStatus: Dictionary(uniqueKeysWithValues: KitStatus.allCases.map { ($0, summary.kitsByStatus[$0.rawValue] ?? 0) }),
             spendTodayUSD: summary.spendTodayUSD, pausedProviders: try database.pausedProviders(now: now))
     }

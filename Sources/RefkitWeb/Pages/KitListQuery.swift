@@ -18,14 +18,9 @@ public struct KitListQuery: Sendable, Equatable {
         self.before = before
     }
 
-    /// Reads the list's query string; an unknown status or an empty value means no filter, as
-    /// the filter form's "any" choice sends it.
-    public init(query: Substring) {
-        let form = WebForm(query)
-        func nonEmpty(_ name: String) -> String? { form.value(name).flatMap { $0.isEmpty ? nil : $0 } }
-        self.init(
-            status: nonEmpty("status").flatMap(KitStatus.init(rawValue:)), watch: nonEmpty("watch"),
-            needsReview: ["1", "on", "true", "yes"].contains(form.value("needs_review") ?? ""), before: nonEmpty("before"))
+    /// The page of a list request whose filters `WebApp.kitQuery` read (the API's and the page's one reading).
+    public init(filter: RefkitDatabase.KitFilter, before: String?) {
+        self.init(status: filter.status, watch: filter.watch, needsReview: filter.needsReview, before: before)
     }
 
     /// The store's filter.

@@ -7,8 +7,6 @@ public struct UploadView: Sendable, Equatable {
     public var watches: [String]
     /// The fixed views a person can tick.
     public var views: [Stage] = Stage.views
-    /// Named stage lists.
-    public var profiles: [StageProfile] = StageProfile.allCases
     /// What the expressions field shows before anyone types.
     public var defaultExpressions: [String] = Order.defaultExpressions
     /// The most candidates an order may ask for.

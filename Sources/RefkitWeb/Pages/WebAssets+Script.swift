@@ -188,32 +188,6 @@ extension WebAssets {
               flash([error.message || error.code || text, error.detail].filter(Boolean).join(': '));
             } catch (e) { flash(text || String(response.status)); }
           };
-          const uploadOrder = (form) => {
-            const data = new FormData(form);
-            const words = (s) => String(s || '').split(/[\s,]+/).filter(Boolean);
-            const order = {};
-            const kit = String(data.get('kit') || '').trim();
-            if (kit) order.kit = kit;
-            const stages = data.getAll('stage').map((s) => String(s).trim()).filter(Boolean);
-            if (stages.length === 1 && ['core', 'turnaround', 'extended'].includes(stages[0])) order.stages = stages[0];
-            else if (stages.length) order.stages = stages;
-            const expressions = words(data.get('expressions'));
-            if (expressions.length) order.expressions = expressions;
-            const scenes = [];
-            String(data.get('scenes') || '').split(/\r?\n/).forEach((line) => {
-              const colon = line.indexOf(':');
-              if (colon < 0) { words(line).forEach((id) => scenes.push({ id: id })); return; }
-              const id = line.slice(0, colon).trim();
-              const description = line.slice(colon + 1).trim();
-              if (id) scenes.push(description ? { id: id, description: description } : { id: id });
-            });
-            if (scenes.length) order.scenes = scenes;
-            const candidates = String(data.get('candidates') || '').trim();
-            if (candidates) order.candidates = /^-?\d+$/.test(candidates) ? Number(candidates) : candidates;
-            const selection = String(data.get('selection') || '').trim();
-            if (selection) order.selection = selection;
-            return Object.keys(order).length ? order : null;
-          };
           document.addEventListener('submit', async (event) => {
             const form = event.target;
             const button = event.submitter;
@@ -231,13 +205,8 @@ extension WebAssets {
                 const remake = form.elements.remake;
                 response = await send('POST', base + '/select', { candidate: Number(button.value), remake: !!(remake && remake.checked) });
               } else if (action === 'upload') {
-                const data = new FormData();
-                const file = form.elements.image.files[0];
-                if (file) data.append('image', file, file.name);
-                const order = uploadOrder(form);
-                if (order) data.append('order', JSON.stringify(order));
-                data.append('watch', form.elements.watch.value);
-                response = await send('POST', API + '/orders', data);
+                // The form's own fields (a dropped file is in its file input): the API reads them as the no-script post does.
+                response = await send('POST', API + '/orders', new FormData(form));
               } else return;
             } catch (e) {
               form.dataset.native = 'yes';
