@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RefkitCore
 import RefkitHTTP
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -189,11 +190,24 @@ public final class WebDriver: Sendable {
     }
 
     /// Re-checks `condition` against the page until it holds, at most `timeout`: the browser
-    /// gives no event to await, so polling the DOM is the bounded wait here.
+    /// gives no event to await, so polling the DOM is the bounded wait here. A check that throws
+    /// (no such element yet, an element the page replaced meanwhile) counts as "not yet"; the
+    /// last error is in the timeout's message.
     public func waitUntil(
         _ what: String, timeout: Duration = .seconds(20), _ condition: @escaping () async throws -> Bool
     ) async throws {
-        try await eventually(what, timeout: timeout, interval: .milliseconds(100), state: { await self.pageState() }, condition)
+        let lastError = Mutex<String?>(nil)
+        try await eventually(
+            what, timeout: timeout, interval: .milliseconds(100),
+            state: { await self.pageState() + (lastError.withLock { $0 }.map { " last error: \($0)" } ?? "") }
+        ) {
+            do {
+                return try await condition()
+            } catch {
+                lastError.withLock { $0 = "\(error)" }
+                return false
+            }
+        }
     }
 
     /// The page's URL and the start of its text, for a timeout's message.

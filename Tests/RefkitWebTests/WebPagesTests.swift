@@ -142,7 +142,7 @@ struct WebPagesTests {
         #expect(generating.contains("<main data-page=\"kit\" data-kit=\"\(id)\" data-status=\"generating\">"))
         #expect(generating.contains("<article class=\"stage\" data-stage=\"front\" data-status=\"done\" data-sha=\"\">"))
         #expect(!generating.contains("/files/"), "nothing is in the outbox before the kit is published")
-        #expect(generating.contains("<dd>front view of mira</dd>") && generating.contains("<dd>preview-1</dd>"))
+        #expect(generating.contains("<summary>prompt</summary><p>front view of mira</p>") && generating.contains("<dd>preview-1</dd>"))
         #expect(!generating.contains("data-action=\"retry\""))
 
         try fixture.fail(id, .side)

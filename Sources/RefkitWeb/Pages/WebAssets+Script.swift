@@ -154,8 +154,11 @@ extension WebAssets {
             });
             if (changed) await refreshCards();
           };
+          // Set once a pick, a deletion or an upload is sent: the page is about to be left, and a
+          // reload for an event it caused would race the navigation.
+          let leaving = false;
           const onKitEvent = (event) => {
-            if (event.kit_id !== kitID) return;
+            if (event.kit_id !== kitID || leaving) return;
             if (event.type === 'deleted') { location.href = '/'; return; }
             const log = document.getElementById('event-log');
             if (log && !log.querySelector('[data-event="' + event.id + '"]')) {
@@ -194,6 +197,7 @@ extension WebAssets {
             const action = button && button.dataset.action;
             if (!action || form.dataset.native === 'yes') return;
             event.preventDefault();
+            leaving = action === 'select' || action === 'delete' || action === 'upload';
             const id = kitOfForm(form);
             const base = API + '/kits/' + encodeURIComponent(id || '');
             let response;
@@ -213,7 +217,11 @@ extension WebAssets {
               form.requestSubmit(button);
               return;
             }
-            if (!response.ok) { await explain(response); return; }
+            if (!response.ok) {
+              leaving = false;
+              await explain(response);
+              return;
+            }
             if (action === 'delete' || action === 'upload') location.href = '/';
             else if (action === 'select') location.href = kitLink(id);
             else if (page === 'kit') coalesce('kit', patchKit);
@@ -257,7 +265,10 @@ extension WebAssets {
           // The event stream: the browser reconnects by itself and sends Last-Event-ID, so nothing is missed or repeated.
           const handlers = { list: onListEvent, kit: onKitEvent, select: onKitEvent };
           const handle = handlers[page];
-          if (!handle || !window.EventSource) return;
+          if (!handle || !window.EventSource) {
+            if (liveMark) liveMark.hidden = true;
+            return;
+          }
           const stream = new EventSource(EVENTS);
           const setLive = (on) => {
             if (!liveMark) return;

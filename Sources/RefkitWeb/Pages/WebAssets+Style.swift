@@ -53,7 +53,7 @@ extension WebAssets {
         background:#eee;color:#777;border-radius:4px}
         dl{display:grid;grid-template-columns:max-content 1fr;gap:.15rem .8rem;font-size:.85rem;margin:.4rem 0}
         dt{color:#666}dd{margin:0;overflow-wrap:anywhere}
-        details.history{font-size:.85rem;margin:.4rem 0}
+        details.history,details.prompt{font-size:.85rem;margin:.4rem 0}details.prompt p{margin:.3rem 0;color:#333}
         .events ol{font-size:.85rem;padding-left:1.4rem}.events time{color:#666}
         .note{background:#fff;border-left:4px solid #e0b000;padding:.5rem .8rem}
         .candidates{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:1rem;margin-top:1rem}

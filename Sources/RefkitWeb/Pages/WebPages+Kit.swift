@@ -117,14 +117,20 @@ extension WebPages {
         html.text(stage.stage.label)
         html.raw(" ")
         badge(stage.status.rawValue, into: &html)
-        html.raw("</h3>\n<dl>")
+        html.raw("</h3>\n")
+        if let prompt = stage.prompt, !prompt.isEmpty {
+            // Prompts run to a paragraph: folded, so the cards stay side by side.
+            html.raw("<details class=\"prompt\"><summary>prompt</summary><p>")
+            html.text(prompt)
+            html.raw("</p></details>")
+        }
+        html.raw("<dl>")
         func row(_ key: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
             html.raw("<dt>\(key)</dt><dd>")
             html.text(value)
             html.raw("</dd>")
         }
-        row("prompt", stage.prompt)
         row("seed", stage.seed.map(String.init))
         row("provider", stage.provider)
         row("model", stage.model)
