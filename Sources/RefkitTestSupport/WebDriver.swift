@@ -212,7 +212,10 @@ public final class WebDriver: Sendable {
 
     /// The page's URL and the start of its text, for a timeout's message.
     func pageState() async -> String {
-        let text = try? await execute("return document.body ? document.body.innerText.slice(0, 600) : ''").stringValue
+        let text = try? await execute(
+            "return (document.body ? document.body.innerText.slice(0, 600) : '') + ' images: '"
+                + " + [...document.images].map(i => i.src + (i.complete && i.naturalWidth > 0 ? ' loaded' : ' not loaded')).join(', ')"
+        ).stringValue
         return "(at \((try? await currentURL()) ?? "?"): \(text ?? "?"))"
     }
 

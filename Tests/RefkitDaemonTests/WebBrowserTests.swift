@@ -143,7 +143,8 @@ struct WebBrowserTests {
             #expect(try await browser.findAll("button[data-candidate]:not([disabled])").count == 3)
             try await browser.waitUntil("the candidates' images to load") {
                 try await browser.execute(
-                    "return [...document.querySelectorAll('button[data-candidate] img')].every(i => i.complete && i.naturalWidth > 0)")
+                    "const images = [...document.querySelectorAll('button[data-candidate] img')];"
+                        + "return images.length === 3 && images.every(i => i.complete && i.naturalWidth > 0)")
                     == .bool(true)
             }
             try await browser.screenshot(named: "selection")

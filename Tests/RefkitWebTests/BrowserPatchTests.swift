@@ -120,6 +120,8 @@ struct BrowserPatchTests {
             #expect(FileManager.default.fileExists(atPath: path))
             let followed = server.requests(to: "/api/v1/events").dropFirst()
             #expect(followed.contains { $0.header("last-event-id") != nil }, "the browser resumes from the last id it saw")
+            let first = try #require(server.requests(to: "/api/v1/events").first)
+            #expect(first.query.hasPrefix("after="), "the stream starts where the page was read: \(first.query)")
         } catch {
             _ = try? await browser.screenshot(named: "list-live-patch-failed")
             await browser.quit()

@@ -66,10 +66,38 @@ struct PageFixture {
             id: record.id, kitID: kitID, stage: stage, code: "provider_refused", message: message, durationMs: 1, failsKit: false)
     }
 
-    /// Finishes a kit as published into `outbox/FOLDER`.
+    /// Finishes a kit as published into `outbox/FOLDER` (its manifest written there).
     func finish(_ kitID: String, _ status: KitStatus, folder: String) throws {
-        guard try database.finishKit(id: kitID, status: status, outboxDir: "/srv/outbox/\(folder)", errorCode: nil, errorMessage: nil)
+        let dir = try writeManifest(kitID, folder: folder)
+        guard try database.finishKit(id: kitID, status: status, outboxDir: dir, errorCode: nil, errorMessage: nil)
         else { throw FixtureError("\(kitID) could not finish") }
+    }
+
+    /// Publishes a kit without finishing it (a kit awaiting selection).
+    func publish(_ kitID: String, folder: String) throws {
+        try database.setOutboxDir(kitID: kitID, dir: try writeManifest(kitID, folder: folder))
+    }
+
+    /// `outbox/FOLDER/manifest.json` naming the kit's done stages as the publisher names them.
+    func writeManifest(_ kitID: String, folder: String) throws -> String {
+        let dir = try directory.folder("outbox/\(folder)")
+        let stages = try database.stages(kitID: kitID)
+        func entries(_ candidates: Bool) -> JSONValue {
+            .array(
+                stages.filter { $0.stage.isCandidate == candidates }.map { stage in
+                    .object([
+                        ("stage", .string(stage.stage.name)), ("status", .string(stage.status.rawValue)),
+                        ("file", stage.status == .done ? .optional(stage.file.map { stage.stage.publishedFileName(workFile: $0) }) : .null),
+                        ("sha256", stage.status == .done ? .optional(stage.sha256) : .null),
+                    ])
+                })
+        }
+        let manifest = JSONValue.object([
+            ("schema", .string("refkit.manifest/1")), ("id", .string(kitID)), ("source", .object([("file", .string("source.jpg"))])),
+            ("stages", entries(false)), ("candidates", entries(true)),
+        ])
+        try FileFixtures.write(manifest.serialized, to: dir + "/manifest.json")
+        return dir
     }
 }
 

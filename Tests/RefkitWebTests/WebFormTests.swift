@@ -47,7 +47,8 @@ struct WebFormTests {
             #expect(WebAssets.eventTypes.contains(type))
             #expect(script.body.contains("'\(type)'"))
         }
-        #expect(script.body.contains("new EventSource(EVENTS)") && script.body.contains("const EVENTS = '/api/v1/events';"))
+        #expect(
+            script.body.contains("new EventSource(EVENTS + (after ? '?after='") && script.body.contains("const EVENTS = '/api/v1/events';"))
         // Event data is put into pages as text only, so a hostile kit name never becomes markup.
         #expect(!script.body.contains("innerHTML") && !script.body.contains("insertAdjacentHTML") && !script.body.contains("eval("))
         #expect(WebAssets.appStyle.contains(".badge.s-awaiting_selection{"))

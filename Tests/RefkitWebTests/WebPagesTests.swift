@@ -26,6 +26,8 @@ struct WebPagesTests {
         try fixture.make(busy, .front)
         let waiting = try fixture.kit("waiting", watch: "studio")
         let html = try list(fixture)
+        let lastEvent = try fixture.database.lastEventID()
+        #expect(html.contains("data-after=\"\(lastEvent)\""), "app.js streams the events after the page's read")
         #expect(html.contains("<tr data-kit=\"\(busy)\" data-status=\"generating\">"))
         #expect(html.contains("<tr data-kit=\"\(waiting)\" data-status=\"queued\">"))
         #expect(html.contains("<progress value=\"2\" max=\"3\">"), "two of three stages done")
@@ -139,7 +141,8 @@ struct WebPagesTests {
         let avatarSHA = try fixture.make(id, .avatar)
         let frontSHA = try fixture.make(id, .front, prompt: "front view of mira")
         let generating = try kitPage(fixture, id)
-        #expect(generating.contains("<main data-page=\"kit\" data-kit=\"\(id)\" data-status=\"generating\">"))
+        let after = try fixture.database.lastEventID()
+        #expect(generating.contains("<main data-page=\"kit\" data-kit=\"\(id)\" data-status=\"generating\" data-after=\"\(after)\">"))
         #expect(generating.contains("<article class=\"stage\" data-stage=\"front\" data-status=\"done\" data-sha=\"\">"))
         #expect(!generating.contains("/files/"), "nothing is in the outbox before the kit is published")
         #expect(generating.contains("<summary>prompt</summary><p>front view of mira</p>") && generating.contains("<dd>preview-1</dd>"))
@@ -164,7 +167,13 @@ struct WebPagesTests {
         try fixture.make(id, .front, content: "again")
         let again = try kitPage(fixture, id)
         #expect(again.contains("Earlier results (1)"))
-        #expect(!again.contains("/files/mira-2/front.png"), "the outbox holds the earlier front until the kit is published again")
+        #expect(
+            again.contains("<img src=\"/files/mira-2/front.png?v=\(frontSHA)\"") && again.contains("data-sha=\"\(frontSHA)\""),
+            "the card shows the earlier front, which the outbox holds until the kit is published again")
+        try fixture.finish(id, .partial, folder: "mira-2")
+        let newSHA = try #require(try fixture.stage(id, .front).sha256)
+        let published = try kitPage(fixture, id)
+        #expect(newSHA != frontSHA && published.contains("<img src=\"/files/mira-2/front.png?v=\(newSHA)\""))
         #expect(try KitPageView.load(database: fixture.database, kitID: "nobody") == nil)
     }
 
@@ -177,7 +186,7 @@ struct WebPagesTests {
         #expect(early.components(separatedBy: " disabled>").count == 4, "no candidate can be picked yet")
 
         try fixture.database.awaitSelection(kitID: id)
-        try fixture.database.setOutboxDir(kitID: id, dir: "/srv/outbox/mira")
+        try fixture.publish(id, folder: "mira")
         let view = try #require(try SelectionView.load(database: fixture.database, kitID: id))
         #expect(view.state == .awaiting)
         let html = WebPages.selection(view)

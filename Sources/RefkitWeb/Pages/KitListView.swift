@@ -35,6 +35,9 @@ public struct KitListView: Sendable {
     public var status: DaemonStatusView
     /// The configured watches, for the filter's choices.
     public var watches: [String]
+    /// The newest event id when the page was read (read first): app.js streams the events after it,
+    /// so nothing that happened between the read and the stream's start is missed.
+    public var lastEventID: Int64 = 0
 
     /// A view from its parts.
     public init(query: KitListQuery, rows: [Row], olderCursor: String?, status: DaemonStatusView, watches: [String]) {
@@ -49,13 +52,16 @@ public struct KitListView: Sendable {
     public static func load(
         database: RefkitDatabase, query: KitListQuery, watches: [String], limit: Int = 50, now: Date = Date()
     ) throws -> KitListView {
+        let lastEventID = try database.lastEventID()
         let page = try database.kitPage(query.filter, before: query.before, limit: limit)
         let ids = page.kits.map(\.id)
         let stages = try database.stages(ofKits: ids)
         let spend = try database.qaSpend(ofKits: ids)
-        return KitListView(
+        var view = KitListView(
             query: query, rows: page.kits.map { Row(kit: $0, stages: stages[$0.id] ?? [], qaSpendUSD: spend[$0.id] ?? 0) },
             olderCursor: page.more ? page.kits.last?.id : nil, status: try DaemonStatusView.load(database: database, now: now),
             watches: watches)
+        view.lastEventID = lastEventID
+        return view
     }
 }

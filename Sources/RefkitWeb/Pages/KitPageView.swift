@@ -8,8 +8,8 @@ public struct KitPageView: Sendable {
     /// One stage's card.
     public struct Card: Sendable, Equatable {
         public var stage: StageRecord
-        /// The published image with `?v=sha256`; nil while it is not in the outbox (not made yet,
-        /// or made since the kit was last published: the outbox still holds the earlier result).
+        /// The published image with `?v=sha256`, as the kit's outbox folder has it now (a stage
+        /// made again since the last publish still shows its earlier image); nil when there is none.
         public var imageURL: String?
         /// Earlier results of this stage, oldest first.
         public var history: [StageHistoryRecord]
@@ -36,22 +36,17 @@ public struct KitPageView: Sendable {
     public var manifestURL: String?
     public var sheetURL: String?
     public var galleryURL: String?
+    /// The newest event id when the page was read (read first): app.js streams the events after it,
+    /// so nothing that happened between the read and the stream's start is missed.
+    public var lastEventID: Int64 = 0
 
-    /// Whether the kit's outbox folder holds its stages' current results: the kit was published
-    /// (finished, or waiting for a choice) and has not been sent back to work since.
-    public static func isPublished(_ kit: KitRecord) -> Bool {
-        kit.outboxDir != nil && (kit.status.isFinished || kit.status == .awaitingSelection)
-    }
-
-    /// The card of a stage, from the kit and the stage's history.
-    public static func card(kit: KitRecord, stage: StageRecord, history: [StageHistoryRecord], hasCandidates: Bool) -> Card {
-        var url: String?
-        if isPublished(kit), stage.status == .done, let work = stage.file {
-            url = WebLinks.file(kit, stage.stage.publishedFileName(workFile: work), version: stage.sha256)
-        }
+    /// The card of a stage, its image as the kit's outbox folder has it (`published`: its manifest).
+    public static func card(
+        kit: KitRecord, stage: StageRecord, published: PublishedKit?, history: [StageHistoryRecord], hasCandidates: Bool
+    ) -> Card {
         let settled = stage.status == .done || stage.status == .failed
         return Card(
-            stage: stage, imageURL: url, history: history,
+            stage: stage, imageURL: published?.imageURL(kit, stage.stage), history: history,
             madeFromEarlierReference: stage.madeFromEarlierReference(kitGeneration: kit.referenceGeneration),
             canRegenerate: settled && !(stage.stage == .avatar && hasCandidates))
     }
@@ -59,23 +54,29 @@ public struct KitPageView: Sendable {
     /// Reads the kit (by id, name or slug), its stages, history, source, QA spend and latest
     /// events; nil when no kit has that reference.
     public static func load(database: RefkitDatabase, kitID: String, eventLimit: Int = 200) throws -> KitPageView? {
+        let lastEventID = try database.lastEventID()
         guard let kit = try database.kit(kitID) else { return nil }
         let stages = try database.stages(kitID: kit.id)
         let history = Dictionary(grouping: try database.stageHistory(kitID: kit.id), by: \.stage)
         let hasCandidates = stages.contains(where: \.stage.isCandidate)
-        let cards = stages.map { card(kit: kit, stage: $0, history: history[$0.stage] ?? [], hasCandidates: hasCandidates) }
-        let published = isPublished(kit)
+        let published = PublishedKit.load(kit)
+        let cards = stages.map {
+            card(kit: kit, stage: $0, published: published, history: history[$0.stage] ?? [], hasCandidates: hasCandidates)
+        }
         let avatar = cards.first { $0.stage.stage == .avatar }
-        return KitPageView(
+        var view = KitPageView(
             kit: kit, source: try kit.sourceID.flatMap { try database.source(id: $0) },
-            sourceURL: kit.sourceID != nil && published ? WebLinks.file(kit, "source.jpg") : nil,
+            sourceURL: published?.source.flatMap { WebLinks.file(kit, $0) },
             lockedReferenceURL: kit.lockedReference != nil ? avatar?.imageURL : nil,
             cards: cards.filter { !$0.stage.stage.isCandidate }.sorted { $0.stage.stage < $1.stage.stage },
             candidates: cards.filter(\.stage.stage.isCandidate).sorted { $0.stage.stage < $1.stage.stage },
             events: try database.events(kitID: kit.id, limit: eventLimit),
             qa: KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id)),
             canRetry: kit.status == .failed || stages.contains { $0.status == .failed || $0.status == .skipped },
-            manifestURL: published ? WebLinks.file(kit, "manifest.json") : nil,
-            sheetURL: published ? WebLinks.file(kit, "sheet.png") : nil, galleryURL: published ? WebLinks.file(kit, "index.html") : nil)
+            manifestURL: published != nil ? WebLinks.file(kit, "manifest.json") : nil,
+            sheetURL: published != nil ? WebLinks.file(kit, "sheet.png") : nil,
+            galleryURL: published != nil ? WebLinks.file(kit, "index.html") : nil)
+        view.lastEventID = lastEventID
+        return view
     }
 }

@@ -20,14 +20,19 @@ public struct SelectionView: Sendable {
     /// Candidate cards, by number (their image only once published).
     public var candidates: [KitPageView.Card]
     public var state: State
+    /// The newest event id when the page was read (read first): app.js streams the events after it,
+    /// so nothing that happened between the read and the stream's start is missed.
+    public var lastEventID: Int64 = 0
 
     /// Reads the kit's stages; nil when no kit has that reference.
     public static func load(database: RefkitDatabase, kitID: String) throws -> SelectionView? {
+        let lastEventID = try database.lastEventID()
         guard let kit = try database.kit(kitID) else { return nil }
         let stages = try database.stages(kitID: kit.id)
+        let published = PublishedKit.load(kit)
         let candidates = stages.filter(\.stage.isCandidate).sorted { $0.stage < $1.stage }
-            .map { KitPageView.card(kit: kit, stage: $0, history: [], hasCandidates: true) }
-        return SelectionView(kit: kit, candidates: candidates, state: state(kit: kit, stages: stages))
+            .map { KitPageView.card(kit: kit, stage: $0, published: published, history: [], hasCandidates: true) }
+        return SelectionView(kit: kit, candidates: candidates, state: state(kit: kit, stages: stages), lastEventID: lastEventID)
     }
 
     /// What a pick would do, as `selectCandidate` decides it (a value: the store checks it again

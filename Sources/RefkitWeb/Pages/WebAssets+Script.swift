@@ -146,11 +146,12 @@ extension WebAssets {
             setBadge(main.querySelector('.kit-head .badge'), kit.status);
             setText(main.querySelector('.kit-cost'), money(kit.cost_usd));
             setText(main.querySelector('.kit-qa'), qaText(kit.qa));
+            // A card shows what the outbox has: a new image only once the kit is published again.
             const published = PUBLISHED.includes(kit.status);
             const changed = (kit.stages || []).some((stage) => {
               const card = main.querySelector('article.stage[data-stage="' + CSS.escape(stage.stage) + '"]');
-              const sha = published && stage.status === 'done' ? stage.sha256 || '' : '';
-              return !card || card.dataset.status !== stage.status || (published && card.dataset.sha !== sha);
+              if (!card || card.dataset.status !== stage.status) return true;
+              return published && stage.status === 'done' && card.dataset.sha !== (stage.sha256 || '');
             });
             if (changed) await refreshCards();
           };
@@ -269,7 +270,9 @@ extension WebAssets {
             if (liveMark) liveMark.hidden = true;
             return;
           }
-          const stream = new EventSource(EVENTS);
+          // From the event the page was read at; a reconnect then resumes from Last-Event-ID by itself.
+          const after = main.dataset.after;
+          const stream = new EventSource(EVENTS + (after ? '?after=' + encodeURIComponent(after) : ''));
           const setLive = (on) => {
             if (!liveMark) return;
             liveMark.dataset.live = on ? 'on' : 'off';
@@ -283,6 +286,8 @@ extension WebAssets {
             if (event && typeof event === 'object') handle(event);
           };
           EVENT_TYPES.forEach((type) => stream.addEventListener(type, receive));
+          // The server kept too few events to replay the gap: the page reads the store again.
+          stream.addEventListener('reset', () => location.reload());
           stream.onmessage = receive;
         })();
 

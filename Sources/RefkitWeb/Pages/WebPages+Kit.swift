@@ -6,7 +6,10 @@ extension WebPages {
     public static func kit(_ view: KitPageView) -> String {
         let kit = view.kit
         return document(
-            title: kit.name, page: "kit", mainAttributes: [("data-kit", kit.id), ("data-status", kit.status.rawValue)]
+            title: kit.name, page: "kit",
+            mainAttributes: [
+                ("data-kit", kit.id), ("data-status", kit.status.rawValue), ("data-after", String(view.lastEventID)),
+            ]
         ) { html in
             kitHeader(view, into: &html)
             html.raw("<section class=\"about\">")
@@ -97,7 +100,7 @@ extension WebPages {
         html.raw("<article class=\"stage\" data-stage=\"")
         html.attribute(stage.stage.name)
         html.raw("\" data-status=\"\(stage.status.rawValue)\" data-sha=\"")
-        html.attribute(card.imageURL == nil ? "" : stage.sha256 ?? "")
+        html.attribute(card.imageURL.flatMap(Self.version) ?? "")
         html.raw("\">")
         if let url = card.imageURL {
             // The image links to the full-size file; app.js swaps both when a new one is published.
@@ -110,7 +113,7 @@ extension WebPages {
             html.raw("\" loading=\"lazy\"></a>")
         } else {
             html.raw("<div class=\"placeholder\">")
-            html.text(stage.status == .done ? "made: in the outbox when the kit is published" : stage.status.rawValue)
+            html.text(stage.status == .done ? "made: in the outbox once the kit is published" : stage.status.rawValue)
             html.raw("</div>")
         }
         html.raw("<h3>")
@@ -156,6 +159,11 @@ extension WebPages {
                 into: &html)
         }
         html.raw("</article>\n")
+    }
+
+    /// The `?v=` of an image URL: the sha256 of the file the outbox has (what app.js compares).
+    static func version(_ url: String) -> String? {
+        url.range(of: "?v=").map { String(url[$0.upperBound...]) }
     }
 
     static func history(_ records: [StageHistoryRecord], into html: inout HTMLText) {

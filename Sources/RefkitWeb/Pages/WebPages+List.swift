@@ -6,7 +6,9 @@ extension WebPages {
     public static func list(_ view: KitListView) -> String {
         let query = view.query
         // app.js adds rows for new kits only where they belong: the first page, a status or watch it matches.
-        var attributes: [(String, String)] = [("data-first-page", query.before == nil ? "yes" : "no")]
+        var attributes: [(String, String)] = [
+            ("data-first-page", query.before == nil ? "yes" : "no"), ("data-after", String(view.lastEventID)),
+        ]
         if let status = query.status { attributes.append(("data-filter-status", status.rawValue)) }
         if let watch = query.watch { attributes.append(("data-filter-watch", watch)) }
         if query.needsReview { attributes.append(("data-filter-review", "yes")) }

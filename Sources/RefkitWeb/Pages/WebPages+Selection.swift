@@ -6,7 +6,10 @@ extension WebPages {
     public static func selection(_ view: SelectionView) -> String {
         let kit = view.kit
         return document(
-            title: "Choose · \(kit.name)", page: "select", mainAttributes: [("data-kit", kit.id), ("data-status", kit.status.rawValue)]
+            title: "Choose · \(kit.name)", page: "select",
+            mainAttributes: [
+                ("data-kit", kit.id), ("data-status", kit.status.rawValue), ("data-after", String(view.lastEventID)),
+            ]
         ) { html in
             html.raw("<h1>Choose the avatar of <a href=\"")
             html.attribute(WebLinks.kit(kit.id))
