@@ -93,7 +93,7 @@ let package = Package(
             name: "RefkitDaemon",
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitImaging", "RefkitSystem", "RefkitWatch", "RefkitIntake",
-                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitWeb",
+                "RefkitProviders", "RefkitPublish", "RefkitHTTP", "RefkitService", "RefkitPipeline", "RefkitWeb", "RefkitHooks",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -107,8 +107,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),
-        // What the web UI's store reads cost with 10,000 kits (BENCHMARKS.md).
-        .executableTarget(name: "refkit-store-bench", dependencies: ["RefkitCore", "RefkitStore"]),
+        // What the web UI's store reads, answers and event streams cost with 10,000 kits (BENCHMARKS.md).
+        .executableTarget(
+            name: "refkit-store-bench",
+            dependencies: ["RefkitCore", "RefkitStore", "RefkitConfig", "RefkitWeb", .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "refkit-bench",
             dependencies: [
@@ -200,6 +202,28 @@ let package = Package(
         .testTarget(
             name: "RefkitWebTests",
             dependencies: ["RefkitWeb", "RefkitConfig", "RefkitStore", "RefkitService", "RefkitTestSupport", "RefkitDigest"]),
+
+        // Issue 16, notifications: `[[hook]]` deliveries (a signed POST, a command) tailed from the event log,
+        // kept in the store so a restart loses none.
+        .target(
+            name: "RefkitHooks",
+            dependencies: [
+                "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitHTTP", "RefkitDigest", "CRefkitLinux",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // Prints what deliveries cost: the scan, the sends, the idle tick, a command run (BENCHMARKS.md).
+        .executableTarget(
+            name: "refkit-hooks-bench",
+            dependencies: [
+                "RefkitHooks", "RefkitConfig", "RefkitCore", "RefkitStore", "RefkitHTTP", "RefkitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "RefkitHooksTests",
+            dependencies: [
+                "RefkitHooks", "RefkitConfig", "RefkitStore", "RefkitHTTP", "RefkitDigest", "RefkitQA", "RefkitTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -62,7 +62,7 @@ public struct BatchSummary: Sendable, Equatable {
         guard let fetchedAt = batch.fetchedAt else { return nil }
         let ended = images.allSatisfy { $0.kitStatus.map(\.isFinal) ?? ($0.rejectionCode != nil) }
         let abandoned =
-            !ended && (Timestamps.date(fetchedAt).map { now.timeIntervalSince($0) >= Double(abandonAfter.components.seconds) } ?? false)
+            !ended && (Timestamp.date(fetchedAt).map { now.timeIntervalSince($0) >= Double(abandonAfter.components.seconds) } ?? false)
         guard ended || abandoned else { return nil }
 
         var summary = BatchSummary(
@@ -108,7 +108,7 @@ public struct BatchSummary: Sendable, Equatable {
         }
         summary.qa = BatchQA(checked: checked)
         if abandoned { lastEnd = summary.finishedAt }
-        if let start = Timestamps.date(batch.startedAt), let end = Timestamps.date(lastEnd) {
+        if let start = Timestamp.date(batch.startedAt), let end = Timestamp.date(lastEnd) {
             summary.wallTimeSeconds = max(0, end.timeIntervalSince(start))
         }
         return summary
@@ -120,7 +120,7 @@ public struct BatchSummary: Sendable, Equatable {
             batchID: batchID, inbox: inbox, requested: requested, startedAt: startedAt, fetchedAt: Timestamp.string(now),
             finishedAt: Timestamp.string(now), total: 0, complete: 0, partial: 0, avatarOnly: 0, failed: 0, notIngested: 0,
             referencesMade: 0,
-            spendUSD: 0, wallTimeSeconds: Timestamps.date(startedAt).map { max(0, now.timeIntervalSince($0)) } ?? 0, abandoned: false,
+            spendUSD: 0, wallTimeSeconds: Timestamp.date(startedAt).map { max(0, now.timeIntervalSince($0)) } ?? 0, abandoned: false,
             kits: [])
     }
 
@@ -192,13 +192,4 @@ public struct BatchSummary: Sendable, Equatable {
 extension KitStatus {
     /// complete, partial, failed: no stage of the kit will run again by itself.
     var isFinal: Bool { self == .complete || self == .partial || self == .failed }
-}
-
-/// refkit's timestamps (`Timestamp.string`) back to dates.
-enum Timestamps {
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
-    }
 }

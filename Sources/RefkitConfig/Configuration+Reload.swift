@@ -37,8 +37,9 @@ public struct ConfigurationChanges: Sendable, Equatable {
 
 extension Configuration {
     /// Sets the keys a running daemon cannot change (`state_dir`: its lock and database;
-    /// `log_level`: the logger is set up once; `metrics.listen` and `web`: the bound sockets) back to their
-    /// values in `running`; returns the names of those the file asked to change.
+    /// `log_level`: the logger is set up once; `metrics.listen` and `web`: the bound sockets; `hook`: the
+    /// dispatcher and the secrets it read at start) back to their values in `running`; returns the names
+    /// of those the file asked to change.
     public mutating func keepRunningValues(of running: Configuration) -> [String] {
         var kept: [String] = []
         let askedStateDir = stateDir
@@ -63,6 +64,10 @@ extension Configuration {
                 web.tokenFile == askedStateDir + "/web-token" && running.web.tokenFile == running.stateDir + "/web-token"
             if others != running.web || !followsStateDir { kept.append("web") }
             web = running.web
+        }
+        if hooks != running.hooks {
+            kept.append("hook")
+            hooks = running.hooks
         }
         return kept
     }

@@ -18,6 +18,8 @@ public struct Configuration: Sendable {
     public var qa = QA()
     /// `[web]`: the web UI and JSON API `refkit run` serves.
     public var web = Web()
+    /// `[[hook]]`: who is told when a kit finishes, fails, waits for a choice or fails QA.
+    public var hooks: [Hook] = []
     /// Where this configuration was read from ("(built-in)" for the embedded default).
     public var file: String
 

@@ -114,7 +114,7 @@ struct ConfigReader {
             root, "",
             allowed: [
                 "state_dir", "log_level", "daemon", "limits", "retry", "watch", "providers", "analyzer", "civitai", "outputs", "metrics",
-                "plain_http_hosts", "qa", "web",
+                "plain_http_hosts", "qa", "web", "hook",
             ])!
         let stateDir = try path(top["state_dir"], "state_dir") ?? "/var/lib/refkit"
         let logLevel = try string(top["log_level"], "log_level") ?? "info"
@@ -239,6 +239,7 @@ struct ConfigReader {
         configuration.metrics = metrics
         configuration.qa = try readQA(top["qa"], providers: providers, analyzer: analyzer)
         configuration.web = try readWeb(top["web"], stateDir: stateDir)
+        configuration.hooks = try readHooks(top["hook"], watches: watches, plainHTTPHosts: top["plain_http_hosts"])
         try checkPlainHTTP(configuration, listed: top["plain_http_hosts"])
         return configuration
     }

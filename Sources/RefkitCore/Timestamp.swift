@@ -12,6 +12,13 @@ public enum Timestamp {
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(ms % 1000))
     }
 
+    /// A timestamp string back to its date (nil for anything `string` does not write).
+    public static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
     /// The UTC day (`2026-11-23`) a timestamp string falls on.
     public static func day(_ date: Date = Date()) -> String { String(string(date).prefix(10)) }
 }

@@ -31,20 +31,9 @@ public struct ContactSheetLayout: Sendable, Equatable {
     public func origin(of index: Int) -> (x: Int, y: Int) {
         ((index % columns) * cell, (index / columns) * (cell + labelHeight))
     }
-
-    /// Height of a tile's QA badge: large enough for the word at a glance, small enough to leave the picture readable.
-    public var badgeHeight: Int { max(8, cell / 10) }
-    /// Width of a tile's QA badge: room for a four-letter verdict word.
-    public var badgeWidth: Int { badgeHeight * 3 }
-
-    /// The QA badge of item `index`: the top-right corner of its picture area, inside the padding.
-    public func badge(of index: Int) -> (x: Int, y: Int, width: Int, height: Int) {
-        let (x, y) = origin(of: index)
-        return (x + cell - padding - badgeWidth, y + padding, badgeWidth, badgeHeight)
-    }
 }
 
-/// How a contact sheet tile shows its reference's QA verdict: the word and its colours, the same
+/// How a contact sheet picture shows its reference's QA verdict: the word and its colours, the same
 /// green, amber and red as the gallery's badges. Unchecked (`skipped`) references get no badge.
 public struct ContactSheetBadge: Sendable, Equatable {
     /// The word drawn on the badge (`PASS`, `WARN`, `FAIL`).

@@ -7,14 +7,12 @@ import RefkitImaging
 /// Callers serialise publishes of one kit; different kits may publish concurrently.
 public struct OutboxPublisher: Sendable {
     public let outbox: String
-    /// Contact sheet geometry: cells per row and the side of each cell in pixels.
-    public let sheetColumns: Int
-    public let sheetCell: Int
+    /// The contact sheet's width in pixels (never under `StudioSheetLayout.minimumWidth`).
+    public let sheetWidth: Int
 
-    public init(outbox: String, sheetColumns: Int = 4, sheetCell: Int = 256) {
+    public init(outbox: String, sheetWidth: Int = StudioSheetLayout.minimumWidth) {
         self.outbox = outbox.count > 1 && outbox.hasSuffix("/") ? String(outbox.dropLast()) : outbox
-        self.sheetColumns = sheetColumns
-        self.sheetCell = sheetCell
+        self.sheetWidth = sheetWidth
     }
 
     /// Writes `OUTBOX/<folder>/` and returns its path.
@@ -61,19 +59,15 @@ public struct OutboxPublisher: Sendable {
         return "\(outbox)/\(folder)"
     }
 
-    /// The labelled contact sheet of every done stage, each tile marked with its QA verdict, when there is one.
+    /// The studio contact sheet (`ManifestDocument.sheetContent`): the source beside the turnaround,
+    /// then the other rows, each picture labelled and marked with its QA verdict. None until a picture is done.
     private func writeSheet(of manifest: ManifestDocument, into kit: KitFolder) throws(RefkitError) -> Bool {
-        var items: [(bytes: [UInt8], label: String)] = []
-        var marks: [QAVerdict?] = []
-        for image in manifest.stages where image.status == .done {
-            guard let file = image.file else { continue }
-            items.append((try kit.bytes(of: file), image.label))
-            marks.append(image.qa?.verdict)
+        guard let content = try manifest.sheetContent(bytes: { (path) throws(RefkitError) in try kit.bytes(of: path) }) else {
+            return false
         }
-        guard !items.isEmpty else { return false }
         let sheet: EncodedImage
         do {
-            sheet = try ImageOps.contactSheet(items, marks: marks, columns: sheetColumns, cell: sheetCell)
+            sheet = try ImageOps.studioSheet(content, width: sheetWidth)
         } catch {
             throw RefkitError(.outboxSheetFailed, "the contact sheet could not be made", detail: error.description)
         }

@@ -29,6 +29,9 @@ public struct RefkitMetrics: Sendable {
     public let qaChecks: CounterFamily
     /// `refkit_qa_regenerations_total{stage}`: references made again because QA failed them.
     public let qaRegenerations: CounterFamily
+    /// `refkit_hook_deliveries_total{hook,outcome}`: `[[hook]]` delivery attempts, by hook and
+    /// outcome (`delivered`, `retry`, `failed`).
+    public let hookDeliveries: CounterFamily
 
     /// The kit states, exported even when no kit is in them (so a state that empties reads 0
     /// rather than keeping its last value).
@@ -64,6 +67,8 @@ public struct RefkitMetrics: Sendable {
             "refkit_qa_checks_total", help: "QA checks of kept references, by check and verdict.", labels: ["check", "verdict"])
         qaRegenerations = registry.counter(
             "refkit_qa_regenerations_total", help: "References made again because QA failed them, by stage kind.", labels: ["stage"])
+        hookDeliveries = registry.counter(
+            "refkit_hook_deliveries_total", help: "Hook delivery attempts, by hook and outcome.", labels: ["hook", "outcome"])
         for state in Self.kitStates { kits.set(0, labels: ["state": state]) }
         for result in Self.stageResults { stages.declare(labels: ["result": result]) }
         for outcome in Self.intakeOutcomes { intake.declare(labels: ["outcome": outcome]) }

@@ -250,6 +250,37 @@ enum Migrations {
             // Kits newest first, a page at a time by keyset (`kitPage`): the order the web UI lists.
             try db.execute(sql: "CREATE INDEX kits_created ON kits(created_at, id)")
         }
+        migrator.registerMigration("v10-hook-deliveries") { db in
+            // `[[hook]]` notifications (issue 16): one row per hook, action and event, so a restart
+            // neither loses a delivery (it is pending here) nor makes a second one (UNIQUE). `payload`
+            // is the body as it was when the event was seen: every attempt sends the same bytes.
+            // No foreign key to kits: a kit deleted after it finished is still announced.
+            // hook_cursor: the last event the hooks have looked at (one row).
+            try db.execute(
+                sql: """
+                    CREATE TABLE hook_deliveries (
+                        id INTEGER PRIMARY KEY,
+                        hook TEXT NOT NULL,
+                        action TEXT NOT NULL CHECK (action IN ('url', 'command')),
+                        event_id INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        kit_id TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+                        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+                        next_at TEXT NOT NULL,
+                        last_error TEXT,
+                        payload TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        UNIQUE (hook, action, event_id)
+                    );
+                    CREATE INDEX hook_deliveries_due ON hook_deliveries(next_at) WHERE status = 'pending';
+                    CREATE TABLE hook_cursor (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        last_event_id INTEGER NOT NULL CHECK (last_event_id >= 0)
+                    );
+                    """)
+        }
         return migrator
     }
 }

@@ -51,6 +51,20 @@ extension RefkitDatabase {
         }
     }
 
+    /// The kits of `ids` that exist, by id, in one query (the hooks read a batch of events' kits at once).
+    public func kits(ids: [String]) throws -> [String: KitRecord] {
+        guard !ids.isEmpty else { return [:] }
+        return try pool.read { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM kits WHERE id IN (\(marks))", arguments: StatementArguments(ids))
+            return Dictionary(
+                uniqueKeysWithValues: try rows.map { row in
+                    let kit = try Self.kitRecord(row)
+                    return (kit.id, kit)
+                })
+        }
+    }
+
     public func stages(kitID: String) throws -> [StageRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID]).map(Self.stageRecord)

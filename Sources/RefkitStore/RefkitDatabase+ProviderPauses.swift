@@ -12,9 +12,7 @@ public struct ProviderPause: Sendable, Equatable {
 
     /// Seconds from `now` until the pause ends (0 when it has ended).
     public func secondsLeft(now: Date = Date()) -> Double {
-        let format = ISO8601DateFormatter()
-        format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let end = format.date(from: until) else { return 0 }
+        guard let end = Timestamp.date(until) else { return 0 }
         return max(0, end.timeIntervalSince(now))
     }
 }

@@ -31,6 +31,9 @@ public final class WebApp: Sendable {
         self.logger = logger
     }
 
+    /// Open event streams and long polls (benchmarks, tests).
+    public var feedSubscribers: Int { feed.subscriberCount }
+
     /// The answer to one request, with the policy's headers on every answer.
     public func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let head = WebRequestHead(

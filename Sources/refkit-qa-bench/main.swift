@@ -1,6 +1,7 @@
 // refkit-qa-bench: what QA's one-decode fingerprint and health cost per reference (issue 15).
 //
 //   swift run -c release refkit-qa-bench [--images N] [--side 1024] [--photos DIR [--models DIR]]
+//   swift run refkit-qa-bench --sheet [--runs 5] [--out FILE]   (the studio contact sheet: SheetBench.swift)
 //
 // Makes N synthetic pictures (PNG and JPEG, as providers answer) of side x side pixels, then
 // for each format prints the milliseconds per image (median, mean, min) of a strict decode alone
@@ -50,6 +51,10 @@ func measure(_ label: String, _ images: [[UInt8]], _ body: ([UInt8]) throws -> V
 let count = max(1, argument("--images", 20))
 let side = max(64, argument("--side", 1024))
 Imaging.initialise()
+if CommandLine.arguments.contains("--sheet") {
+    try sheetBench(runs: max(1, argument("--runs", 5)))
+    exit(0)
+}
 print("refkit-qa-bench: \(count) images of \(side)x\(side), libvips \(Imaging.libraryVersion)")
 for format in ["png", "jpeg"] {
     let images = try (0..<count).map { try ImageOps.synthesize(width: side, height: side, seed: UInt64($0 + 1), format: format) }

@@ -4,7 +4,8 @@ import RefkitStore
 
 // What the web UI's reads cost on a big store (issue 16: with 10,000 kits the API's first page of
 // 50 under 20 ms): `refkit-store-bench [--kits N] [--events N]`. Builds a database of N kits (1 in
-// 100 with a reference that failed QA) and N x 10 events, then times each read 50 times.
+// 100 with a reference that failed QA) and N x 10 events, then times each read 50 times. With `--web`
+// the web server's answers and event streams too (WebBench.swift: `--clients 50 --seconds 20 --rate 20`).
 
 func argument(_ name: String, _ fallback: Int) -> Int {
     let args = CommandLine.arguments
@@ -37,7 +38,7 @@ try database.execute(
     """)
 print("store: \(kitCount) kits, \(eventCount) events, built in \(ContinuousClock.now - built)")
 
-func time(_ label: String, _ body: () throws -> Int) rethrows {
+func time(_ label: String, unit: String = "rows", _ body: () throws -> Int) rethrows {
     var samples: [Double] = []
     var rows = 0
     for _ in 0..<50 {
@@ -48,7 +49,7 @@ func time(_ label: String, _ body: () throws -> Int) rethrows {
     }
     samples.sort()
     let padded = label.padding(toLength: 40, withPad: " ", startingAt: 0)
-    print(padded + String(format: " median %7.3f ms  p90 %7.3f ms  (%d rows)", samples[25], samples[45], rows))
+    print(padded + String(format: " median %7.3f ms  p90 %7.3f ms  (%d \(unit))", samples[25], samples[45], rows))
 }
 
 let deep = String(format: "k%08d", kitCount / 10)
@@ -60,3 +61,9 @@ try time("first page of 50, needs review") { try database.kitPage(.init(needsRev
 let middle = Int64(eventCount / 2)
 try time("500 events after the middle of the log") { try database.events(after: middle, limit: 500).count }
 try time("newest event id") { Int(try database.lastEventID() > 0 ? 1 : 0) }
+
+if CommandLine.arguments.contains("--web") {
+    try await webBench(
+        database: database, folder: folder, clients: argument("--clients", 50), seconds: argument("--seconds", 20),
+        eventsPerSecond: argument("--rate", 20))
+}

@@ -113,6 +113,7 @@ struct ConfigurationLoaderTests {
             "qa.thresholds": ConfigReader.qaThresholdKeys,
             "analyzer": ["base_url", "model", "api_key_env", "api_key_file", "timeout_s"],
             "civitai": ConfigReader.civitaiKeys,
+            "hook": ConfigReader.hookKeys,
         ]
         for (section, keys) in expected {
             #expect(

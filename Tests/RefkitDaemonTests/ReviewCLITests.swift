@@ -122,17 +122,28 @@ struct ReviewCLITests {
             #expect(html.contains(">QA \(verdict.rawValue)</span>"), "\(stage.stage.name) is marked \(verdict)")
         }
         let manifest = try #require(manifestJSON(folder))
-        let tiles = try #require(manifest["stages"]?.arrayValue?.filter { $0["status"] == .string("done") })
+        let tiles = try #require(manifest["stages"]?.arrayValue)
         let pixels = try ImageOps.rgbPixels(try #require(FileFixtures.read("\(folder)/sheet.png")))
-        let layout = ContactSheetLayout(count: tiles.count, columns: 4, cell: 256)
-        for (index, tile) in tiles.enumerated() {
-            guard case .string(let verdict)? = tile["qa"]?["verdict"],
-                let badge = QAVerdict(rawValue: verdict).flatMap(ContactSheetBadge.init)
-            else { continue }
-            let box = layout.badge(of: index)
+        // The sheet's layout, rebuilt from what the manifest lists (the title's words do not move anything).
+        let references = try tiles.map { tile -> StudioSheetContent.Reference in
+            guard case .string(let name)? = tile["stage"], let stage = Stage(name: name) else { throw SheetTestError.badStage }
+            let verdict = tile["qa"]?["verdict"].flatMap { if case .string(let v) = $0 { QAVerdict(rawValue: v) } else { nil } }
+            guard case .string(let file)? = tile["file"] else { return .init(stage: stage, image: nil) }
+            return .init(stage: stage, image: FileFixtures.read("\(folder)/\(file)"), verdict: verdict)
+        }
+        let source: [UInt8]? = manifest["source"]?["file"].flatMap {
+            if case .string(let f) = $0 { FileFixtures.read("\(folder)/\(f)") } else { nil }
+        }
+        let layout = try ImageOps.studioSheetLayout(StudioSheetContent(title: "", details: "", source: source, references: references))
+        #expect(layout.width == pixels.width && layout.height == pixels.height)
+        for cell in layout.cells {
+            guard let box = cell.badge, let badge = cell.verdict.flatMap(ContactSheetBadge.init) else { continue }
             let start = (box.y + 1) * pixels.rowStride + (box.x + 1) * 3
             let seen = pixels.bytes[start..<start + 3].map(Double.init)
-            #expect(seen == [badge.fill.red, badge.fill.green, badge.fill.blue], "\(tile["stage"] ?? .null) tile badge: \(seen)")
+            #expect(seen == [badge.fill.red, badge.fill.green, badge.fill.blue], "\(cell.label) badge: \(seen)")
         }
+        #expect(layout.cells.contains { $0.badge != nil }, "some reference on the sheet is marked")
     }
 }
+
+private enum SheetTestError: Error { case badStage }

@@ -57,7 +57,7 @@ struct AtomicRepublishTests {
     @Test func aRepublishStoppedHalfWayLeavesThePublishedVersionWhole() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         let (files, manifest) = try Fixture.kit()
         let folder = try publisher.publish(folder: "mira", files: files, manifest: manifest)
         let oldSide = try #require(Fixture.read("\(folder)/side.png"))
@@ -81,7 +81,7 @@ struct AtomicRepublishTests {
     @Test func aConcurrentReaderNeverSeesAManifestThatDoesNotMatchItsFiles() async throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         var versions: [(files: [KitFile], manifest: ManifestDocument)] = []
         for seed in [100, 200] as [UInt64] {
             var (files, manifest) = try Fixture.kit()
@@ -129,7 +129,7 @@ struct AtomicRepublishTests {
     @Test func aStagedVersionLeftByACrashIsRemovedAtStartUp() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         let (files, manifest) = try Fixture.kit()
         let folder = try publisher.publish(folder: "mira", files: files, manifest: manifest)
         let crashed = "\(outbox.path)/.refkit-tmp-kit-crashed"

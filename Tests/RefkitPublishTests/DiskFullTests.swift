@@ -12,16 +12,17 @@ struct DiskFullTests {
         defer { sandbox.remove() }
         let mountPoint = sandbox.path + "/tiny"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        guard mount("tmpfs", mountPoint, "tmpfs", 0, "size=256k") == 0 else {
+        // Room for the small kit with its 2048 px contact sheet, not for a 1 MiB source.
+        guard mount("tmpfs", mountPoint, "tmpfs", 0, "size=960k") == 0 else {
             let reason = String(cString: strerror(errno))
             // Only an environment that forbids mounts (no CAP_SYS_ADMIN) ends up here.
-            Issue.record("cannot mount a 256 KiB tmpfs to test ENOSPC: \(reason)")
+            Issue.record("cannot mount a 960 KiB tmpfs to test ENOSPC: \(reason)")
             return
         }
         defer { umount2(mountPoint, Int32(MNT_DETACH)) }
 
         let outbox = mountPoint + "/outbox"
-        let publisher = OutboxPublisher(outbox: outbox, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox)
         let (files, manifest) = try Fixture.kit()
         var big = files
         let sourceIndex = try #require(big.firstIndex { $0.relativePath == "source.jpg" })
@@ -31,7 +32,7 @@ struct DiskFullTests {
 
         do {
             _ = try publisher.publish(folder: "mira", files: big, manifest: bigManifest)
-            Issue.record("a 1 MiB file fitted in a 256 KiB filesystem")
+            Issue.record("a 1 MiB file fitted in a 960 KiB filesystem")
         } catch {
             #expect(error.code.rawValue == "disk_full", "\(error)")
             #expect(error.detail.contains("source.jpg"))

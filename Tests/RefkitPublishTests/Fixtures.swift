@@ -69,6 +69,16 @@ enum Fixture {
         return (files, manifest)
     }
 
+    /// The sheet content the publisher draws for a kit, its bytes taken from `files`.
+    static func sheetContent(_ files: [KitFile], _ manifest: ManifestDocument) throws -> StudioSheetContent? {
+        try manifest.sheetContent { (path) throws(RefkitError) in
+            guard let file = files.first(where: { $0.relativePath == path }) else {
+                throw RefkitError(.outboxMissingFile, "no such fixture file", detail: path)
+            }
+            return file.contents
+        }
+    }
+
     static func read(_ path: String) -> [UInt8]? {
         FileManager.default.contents(atPath: path).map { [UInt8]($0) }
     }

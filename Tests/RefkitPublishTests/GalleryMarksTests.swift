@@ -54,24 +54,35 @@ struct GalleryMarksTests {
         #expect(!plain.contains("qa-summary\"") && !plain.contains("QA "))
     }
 
-    @Test("the published sheet has a badge of the verdict's colour on each checked tile")
+    @Test("the published sheet has a badge of the verdict's colour in each checked picture's corner, a red outline on fail")
     func sheetMarks() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
         let files = try Fixture.kit().files
         let manifest = try Self.manifest()
-        let folder = try OutboxPublisher(outbox: outbox.path, sheetColumns: 3, sheetCell: 128)
-            .publish(folder: "marked", files: files, manifest: manifest)
+        let folder = try OutboxPublisher(outbox: outbox.path).publish(folder: "marked", files: files, manifest: manifest)
         let pixels = try ImageOps.rgbPixels(try #require(Fixture.read(folder + "/sheet.png")))
-        let tiles = manifest.stages.filter { $0.status == .done }
-        let layout = ContactSheetLayout(count: tiles.count, columns: 3, cell: 128)
-        for (index, image) in tiles.enumerated() {
-            let box = layout.badge(of: index)
-            let start = (box.y + 1) * pixels.rowStride + (box.x + 1) * 3
-            let seen = pixels.bytes[start..<start + 3].map(Double.init)
-            let fill = image.qa.flatMap { ContactSheetBadge($0.verdict) }.map { [$0.fill.red, $0.fill.green, $0.fill.blue] }
-            #expect((fill.map { zip(seen, $0).allSatisfy { abs($0 - $1) <= 1 } } ?? true), "\(image.stage): \(seen)")
-            if fill == nil { #expect(seen != [198, 40, 40] && seen != [46, 125, 50], "\(image.stage) is unmarked: \(seen)") }
+        let layout = try ImageOps.studioSheetLayout(try #require(try Fixture.sheetContent(files, manifest)))
+        func pixel(_ x: Int, _ y: Int) -> [Double] {
+            let start = y * pixels.rowStride + x * 3
+            return pixels.bytes[start..<start + 3].map(Double.init)
+        }
+        let red = try #require(ContactSheetBadge(.fail)).fill
+        for image in manifest.stages where image.status == .done {
+            let cell = try #require(layout.cells.first { $0.stage?.name == image.stage })
+            let picture = try #require(cell.image)
+            let fill = image.qa.flatMap { ContactSheetBadge($0.verdict) }?.fill
+            if let fill, let box = cell.badge {
+                #expect(picture.contains(box), "\(image.stage): the badge is on the picture")
+                let seen = pixel(box.x + 1, box.y + 1)
+                #expect(zip(seen, [fill.red, fill.green, fill.blue]).allSatisfy { abs($0 - $1) <= 1 }, "\(image.stage): \(seen)")
+            } else {
+                #expect(fill == nil && cell.badge == nil, "\(image.stage)")
+                let corner = pixel(picture.maxX - 4, picture.y + 4)
+                #expect(corner != [198, 40, 40] && corner != [46, 125, 50], "\(image.stage) is unmarked: \(corner)")
+            }
+            let outlined = pixel(picture.x - 1, picture.midY) == [red.red, red.green, red.blue]
+            #expect(outlined == (image.qa?.verdict == .fail), "\(image.stage): outlined only on fail")
         }
     }
 }

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Publishing a kit folder")
 struct OutboxPublisherTests {
-    let publisher: (String) -> OutboxPublisher = { OutboxPublisher(outbox: $0, sheetColumns: 4, sheetCell: 64) }
+    let publisher: (String) -> OutboxPublisher = { OutboxPublisher(outbox: $0) }
 
     @Test("writes every file, the sheet, the gallery and the manifest last")
     func writesEverything() throws {
@@ -79,8 +79,8 @@ struct OutboxPublisherTests {
         #expect(stages.last?["file"] == .null)
     }
 
-    @Test("sheet.png is a PNG laid out as a grid of the done stages", arguments: [1, 4, 5])
-    func sheetGrid(count: Int) throws {
+    @Test("sheet.png is a studio sheet: a PNG at the layout's size, the failed stage a placeholder", arguments: [1, 4, 5])
+    func sheetLayout(count: Int) throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
         let stages = Array(Stage.views.prefix(count))
@@ -89,10 +89,15 @@ struct OutboxPublisherTests {
         let sheet = try #require(Fixture.read(folder + "/sheet.png"))
         #expect(Array(sheet.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let header = try ImageOps.probe(sheet)
-        let layout = ContactSheetLayout(count: count, columns: 4, cell: 64)  // the failed stage is not on it
-        #expect(header.width == layout.width)
+        let layout = try ImageOps.studioSheetLayout(try #require(try Fixture.sheetContent(files, manifest)))
+        #expect(header.width == layout.width && layout.width >= 2048)
         #expect(header.height == layout.height)
         #expect(header.loader.hasPrefix("png"))
+        #expect(layout.source?.label == "SOURCE")
+        let shown = layout.cells.compactMap(\.stage)
+        #expect(stages.allSatisfy(shown.contains) && shown.contains(.expression("smile")), "\(shown)")
+        let smile = try #require(layout.cells.first { $0.stage == .expression("smile") })
+        #expect(smile.image == nil && smile.note == "failed: safety_block")
     }
 
     @Test("index.html labels every image, shows failures and escapes what users wrote")
@@ -115,7 +120,7 @@ struct OutboxPublisherTests {
         #expect(!html.contains("http:") && !html.contains("https:") && !html.contains("src=\"/") && !html.contains("../"))
     }
 
-    @Test("a kit awaiting selection shows its candidates and how to choose")
+    @Test("a kit awaiting selection shows its candidates and how to choose, on the page and the sheet")
     func awaitingSelection() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
@@ -124,7 +129,7 @@ struct OutboxPublisherTests {
         for n in 1...3 {
             let bytes = try Fixture.png(seed: UInt64(40 + n))
             files.append(KitFile(relativePath: "candidates/avatar-\(n).png", contents: bytes))
-            var image = Fixture.done(.avatar, bytes)
+            var image = Fixture.done(.candidate(n), bytes)
             image.file = "candidates/avatar-\(n).png"
             candidates.append(image)
         }
@@ -139,9 +144,17 @@ struct OutboxPublisherTests {
             #expect(html.contains("Candidate \(n)"))
             #expect(html.contains("src=\"candidates/avatar-\(n).png?v="))
         }
-        // No done stage yet: no sheet.
-        #expect(!FileManager.default.fileExists(atPath: folder + "/sheet.png"))
-        #expect(!html.contains("sheet.png"))
+        // The sheet shows the candidates to choose from under the avatar's (pending) placeholder.
+        #expect(html.contains("href=\"sheet.png\""))
+        let sheet = try ImageOps.probe(try #require(Fixture.read(folder + "/sheet.png")))
+        let layout = try ImageOps.studioSheetLayout(try #require(try Fixture.sheetContent(files, manifest)))
+        #expect(sheet.width == layout.width && sheet.height == layout.height)
+        #expect(layout.rows.map(\.section) == [.avatar, .candidates])
+        #expect(layout.rows[1].cells.map(\.label) == (1...3).map { "AVATAR CANDIDATE \($0)" })
+        #expect(layout.rows[0].cells.map(\.note) == ["pending"])
+        var chosen = manifest
+        chosen.status = .generating
+        #expect(try Fixture.sheetContent(files, chosen) == nil, "once chosen, the candidates leave the sheet (nothing else is done)")
         #expect(Fixture.tree(folder).filter { $0.hasPrefix("candidates/") }.count == 3)
     }
 

@@ -11,7 +11,7 @@ struct RepublishTests {
     func oneChangedImage() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         var (files, manifest) = try Fixture.kit()
         let folder = try publisher.publish(folder: "mira", files: files, manifest: manifest)
         let kitFiles = files.map(\.relativePath)
@@ -54,7 +54,7 @@ struct RepublishTests {
     func unchangedKit() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         let (files, manifest) = try Fixture.kit()
         let folder = try publisher.publish(folder: "mira", files: files, manifest: manifest)
         let tree = Fixture.tree(folder)

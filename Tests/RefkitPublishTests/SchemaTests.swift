@@ -10,7 +10,7 @@ struct SchemaTests {
     func manifestValidates() throws {
         let outbox = try TemporaryDirectory()
         defer { outbox.remove() }
-        let publisher = OutboxPublisher(outbox: outbox.path, sheetColumns: 4, sheetCell: 64)
+        let publisher = OutboxPublisher(outbox: outbox.path)
         let (files, manifest) = try Fixture.kit()
         let first = try publisher.publish(folder: "mira", files: files, manifest: manifest)
 

@@ -1,0 +1,60 @@
+import RefkitCore
+
+/// The rows of a studio contact sheet, in the order they are drawn: the turnaround first (the
+/// source sits at its left), then the avatar, body shots, expressions, scenes and the rest.
+public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
+    case turnaround
+    case avatar
+    case body
+    case expressions
+    case scenes
+    case characters
+    case swaps
+    case candidates
+
+    /// The turnaround's fixed slots, left to right: the 3/4 view is the `profile` stage.
+    public static let turnaroundOrder: [Stage] = [.front, .profile, .side, .back]
+
+    /// The row a stage's picture belongs to.
+    public init(_ stage: Stage) {
+        switch stage {
+        case .front, .profile, .side, .back: self = .turnaround
+        case .avatar, .referenceAvatar: self = .avatar
+        case .halfBody, .fullBody: self = .body
+        case .expression: self = .expressions
+        case .scene: self = .scenes
+        case .character: self = .characters
+        case .swap: self = .swaps
+        case .candidate: self = .candidates
+        }
+    }
+
+    /// The small heading drawn above the row.
+    public var heading: String {
+        switch self {
+        case .turnaround: "TURNAROUND"
+        case .avatar: "AVATAR"
+        case .body: "BODY"
+        case .expressions: "EXPRESSIONS"
+        case .scenes: "SCENES"
+        case .characters: "CHARACTERS"
+        case .swaps: "FACE SWAPS"
+        case .candidates: "AVATAR CANDIDATES"
+        }
+    }
+
+    /// Grid columns one cell of the row spans: scenes are wide pictures and get two.
+    var span: Int { self == .scenes ? 2 : 1 }
+
+    /// A cell's picture area height over its width, from the shape its stages are made in
+    /// (`Stage.imageSize`): 3:4 portraits for figures, squares for faces, 4:3 for scenes.
+    var aspect: Double {
+        switch self {
+        case .turnaround, .body, .characters, .swaps: 4.0 / 3.0
+        case .avatar, .expressions, .candidates: 1
+        case .scenes: 0.75
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+}
