@@ -19,6 +19,8 @@ public struct HTMLText: Sendable {
 
     /// `s` with `& < > " '` as entities: safe in element text and in quoted attribute values.
     public static func escaped(_ s: String) -> String {
+        // Most text (ids, statuses, numbers, plain names) has nothing to escape: kept as it is.
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars {
