@@ -194,6 +194,30 @@ struct WebBrowserTests {
         }
     }
 
+    /// Delete asks first: the button does nothing until the box is ticked, then the kit is gone
+    /// from the store and the outbox, and the list opens without it.
+    @Test func deleteAsksThenRemovesTheKit() async throws {
+        try await BrowserRig.with("web-ui-delete", order: Self.views) { rig in
+            let browser = rig.browser
+            try rig.drop("gone", seed: 35)
+            let kit = try await rig.kit(named: "gone")
+            try await eventually("the kit to be complete") { try rig.status(kit.id) == .complete }
+            let folder = try #require(try rig.database.kit(kit.id)?.outboxDir)
+            try await browser.navigate(to: rig.origin + "/kits/\(kit.id)")
+            let delete = try await browser.find("button[data-action=\"delete\"]")
+            try await browser.click(delete)
+            #expect(
+                try await browser.execute("return document.querySelector('form.delete input[name=confirm]').validity.valueMissing")
+                    == .bool(true))
+            #expect(try rig.database.kit(kit.id) != nil, "not deleted without the confirmation")
+            try await browser.click(try await browser.find("form.delete input[name=confirm]"))
+            try await browser.click(delete)
+            try await browser.waitUntil("the list to open") { try await browser.currentURL() == rig.origin + "/" }
+            #expect(try await browser.findAll("tr[data-kit=\"\(kit.id)\"]").isEmpty)
+            #expect(try rig.database.kit(kit.id) == nil && !FileManager.default.fileExists(atPath: folder))
+        }
+    }
+
     /// The upload page: an image sent from the browser becomes a kit that appears on the list.
     @Test func anUploadedImageBecomesAKitOnTheList() async throws {
         try await BrowserRig.with("web-ui-upload", order: Self.views) { rig in

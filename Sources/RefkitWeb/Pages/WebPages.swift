@@ -34,17 +34,6 @@ public enum WebPages {
         return html.output
     }
 
-    /// A short page with one message: an unknown kit, a refused action (the server's 404 or 409 body).
-    public static func message(title: String, text: String, status: Int) -> String {
-        document(title: title, page: "message", mainAttributes: [("data-http-status", String(status))]) { html in
-            html.raw("<h1>")
-            html.text(title)
-            html.raw("</h1>\n<p class=\"message\">")
-            html.text(text)
-            html.raw("</p>\n<p><a href=\"\(WebLinks.list)\">All kits</a></p>\n")
-        }
-    }
-
     /// A status badge; its class names the status (app.css colours it, app.js swaps it).
     static func badge(_ status: String, into html: inout HTMLText) {
         html.raw("<span class=\"badge s-")
