@@ -36,7 +36,7 @@ extension WebAssets {
         .badge{display:inline-block;font-size:.8rem;padding:.05em .6em;border-radius:1em;background:#ddd;white-space:nowrap}
         .paging{display:flex;gap:1rem;margin:1rem 0}.empty{color:#666}
         .flash{background:#fff4cc;border:1px solid #e0b000;border-radius:6px;padding:.5rem .8rem}
-        .kit-head .facts{color:#444}.error{color:#a00}
+        .kit-head h1{display:inline-block;margin-right:.6rem;vertical-align:middle}.kit-head .facts{color:#444}.error{color:#a00}
         .kit-links{display:flex;flex-wrap:wrap;gap:1rem;margin:.5rem 0}
         .kit-actions{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;margin:.6rem 0}
         form.action{display:inline}form.delete label{font-size:.9rem;color:#555}
