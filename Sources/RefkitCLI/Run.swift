@@ -12,7 +12,9 @@ extension RefkitCommand {
                 At start-up every inbox is rescanned, so files dropped while refkit was down are taken. \
                 SIGTERM or SIGINT stops intake, lets running stages finish (up to drain_timeout_s) and exits cleanly. \
                 SIGHUP re-reads the configuration file: watches, providers and limits change without dropping work; \
-                a file with an error is logged and the running configuration kept. Run it under systemd (see systemd/refkit.service).
+                a file with an error is logged and the running configuration kept. Run it under systemd (see systemd/refkit.service). \
+                It also serves the web UI and JSON API on [web] listen (default http://127.0.0.1:8642/; `refkit web-url` prints \
+                the login link) and runs the [[hook]] notifications.
                 """)
 
         @OptionGroup var options: GlobalOptions

@@ -8,10 +8,14 @@ extension ImageOps {
     ) throws(ImagingError) -> StudioSheetLayout {
         var tiles: [StudioSheetLayout.Tile] = []
         for reference in content.references {
-            let size = try reference.image.map { bytes throws(ImagingError) in try uprightSize(bytes) }
+            let size = try reference.image.map { bytes throws(ImagingError) in
+                try naming(reference.stage) { () throws(ImagingError) in try uprightSize(bytes) }
+            }
             tiles.append(.init(stage: reference.stage, picture: size, verdict: reference.verdict, note: reference.note))
         }
-        let source = try content.source.map { bytes throws(ImagingError) in try uprightSize(bytes) }
+        let source = try content.source.map { bytes throws(ImagingError) in
+            try naming(nil) { () throws(ImagingError) in try uprightSize(bytes) }
+        }
         return StudioSheetLayout(title: content.title, details: content.details, source: source, tiles: tiles, width: width)
     }
 
@@ -39,9 +43,20 @@ extension ImageOps {
         for reference in content.references where pictures[reference.stage] == nil { pictures[reference.stage] = reference.image }
         for cell in layout.cells {
             let bytes = cell.stage.map { pictures[$0] } ?? content.source
-            try draw(cell, picture: bytes, captionSize: layout.captionSize, on: canvas)
+            try naming(cell.stage) { () throws(ImagingError) in try draw(cell, picture: bytes, captionSize: layout.captionSize, on: canvas)
+            }
         }
         return try canvas.image.encodedImage(as: .png)
+    }
+
+    /// Runs `body` for one picture; a failure says which (`stage side: image is truncated`, `the source: ...`).
+    private static func naming<T>(_ stage: Stage?, _ body: () throws(ImagingError) -> T) throws(ImagingError) -> T {
+        do {
+            return try body()
+        } catch {
+            let picture = stage.map { "stage \($0.name)" } ?? "the source"
+            throw ImagingError(code: error.code, message: "\(picture): \(error.message)", detail: error.detail)
+        }
     }
 
     /// The size a picture has once its EXIF orientation is applied, as the thumbnail draws it.
@@ -94,44 +109,4 @@ extension ImageOps {
                 badge.ink, through: word, centredIn: (box.x + inset, box.y + inset, box.width - 2 * inset, box.height - 2 * inset))
         }
     }
-}
-
-/// The studio sheet's few colours besides the QA badges'.
-enum StudioSheetInk {
-    static let paper = RGBColour.white
-    static let band = RGBColour.labelBand
-    static let bandText = RGBColour(200, 202, 210)
-    static let heading = RGBColour(96, 100, 112)
-    /// An empty slot: a light grey a picture's white background never matches.
-    static let placeholder = RGBColour(232, 233, 237)
-    static let note = RGBColour(110, 112, 120)
-}
-
-extension VipsCanvas {
-    /// Fills a rectangle.
-    func fill(_ rect: PixelRect, colour: RGBColour) throws(ImagingError) {
-        guard rect.width > 0, rect.height > 0 else { return }
-        try fill(x: rect.x, y: rect.y, width: rect.width, height: rect.height, colour: colour)
-    }
-
-    /// Writes `text` inside `box`, wrapped and shrunk to fit; left-aligned at the box's top-left
-    /// corner, or centred in it.
-    func write(
-        _ text: String, in box: PixelRect, style: TextStyle, colour: RGBColour, centred: Bool = false
-    ) throws(ImagingError) {
-        guard
-            let mask = try VipsImageHandle.text(
-                text, style: style, maxWidth: box.width, maxHeight: box.height, centred: centred)
-        else { return }
-        if centred {
-            try paint(colour, through: mask, centredIn: box.tuple)
-        } else {
-            try paint(colour, through: mask, x: box.x, y: box.y)
-        }
-    }
-}
-
-extension PixelRect {
-    /// The tuple the canvas's older drawing calls take.
-    var tuple: (x: Int, y: Int, width: Int, height: Int) { (x, y, width, height) }
 }

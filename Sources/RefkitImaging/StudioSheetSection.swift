@@ -1,16 +1,17 @@
 import RefkitCore
 
 /// The rows of a studio contact sheet, in the order they are drawn: the turnaround first (the
-/// source sits at its left), then the avatar, body shots, expressions, scenes and the rest.
+/// source sits at its left), then the avatar and, while the kit waits for a choice, its candidates;
+/// a text-only plan's characters; body shots, expressions, scenes, face swaps.
 public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
     case turnaround
     case avatar
+    case candidates
+    case characters
     case body
     case expressions
     case scenes
-    case characters
     case swaps
-    case candidates
 
     /// The turnaround's fixed slots, left to right: the 3/4 view is the `profile` stage.
     public static let turnaroundOrder: [Stage] = [.front, .profile, .side, .back]

@@ -15,7 +15,8 @@ struct DiskFullDaemonTests {
     @Test func kitsWaitForSpaceWithNothingPartialThenCompleteWhenSpaceIsFreed() async throws {
         let dir = try TemporaryDirectory("disk-full")
         let inbox = try dir.folder("inbox")
-        let outbox = try TinyFilesystem(at: dir.url("outbox"), size: "1m")
+        // Room for three small kits once the filler goes, each with its 2048 px contact sheet.
+        let outbox = try TinyFilesystem(at: dir.url("outbox"), size: "4m")
         defer { outbox.unmount() }
         try outbox.fill("filler", leaving: 12 * 1024)
 

@@ -98,12 +98,18 @@ struct StudioSheetDrawingTests {
         #expect(expression.badge == nil)
     }
 
-    @Test("nothing to show is refused, and a damaged picture fails the sheet with the decoder's reason")
+    @Test("nothing to show is refused; a damaged picture fails the sheet, naming the stage and the decoder's reason")
     func refusals() throws {
         let empty = StudioSheetContent(title: "x", details: "", source: nil, references: [])
         #expect(throws: ImagingError.self) { try ImageOps.studioSheet(empty) }
-        let cut = Array(try Self.figure(.front, seed: 1).prefix(400))
-        let damaged = StudioSheetContent(title: "x", details: "", source: nil, references: [.init(stage: .front, image: cut)])
-        #expect(throws: ImagingError.self) { try ImageOps.studioSheet(damaged) }
+        let whole = try Self.figure(.front, seed: 1)
+        let cut = Array(whole.prefix(whole.count / 2))
+        let references: [StudioSheetContent.Reference] = [.init(stage: .back, image: whole), .init(stage: .side, image: cut)]
+        let damaged = StudioSheetContent(title: "x", details: "", source: nil, references: references)
+        let error = try #require(throws: ImagingError.self) { try ImageOps.studioSheet(damaged) }
+        #expect(error.code == ImagingError.truncatedCode && error.message.hasPrefix("stage side: "), "\(error)")
+        let garbage = StudioSheetContent(title: "x", details: "", source: [1, 2, 3], references: references.prefix(1).map { $0 })
+        let unreadable = try #require(throws: ImagingError.self) { try ImageOps.studioSheet(garbage) }
+        #expect(unreadable.message.hasPrefix("the source: "), "\(unreadable)")
     }
 }

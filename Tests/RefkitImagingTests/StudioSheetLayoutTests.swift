@@ -88,6 +88,15 @@ struct StudioSheetLayoutTests {
         #expect(scene.width > scene.height && expression.width == expression.height && scene.width > 2 * expression.width)
     }
 
+    @Test("candidates follow the avatar and a text-only plan's characters lead; face swaps come last")
+    func otherSections() {
+        let stages: [Stage] = [.swap("group"), .scene("dock"), .character("ana"), .candidate(2), .candidate(1), .avatar, .halfBody]
+        let layout = Self.layout(stages.map { StudioSheetLayout.Tile(stage: $0, picture: Self.square) }, source: nil)
+        #expect(layout.rows.map(\.section) == [.avatar, .candidates, .characters, .body, .scenes, .swaps])
+        #expect(layout.rows[1].cells.map(\.label) == ["AVATAR CANDIDATE 2", "AVATAR CANDIDATE 1"], "in the order given")
+        #expect(layout.rows.map { $0.heading != nil } == Array(repeating: true, count: 6))
+    }
+
     @Test("a section wider than the sheet wraps into rows without a second heading")
     func wrapping() {
         let expressions = (1...8).map { StudioSheetLayout.Tile(stage: .expression("e\($0)"), picture: Self.square) }
