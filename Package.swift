@@ -123,6 +123,8 @@ let package = Package(
             dependencies: [
                 "RefkitDigest",
                 "RefkitCore", "RefkitImaging", "RefkitSystem", "CRefkitLinux", .product(name: "FlyingFox", package: "FlyingFox"),
+                // WebDriver speaks to chromedriver over RefkitHTTP's client (the browser tests of the web UI).
+                "RefkitHTTP",
                 .product(name: "Logging", package: "swift-log"),
             ]),
 

@@ -19,6 +19,8 @@ install_missing() {
 install_missing -- libvips-dev libmagic-dev libmagic-mgc libsqlite3-dev libssl-dev libcurl4-openssl-dev pkg-config python3 \
   python3-jsonschema
 command -v swift >/dev/null || { echo "swift 6 is not on PATH: install the Swift 6.x toolchain for Debian 12 from swift.org first" >&2; exit 1; }
+# Web UI browser tests (issue 16): headless Chromium and its WebDriver, from Debian; nothing is downloaded at test time.
+install_missing -- chromium chromium-driver
 
 # QA: local face analysis (issue 15). dlib from Debian; libdlib-dev's pkg-config file names libblas.so and
 # liblapack.so without depending on their -dev packages, so linking fails without them. libopenblas0-pthread

@@ -103,8 +103,7 @@ struct KitPublisher: Sendable {
         let records = try database.stageHistory(kitID: kit.id)
         let history = Dictionary(grouping: records, by: \.stage)
         func published(_ stage: Stage, work: String, suffix: String = "") -> String {
-            let ext = (work as NSString).pathExtension
-            return ((stage.fileName as NSString).deletingPathExtension as String) + suffix + "." + (ext.isEmpty ? "png" : ext)
+            stage.publishedFileName(workFile: work, suffix: suffix)
         }
         var entries: [KitReport.StageEntry] = []
         for s in stages {

@@ -19,8 +19,10 @@ extension StageRunner {
         }
         let order = try database.kitOrder(kitID: runnable.kitID)
         if order.selection == .manual {
-            try database.awaitSelection(kitID: runnable.kitID)
+            // Published first: the kit says it waits (its event, the web UI's selection screen,
+            // hooks) only once its candidates are in the outbox for people to look at.
             publisher.publishAwaiting(kitID: runnable.kitID)
+            try database.awaitSelection(kitID: runnable.kitID)
             log.notice("avatar candidates made; waiting for a choice", metadata: ["candidates": "\(made.count)/\(candidates.count)"])
             return true
         }

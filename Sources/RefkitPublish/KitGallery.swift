@@ -225,35 +225,6 @@ enum KitGallery {
         """
 }
 
-/// HTML being built: `text` and `attribute` escape, `raw` is for the page's own markup only.
-/// `escaped` is the one HTML escape of refkit's pages (the gallery, the outbox index, the web UI).
-public struct HTMLText {
-    private(set) var output = ""
-
-    mutating func raw(_ markup: String) { output += markup }
-
-    mutating func text(_ s: String) { output += HTMLText.escaped(s) }
-
-    mutating func attribute(_ s: String) { output += HTMLText.escaped(s) }
-
-    /// `s` with `& < > " '` escaped: safe as element text and as a quoted attribute value.
-    public static func escaped(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-}
-
 extension String {
     fileprivate var replacingUnderscores: String { String(map { $0 == "_" ? " " : $0 }) }
 }

@@ -281,6 +281,11 @@ enum Migrations {
                     );
                     """)
         }
+        migrator.registerMigration("v11-events-by-type") { db in
+            // Reads of one type of event (`refkit status`'s rejections today, paused providers: the
+            // web UI's list header and `/api/v1/status`) without scanning the whole, ever-growing log.
+            try db.execute(sql: "CREATE INDEX events_type_at ON events(type, at)")
+        }
         return migrator
     }
 }

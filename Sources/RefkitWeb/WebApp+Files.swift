@@ -69,12 +69,10 @@ extension WebApp {
     }
 
     func asset(_ name: String) throws -> HTTPResponse {
-        let (type, text): (String, String) =
-            switch name {
-            case "app.js": ("text/javascript; charset=utf-8", WebAssets.appScript)
-            case "app.css": ("text/css; charset=utf-8", WebAssets.appStyle)
-            default: throw WebProblem(404, "not_found", "no asset \(name)")
-            }
-        return HTTPResponse(status: Self.statusLine(200), contentType: type, extraHeaders: ["Cache-Control: no-cache"], body: text)
+        guard let asset = WebAssets.asset(path: Substring("/assets/" + name)) else {
+            throw WebProblem(404, "not_found", "no asset \(name)")
+        }
+        return HTTPResponse(
+            status: Self.statusLine(200), contentType: asset.contentType, extraHeaders: ["Cache-Control: no-cache"], body: asset.body)
     }
 }

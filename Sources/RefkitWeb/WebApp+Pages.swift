@@ -1,28 +1,31 @@
 import RefkitCore
-import RefkitPublish
 import RefkitService
 
-/// The HTML pages (rendered from stored state; `Pages/` renders them).
+/// The HTML pages, rendered from stored state (`Pages/`); app.js only patches them.
 extension WebApp {
     func page(_ route: WebRoute, _ request: HTTPRequest) throws -> HTTPResponse {
         switch route {
         case .formSelect, .formRegenerate, .formRetry, .formDelete, .formUpload: return try form(route, request)
         default: break
         }
+        let watches = configuration.watches.map(\.name)
         let html: String
         switch route {
-        case .listPage: html = try Self.placeholder("kits", try kitList(WebForm(request.query)))
-        case .kitPage(let id), .selectionPage(let id): html = try Self.placeholder("kit", try kitDetail(id))
-        default: html = Self.placeholderPage("upload", "")
+        case .listPage:
+            let query = try kitQuery(WebForm(request.query))
+            let view = try KitListView.load(
+                database: database, query: KitListQuery(filter: query.filter, before: query.before), watches: watches, limit: query.limit)
+            html = WebPages.list(view)
+        case .kitPage(let id):
+            guard let view = try KitPageView.load(database: database, kitID: id) else { throw Self.unknownKit(id) }
+            html = WebPages.kit(view)
+        case .selectionPage(let id):
+            guard let view = try SelectionView.load(database: database, kitID: id) else { throw Self.unknownKit(id) }
+            html = WebPages.selection(view)
+        default:
+            html = WebPages.upload(UploadView(watches: watches, selectedWatch: WebForm(request.query)["watch"]))
         }
         return HTTPResponse(
             status: Self.statusLine(200), contentType: "text/html; charset=utf-8", extraHeaders: ["Cache-Control: no-store"], body: html)
-    }
-
-    static func placeholder(_ title: String, _ value: JSONValue) throws -> String { placeholderPage(title, value.serialized) }
-
-    static func placeholderPage(_ title: String, _ text: String) -> String {
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>refkit: \(title)</title></head><body><pre>"
-            + HTMLText.escaped(text) + "</pre></body></html>\n"
     }
 }
