@@ -113,6 +113,13 @@ public final class EventFeed: Sendable {
 
     private func readNew() {
         do {
+            // Nobody listens: move on without reading the events or their kits (a subscriber
+            // replays what it missed from the store itself).
+            if subscriberCount == 0 {
+                let newest = try database.lastEventID()
+                state.withLock { $0.lastID = max($0.lastID, newest) }
+                return
+            }
             while true {
                 let after = state.withLock { $0.lastID }
                 let events = try database.events(after: after, limit: Self.batch)
@@ -137,11 +144,8 @@ public final class EventFeed: Sendable {
     /// `events` as messages, each with the current summary of its kit (null once deleted); one
     /// summary per kit per read.
     public static func items(_ events: [EventRecord], database: RefkitDatabase) throws -> [Item] {
-        let kitIDs = Array(Set(events.compactMap(\.kitID)))
-        var kits: [KitRecord] = []
-        for id in kitIDs {
-            if let kit = try database.kit(id) { kits.append(kit) }
-        }
+        // By id in one read: `kit(_:)` also matches names and slugs, which costs a scan of the kits.
+        let kits = Array(try database.kits(ids: Array(Set(events.compactMap(\.kitID)))).values)
         let summaries = try database.kitSummaries(kits)
         let byID = Dictionary(uniqueKeysWithValues: zip(kits.map(\.id), summaries))
         return events.map { event in

@@ -52,16 +52,17 @@ func residentMiB() -> Double {
 
 func webBench(database: RefkitDatabase, folder: String, clients: Int, seconds: Int, eventsPerSecond: Int) async throws {
     let text = """
-        state_dir = "\(folder)/state"
+        state_dir = "\(folder)"
         [providers.preview]
         kind = "preview"
         [[watch]]
         name = "manual"
-        inbox = "\(folder)/inbox"
-        outbox = "\(folder)/outbox"
+        inbox = "\(folder)-io/inbox"
+        outbox = "\(folder)-io/outbox"
         [web]
         listen = "127.0.0.1:0"
         """
+    // The state directory is the database's folder: the event feed wakes on its files changing.
     var configuration = try ConfigurationLoader.parse(text: text, file: "\(folder)/bench.toml", relativeTo: folder)
     configuration.web.listen = ListenAddress(host: "127.0.0.1", port: 0)
     let fixed = configuration
@@ -97,11 +98,13 @@ func webBench(database: RefkitDatabase, folder: String, clients: Int, seconds: I
     }
     let alone = try await work("events, no stream clients")
     var curls: [Process] = []
-    for _ in 0..<clients {
+    let sample = "\(folder)/stream-0.txt"
+    for index in 0..<clients {
         let curl = Process()
         curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         curl.arguments = [
-            "-sN", "--noproxy", "*", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(port)/api/v1/events", "-o", "/dev/null",
+            "-sN", "--noproxy", "*", "-H", "Authorization: Bearer \(token)", "http://127.0.0.1:\(port)/api/v1/events", "-o",
+            index == 0 ? sample : "/dev/null",
         ]
         try curl.run()
         curls.append(curl)
@@ -110,6 +113,8 @@ func webBench(database: RefkitDatabase, folder: String, clients: Int, seconds: I
     let watched = try await work("events, \(clients) stream clients")
     let memoryClients = residentMiB()
     print(String(format: "%d stream clients add %.2f%% of a core", clients, watched - alone))
+    let received = ((try? String(contentsOfFile: sample, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("id: ") }
+    print("one client received \(received.count) events of the \(seconds * eventsPerSecond) written while it listened")
     print(
         String(
             format: "resident memory: %.1f MiB before the web server, %.1f MiB serving (+%.1f), %.1f MiB with %d clients (+%.1f)",
@@ -118,4 +123,5 @@ func webBench(database: RefkitDatabase, folder: String, clients: Int, seconds: I
     server.shutdown()
     serving.cancel()
     await serving.value
+    try? FileManager.default.removeItem(atPath: "\(folder)-io")
 }
