@@ -74,7 +74,7 @@ public enum Prompts {
         }
         var who = c.name.map { "\($0), " } ?? ""
         let kind = [attrs["age"], attrs["gender"]].compactMap { $0 }.joined(separator: " ")
-        who += kind.isEmpty ? "the character" : "a \(kind)"
+        who += kind.isEmpty ? "the character" : EnglishArticle.withIndefinite(kind)
         if let species = attrs["species"] { who += " (\(species))" }
         var with: [String] = []
         let hair = [attrs["hair_style"], attrs["hair_color"]].compactMap { $0 }.joined(separator: " ")
