@@ -149,6 +149,13 @@ public final class HTTPServer: Sendable {
         if let serving { serving.cancel() } else { closeListener() }
     }
 
+    /// `shutdown()`, then waits until serving has ended (its socket pool's thread too): what a
+    /// caller about to exit the process must await.
+    public func stop() async {
+        shutdown()
+        if let serving = state.withLock({ $0.serving }) { await serving.value }
+    }
+
     private func closeListener() {
         let close = state.withLock { state in
             defer { state.listenerClosed = true }

@@ -55,6 +55,9 @@ public final class MetricsHTTPServer: Sendable {
     /// Stops serving and closes the listening socket (at once when serving never started).
     public func shutdown() { server.shutdown() }
 
+    /// Stops serving and waits until it has ended.
+    public func stop() async { await server.stop() }
+
     /// Where the request head ends, if it has (`HTTPServer.endOfHead`).
     static func endOfHead(_ bytes: [UInt8]) -> Int? { HTTPServer.endOfHead(bytes)?.end }
 }

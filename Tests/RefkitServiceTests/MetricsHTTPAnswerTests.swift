@@ -43,7 +43,6 @@ struct MetricsHTTPAnswerTests {
     @Test func bareLineFeedsAndAStalledHeadOnTheWire() async throws {
         let server = try MetricsHTTPServer(host: "127.0.0.1", port: 0, registry: RefkitMetrics().registry)
         server.start()
-        defer { server.shutdown() }
         for head in [#"GET /metrics HTTP/1.0\r\n\r\n"#, #"GET /metrics HTTP/1.0\n\n"#] {
             let answer = try await raw(head, port: server.port)
             #expect(answer.hasPrefix("HTTP/1.0 200 OK\r\n"), "\(head): \(answer)")
@@ -52,6 +51,7 @@ struct MetricsHTTPAnswerTests {
         let stalled = try await raw(#"GET /metrics HTTP/1.0\r\nHost: x\r\n"#, port: server.port)
         #expect(stalled.hasPrefix("HTTP/1.0 400 Bad Request\r\n"), "\(stalled)")
         #expect(ContinuousClock.now - started >= MetricsHTTPServer.requestTimeout - .milliseconds(100))
+        await server.stop()
     }
 
     /// Sends `head` (printf escapes) on a plain TCP connection and returns what the server
