@@ -103,7 +103,8 @@ let package = Package(
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
                 "RefkitImaging", "RefkitDigest", "RefkitFaces", "RefkitQA",
-                "RefkitHTTP", "RefkitCivitai", "RefkitWeb", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "RefkitHTTP", "RefkitCivitai", "RefkitWeb", "RefkitHooks", "RefkitService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(name: "refkit", dependencies: ["RefkitCLI"]),

@@ -15,7 +15,7 @@ import Glibc
 extension RefkitCommand {
     struct Doctor: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check the configuration, folders, database, credentials, inotify limits, providers and the QA models.",
+            abstract: "Check the configuration, folders, database, credentials, inotify limits, providers, QA models, web UI and hooks.",
             discussion: """
                 Each line is ok, warn or FAIL with what was checked. Providers are asked over the network whether \
                 their endpoint answers (any HTTP status counts as an answer); --offline skips that. Credentials are \
@@ -78,6 +78,7 @@ extension RefkitCommand {
                 folders += watch.recursive ? countFolders(watch.inbox) : 1
             }
             checkMetricsTextfile(&report, configuration, for: who)
+            checkWebAndHooks(&report, configuration)
             checkSandbox(&report, configuration)
             let inotify = InotifyLimits.read()
             if inotify.maxUserWatches > 0, folders * 10 > inotify.maxUserWatches * 8 {

@@ -122,4 +122,32 @@ struct DoctorTests {
         (status, lines) = try await Self.doctor(["--config", file, "--offline", "--user", "no-such-user-here"], in: dir)
         #expect(status == 1 && lines.contains { $0.hasPrefix("FAIL  service user: no user named no-such-user-here") })
     }
+
+    /// The web UI's port held by another program is a warning (the daemon would run without its UI); a hook's
+    /// unreadable secret file is a failure.
+    @Test func theWebPortTakenWarnsAndAMissingHookSecretFails() async throws {
+        let dir = try TemporaryDirectory("doctor-web")
+        let holder = try await LoopbackServer.start()
+        let port = try #require(holder.baseURL.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let file = try Self.config(dir, baseURL: "http://127.0.0.1:9")
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try FileFixtures.write(
+            text.replacingOccurrences(
+                of: "[[watch]]",
+                with: """
+                    [web]
+                    listen = "127.0.0.1:\(port)"
+                    [[hook]]
+                    name = "chat"
+                    url = "http://127.0.0.1:9/hook"
+                    secret_file = "missing-secret"
+                    [[watch]]
+                    """), to: file)
+        let (status, lines) = try await Self.doctor(["--config", file, "--offline"], in: dir)
+        await holder.stop()
+        #expect(lines.contains { $0.hasPrefix("warn  web listen: ") && $0.contains("another program holds it") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("ok    web token: ") })
+        #expect(lines.contains { $0.hasPrefix("FAIL  hooks: ") && $0.contains("missing-secret") }, "\(lines)")
+        #expect(status == 1)
+    }
 }
