@@ -104,10 +104,12 @@ extension RefkitCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Remove a kit: its outbox folder, its work files and its state.",
+            abstract: "Remove a kit, or every finished kit older than DAYS: outbox folder, work files and state.",
             discussion: """
                 The original source is removed only when no other kit uses it. Refused while a stage of \
-                the kit is being made. Asks first unless --yes.
+                the kit is being made. With --older-than DAYS instead of KIT: every finished kit (complete, \
+                partial, failed) unchanged for more than DAYS days, of every watch or of --watch NAME, the \
+                rule of `outbox_retention_days`; it lists them first (--dry-run: only lists). Asks first unless --yes.
                 """)
 
         @OptionGroup var options: GlobalOptions
@@ -115,26 +117,77 @@ extension RefkitCommand {
         @Flag(help: "Do not ask.")
         var yes = false
 
+        @Option(help: ArgumentHelp("Delete every finished kit unchanged for more than DAYS days (instead of KIT).", valueName: "days"))
+        var olderThan: Int?
+
+        @Option(help: ArgumentHelp("With --older-than: only kits of this watch.", valueName: "name"))
+        var watch: String?
+
+        @Flag(help: "With --older-than: list the kits that would be deleted, delete nothing.")
+        var dryRun = false
+
         @Argument(help: ArgumentHelp("The kit's name, slug or id.", valueName: "kit"))
-        var kit: String
+        var kit: String?
+
+        func validate() throws {
+            guard (kit == nil) != (olderThan == nil) else { throw ValidationError("name a kit or give --older-than DAYS (one of them)") }
+            if let days = olderThan, days < 1 { throw ValidationError("--older-than takes a whole number of days, 1 or more") }
+            if olderThan == nil, watch != nil || dryRun { throw ValidationError("--watch and --dry-run go with --older-than") }
+        }
 
         func run() async throws {
             let configuration = try options.loadConfiguration()
             let database = try StateAccess.open(configuration)
+            guard let kit else {
+                return try deleteOlder(than: olderThan ?? 1, database: database, stateDir: configuration.stateDir)
+            }
             guard let record = try database.kit(kit) else {
                 throw CLIError(code: 1, message: "kit_unknown: no kit has this id, name or slug: \(kit) (see `refkit kits`)")
             }
-            if !yes {
-                FileHandle.standardError.write(
-                    Data("Delete kit \(record.name) (\(record.id)) and \(record.outboxDir ?? "its state")? [y/N] ".utf8))
-                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
-                guard answer == "y" || answer == "yes" else { throw CLIError(code: 1, message: "not deleted") }
-            }
+            if !yes { try confirm("Delete kit \(record.name) (\(record.id)) and \(record.outboxDir ?? "its state")?") }
             let deleted = try KitCommandRunner.run {
                 try KitDeletion.delete(record.id, database: database, stateDir: configuration.stateDir)
             }
             let removed = deleted.removed
             print("\(deleted.kitName): deleted" + (removed.isEmpty ? "" : " (\(removed.joined(separator: ", ")))"))
+        }
+
+        /// `--older-than`: the kits `KitExpiry` finds due, listed, then each deleted (a kit made
+        /// young or busy again meanwhile is kept); exit 1 when any could not be deleted.
+        func deleteOlder(than days: Int, database: RefkitDatabase, stateDir: String) throws {
+            let now = Date()
+            let due = try KitDeletion.dueKits(database: database, now: now, days: { watch == nil || $0 == watch ? days : nil })
+            guard !due.isEmpty else {
+                print("no finished kit\(watch.map { " of watch \($0)" } ?? "") is older than \(days) day\(days == 1 ? "" : "s")")
+                return
+            }
+            for kit in due { print("\(kit.name) (\(kit.id)): \(kit.status.rawValue), watch \(kit.watch), last changed \(kit.updatedAt)") }
+            if dryRun {
+                print("dry run: \(due.count) kit\(due.count == 1 ? "" : "s") would be deleted")
+                return
+            }
+            if !yes { try confirm("Delete these \(due.count) kit\(due.count == 1 ? "" : "s")?") }
+            var failed = 0
+            for kit in due {
+                do {
+                    guard let deleted = try KitDeletion.expire(kit, days: days, now: now, database: database, stateDir: stateDir) else {
+                        print("\(kit.name): kept (changed since it was listed)")
+                        continue
+                    }
+                    print("\(deleted.kitName): deleted" + (deleted.removed.isEmpty ? "" : " (\(deleted.removed.joined(separator: ", ")))"))
+                } catch let error as RefkitError {
+                    failed += 1
+                    FileHandle.standardError.write(Data("\(kit.name): \(error.code): \(error.message)\n".utf8))
+                }
+            }
+            if failed > 0 { throw CLIError(code: 1, message: "\(failed) of \(due.count) kits not deleted") }
+        }
+
+        /// Asks on the terminal; anything but y or yes stops the command.
+        func confirm(_ question: String) throws {
+            FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard answer == "y" || answer == "yes" else { throw CLIError(code: 1, message: "not deleted") }
         }
     }
 }

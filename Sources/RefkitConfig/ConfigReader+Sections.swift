@@ -122,6 +122,7 @@ extension ConfigReader {
         let keys: Set<String> = [
             "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
             "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order", "qa", "qa_checks",
+            "outbox_retention_days",
         ]
         _ = try table(node, p, allowed: keys)
         guard let name = try string(node["name"], "\(p).name") else { throw fail(p, "a watch needs a name") }
@@ -170,6 +171,8 @@ extension ConfigReader {
         watch.sidecarWaitMs = try int(node["sidecar_wait_ms"], "\(p).sidecar_wait_ms", 0...600_000) ?? watch.sidecarWaitMs
         watch.imageWaitMs = try int(node["image_wait_ms"], "\(p).image_wait_ms", 0...3_600_000) ?? watch.imageWaitMs
         watch.priority = try int(node["priority"], "\(p).priority", -1000...1000) ?? watch.priority
+        // Up to a century: any longer is "for ever", which is leaving the key out.
+        watch.outboxRetentionDays = try int(node["outbox_retention_days"], "\(p).outbox_retention_days", 1...36_500)
         watch.maxCostPerKitUSD =
             try double(node["max_cost_per_kit_usd"], "\(p).max_cost_per_kit_usd", 0...100_000) ?? watch.maxCostPerKitUSD
         watch.maxCostPerDayUSD =

@@ -75,6 +75,9 @@ public struct Configuration: Sendable {
         public var maxCostPerDayUSD = 20.0
         public var ignore: [String] = []
         public var defaultOrder: Order
+        /// How many days a finished kit stays in the outbox (and the store) after its last change
+        /// before the daemon removes it; nil (the default): kept until deleted by hand.
+        public var outboxRetentionDays: Int?
     }
 
     public struct Provider: Sendable {

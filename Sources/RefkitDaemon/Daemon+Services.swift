@@ -7,7 +7,7 @@ import ServiceLifecycle
 extension Daemon {
     /// The daemon's one `ServiceGroup`, which `run` runs: the operations services (metrics
     /// server, status report, systemd watchdog, kits waiting for space, periodic summaries,
-    /// janitor, hooks; `.daemon` only), the database guard and, last, the generations service.
+    /// janitor, kit expiry, hooks; `.daemon` only), the database guard and, last, the generations service.
     /// A graceful shutdown ends them in reverse: the generations drain first, and the report,
     /// watchdog and metrics go on until they have. `handlingSignals`: SIGTERM and SIGINT are the
     /// group's graceful shutdown signals, and SIGHUP reloads.
@@ -31,6 +31,7 @@ extension Daemon {
             loop("waiting-kits") { await self.publishWaitingKits() }
             loop("summaries") { await self.periodicSummaries() }
             loop("janitor") { await self.janitor.run() }
+            loop("kit-expiry") { await self.expireKitsDaily() }
             let hooks = try hookDispatcher()
             loop("hooks") { await hooks.run() }
         }

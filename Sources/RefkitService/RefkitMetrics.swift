@@ -32,6 +32,8 @@ public struct RefkitMetrics: Sendable {
     /// `refkit_hook_deliveries_total{hook,outcome}`: `[[hook]]` delivery attempts, by hook and
     /// outcome (`delivered`, `retry`, `failed`).
     public let hookDeliveries: CounterFamily
+    /// `refkit_kits_expired_total{watch}`: finished kits removed by `outbox_retention_days`.
+    public let kitsExpired: CounterFamily
 
     /// The kit states, exported even when no kit is in them (so a state that empties reads 0
     /// rather than keeping its last value).
@@ -69,6 +71,8 @@ public struct RefkitMetrics: Sendable {
             "refkit_qa_regenerations_total", help: "References made again because QA failed them, by stage kind.", labels: ["stage"])
         hookDeliveries = registry.counter(
             "refkit_hook_deliveries_total", help: "Hook delivery attempts, by hook and outcome.", labels: ["hook", "outcome"])
+        kitsExpired = registry.counter(
+            "refkit_kits_expired_total", help: "Finished kits removed by the watch's outbox_retention_days.", labels: ["watch"])
         for state in Self.kitStates { kits.set(0, labels: ["state": state]) }
         for result in Self.stageResults { stages.declare(labels: ["result": result]) }
         for outcome in Self.intakeOutcomes { intake.declare(labels: ["outcome": outcome]) }
@@ -95,6 +99,7 @@ public struct RefkitMetrics: Sendable {
     public func declare(watch: String) {
         spend.declare(labels: ["watch": watch])
         inboxLag.declare(labels: ["watch": watch])
+        kitsExpired.declare(labels: ["watch": watch])
     }
 
     /// Sets `refkit_kits` from counts by state name (`RefkitDatabase.statusSummary().kitsByStatus`);

@@ -252,6 +252,14 @@ struct ConfigErrorTests {
                 """,
             key: "watch[1].default_order.scenes[1].id", message: "not a safe identifier"),
         BadConfig(
+            name: "outbox_retention_days of zero",
+            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\noutbox_retention_days = 0 #!"),
+            key: "watch[1].outbox_retention_days", message: "must be between"),
+        BadConfig(
+            name: "outbox_retention_days as a string",
+            text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\noutbox_retention_days = \"14\" #!"),
+            key: "watch[1].outbox_retention_days", message: "must be"),
+        BadConfig(
             name: "Windows line endings",
             text: configWithSecondWatch("name = \"bulk\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\nsettle_ms = -5 #!").replacingOccurrences(
                 of: "\n", with: "\r\n"),

@@ -107,7 +107,7 @@ struct ConfigurationLoaderTests {
             "outputs": ["text_plan_min_share", "source_long_side"],
             "watch": [
                 "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
-                "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "qa", "qa_checks",
+                "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "qa", "qa_checks", "outbox_retention_days",
             ],
             "qa": ConfigReader.qaKeys.subtracting(["thresholds"]),
             "qa.thresholds": ConfigReader.qaThresholdKeys,

@@ -35,6 +35,18 @@ struct ReloadDecisionTests {
         #expect(!ConfigurationChanges(from: old, to: old).limitsChanged)
     }
 
+    /// Retention is read by the daemon at each pass, so a reload changes it like the other watch keys:
+    /// a watch whose retention changed is reported changed, and the new value is not kept back.
+    @Test func outboxRetentionDaysIsReadAndChangedByAReload() throws {
+        let old = try Self.parse(Self.watch("a"))
+        #expect(old.watches[0].outboxRetentionDays == nil, "off by default")
+        var new = try Self.parse(Self.watch("a") + "outbox_retention_days = 14\n")
+        #expect(new.watches[0].outboxRetentionDays == 14)
+        #expect(ConfigurationChanges(from: old, to: new).watchesChanged == ["a"])
+        #expect(new.keepRunningValues(of: old).isEmpty)
+        #expect(new.watches[0].outboxRetentionDays == 14)
+    }
+
     @Test func theReloadLinesFieldsListNamesOrADash() throws {
         let old = try Self.parse(Self.watch("a") + Self.watch("b"))
         let new = try Self.parse(Self.watch("a") + Self.watch("c") + Self.watch("d"))
