@@ -75,6 +75,8 @@ public struct Configuration: Sendable {
         public var maxCostPerDayUSD = 20.0
         public var ignore: [String] = []
         public var defaultOrder: Order
+        /// Kits rated above this are refused before any paid generation (`content_rating_refused`); nil: no limit.
+        public var maxContentRating: ContentRating?
     }
 
     public struct Provider: Sendable {
