@@ -28,3 +28,23 @@ struct BatchSummaryRatingTests {
         #expect(summary.line.hasSuffix("; rated None 1, Mature 2, unrated 1"), "\(summary.line)")
     }
 }
+
+/// The sidecar refkit writes for a Civitai item carries the item's rating as `source.rating`.
+@Suite("Content rating in Civitai sidecar orders")
+struct CivitaiOrderRatingTests {
+    @Test("nsfwLevel (or browsingLevel's highest bit) becomes source.rating; the order validates and rates the kit")
+    func sidecarRating() throws {
+        let items = [
+            (#"{"id": 5, "url": "https://x/5.jpg", "nsfwLevel": "Mature"}"#, "Mature"),
+            (#"{"id": 6, "url": "https://x/6.jpg", "browsingLevel": 2}"#, "Soft"),
+        ]
+        for (text, rating) in items {
+            let image = try #require(CivitaiImage(json: try JSONValue.parse(text)))
+            let order = try OrderValidator.validate(bytes: try CivitaiOrder.bytes(for: image, baseURL: "https://civitai.com"))
+            #expect(order.source?["rating"] == .string(rating))
+            #expect(ContentRating.of(analysis: nil, source: order.source)?.name == rating)
+        }
+        let unrated = try #require(CivitaiImage(json: try JSONValue.parse(#"{"id": 7, "url": "https://x/7.jpg"}"#)))
+        #expect(CivitaiOrder.json(for: unrated, baseURL: "https://civitai.com")["source"]?["rating"] == nil)
+    }
+}
