@@ -82,7 +82,7 @@ extension RefkitCommand {
             if let period { settings.period = period }
             if let sort { settings.sort = sort }
             if let nsfw { settings.nsfw = nsfw }
-            if let maxRating { settings.maxRating = CivitaiRating(name: maxRating) ?? settings.maxRating }
+            if let maxRating { settings.maxRating = ContentRating(name: maxRating) ?? settings.maxRating }
             if let modelId { settings.modelID = modelId }
             if let username { settings.username = username }
             if let tags { settings.tags = tags }

@@ -99,6 +99,7 @@ extension RefkitCommand {
             if let sourceID = record.sourceID, let source = try database.source(id: sourceID) {
                 print("source:   \(source.originalName)  \(source.format.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
             }
+            if let rating = record.contentRating { print("rating:   \(rating.name)") }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
             if let locked = record.lockedReference {
                 print("locked:   \(locked)  (\(record.lockedHow ?? ""); reference generation \(record.referenceGeneration))")

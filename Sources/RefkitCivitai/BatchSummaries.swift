@@ -48,6 +48,9 @@ public enum BatchSummaries {
             "civitai.wall_time_s": "\(Int(summary.wallTimeSeconds.rounded()))", "civitai.abandoned": "\(summary.abandoned)",
         ]
         metadata.merge(qaMetadata(summary.qa)) { first, _ in first }
+        // Kits per content rating: `civitai.rating_none`, `_soft`, `_mature`, `_x`, `civitai.unrated`.
+        for rating in ContentRating.allCases { metadata["civitai.rating_\(rating.name.lowercased())"] = "\(summary.ratings[rating] ?? 0)" }
+        metadata["civitai.unrated"] = "\(summary.unrated)"
         logger.notice("civitai batch finished", metadata: metadata)
         return true
     }

@@ -23,6 +23,8 @@ public struct BatchSummary: Sendable, Equatable {
         public var reason: String?
         /// The worst QA verdict of its references; nil when none was checked.
         public var qaVerdict: QAVerdict?
+        /// The kit's content rating; nil when nothing said (or no kit was made).
+        public var contentRating: ContentRating? = nil
     }
 
     public static let schema = "refkit.civitai-batch/1"
@@ -49,6 +51,9 @@ public struct BatchSummary: Sendable, Equatable {
     /// when no reference was checked (QA off). Read from the stages' stored QA records, which
     /// say the same as the pipeline's `stageChecked` events and survive a daemon restart.
     public var qa: BatchQA?
+    /// Kits per content rating (every level present, zeros included) and kits without one.
+    public var ratings: [ContentRating: Int] = Dictionary(uniqueKeysWithValues: ContentRating.allCases.map { ($0, 0) })
+    public var unrated = 0
     /// True when the batch was given up with kits still unfinished.
     public var abandoned: Bool
     public var kits: [Kit]
@@ -80,6 +85,8 @@ public struct BatchSummary: Sendable, Equatable {
                 imageID: image.imageID, kit: image.kit, kitID: image.kitID, outcome: "failed", references: references, costUSD: cost)
             let records = image.stages.filter { $0.status == .done && !$0.stage.isCandidate }.compactMap(\.qa)
             kit.qaVerdict = records.isEmpty ? nil : QAVerdict.worst(of: records.map(\.verdict))
+            kit.contentRating = image.kitContentRating
+            if let rating = image.kitContentRating { summary.ratings[rating, default: 0] += 1 } else { summary.unrated += 1 }
             checked += records
             if let status = image.kitStatus {
                 if status.isFinal, let updated = image.kitUpdatedAt, updated > lastEnd { lastEnd = updated }
@@ -147,6 +154,7 @@ public struct BatchSummary: Sendable, Equatable {
             ("wall_time_s", number(wallTimeSeconds)),
             ("abandoned", .bool(abandoned)),
             ("qa", qa?.json ?? .null),
+            ("ratings", ratingsJSON),
             (
                 "kits",
                 .array(
@@ -157,10 +165,20 @@ public struct BatchSummary: Sendable, Equatable {
                             ("references", int(kit.references)), ("cost_usd", number(kit.costUSD)),
                             ("reason", kit.reason.map(JSONValue.string) ?? .null),
                             ("qa_verdict", kit.qaVerdict.map { .string($0.rawValue) } ?? .null),
+                            ("content_rating", kit.contentRating.map { .string($0.name) } ?? .null),
                         ])
                     })
             ),
         ])
+    }
+
+    /// `{"None": n, "Soft": n, "Mature": n, "X": n, "unrated": n}`.
+    var ratingsJSON: JSONValue {
+        var members: [(key: String, value: JSONValue)] = ContentRating.allCases.map {
+            ($0.name, .number(Double(ratings[$0] ?? 0), isInteger: true))
+        }
+        members.append(("unrated", .number(Double(unrated), isInteger: true)))
+        return .object(members)
     }
 
     /// One line for people (`refkit status`, the log).
@@ -180,7 +198,19 @@ public struct BatchSummary: Sendable, Equatable {
         return "batch \(int("batch")): \(int("total")) images, \(int("complete")) complete with all references, \(int("partial")) partial, "
             + "\(int("avatar_only")) avatar only, \(int("failed")) failed; \(int("references_made")) references, "
             + "$\(String(format: "%.2f", spend)), \(clock(wall))" + (BatchQA(json: json["qa"]).map { "; QA \($0.line)" } ?? "")
+            + ratingsLine(json["ratings"])
             + (abandoned ? " (given up with kits unfinished)" : "")
+    }
+
+    /// `; rated None 3, Mature 1, unrated 2`: the levels with kits, in order; empty when none
+    /// (or for a summary written before ratings were counted).
+    static func ratingsLine(_ ratings: JSONValue?) -> String {
+        guard case .object(let members)? = ratings else { return "" }
+        let counted = members.compactMap { key, value -> String? in
+            guard case .number(let d, _) = value, d > 0 else { return nil }
+            return "\(key) \(Int(d))"
+        }
+        return counted.isEmpty ? "" : "; rated " + counted.joined(separator: ", ")
     }
 
     static func clock(_ seconds: Double) -> String {

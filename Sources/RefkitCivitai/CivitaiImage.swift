@@ -10,7 +10,7 @@ public struct CivitaiImage: Sendable, Equatable {
     /// `image` or `video`.
     public var type: String?
     /// The item's rating as refkit ranks it (`nsfwLevel` string, else the `browsingLevel` bits).
-    public var rating: CivitaiRating?
+    public var rating: ContentRating?
     public var username: String?
     public var baseModel: String?
     public var postID: Int64?
@@ -35,7 +35,7 @@ public struct CivitaiImage: Sendable, Equatable {
         if case .string(let u)? = json["username"] { username = u }
         if case .string(let b)? = json["baseModel"] { baseModel = b }
         postID = json["postId"].flatMap(Self.int64)
-        rating = CivitaiRating(nsfwLevel: json["nsfwLevel"], browsingLevel: json["browsingLevel"])
+        rating = ContentRating(nsfwLevel: json["nsfwLevel"], browsingLevel: json["browsingLevel"])
         meta = Self.flatMeta(json["meta"])
     }
 
@@ -86,33 +86,14 @@ public struct CivitaiImage: Sendable, Equatable {
     static let maxMetaText = 4000
 }
 
-/// Civitai's content ratings, in order. `nsfwLevel` names them (`None`, `Soft`, `Mature`, `X`);
-/// `browsingLevel` is a bitmask (1 PG, 2 PG-13, 4 R, 8 X, 16 XXX) of which the highest bit counts.
-public enum CivitaiRating: Int, Sendable, Comparable, CaseIterable {
-    case none = 0
-    case soft, mature, x
-
-    public static func < (a: CivitaiRating, b: CivitaiRating) -> Bool { a.rawValue < b.rawValue }
-
-    /// The names the config and `--max-rating` take.
-    public var name: String {
-        switch self {
-        case .none: "None"
-        case .soft: "Soft"
-        case .mature: "Mature"
-        case .x: "X"
-        }
-    }
-
-    public init?(name: String) {
-        guard let rating = Self.allCases.first(where: { $0.name.lowercased() == name.lowercased() }) else { return nil }
-        self = rating
-    }
-
+/// Civitai's items rated on the one scale (`ContentRating`). `nsfwLevel` names the levels
+/// (`None`, `Soft`, `Mature`, `X`); `browsingLevel` is a bitmask (1 PG, 2 PG-13, 4 R, 8 X,
+/// 16 XXX) of which the highest bit counts.
+extension ContentRating {
     /// From an item's fields; nil when neither is readable (such an item is treated as over any ceiling).
     init?(nsfwLevel: JSONValue?, browsingLevel: JSONValue?) {
         if case .string(let name)? = nsfwLevel {
-            guard let rating = CivitaiRating(name: name) else { return nil }  // "Blocked" and unknown words
+            guard let rating = ContentRating(name: name) else { return nil }  // "Blocked" and unknown words
             self = rating
             return
         }

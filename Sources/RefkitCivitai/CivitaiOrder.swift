@@ -15,6 +15,8 @@ public enum CivitaiOrder {
             ("url", .string("\(base)/images/\(image.id)")),
         ]
         if let username = image.username { source.append(("author", .string(username))) }
+        // The kit's rating when the analyzer gives none (ContentRating.of), and the watch's limit's input.
+        if let rating = image.rating { source.append(("rating", .string(rating.name))) }
         source.append(("meta", .object(image.orderMeta)))
         return .object([
             ("schema", .string(Order.schema)),
@@ -36,11 +38,11 @@ public enum CivitaiOrder {
 
 /// Decisions made on an item before anything is downloaded.
 public struct CivitaiFilter: Sendable {
-    public var maxRating: CivitaiRating
+    public var maxRating: ContentRating
     public var minWidth: Int
     public var minHeight: Int
 
-    public init(maxRating: CivitaiRating, minWidth: Int, minHeight: Int) {
+    public init(maxRating: ContentRating, minWidth: Int, minHeight: Int) {
         self.maxRating = maxRating
         self.minWidth = minWidth
         self.minHeight = minHeight

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitConfig
+import RefkitCore
 
 /// What one `refkit civitai` run asks for: the `[civitai]` config section with the command
 /// line's overrides applied.
@@ -18,7 +19,7 @@ public struct CivitaiSettings: Sendable {
     public var username: String?
     public var tags: String?
     /// Items rated above this are skipped before download.
-    public var maxRating: CivitaiRating
+    public var maxRating: ContentRating
     public var minWidth: Int
     public var minHeight: Int
     /// Bytes one image download may have (the daemon's `max_source_bytes` by default).
@@ -34,7 +35,7 @@ public struct CivitaiSettings: Sendable {
     public init(
         baseURL: String = "https://civitai.com", limit: Int = 20, pageSize: Int = 50, maxPages: Int = 20, period: String = "Day",
         sort: String = "Most Reactions", nsfw: String = "None", modelID: Int64? = nil, username: String? = nil, tags: String? = nil,
-        maxRating: CivitaiRating = .none, minWidth: Int = 512, minHeight: Int = 512, maxImageBytes: Int = 52_428_800,
+        maxRating: ContentRating = .none, minWidth: Int = 512, minHeight: Int = 512, maxImageBytes: Int = 52_428_800,
         maxImagePixels: Int = 100_000_000, attempts: Int = 5, maxRetryWaitSeconds: Int = 120, timeoutSeconds: Int = 60
     ) {
         self.baseURL = baseURL
@@ -62,7 +63,7 @@ public struct CivitaiSettings: Sendable {
         let c = configuration.civitai
         self.init(
             baseURL: c.baseURL, limit: c.limit, pageSize: c.pageSize, maxPages: c.maxPages, period: c.period, sort: c.sort, nsfw: c.nsfw,
-            modelID: c.modelID, username: c.username, tags: c.tags, maxRating: CivitaiRating(name: c.maxRating) ?? .none,
+            modelID: c.modelID, username: c.username, tags: c.tags, maxRating: ContentRating(name: c.maxRating) ?? .none,
             minWidth: c.minWidth, minHeight: c.minHeight, maxImageBytes: c.maxImageBytes ?? configuration.limits.maxSourceBytes,
             maxImagePixels: configuration.limits.maxSourcePixels, attempts: c.attempts, maxRetryWaitSeconds: c.maxRetryWaitSeconds,
             timeoutSeconds: c.timeoutSeconds)

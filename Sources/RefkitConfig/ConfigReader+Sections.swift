@@ -123,6 +123,7 @@ extension ConfigReader {
             "name", "inbox", "outbox", "rejected", "recursive", "mode", "settle_ms", "sidecar_wait_ms", "image_wait_ms", "priority",
             "max_cost_per_kit_usd", "max_cost_per_day_usd", "ignore", "default_order", "qa", "qa_checks",
             "outbox_retention_days",
+            "max_content_rating",
         ]
         _ = try table(node, p, allowed: keys)
         guard let name = try string(node["name"], "\(p).name") else { throw fail(p, "a watch needs a name") }
@@ -177,6 +178,12 @@ extension ConfigReader {
             try double(node["max_cost_per_kit_usd"], "\(p).max_cost_per_kit_usd", 0...100_000) ?? watch.maxCostPerKitUSD
         watch.maxCostPerDayUSD =
             try double(node["max_cost_per_day_usd"], "\(p).max_cost_per_day_usd", 0...1_000_000) ?? watch.maxCostPerDayUSD
+        if let limit = try string(node["max_content_rating"], "\(p).max_content_rating") {
+            guard let rating = ContentRating(name: limit) else {
+                throw fail("\(p).max_content_rating", "must be one of \(ContentRating.names.joined(separator: ", ")), not \"\(limit)\"")
+            }
+            watch.maxContentRating = rating
+        }
         if let ignore = node["ignore"] {
             guard case .array(let items) = ignore else { throw fail("\(p).ignore", "must be an array of glob strings") }
             for (i, item) in items.enumerated() {

@@ -78,6 +78,8 @@ public struct Configuration: Sendable {
         /// How many days a finished kit stays in the outbox (and the store) after its last change
         /// before the daemon removes it; nil (the default): kept until deleted by hand.
         public var outboxRetentionDays: Int?
+        /// Kits rated above this are refused before any paid generation (`content_rating_refused`); nil: no limit.
+        public var maxContentRating: ContentRating?
     }
 
     public struct Provider: Sendable {

@@ -14,7 +14,7 @@ public enum OrderValidator {
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
     public static let knownAttributes = ["gender", "species", "age", "hair_color", "hair_style", "eye_color", "outfit"]
     static let sceneKeys: Set<String> = ["id", "description"]
-    static let sourceKeys: Set<String> = ["platform", "url", "id", "author", "meta"]
+    static let sourceKeys: Set<String> = ["platform", "url", "id", "author", "meta", "rating"]
     static let maxCandidates = 8
 
     /// Parses and validates order bytes.
@@ -211,6 +211,11 @@ public enum OrderValidator {
                 case .string, .number(_, isInteger: true): break
                 default: throw wrongType("$.source.id", "string or integer", id)
                 }
+            }
+            if let rating = source["rating"], ContentRating(name: try string(rating, "$.source.rating")) == nil {
+                throw RefkitError(
+                    .orderInvalidValue, "unknown content rating",
+                    detail: "$.source.rating is \(rating.serialized), allowed \(ContentRating.names.joined(separator: ", "))")
             }
             if let meta = source["meta"], case .object = meta {
             } else if let meta = source["meta"] {

@@ -9,6 +9,7 @@ extension RefkitError.Code {
     public static let candidateUnknown = Self("candidate_unknown")
     public static let candidatesAllFailed = Self("candidates_all_failed")
     public static let civitaiUnwritable = Self("civitai_unwritable")
+    public static let contentRatingRefused = Self("content_rating_refused")
     public static let databaseDamaged = Self("database_damaged")
     public static let databaseLost = Self("database_lost")
     public static let databaseMissing = Self("database_missing")

@@ -156,9 +156,10 @@ struct KitPublisher: Sendable {
                 return earlier
             })
         report.qa = try qaSummary(kitID: kit.id, stages: stages)
-        let manifest = ManifestDocument.make(
+        var manifest = ManifestDocument.make(
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
             refkitVersion: RefkitBuild.version)
+        manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

@@ -1,3 +1,4 @@
+import RefkitConfig
 import RefkitCore
 import RefkitProviders
 import RefkitStore
@@ -13,6 +14,16 @@ extension StageRunner {
             if let fresh = try database.kit(kit.id), let json = Self.storedAnalysis(fresh) { return json }
             return try await describe(kit, source: source)
         }
+    }
+
+    /// Records the kit's content rating (the analyzer's, else the order's source) when it is new,
+    /// and throws `content_rating_refused` when it is above its watch's `max_content_rating`:
+    /// called before the stage is started, so a refused kit makes no paid generation.
+    func checkContentRating(_ kit: KitRecord, analysis: JSONValue?, order: Order) throws {
+        guard let rating = ContentRating.of(analysis: analysis, source: order.source) else { return }
+        if kit.contentRating != rating { try database.setContentRating(kitID: kit.id, rating: rating) }
+        let limit = configuration.watch(named: kit.watch)?.maxContentRating
+        if let refusal = rating.refusal(limit: limit, watch: kit.watch) { throw refusal }
     }
 
     static func storedAnalysis(_ kit: KitRecord) -> JSONValue? {

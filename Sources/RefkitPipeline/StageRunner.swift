@@ -69,7 +69,8 @@ struct StageRunner: Sendable {
             }
             log.warning(
                 "stage failed", metadata: ["code": "\(failure.code)", "reason": "\(failure.message)", "detail": "\(failure.detail)"])
-            let failsKit = stage == .avatar
+            // A refused rating is the kit's, not the stage's: no other stage may run either.
+            let failsKit = stage == .avatar || failure.code == .contentRatingRefused
             metrics?.stages.increment(labels: ["result": "failed"])
             // Recorded once there is space: a stage must not stay `running` for want of a line in the store.
             try? await space.whileStateFull("a stage's failure", log: log) {
@@ -256,6 +257,7 @@ struct StageRunner: Sendable {
         if order.analyze == true, let subject = try StageRequest.subject(stage: stage, inputs: inputs), !kit.textOnly {
             inputs.analysis = try await analysis(of: kit, source: subject)
         }
+        try checkContentRating(kit, analysis: inputs.analysis ?? Self.storedAnalysis(kit), order: order)
         if kit.textOnly, case .scene = stage, let first = order.characters.first?.name,
             let done = context.stages.first(where: { $0.stage == .character(first) && $0.status == .done }), let file = done.file
         {

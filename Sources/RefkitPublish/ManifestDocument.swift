@@ -27,6 +27,8 @@ public struct ManifestDocument: Sendable, Equatable {
     public var conditioning: String?
     /// The top-level QA summary (counts per verdict, regenerations, QA spend); nil when nothing was checked.
     public var qa: JSONValue?
+    /// The kit's content rating (`ContentRating.of`: the analyzer's, else the order's source); nil when nothing says.
+    public var contentRating: ContentRating?
 
     /// `totals` defaults to the sum over stages and candidates.
     public init(

@@ -31,6 +31,7 @@ public enum KitJSON {
                     ])
                 } ?? .null
             ))
+        members.append(("content_rating", .optional(kit.contentRating?.name)))
         members.append(("locked_reference", .optional(kit.lockedReference)))
         members.append(("locked_how", .optional(kit.lockedHow)))
         members.append(("reference_generation", .integer(kit.referenceGeneration)))

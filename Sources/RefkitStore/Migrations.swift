@@ -286,6 +286,12 @@ enum Migrations {
             // web UI's list header and `/api/v1/status`) without scanning the whole, ever-growing log.
             try db.execute(sql: "CREATE INDEX events_type_at ON events(type, at)")
         }
+        migrator.registerMigration("v12-kit-content-rating") { db in
+            // The kit's content rating (issue 17 item 6): the analyzer's, else the order's
+            // `source.rating`, as a ContentRating name; NULL while nothing has said. Kept so
+            // `show`, the manifest and the Civitai batch summary read it without the analysis.
+            try db.execute(sql: "ALTER TABLE kits ADD COLUMN content_rating TEXT")
+        }
         return migrator
     }
 }

@@ -114,6 +114,8 @@ public struct KitRecord: Sendable, Equatable {
     public var analysis: String?
     /// How many times the locked reference was set (0: not yet); see `StageRecord.referenceGeneration`.
     public var referenceGeneration: Int = 0
+    /// The kit's content rating once known (`ContentRating.of`); nil before, or when nothing says.
+    public var contentRating: ContentRating?
 }
 
 public struct StageRecord: Sendable, Equatable {

@@ -28,6 +28,8 @@ public struct CivitaiBatchImage: Sendable, Equatable {
     public var kitID: String?
     public var kitStatus: KitStatus?
     public var kitUpdatedAt: String?
+    /// The kit's content rating, once known.
+    public var kitContentRating: ContentRating?
     /// The kit's stages (empty without a kit).
     public var stages: [StageRecord]
     /// The intake rejection of its file, if the daemon rejected it.
@@ -175,7 +177,7 @@ extension RefkitDatabase {
                 if let kit = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT k.id, k.status, k.updated_at FROM kits k JOIN sources s ON s.id = k.source_id
+                        SELECT k.id, k.status, k.updated_at, k.content_rating FROM kits k JOIN sources s ON s.id = k.source_id
                         WHERE s.sha256 = ? ORDER BY (k.name = ?) DESC, k.created_at DESC LIMIT 1
                         """,
                     arguments: [sha, kitName])
@@ -184,6 +186,7 @@ extension RefkitDatabase {
                     image.kitID = kitID
                     image.kitStatus = try StoredValue.decode(kit, "status", in: "kits", KitStatus.init(rawValue:))
                     image.kitUpdatedAt = kit["updated_at"]
+                    image.kitContentRating = try StoredValue.decodeOptional(kit, "content_rating", in: "kits", ContentRating.init(name:))
                     image.stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID])
                         .map(Self.stageRecord)
                 } else {

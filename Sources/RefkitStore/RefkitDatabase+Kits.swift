@@ -9,7 +9,8 @@ extension RefkitDatabase {
             status: try StoredValue.decode(row, "status", in: "kits", KitStatus.init(rawValue:)), sourceID: row["source_id"],
             priority: row["priority"], textOnly: row["text_only"], outboxDir: row["outbox_dir"], lockedReference: row["locked_reference"],
             lockedHow: row["locked_how"], errorCode: row["error_code"], errorMessage: row["error_message"], createdAt: row["created_at"],
-            updatedAt: row["updated_at"], analysis: row["analysis"], referenceGeneration: row["reference_generation"] ?? 0)
+            updatedAt: row["updated_at"], analysis: row["analysis"], referenceGeneration: row["reference_generation"] ?? 0,
+            contentRating: try StoredValue.decodeOptional(row, "content_rating", in: "kits", ContentRating.init(name:)))
     }
 
     static func stageRecord(_ row: Row) throws -> StageRecord {
@@ -89,6 +90,14 @@ extension RefkitDatabase {
                     + "= ? WHERE id = ?",
                 arguments: [json, Self.now(), kitID])
             try Self.appendEvent(db, kitID: kitID, watch: nil, subject: nil, type: .analyzed)
+        }
+    }
+
+    /// Records the kit's content rating (`ContentRating.of`: the analyzer's, else the order's source).
+    public func setContentRating(kitID: String, rating: ContentRating) throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "UPDATE kits SET content_rating = ?, updated_at = ? WHERE id = ?", arguments: [rating.name, Self.now(), kitID])
         }
     }
 
