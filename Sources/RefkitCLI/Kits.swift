@@ -43,29 +43,25 @@ extension RefkitCommand {
             let kits =
                 needsReview
                 ? try database.kitsNeedingReview().filter { wanted == nil || $0.status == wanted } : try database.kits(status: wanted)
-            var rows: [JSONValue] = []
-            if !json {
-                print(
-                    "KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED"
-                        + (needsReview ? "                   FAILED QA" : ""))
+            if json {
+                // The API's list reads: one query for the stages of all the kits, one for their QA spend.
+                print(JSONValue.array(try database.kitSummaries(kits)).pretty)
+                return
             }
+            print(
+                "KIT".padding(toLength: 28, withPad: " ", startingAt: 0) + "STATUS              STAGES   WATCH       CREATED"
+                    + (needsReview ? "                   FAILED QA" : ""))
             for kit in kits {
                 let stages = try database.stages(kitID: kit.id)
                 let done = stages.filter { $0.status == .done }.count
-                if json {
-                    rows.append(
-                        KitJSON.summary(kit, stages: stages, qa: KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id))))
-                } else {
-                    let failed = KitJSON.failedQA(stages).map(\.stage.name)
-                    print(
-                        kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
-                            + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
-                            + "\(done)/\(stages.count)".padding(toLength: 9, withPad: " ", startingAt: 0)
-                            + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt
-                            + (needsReview ? "  " + failed.joined(separator: ", ") : ""))
-                }
+                let failed = KitJSON.failedQA(stages).map(\.stage.name)
+                print(
+                    kit.name.padding(toLength: 27, withPad: " ", startingAt: 0) + " "
+                        + kit.status.rawValue.padding(toLength: 20, withPad: " ", startingAt: 0)
+                        + "\(done)/\(stages.count)".padding(toLength: 9, withPad: " ", startingAt: 0)
+                        + kit.watch.padding(toLength: 12, withPad: " ", startingAt: 0) + kit.createdAt
+                        + (needsReview ? "  " + failed.joined(separator: ", ") : ""))
             }
-            if json { print(JSONValue.array(rows).pretty) }
         }
     }
 

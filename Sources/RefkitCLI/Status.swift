@@ -18,18 +18,19 @@ extension RefkitCommand {
         func run() async throws {
             let configuration = try options.loadConfiguration()
             let database = try StateAccess.open(configuration)
-            let summary = try database.statusSummary()
             let pid = StateAccess.daemonPID(configuration)
-            let queueDepth = StatusJSON.queueDepth(summary)
             let lastBatch = try BatchSummaries.last(database: database)
-            let openBatches = try database.openCivitaiBatches().count
-            let paused = try database.pausedProviders()
             if json {
                 let doc = try StatusJSON.document(
                     database: database, stateDir: configuration.stateDir, daemonPID: pid, lastBatch: lastBatch)
                 print(doc.pretty)
                 return
             }
+            // The document reads these itself; the text needs them here.
+            let summary = try database.statusSummary()
+            let queueDepth = StatusJSON.queueDepth(summary)
+            let openBatches = try database.openCivitaiBatches().count
+            let paused = try database.pausedProviders()
             print("daemon:        \(pid.map { "running (pid \($0))" } ?? "not running")")
             print("state:         \(configuration.stateDir)")
             print("queue depth:   \(queueDepth) stages")

@@ -61,17 +61,9 @@ extension RefkitDatabase {
     /// The subject a judge call's budget reservation carries (`qaSpend` sums them).
     public static func judgeSubject(_ stage: Stage) -> String { "qa judge: \(stage.name)" }
 
-    /// What the kit's judge calls cost.
+    /// What the kit's judge calls cost (`qaSpend(ofKits:)`'s query for one kit).
     public func qaSpend(kitID: String) throws -> Double {
-        try pool.read { db in
-            try Double.fetchOne(
-                db,
-                sql: """
-                    SELECT coalesce(sum(usd), 0) FROM budget_reservations
-                    WHERE kit_id = ? AND state = 'spent' AND subject LIKE 'qa judge: %'
-                    """,
-                arguments: [kitID]) ?? 0
-        }
+        try qaSpend(ofKits: [kitID])[kitID] ?? 0
     }
 }
 
