@@ -186,10 +186,12 @@ struct StageRunner: Sendable {
         guard let provider = entry.provider else {
             throw RefkitError(.providerUnavailable, "the provider cannot be used", detail: entry.unavailable ?? "")
         }
+        request.inputs = StageRequest.providerInputs(order: context.order, provider: providerName, config: entry.config)
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
             prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
+            inputs: request.inputs?.serialized,
             budget: StageRequest.budgetClaim(
                 order: context.order, watch: configuration.watch(named: context.kit.watch), price: entry.config.pricePerImageUSD))
         guard started else {

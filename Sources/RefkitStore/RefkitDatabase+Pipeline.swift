@@ -113,10 +113,11 @@ extension RefkitDatabase {
     /// False when the stage is no longer there to run (its kit was deleted, or it was reset).
     /// `referenceGeneration`: the generation of the kit's locked reference the stage is made
     /// from (nil: not from the locked reference), so views of an earlier one can be told apart.
+    /// `inputs`: the provider inputs sent with the call, as JSON (issue 17 item 4; nil: none).
     @discardableResult
     public func startStage(
         id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64, referenceGeneration: Int? = nil,
-        budget: BudgetClaim? = nil
+        inputs: String? = nil, budget: BudgetClaim? = nil
     ) throws -> Bool {
         try pool.write { db in
             let now = Self.now()
@@ -126,10 +127,10 @@ extension RefkitDatabase {
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
                         reference_generation = ?, error_code = NULL, error_message = NULL, qa = NULL, qa_verdict = NULL,
-                        updated_at = ?
+                        inputs = ?, updated_at = ?
                     WHERE id = ? AND status IN ('pending', 'running')
                     """,
-                arguments: [provider, model, prompt, seed, referenceGeneration, now, id])
+                arguments: [provider, model, prompt, seed, referenceGeneration, inputs, now, id])
             guard db.changesCount == 1 else { return false }
             if let budget {
                 let name = try String.fetchOne(db, sql: "SELECT stage FROM stages WHERE id = ?", arguments: [id]) ?? ""
