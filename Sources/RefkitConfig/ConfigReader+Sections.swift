@@ -172,6 +172,9 @@ extension ConfigReader {
                 throw fail("\(p).default_order.model", "the model cannot be made by its provider: \(why)")
             }
         }
+        if let problem = Configuration.providerInputsProblem(order.providerInputs, providers: providers) {
+            throw fail("\(p).default_order.provider_inputs", "\(problem.message): \(problem.detail)")
+        }
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
         watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false
         if let m = try string(node["mode"], "\(p).mode") {

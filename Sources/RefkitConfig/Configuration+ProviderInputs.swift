@@ -5,13 +5,19 @@ extension Configuration {
     /// providers; nil when it can: every name must be a configured provider, of a kind that takes
     /// inputs, and no field may be one refkit writes itself for that provider.
     public func providerInputsProblem(_ inputs: JSONValue?) -> RefkitError? {
+        Self.providerInputsProblem(inputs, providers: providers)
+    }
+
+    /// `providerInputsProblem` against `providers` (a watch's default order is checked while the
+    /// configuration is still being read).
+    static func providerInputsProblem(_ inputs: JSONValue?, providers: [String: Provider]) -> RefkitError? {
         guard case .object(let members)? = inputs else { return nil }
         for (name, value) in members {
             let path = "$.provider_inputs.\(name)"
             guard let provider = providers[name] else {
                 return RefkitError(
                     .orderProviderUnknown, "the order's provider_inputs name a provider that is not configured",
-                    detail: "\(path): known providers are \(knownProviders)")
+                    detail: "\(path): known providers are \(providers.keys.sorted().joined(separator: ", "))")
             }
             let reserved = ProviderInputs.reservedFields(kind: provider.kind, settings: provider.extra)
             if let problem = ProviderInputs.problem(value, kind: provider.kind, reserved: reserved) {

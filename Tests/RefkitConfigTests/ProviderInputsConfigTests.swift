@@ -76,6 +76,16 @@ struct ProviderInputsConfigTests {
         #expect(error.message.hasPrefix(message), "\(error)")
     }
 
+    @Test func aWatchsDefaultOrderIsCheckedAtStartUp() throws {
+        let text = configWithSecondWatch(
+            "name = \"w\"\ninbox = \"/b/in\"\noutbox = \"/b/out\"\n  [watch.default_order]\n  provider = \"fal\"\n"
+                + "  provider_inputs = { fal = { seed = 1 } } #!", top: Self.fal)
+        let error = try #require(configError(text))
+        #expect(error.key == "watch[1].default_order.provider_inputs", "\(error)")
+        #expect(error.line == BadConfig(name: "", text: text, key: "", message: "").markedLine, "\(error)")
+        #expect(error.message.contains("$.provider_inputs.fal seed is written by refkit"), "\(error)")
+    }
+
     @Test func anOrdersProviderInputsAreCheckedAgainstTheNamedProvider() throws {
         let text = Self.config(Self.fal + "\n[providers.gemini]\n")
         let config = try ConfigurationLoader.parse(text: text, file: "/etc/refkit/refkit.toml", relativeTo: "/etc/refkit")
