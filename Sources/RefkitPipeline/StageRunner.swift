@@ -168,6 +168,8 @@ struct StageRunner: Sendable {
         /// The prompt and seed it was asked for with.
         var prompt: String
         var seed: Int64
+        /// The provider inputs it was sent with (issue 17 item 4).
+        var inputs: JSONValue? = nil
     }
 
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
@@ -208,7 +210,8 @@ struct StageRunner: Sendable {
             }
         }
         return CheckedImage(
-            image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed),
+            inputs: request.inputs)
     }
 
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.

@@ -29,7 +29,7 @@ extension ComfyUIProvider {
                 graph = try provider.workflow.filled(request, images: uploaded, control: control)
             } catch {
                 // Only the order's inputs can get here: the configuration's were checked at start-up.
-                throw ProviderError(code: .badRequest, message: "\(name): provider_inputs \(error.message)", retryable: false)
+                throw ProviderError(code: .badRequest, message: "\(name): the order's provider \(error.message)", retryable: false)
             }
             let clientID = ComfyUIProvider.makeClientID()
             let promptID = try await queue(graph, clientID: clientID)

@@ -21,11 +21,14 @@ public struct MadeWith: Sendable, Equatable {
     public var provider: String
     public var prompt: String
     public var seed: Int64
+    /// The provider inputs it was sent with, as JSON (issue 17 item 4); nil: none.
+    public var inputs: String?
 
-    public init(provider: String, prompt: String, seed: Int64) {
+    public init(provider: String, prompt: String, seed: Int64, inputs: String? = nil) {
         self.provider = provider
         self.prompt = prompt
         self.seed = seed
+        self.inputs = inputs
     }
 }
 
@@ -166,12 +169,13 @@ extension RefkitDatabase {
                     UPDATE stages SET status = 'done', file = ?, sha256 = ?, mime = ?, width = ?, height = ?, model = ?,
                         cost_usd = cost_usd + ?,
                         duration_ms = ?, error_code = NULL, error_message = NULL, qa = ?, qa_verdict = ?,
-                        provider = coalesce(?, provider), prompt = coalesce(?, prompt), seed = coalesce(?, seed), updated_at = ?
+                        provider = coalesce(?, provider), prompt = coalesce(?, prompt), seed = coalesce(?, seed),
+                        inputs = CASE WHEN ? THEN ? ELSE inputs END, updated_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
                 arguments: [
                     file, sha256, format.mime, width, height, model, costUSD, durationMs, qa.map(Self.qaJSON), qa?.verdict.rawValue,
-                    madeWith?.provider, madeWith?.prompt, madeWith?.seed, now, id,
+                    madeWith?.provider, madeWith?.prompt, madeWith?.seed, madeWith != nil, madeWith?.inputs, now, id,
                 ])
             guard db.changesCount == 1 else { return }
             // The call's reservation (or recorded payment) is now the stage's cost.

@@ -112,7 +112,9 @@ struct ComfyUIInputsTests {
         } catch {
             #expect(error.code.rawValue == "provider_bad_request")
             #expect(!error.retryable)
-            #expect(error.message.contains(#"provider_inputs inputs name node "77", which the workflow does not have"#), "\(error.message)")
+            #expect(
+                error.message.contains(#"comfyui: the order's provider inputs name node "77", which the workflow does not have"#),
+                "\(error.message)")
         }
         #expect(fake.promptIDs.isEmpty)
     }
