@@ -67,6 +67,8 @@ struct ProviderInputsConfigTests {
                 "providers.c.inputs", "25.seed is written by refkit"
             ),
             ("[providers.fal]\ninputs = 3 #!", "providers.fal.inputs", "must be a table"),
+            ("[providers.fal]\ninputs = { when = 1979-05-27 } #!", "providers.fal.inputs.when", "has no JSON form"),
+            ("[providers.fal]\ninputs = { scale = inf } #!", "providers.fal.inputs.scale", "must be a finite number"),
         ])
     func refused(_ providers: String, key: String, message: String) throws {
         let text = Self.config(providers)
