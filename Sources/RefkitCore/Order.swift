@@ -92,6 +92,12 @@ public struct Order: Sendable, Equatable {
 
     public var faceSwap: FaceSwap?
 
+    // Issue 17 item 4 (provider inputs).
+    /// `provider_inputs`: fixed extra inputs per configured provider name
+    /// (`{"fal": {"guidance_scale": 4}}`), merged over that provider's `[providers.NAME] inputs`
+    /// (`ProviderInputs.merged`).
+    public var providerInputs: JSONValue?
+
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
 
@@ -142,6 +148,7 @@ public struct Order: Sendable, Equatable {
         merged.budgetUSD = budgetUSD ?? base.budgetUSD
         merged.priority = priority ?? base.priority
         merged.source = source ?? base.source
+        merged.providerInputs = providerInputs ?? base.providerInputs
         if characters.isEmpty { merged.characters = base.characters }
         return merged
     }

@@ -292,6 +292,11 @@ enum Migrations {
             // `show`, the manifest and the Civitai batch summary read it without the analysis.
             try db.execute(sql: "ALTER TABLE kits ADD COLUMN content_rating TEXT")
         }
+        migrator.registerMigration("v15-reference-inputs") { db in
+            // The provider inputs a stage's last call was sent with (issue 17 item 4), as JSON: the
+            // manifest lists them per reference. NULL: none (or made before inputs existed).
+            try db.execute(sql: "ALTER TABLE stages ADD COLUMN inputs TEXT")
+        }
         return migrator
     }
 }
