@@ -9,11 +9,12 @@ public enum OrderValidator {
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
         "face_swap",
         "remake",
+        "prompts", "negative_prompt",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
     public static let knownAttributes = ["gender", "species", "age", "hair_color", "hair_style", "eye_color", "outfit"]
-    static let sceneKeys: Set<String> = ["id", "description"]
+    static let sceneKeys: Set<String> = ["id", "description", "characters"]
     static let sourceKeys: Set<String> = ["platform", "url", "id", "author", "meta", "rating"]
     static let maxCandidates = 8
 
@@ -73,7 +74,8 @@ public enum OrderValidator {
                     throw RefkitError(.orderDuplicateId, "scene id used twice", detail: "\(path).id \"\(id)\"")
                 }
                 let description = try item["description"].map { v throws(RefkitError) in try string(v, "\(path).description") } ?? ""
-                order.scenes.append(.init(id: id, description: description))
+                let names = try item["characters"].map { v throws(RefkitError) in try sceneCharacters(v, path: "\(path).characters") }
+                order.scenes.append(.init(id: id, description: description, characters: names ?? []))
             }
         }
         if let candidates = json["candidates"] {
@@ -243,6 +245,7 @@ public enum OrderValidator {
                 order.characters.append(c)
             }
         }
+        try parsePromptControl(json, into: &order)
         return order
     }
 

@@ -22,7 +22,8 @@ extension ComfyUIProvider {
             for image in images.prefix(provider.workflow.imageNodes.count) {
                 uploaded.append(try await upload(image))
             }
-            let graph = provider.workflow.filled(prompt: request.prompt, seed: request.seed, images: uploaded)
+            var graph = provider.workflow.filled(prompt: request.prompt, seed: request.seed, images: uploaded)
+            provider.workflow.fillNegative(&graph, request.negativePrompt)
             let clientID = ComfyUIProvider.makeClientID()
             let promptID = try await queue(graph, clientID: clientID)
             provider.logger.debug("comfyui job queued", metadata: metadata.merging(["prompt_id": "\(promptID)"]) { $1 })

@@ -14,7 +14,8 @@ import RefkitHTTP
 /// Configuration (`[providers.NAME]`, kind `comfyui`): `workflow` (path of the API-format JSON),
 /// `endpoints` (base URLs; default `base_url`), `prompt_node`, `seed_node`, `image_nodes`
 /// (LoadImage node ids: the source first, then the locked reference, then further references),
-/// `output_node` (optional; default the first SaveImage output). An optional API key is sent
+/// `output_node` (optional; default the first SaveImage output), `negative_node` (optional: the
+/// negative CLIPTextEncode node that receives an order's `negative_prompt`). An optional API key is sent
 /// as a bearer token for servers behind an authenticating proxy.
 ///
 /// Error codes besides `ProviderError+HTTP`'s: `provider_bad_request` (the server rejected the
@@ -91,7 +92,9 @@ public struct ComfyUIProvider: ImageProvider {
             throw misconfigured("the workflow \(path) could not be read (\((error as NSError).localizedDescription))")
         }
         do {
-            workflow = try ComfyUIWorkflow(document, promptNode: prompt, seedNode: seed, imageNodes: imageNodes, outputNode: output)
+            var graph = try ComfyUIWorkflow(document, promptNode: prompt, seedNode: seed, imageNodes: imageNodes, outputNode: output)
+            try graph.setNegativeNode(extra["negative_node"].map(Self.trimmed))
+            workflow = graph
         } catch {
             throw misconfigured("the workflow \(path) \(error.message)")
         }

@@ -17,6 +17,8 @@ struct ComfyUIWorkflow: Sendable {
     let seedInput: String
     let imageNodes: [String]
     let outputNode: String?
+    /// The negative prompt's node and its text input (`negative_node`; see +Negative).
+    var negative: (node: String, input: String)?
 
     init(_ graph: JSONValue, promptNode: String, seedNode: String, imageNodes: [String], outputNode: String?) throws(Invalid) {
         guard let nodes = graph.objectValue else { throw Invalid(message: "is not a JSON object of nodes") }

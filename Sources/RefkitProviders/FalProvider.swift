@@ -86,6 +86,7 @@ public struct FalProvider: PolledProvider {
             members.append((field("image_field") ?? "image_url", .string(PolledJob.dataURI(one))))
         }
         members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
+        if let negative = settings.negativeInput(request) { members.append(negative) }
         return .object(members)
     }
 

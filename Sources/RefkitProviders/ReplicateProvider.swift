@@ -92,6 +92,7 @@ public struct ReplicateProvider: PolledProvider {
             members.append((field("image_field") ?? "input_image", .string(PolledJob.dataURI(one))))
         }
         members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
+        if let negative = settings.negativeInput(request) { members.append(negative) }
         return .object(members)
     }
 
