@@ -68,9 +68,10 @@ extension RefkitDatabase {
                                    AND c.status IN ('pending', 'running')))
                            OR EXISTS (
                                SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done')
-                           -- Several stages, comma-joined (a text-only scene's characters): all of them done.
+                           -- Several stages, comma-joined (a text-only scene's characters): all of them done. The
+                           -- unary + keeps SQLite on the kit's own stages, not every done stage (stages_status).
                            OR (instr(s.depends_on, ',') > 0 AND (
-                               SELECT count(*) FROM stages d WHERE d.kit_id = s.kit_id AND d.status = 'done'
+                               SELECT count(*) FROM stages d WHERE d.kit_id = s.kit_id AND +d.status = 'done'
                                    AND instr(',' || s.depends_on || ',', ',' || d.stage || ',') > 0)
                                = length(s.depends_on) - length(replace(s.depends_on, ',', '')) + 1))
                     ORDER BY k.priority DESC, k.created_at, k.id, s.id
