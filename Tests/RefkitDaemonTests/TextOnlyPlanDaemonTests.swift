@@ -90,6 +90,42 @@ struct TextOnlyPlanDaemonTests {
         #expect(!(try published("scene:deck")).isEmpty, "the scene is published")
     }
 
+    /// A follow-up adds scenes to a finished text-only kit: made from the references of the
+    /// characters they name; a name the kit does not have is refused with its JSON path.
+    @Test func aFollowUpSceneGetsItsCharacterAndAnUnknownNameIsRefused() async throws {
+        let fake = try await FakeFal.start()
+        fake.host("one.png", bytes: try ImageFixtures.png(seed: 310, width: 40, height: 30), contentType: "image/png")
+        fake.script(.result, .json(200, #"{"images": [{"url": "\#(fake.baseURL)/files/one.png", "content_type": "image/png"}]}"#))
+        // The first daemon goes away with this scope (it holds the state directory's lock).
+        func firstRun() async throws -> (TemporaryDirectory, Configuration, CapturedLog, engineer: [UInt8]) {
+            let order = #"{"characters": [{"name": "captain"}, {"name": "engineer"}], "scenes": [{"id": "deck"}]}"#
+            let (dir, first, summary, log) = try await Self.run(fake, order: order, name: "crew")
+            #expect(summary.kits[.complete] == 1, "\(log.text.suffix(3000))")
+            let kit = try #require(try first.database.kit("crew"))
+            let file = try #require(try first.database.stages(kitID: kit.id).first { $0.stage == .character("engineer") }?.file)
+            return (dir, first.configuration, log, try #require(FileFixtures.read("\(first.configuration.stateDir)/\(file)")))
+        }
+        let (dir, configuration, log, engineerBytes) = try await firstRun()
+        defer { withExtendedLifetime(dir) {} }
+        let inbox = "\(dir.path)/inbox"
+        try FileFixtures.write(
+            #"{"kit": "crew", "scenes": [{"id": "mess", "description": "in the mess", "characters": ["engineer"]}]}"#,
+            to: "\(inbox)/more.json")
+        try FileFixtures.write(#"{"kit": "crew", "scenes": [{"id": "galley", "characters": ["cook"]}]}"#, to: "\(inbox)/bad.json")
+        let again = try Daemon.build(configuration: configuration, logger: log.logger)
+        let second = try await again.run(.once)
+        await fake.stop()
+        #expect(second.rejected == 1, "\(log.text.suffix(3000))")
+        let report = try #require(FileFixtures.read("\(dir.path)/rejected/bad.json.error.json"))
+        let error = try JSONValue.parse(report)
+        #expect(error["code"] == .string("order_invalid_value"))
+        #expect(error["detail"]?.stringValue?.hasPrefix("$.scenes[0].characters[0] \"cook\"") == true, "\(error.serialized)")
+        let mess = try #require(fake.calls(.submit).compactMap(\.json).first { $0["prompt"]?.stringValue?.contains("in the mess") == true })
+        #expect(Self.images(mess) == [engineerBytes], "the follow-up scene is made from the engineer it names")
+        let kit = try #require(try again.database.kit("crew"))
+        #expect(try again.database.stages(kitID: kit.id).first { $0.stage == .scene("mess") }?.status == .done)
+    }
+
     @Test func aPlanOfScenesAloneCompletes() async throws {
         let fake = try await FakeFal.start()
         let order = #"""
