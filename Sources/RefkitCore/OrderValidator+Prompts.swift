@@ -31,6 +31,20 @@ extension OrderValidator {
         }
     }
 
+    /// A follow-up's scenes against the text-only kit they join: a name none of the kit's
+    /// characters has is an error with its JSON path (the follow-up alone cannot tell).
+    public static func checkSceneCharacters(_ followUp: Order, kit: Order) -> RefkitError? {
+        let names = Set(kit.characters.compactMap(\.name))
+        for (i, scene) in followUp.scenes.enumerated() {
+            for (j, name) in scene.characters.enumerated() where !names.contains(name) {
+                return RefkitError(
+                    .orderInvalidValue, "a scene names a character the kit does not have",
+                    detail: "$.scenes[\(i)].characters[\(j)] \"\(name)\": the kit has \(names.sorted().joined(separator: ", "))")
+            }
+        }
+        return nil
+    }
+
     /// A scene's `characters`: names of the plan's characters, each once.
     static func sceneCharacters(_ value: JSONValue, path: String) throws(RefkitError) -> [String] {
         let items = try array(value, path)

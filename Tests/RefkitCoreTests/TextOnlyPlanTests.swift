@@ -60,9 +60,13 @@ struct TextOnlyPlanTests {
                 #expect(error.detail.hasPrefix(path), "\(text): \(error.detail)")
             }
         }
-        // A follow-up names its kit's characters, which the follow-up does not repeat.
+        // A follow-up names its kit's characters, which the follow-up does not repeat: checked against the kit's.
         let followUp = try order(#"{"kit": "crew", "scenes": [{"id": "mess", "characters": ["cook"]}]}"#)
         #expect(followUp.scenes.first?.characters == ["cook"])
+        #expect(OrderValidator.checkSceneCharacters(followUp, kit: try order(crew)) == nil)
+        let stranger = try order(#"{"kit": "crew", "scenes": [{"id": "mess"}, {"id": "hold", "characters": ["cook", "bosun"]}]}"#)
+        let problem = OrderValidator.checkSceneCharacters(stranger, kit: try order(crew))
+        #expect(problem?.detail.hasPrefix("$.scenes[1].characters[1] \"bosun\"") == true, "\(String(describing: problem))")
     }
 
     @Test func severalDependenciesAreStoredAsOneReadableName() {
