@@ -184,9 +184,11 @@ extension Prompts {
                 + "no watermark."
         }
         let who = characters.map(describe).joined(separator: "; and ")
+        // The references go with the request in the order named, so the prompt says so.
         return
-            "The characters together in this scene: \(scene). The characters: \(who). Keep each one exactly as in "
-            + "their reference image: same face and facial features, same hair, same eye colour, same skin tone, same outfit and "
-            + "accessories, same body proportions and art style. Natural composition, every character clearly recognisable."
+            "\(who.prefix(1).uppercased() + who.dropFirst()), together in this scene: \(scene). Keep each character exactly as in "
+            + "their reference image (the images are in the same order): same face and facial features, same hair, same eye colour, "
+            + "same skin tone, same outfit and accessories, same body proportions and art style. Natural composition, every "
+            + "character clearly recognisable."
     }
 }

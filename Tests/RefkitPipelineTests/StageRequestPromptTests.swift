@@ -33,7 +33,8 @@ struct StageRequestPromptTests {
         inputs.sceneCharacters = made
         let deck = try StageRequest.make(stage: .scene("deck"), inputs: inputs)
         #expect(deck.references.map(\.bytes) == [[2], [1]])
-        #expect(deck.prompt.contains("bo, the character — a cook") && deck.prompt.contains("ana"), "\(deck.prompt)")
+        #expect(
+            deck.prompt.hasPrefix("Bo, the character — a cook; and ana, the character, together in this scene: on deck."), "\(deck.prompt)")
 
         var places = Order(scenes: [Order.Scene(id: "harbour", description: "a harbour")])
         places.scenesOnly = true
