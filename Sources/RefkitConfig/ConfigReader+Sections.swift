@@ -75,7 +75,7 @@ extension ConfigReader {
         guard SafeName.isSafeIdentifier(name) else { throw fail(p, "provider names use A-Z a-z 0-9 _ -") }
         guard case .table = node else { throw fail(p, "must be a table") }
         let kind = try string(node["kind"], "\(p).kind") ?? name
-        guard let specific = Self.specificProviderKeys[kind] else {
+        guard let specific = Self.specificProviderKeys[kind]?.union(Self.negativePromptKeys[kind] ?? []) else {
             throw fail(
                 "\(p).kind",
                 "unknown provider kind \"\(kind)\" (known: \(ConfigurationLoader.providerKinds.sorted().joined(separator: ", ")))")
@@ -135,7 +135,7 @@ extension ConfigReader {
             "outbox_retention_days",
             "max_content_rating",
         ]
-        _ = try table(node, p, allowed: keys)
+        _ = try table(node, p, allowed: keys.union(Self.watchPromptKeys))
         guard let name = try string(node["name"], "\(p).name") else { throw fail(p, "a watch needs a name") }
         guard SafeName.isSafeIdentifier(name) else { throw fail("\(p).name", "watch names use 1-64 of A-Z a-z 0-9 _ -") }
         guard let inbox = try path(node["inbox"], "\(p).inbox") else { throw fail(p, "watch \"\(name)\" needs an inbox") }
@@ -164,6 +164,7 @@ extension ConfigReader {
                 throw fail("\(p).qa_checks", "\(error.message): \(error.detail)")
             }
         }
+        try readWatchPrompts(node, path: p, into: &order)
         for (key, provider) in [("provider", order.provider), ("fallback_provider", order.fallbackProvider)] {
             if let provider, providers[provider] == nil {
                 throw fail("\(p).default_order.\(key)", "no provider named \"\(provider)\" is configured ([providers.\(provider)])")

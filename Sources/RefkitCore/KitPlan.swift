@@ -2,20 +2,30 @@
 public struct KitPlan: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         public var stage: Stage
-        /// The stage that must be done first (the avatar, or a plan's first character), if any.
-        public var dependsOn: Stage?
+        /// The stages that must all be done first (the avatar; a text-only scene's characters), in order.
+        public var dependencies: [Stage]
         /// The avatar of a kit with several candidates: it is chosen (not generated) once every
         /// candidate has ended.
         public var afterCandidates = false
 
         public init(stage: Stage, dependsOn: Stage?, afterCandidates: Bool = false) {
+            self.init(stage: stage, dependsOnAll: dependsOn.map { [$0] } ?? [], afterCandidates: afterCandidates)
+        }
+
+        public init(stage: Stage, dependsOnAll dependencies: [Stage], afterCandidates: Bool = false) {
             self.stage = stage
-            self.dependsOn = dependsOn
+            self.dependencies = dependencies
             self.afterCandidates = afterCandidates
         }
 
+        /// The one stage waited for (the first, when there are several); setting it replaces them all.
+        public var dependsOn: Stage? {
+            get { dependencies.first }
+            set { dependencies = newValue.map { [$0] } ?? [] }
+        }
+
         /// What the stage waits for, as the store records it (`depends_on`).
-        public var dependency: StageDependency? { afterCandidates ? .allCandidates : dependsOn.map(StageDependency.stage) }
+        public var dependency: StageDependency? { afterCandidates ? .allCandidates : StageDependency(all: dependencies) }
     }
 
     public var steps: [Step]
@@ -25,15 +35,9 @@ public struct KitPlan: Sendable, Equatable {
     public var stages: [Stage] { steps.map(\.stage) }
 
     /// Plans an order. A kit with a source always starts with its avatar; a text-only plan with
-    /// one reference per character, then the scenes, which wait for the first character.
+    /// one reference per character, then the scenes (`textOnlySteps`).
     public static func plan(for order: Order) -> KitPlan {
-        if order.isTextOnlyPlan {
-            let characters = order.characters.compactMap(\.name).map(Stage.character)
-            let scenes = order.scenes.map { Stage.scene($0.id) }
-            return KitPlan(
-                steps: unique(characters).map { Step(stage: $0, dependsOn: nil) }
-                    + unique(scenes).map { Step(stage: $0, dependsOn: characters.first) })
-        }
+        if order.isTextOnlyPlan { return KitPlan(steps: textOnlySteps(order)) }
         var stages: [Stage]
         switch order.stages ?? .profile(.turnaround) {
         case .profile(let profile): stages = profile.stages(expressions: order.expressions ?? Order.defaultExpressions)

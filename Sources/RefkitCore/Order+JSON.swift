@@ -20,7 +20,7 @@ extension Order {
         }
         if let expressions { members.append(("expressions", .array(expressions.map(JSONValue.string)))) }
         if !scenes.isEmpty {
-            members.append(("scenes", .array(scenes.map { .object([("id", .string($0.id)), ("description", .string($0.description))]) })))
+            members.append(("scenes", .array(scenes.map(\.jsonValue))))
         }
         if let candidates { members.append(("candidates", .number(Double(candidates), isInteger: true))) }
         if let selection { members.append(("selection", .string(selection.rawValue))) }
@@ -45,7 +45,9 @@ extension Order {
         if let priority { members.append(("priority", .number(Double(priority), isInteger: true))) }
         if let source { members.append(("source", source)) }
         if let providerInputs { members.append(("provider_inputs", providerInputs)) }
-        if !characters.isEmpty { members.append(("characters", .array(characters.map(characterJSON)))) }
+        if !characters.isEmpty || scenesOnly { members.append(("characters", .array(characters.map(characterJSON)))) }
+        if let prompts { members.append(("prompts", prompts.jsonValue)) }
+        if let negativePrompt { members.append(("negative_prompt", .string(negativePrompt))) }
         return .object(members)
     }
 }

@@ -25,9 +25,13 @@ public struct Order: Sendable, Equatable {
     public struct Scene: Sendable, Equatable {
         public var id: String
         public var description: String
-        public init(id: String, description: String) {
+        /// A text-only plan's characters this scene shows, by name (issue 17, item 5): it gets
+        /// each one's reference and waits only for them. Empty: the plan's first character, if any.
+        public var characters: [String]
+        public init(id: String, description: String, characters: [String] = []) {
             self.id = id
             self.description = description
+            self.characters = characters
         }
     }
 
@@ -98,6 +102,15 @@ public struct Order: Sendable, Equatable {
     /// (`ProviderInputs.merged`).
     public var providerInputs: JSONValue?
 
+    // Prompt control and scenes-only plans (issue 17, items 3 and 5).
+    /// Style and per-stage prompt templates (`prompts`), over the watch's, over the built-in wording.
+    public var prompts: PromptTemplates?
+    /// What the images should not show (`negative_prompt`), sent to providers that take one.
+    public var negativePrompt: String?
+    /// A plan of scenes alone (location references), made without a source: `"characters": []`
+    /// with `scenes`, or an order with scenes whose image never came.
+    public var scenesOnly = false
+
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
 
@@ -127,7 +140,7 @@ public struct Order: Sendable, Equatable {
     public static let defaultExpressions = ["smile", "serious", "surprised", "angry"]
 
     /// True for a text-only plan (characters without a source image).
-    public var isTextOnlyPlan: Bool { !characters.isEmpty }
+    public var isTextOnlyPlan: Bool { !characters.isEmpty || scenesOnly }
 
     /// `base` filled in with every field this order leaves out (a sidecar over a watch's default).
     public func overlaying(_ base: Order) -> Order {
@@ -150,6 +163,9 @@ public struct Order: Sendable, Equatable {
         merged.source = source ?? base.source
         merged.providerInputs = providerInputs ?? base.providerInputs
         if characters.isEmpty { merged.characters = base.characters }
+        merged.prompts = prompts?.overlaying(base.prompts) ?? base.prompts
+        merged.negativePrompt = negativePrompt ?? base.negativePrompt
+        merged.scenesOnly = scenesOnly || (characters.isEmpty && base.scenesOnly)
         return merged
     }
 }

@@ -10,11 +10,12 @@ public enum OrderValidator {
         "face_swap",
         "remake",
         "provider_inputs",
+        "prompts", "negative_prompt",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
     public static let knownAttributes = ["gender", "species", "age", "hair_color", "hair_style", "eye_color", "outfit"]
-    static let sceneKeys: Set<String> = ["id", "description"]
+    static let sceneKeys: Set<String> = ["id", "description", "characters"]
     static let sourceKeys: Set<String> = ["platform", "url", "id", "author", "meta", "rating"]
     static let maxCandidates = 8
 
@@ -74,7 +75,8 @@ public enum OrderValidator {
                     throw RefkitError(.orderDuplicateId, "scene id used twice", detail: "\(path).id \"\(id)\"")
                 }
                 let description = try item["description"].map { v throws(RefkitError) in try string(v, "\(path).description") } ?? ""
-                order.scenes.append(.init(id: id, description: description))
+                let names = try item["characters"].map { v throws(RefkitError) in try sceneCharacters(v, path: "\(path).characters") }
+                order.scenes.append(.init(id: id, description: description, characters: names ?? []))
             }
         }
         if let candidates = json["candidates"] {
@@ -245,6 +247,7 @@ public enum OrderValidator {
             }
         }
         if let inputs = json["provider_inputs"] { order.providerInputs = try providerInputs(inputs) }
+        try parsePromptControl(json, into: &order)
         return order
     }
 

@@ -41,8 +41,9 @@ public enum Prompts {
         case .fullBody:
             view = "A full-body portrait of \(subject), standing, facing the camera, whole figure from head to feet in frame."
         case .expression(let name):
+            // "a clear smile expression", never "a clearly smile": the names are nouns and adjectives alike.
             view =
-                "A head-and-shoulders portrait of \(subject) with a clearly \(name.replacingOccurrences(of: "_", with: " ")) facial "
+                "A head-and-shoulders portrait of \(subject) with a clear \(name.replacingOccurrences(of: "_", with: " ")) facial "
                 + "expression, facing the camera."
         case .scene(let id):
             let what = scene.flatMap { $0.isEmpty ? nil : $0 } ?? id.replacingOccurrences(of: "_", with: " ")
@@ -73,7 +74,7 @@ public enum Prompts {
             }
         }
         var who = c.name.map { "\($0), " } ?? ""
-        let kind = [attrs["age"], attrs["gender"]].compactMap { $0 }.joined(separator: " ")
+        let kind = [attrs["age"].map(ageWords), attrs["gender"]].compactMap { $0 }.joined(separator: " ")
         who += kind.isEmpty ? "the character" : EnglishArticle.withIndefinite(kind)
         if let species = attrs["species"] { who += " (\(species))" }
         var with: [String] = []
@@ -85,5 +86,11 @@ public enum Prompts {
         if !free.isEmpty { who += " (\(free.joined(separator: "; ")))" }
         if let d = c.description, !d.isEmpty { who += " — \(d)" }
         return who
+    }
+
+    /// An age as it reads before a noun: a bare number is "30-year-old" ("a 30 woman" is not English).
+    static func ageWords(_ age: String) -> String {
+        let trimmed = age.trimmingCharacters(in: .whitespaces)
+        return !trimmed.isEmpty && trimmed.allSatisfy(\.isNumber) ? "\(trimmed)-year-old" : age
     }
 }

@@ -166,7 +166,13 @@ extension IntakeService {
                 watch: watch)
             return
         }
-        // Text-only kits have no avatar: their follow-ups are made from their first character.
+        if kit.textOnly, let kitOrder = try? database.kitOrder(kitID: kit.id),
+            let problem = OrderValidator.checkSceneCharacters(pending.order, kit: kitOrder)
+        {
+            reject(entry, claimID: claimID, problem, watch: watch)
+            return
+        }
+        // Text-only kits have no avatar: their follow-ups are made from their characters' references.
         let steps = plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOn: kit.textOnly ? nil : .avatar) }
         do {
             _ = try originals.store(pending.text, sha256: SHA256Digest.hex(of: pending.text), ext: "json")

@@ -230,7 +230,8 @@ struct PairingBook: Sendable {
         }
         let error = RefkitError(
             .orderWithoutImage, "no image arrived for this order",
-            detail: "waited \(Int(waited)) ms for \(entry.stem).{jpg,png,webp,heic,avif}; a text-only plan needs \"characters\"")
+            detail: "waited \(Int(waited)) ms for \(entry.stem).{jpg,png,webp,heic,avif}; a text-only plan needs \"characters\" "
+                + "(a plan of scenes alone: \"characters\": [])")
         return .reject(entry, claimID: order.claimID, error)
     }
 

@@ -24,8 +24,9 @@ enum StageRequest {
         var swapTarget: ReferenceImage?
         /// The analyzer's description of the source, when the order asked for one.
         var analysis: JSONValue?
-        /// A text-only plan's first character as made, for its scenes.
-        var firstCharacter: ReferenceImage?
+        /// A text-only scene's characters as made, in the order the scene names them
+        /// (`KitPlan.sceneCharacters`): the references it is made from.
+        var sceneCharacters: [ReferenceImage] = []
     }
 
     /// The image a stage is made from: a face swap's target takes the source's place.
@@ -49,16 +50,21 @@ enum StageRequest {
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
         var title = ""
         var body = ""
+        var shown: [Order.Character] = []
         if inputs.textOnly {
             if case .character(let name) = stage, let c = order.characters.first(where: { $0.name == name }) {
                 facts = c
                 title = name
                 body = c.description ?? ""
-            } else if case .scene = stage, order.characters.first != nil {
-                if let made = inputs.firstCharacter { references.append(made) }
-                facts = order.characters.first ?? Order.Character()
+            } else if case .scene(let id) = stage {
+                // The characters it names (or the first), each with its reference; none: a place.
+                let scene = order.scenes.first { $0.id == id } ?? Order.Scene(id: id, description: "")
+                shown = KitPlan.sceneCharacters(scene, in: order).compactMap { n in order.characters.first { $0.name == n } }
+                references += inputs.sceneCharacters
             }
         }
+        var characters = [facts]
+        if inputs.textOnly, case .scene = stage { characters = shown }
         var sceneText: String?
         if case .scene(let id) = stage {
             sceneText = order.scenes.first { $0.id == id }?.description
@@ -69,10 +75,13 @@ enum StageRequest {
         }
         let (width, height) = stage.imageSize
         let seedName = inputs.generation == 0 ? stage.name : "\(stage.name)#\(inputs.generation)"
-        return GenerationRequest(
-            kitID: inputs.kitID, stage: stage, prompt: Prompts.prompt(for: stage, character: facts, scene: sceneText), source: source,
+        let prompt = Prompts.prompt(for: stage, characters: characters, scene: sceneText, templates: order.prompts)
+        var request = GenerationRequest(
+            kitID: inputs.kitID, stage: stage, prompt: prompt, source: source,
             lockedReference: inputs.locked, references: references, width: width, height: height,
             seed: seed(kitID: inputs.kitID, stage: seedName), model: order.model, title: title, body: body)
+        request.negativePrompt = order.negativePrompt
+        return request
     }
 
     /// Deterministic per kit and stage, so a preview is the same after a restart.

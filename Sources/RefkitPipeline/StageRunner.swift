@@ -263,10 +263,13 @@ struct StageRunner: Sendable {
             inputs.analysis = try await analysis(of: kit, source: subject)
         }
         try checkContentRating(kit, analysis: inputs.analysis ?? Self.storedAnalysis(kit), order: order)
-        if kit.textOnly, case .scene = stage, let first = order.characters.first?.name,
-            let done = context.stages.first(where: { $0.stage == .character(first) && $0.status == .done }), let file = done.file
-        {
-            inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: (done.format ?? .png).mime)
+        if kit.textOnly, case .scene(let id) = stage {
+            let scene = order.scenes.first { $0.id == id } ?? Order.Scene(id: id, description: "")
+            for name in KitPlan.sceneCharacters(scene, in: order) {
+                guard let done = context.stages.first(where: { $0.stage == .character(name) && $0.status == .done }), let file = done.file
+                else { continue }
+                inputs.sceneCharacters.append(ReferenceImage(bytes: try work.read(file), mime: (done.format ?? .png).mime))
+            }
         }
         let request = try StageRequest.make(stage: stage, inputs: inputs)
         return (request, inputs.locked == nil ? nil : kit.referenceGeneration)

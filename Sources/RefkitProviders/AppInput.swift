@@ -5,7 +5,8 @@ import RefkitCore
 /// `image_field` (one image: the locked reference, else the source); for face-swap apps
 /// `target_field` and `face_field` (a `swap:` stage's target and the kit's locked face, each
 /// under its own name); for depth-ControlNet apps `control_image_field` (the image
-/// `ControlImageChoice` picks for the stage); then `seed`, then the request's fixed `inputs`.
+/// `ControlImageChoice` picks for the stage); then `seed`, the negative prompt
+/// (`negative_prompt_field`), then the request's fixed `inputs`.
 /// Images go as data URIs.
 struct AppInput {
     let settings: ProviderSettings
@@ -32,6 +33,9 @@ struct AppInput {
         }
         if let control, let image = request.controlImage { add(control, image) }
         members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
+        // After refkit's fields, before the fixed inputs: a fixed `negative_prompt` among the inputs
+        // is then the default an order's own negative prompt replaces.
+        if let negative = settings.negativeInput(request) { members.append(negative) }
         if case .object(let fixed)? = request.inputs {
             // Start-up and intake refuse inputs naming refkit's own fields; were one to get here
             // anyway, the stage's own value wins.

@@ -17,7 +17,8 @@ import RefkitHTTP
 /// `output_node` (optional; default the first SaveImage output), `size_node` (optional: its
 /// `width` and `height` get the stage's size), `control_image_node` (optional: a LoadImage that
 /// gets the stage's control image, `ControlImageChoice`), `inputs` (fixed node inputs,
-/// `{"<node id>": {"<input>": value}}`, see `ComfyUIWorkflow+Inputs`). An optional API key is sent
+/// `{"<node id>": {"<input>": value}}`, see `ComfyUIWorkflow+Inputs`), `negative_node` (optional: the negative
+/// CLIPTextEncode node that receives an order's `negative_prompt`). An optional API key is sent
 /// as a bearer token for servers behind an authenticating proxy.
 ///
 /// Error codes besides `ProviderError+HTTP`'s: `provider_bad_request` (the server rejected the
@@ -96,10 +97,12 @@ public struct ComfyUIProvider: ImageProvider {
             throw misconfigured("the workflow \(path) could not be read (\((error as NSError).localizedDescription))")
         }
         do {
-            workflow = try ComfyUIWorkflow(
+            var graph = try ComfyUIWorkflow(
                 document, promptNode: prompt, seedNode: seed, imageNodes: imageNodes, outputNode: output, sizeNode: size,
                 controlNode: control)
-            try workflow.check(inputs: settings.inputs)
+            try graph.check(inputs: settings.inputs)
+            try graph.setNegativeNode(extra["negative_node"].map(Self.trimmed))
+            workflow = graph
         } catch {
             throw misconfigured("the workflow \(path) \(error.message)")
         }

@@ -35,7 +35,8 @@ extension ComfyUIWorkflow {
 
     /// A copy for `request`: its fixed inputs first, then what refkit writes — the prompt, the
     /// seed, the uploaded image names, the size (`size_node`) and the control image
-    /// (`control_image_node`; the first image when the stage has no control image) — so the
+    /// (`control_image_node`; the first image when the stage has no control image), the negative
+    /// prompt (`negative_node`) — so the
     /// stage's own values always win (start-up and intake refuse inputs naming them anyway).
     func filled(_ request: GenerationRequest, images: [String], control: String?) throws(Invalid) -> JSONValue {
         var out = filled(prompt: request.prompt, seed: request.seed, images: images, into: try applying(request.inputs))
@@ -44,6 +45,7 @@ extension ComfyUIWorkflow {
             Self.setInput(&out, node: sizeNode, key: "height", to: .integer(request.height))
         }
         if let controlNode, let name = control ?? images.first { Self.setInput(&out, node: controlNode, key: "image", to: .string(name)) }
+        fillNegative(&out, request.negativePrompt)
         return out
     }
 }

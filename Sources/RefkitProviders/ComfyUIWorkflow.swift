@@ -21,6 +21,8 @@ struct ComfyUIWorkflow: Sendable {
     // node that gets the stage's control image (`ControlImageChoice`); both optional.
     let sizeNode: String?
     let controlNode: String?
+    /// The negative prompt's node and its text input (`negative_node`; see +Negative).
+    var negative: (node: String, input: String)?
 
     init(
         _ graph: JSONValue, promptNode: String, seedNode: String, imageNodes: [String], outputNode: String?, sizeNode: String? = nil,

@@ -70,7 +70,7 @@ public struct GeminiProvider: ImageProvider {
 
     /// The `generateContent` body: prompt, then source, locked reference and further references; the seed.
     func requestBody(_ request: GenerationRequest) -> JSONValue {
-        var parts: [JSONValue] = [.object([("text", .string(request.prompt))])]
+        var parts: [JSONValue] = [.object([("text", .string(request.promptWithAvoidance))])]
         for image in [request.source, request.lockedReference].compactMap({ $0 }) + request.references {
             parts.append(
                 .object([("inline_data", .object([("mime_type", .string(image.mime)), ("data", .string(Base64.encode(image.bytes)))]))]))

@@ -31,6 +31,9 @@ public struct GenerationRequest: Sendable {
     /// For text-only stages: a title and body the offline provider can draw.
     public var title: String
     public var body: String
+    /// What the image should not show (an order's or watch's `negative_prompt`, issue 17 item 3),
+    /// sent where the provider takes one (see each provider).
+    public var negativePrompt: String?
 
     // Issue 17 item 4 (provider inputs).
     /// Fixed extra inputs for this request's provider: its `[providers.NAME] inputs` with the

@@ -55,7 +55,7 @@ public struct OpenAIProvider: ImageProvider {
         let auth = ("authorization", "Bearer \(key)")
         if images.isEmpty {
             var fields: [(key: String, value: JSONValue)] = [
-                ("model", .string(model)), ("prompt", .string(request.prompt)), ("n", .integer(1)), ("size", .string(size)),
+                ("model", .string(model)), ("prompt", .string(request.promptWithAvoidance)), ("n", .integer(1)), ("size", .string(size)),
             ]
             fields += options.map { ($0.0, .string($0.1)) }
             return HTTPRequest(
@@ -64,7 +64,7 @@ public struct OpenAIProvider: ImageProvider {
         }
         var form = MultipartForm()
         form.addField(name: "model", value: model)
-        form.addField(name: "prompt", value: request.prompt)
+        form.addField(name: "prompt", value: request.promptWithAvoidance)
         for (i, image) in images.enumerated() {
             form.addFile(
                 name: "image[]", filename: "image-\(i + 1).\(Self.fileExtension(image.mime))", contentType: image.mime, bytes: image.bytes)

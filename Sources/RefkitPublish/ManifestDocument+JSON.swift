@@ -77,6 +77,7 @@ extension ManifestImage {
             ("provider", .optional(provider)),
             ("model", .optional(model)),
             ("prompt", .optional(prompt)),
+            ("negative_prompt", .optional(negativePrompt)),
             ("seed", .seed(seed)),
             ("attempts", .integer(attempts)),
             ("duration_ms", .integer(durationMs)),

@@ -255,9 +255,9 @@ extension RefkitDatabase {
                 guard stage.status != .pending else {
                     throw Self.commandError(.stagePending, "the stage is already waiting to be made", wanted.name)
                 }
-                if case .stage(let dependency)? = stage.dependsOn,
-                    let parent = stages.first(where: { $0.stage == dependency }), parent.status == .failed || parent.status == .skipped
-                {
+                if let dependency = stage.dependsOn?.stages.first(where: { d in
+                    stages.contains { $0.stage == d && ($0.status == .failed || $0.status == .skipped) }
+                }), let parent = stages.first(where: { $0.stage == dependency }) {
                     throw Self.commandError(
                         .stageDependencyFailed, "the stage it is made from failed",
                         "\(dependency) is \(parent.status.rawValue): `\(ShellWord.command(["refkit", "retry", kit.name]))` first")

@@ -70,7 +70,13 @@ extension RefkitDatabase {
                                SELECT 1 FROM stages c WHERE c.kit_id = s.kit_id AND c.stage LIKE 'candidate:%'
                                    AND c.status IN ('pending', 'running')))
                            OR EXISTS (
-                               SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done'))
+                               SELECT 1 FROM stages d WHERE d.kit_id = s.kit_id AND d.stage = s.depends_on AND d.status = 'done')
+                           -- Several stages, comma-joined (a text-only scene's characters): all of them done. The
+                           -- unary + keeps SQLite on the kit's own stages, not every done stage (stages_status).
+                           OR (instr(s.depends_on, ',') > 0 AND (
+                               SELECT count(*) FROM stages d WHERE d.kit_id = s.kit_id AND +d.status = 'done'
+                                   AND instr(',' || s.depends_on || ',', ',' || d.stage || ',') > 0)
+                               = length(s.depends_on) - length(replace(s.depends_on, ',', '')) + 1))
                     ORDER BY k.priority DESC, k.created_at, k.id, s.id
                     LIMIT ?
                     """,
@@ -203,11 +209,11 @@ extension RefkitDatabase {
                 sql: "UPDATE stages SET status = 'failed', error_code = ?, error_message = ?, duration_ms = ?, updated_at = ? WHERE id = ?",
                 arguments: [code, message, durationMs, now, id])
             try Self.settleStageCalls(db, stageID: id)
-            // Stages that wait for this one can never run.
+            // Stages that wait for this one (alone or among several) can never run.
             try db.execute(
                 sql:
                     "UPDATE stages SET status = 'skipped', error_code = 'dependency_failed', error_message = ?, updated_at = ? WHERE "
-                    + "kit_id = ? AND depends_on = ? AND status = 'pending'",
+                    + "kit_id = ? AND instr(',' || depends_on || ',', ',' || ? || ',') > 0 AND status = 'pending'",
                 arguments: ["\(stage) failed", now, kitID, stage.name])
             if failsKit {
                 try db.execute(

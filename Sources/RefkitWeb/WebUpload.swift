@@ -77,6 +77,7 @@ public struct WebUpload: Sendable, Equatable {
                 return .object([("id", .string(id)), ("description", .string(description))])
             }
         if !scenes.isEmpty { members.append(("scenes", .array(scenes))) }
+        members += promptFields(form)
         if let text = form.texts("candidates").first?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
             guard let number = Int(text), number >= 1 else { throw WebProblem(400, "bad_request", "candidates is a whole number from 1") }
             members.append(("candidates", .integer(number)))

@@ -74,7 +74,7 @@ struct StageRequestTests {
         #expect(character.title == "ana" && character.body == "a sailor")
         #expect(character.references.isEmpty)
         let made = ReferenceImage(bytes: [7], mime: "image/png")
-        given.firstCharacter = made
+        given.sceneCharacters = [made]
         let scene = try StageRequest.make(stage: .scene("beach"), inputs: given)
         #expect(scene.title == "beach" && scene.body == "on a beach")
         #expect(scene.references.map(\.bytes) == [made.bytes], "a scene is made with the first character as made")

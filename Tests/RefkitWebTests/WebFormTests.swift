@@ -16,12 +16,13 @@ struct WebFormTests {
     /// the order it makes of them is one intake accepts, as it would a dropped sidecar.
     @Test func theUploadPagesFieldsMakeAnOrderIntakeAccepts() throws {
         let html = WebPages.upload(UploadView(watches: ["manual", "studio"]))
-        for name in ["image", "watch", "kit", "stages", "expressions", "scenes", "candidates"] {
+        for name in ["image", "watch", "kit", "stages", "expressions", "scenes", "candidates", "style", "negative_prompt"] {
             #expect(html.contains("name=\"\(name)\""), "the page has a field \(name)")
         }
         let fields = [
             ("watch", "studio"), ("kit", "Mira"), ("stages", "front"), ("stages", "side"), ("expressions", "smile, angry"),
-            ("scenes", "beach: on a sunny beach\noffice"), ("candidates", "3"),
+            ("scenes", "beach: on a sunny beach\noffice"), ("candidates", "3"), ("style", "natural daylight"),
+            ("negative_prompt", "blurry, text"),
         ]
         let boundary = "----refkit-test"
         var body = ""
@@ -36,6 +37,7 @@ struct WebFormTests {
         #expect(order.stages == .list([.front, .side]) && order.expressions == ["smile", "angry"])
         #expect(order.scenes.map(\.id).first == "beach" && order.scenes.count == 2)
         #expect(order.candidates == 3 && order.selection == .manual)
+        #expect(order.prompts == PromptTemplates(style: "natural daylight") && order.negativePrompt == "blurry, text")
     }
 
     @Test func theAssetsAreServedByPathAndTheScriptListensForTheLogsTypes() throws {
