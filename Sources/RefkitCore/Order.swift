@@ -92,6 +92,12 @@ public struct Order: Sendable, Equatable {
 
     public var faceSwap: FaceSwap?
 
+    // Issue 17 item 1: several sources for one character.
+    /// Images dropped beside the order, by file name, that all show the character: the first is
+    /// the primary source (`source.jpg`), the others are references of every stage. Empty: the
+    /// image that pairs with the order by its name stem, as always.
+    public var sources: [String] = []
+
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
 

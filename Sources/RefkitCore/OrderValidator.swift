@@ -9,6 +9,7 @@ public enum OrderValidator {
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
         "face_swap",
         "remake",
+        "sources",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -243,6 +244,7 @@ public enum OrderValidator {
                 order.characters.append(c)
             }
         }
+        if let sources = json["sources"] { order.sources = try parseSources(sources, order: order) }
         return order
     }
 

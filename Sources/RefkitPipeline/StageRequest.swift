@@ -26,6 +26,8 @@ enum StageRequest {
         var analysis: JSONValue?
         /// A text-only plan's first character as made, for its scenes.
         var firstCharacter: ReferenceImage?
+        /// The kit's further sources, normalised, in order (issue 17 item 1; `StageRequest+Sources`).
+        var extraSources: [ReferenceImage] = []
     }
 
     /// The image a stage is made from: a face swap's target takes the source's place.
@@ -44,7 +46,7 @@ enum StageRequest {
     static func make(stage: Stage, inputs: Inputs) throws(RefkitError) -> GenerationRequest {
         let source = try subject(stage: stage, inputs: inputs)
         let order = inputs.order
-        var references: [ReferenceImage] = []
+        var references = sourceReferences(stage: stage, inputs: inputs)
         var facts = order.character ?? Order.Character()
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
         var title = ""
