@@ -86,7 +86,8 @@ extension RefkitCommand {
             let qa = KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: record.id))
             if json {
                 let source = try record.sourceID.flatMap { try database.source(id: $0) }
-                print(KitJSON.detail(record, stages: stages, source: source, qa: qa).pretty)
+                let sources = try database.kitSources(kitID: record.id)
+                print(KitJSON.detail(record, stages: stages, source: source, qa: qa, sources: sources).pretty)
                 return
             }
             print("kit:      \(record.name)  (\(record.id), folder \(record.slug))")
