@@ -96,6 +96,11 @@ extension RefkitCommand {
             if let sourceID = record.sourceID, let source = try database.source(id: sourceID) {
                 print("source:   \(source.originalName)  \(source.format.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
             }
+            // Issue 17 item 1: a character made from several sources names the further ones.
+            let further = try database.kitSources(kitID: record.id).dropFirst()
+            if !further.isEmpty {
+                print("sources:  \(further.count + 1): the source, then \(further.map(\.originalName).joined(separator: ", "))")
+            }
             if let rating = record.contentRating { print("rating:   \(rating.name)") }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }
             if let locked = record.lockedReference {
