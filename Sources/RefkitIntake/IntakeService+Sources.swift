@@ -36,6 +36,10 @@ extension IntakeService {
     nonisolated static func holdsUnsettled(folder: String, known: Set<String>, watch: Configuration.Watch?) -> Bool {
         let filter = InboxNameFilter(globs: watch?.ignore ?? [])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.contains { !known.contains($0) && !filter.isIgnored($0) }
+        // Only files directly in it are its sources: a folder inside is not waited for.
+        return names.contains { name in
+            guard !known.contains(name), !filter.isIgnored(name) else { return false }
+            return FileSystem.lstatEntry("\(folder)/\(name)").map { $0.st_mode & S_IFMT != S_IFDIR } ?? false
+        }
     }
 }

@@ -94,17 +94,18 @@ struct SourceGroups: Sendable {
         return orderGroups.first { _, group in
             let order = group.order.entry
             return order.watch == entry.watch && Self.folder(of: order) == folder && group.order.order.sources.contains(entry.fileName)
-                && group.images[entry.fileName] == nil
         }?.key
     }
 
     /// An image an order waits for: taken; the order is accepted once it has all.
     mutating func add(_ image: ClaimedImage, toOrder key: String, now: Duration) -> [PairingAction] {
         guard var group = orderGroups.removeValue(forKey: key) else { return [] }
-        group.images[image.entry.fileName] = image
-        if group.missing.isEmpty { return [Self.accept(group)] }
+        // The same name again (rewritten while the order waits): the newer file counts.
+        let older = group.images.updateValue(image, forKey: image.entry.fileName)
+        let superseded: [PairingAction] = older.map { [.superseded($0.entry, claimID: $0.claimID)] } ?? []
+        if group.missing.isEmpty { return superseded + [Self.accept(group)] }
         orderGroups[key] = group
-        return [.waiting(image.entry, wait: max(.zero, group.deadline - now))]
+        return superseded + [.waiting(image.entry, wait: max(.zero, group.deadline - now))]
     }
 
     /// One of an order's sources was rejected: the order goes with it, and what it gathered.
@@ -143,7 +144,15 @@ struct SourceGroups: Sendable {
         group.known.insert(entry.fileName)
         group.deadline = now + wait
         group.limit = now + wait + max(waits.image, waits.settle * 3)
-        var actions: [PairingAction] = []
+        // A file rewritten (or renamed over) while the folder waits: the newer one counts, as in the book.
+        var actions: [PairingAction] = group.images.filter { $0.entry.relativePath == entry.relativePath }.map {
+            .superseded($0.entry, claimID: $0.claimID)
+        }
+        group.images.removeAll { $0.entry.relativePath == entry.relativePath }
+        if let order = group.order, order.entry.relativePath == entry.relativePath {
+            actions.append(.superseded(order.entry, claimID: order.claimID))
+            group.order = nil
+        }
         switch verdict {
         case .image(let facts, let bytes):
             group.images.append(ClaimedImage(entry: entry, claimID: claimID, facts: facts, bytes: bytes))

@@ -115,6 +115,18 @@ struct SourceGroupsTests {
         #expect(book.pendingCount == 0)
     }
 
+    @Test("a file rewritten while its folder or its order waits: the newer one counts, the older claim is let go")
+    func superseded() {
+        var book = T.book()
+        _ = T.receive(&book, "m.kit/1.jpg", T.image, at: 0)
+        #expect(T.receive(&book, "m.kit/1.jpg", T.image, at: 50) == ["superseded m.kit/1.jpg", "wait m.kit/1.jpg 300"])
+        #expect(Self.due(&book, at: 350) == ["sources m.kit/1.jpg+- kit m"])
+        _ = T.receive(&book, "o.json", Self.sources("a.jpg", "b.jpg"), at: 400)
+        _ = T.receive(&book, "a.jpg", T.image, at: 410)
+        #expect(T.receive(&book, "a.jpg", T.image, at: 420) == ["superseded a.jpg", "wait a.jpg 780"])
+        #expect(book.pendingCount == 2)
+    }
+
     @Test("a folder order may not name sources, a face swap or control: the folder is refused")
     func kitFolderOrderProblems() {
         #expect(SourceGroups.folderOrderProblem(Order(), existing: nil) == nil)
