@@ -31,14 +31,17 @@ extension IntakeService {
         return stored
     }
 
-    /// Whether `folder` holds a file (or folder) the watch will still hand in, other than `known`:
-    /// a `NAME.kit` folder still being written. Names the watch ignores never count.
-    nonisolated static func holdsUnsettled(folder: String, known: Set<String>, watch: Configuration.Watch?) -> Bool {
+    /// Whether `folder` holds a file the watch will still hand in, other than `known`: a
+    /// `NAME.kit` folder still being written, or (`ordersOnly`) an order not yet judged that may
+    /// name waiting images in its `sources`. Names the watch ignores never count.
+    nonisolated static func holdsUnsettled(
+        folder: String, known: Set<String>, watch: Configuration.Watch?, ordersOnly: Bool = false
+    ) -> Bool {
         let filter = InboxNameFilter(globs: watch?.ignore ?? [])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         // Only files directly in it are its sources: a folder inside is not waited for.
         return names.contains { name in
-            guard !known.contains(name), !filter.isIgnored(name) else { return false }
+            guard !known.contains(name), !filter.isIgnored(name), !ordersOnly || name.lowercased().hasSuffix(".json") else { return false }
             return FileSystem.lstatEntry("\(folder)/\(name)").map { $0.st_mode & S_IFMT != S_IFDIR } ?? false
         }
     }

@@ -236,7 +236,8 @@ public actor IntakeService {
         perform(
             book.due(
                 now: timeline.now(), sidecarPresent: { FileSystem.lstatEntry($0) != nil },
-                unsettled: { [watches] in Self.holdsUnsettled(folder: $1, known: $2, watch: watches[$0]) }))
+                unsettled: { [watches] in Self.holdsUnsettled(folder: $1, known: $2, watch: watches[$0]) },
+                orderSettling: { [watches] in Self.holdsUnsettled(folder: $1, known: $2, watch: watches[$0], ordersOnly: true) }))
         events.publish(.stepFinished(waiting: book.pendingCount))
     }
 

@@ -248,6 +248,22 @@ struct SourceGroups: Sendable {
 }
 
 extension PairingBook {
+    /// Whether an order not yet judged is in `entry`'s folder (it may name the image in its
+    /// `sources`), asked once per folder and `due` call: such an image waits like one whose own
+    /// sidecar is still settling.
+    func mayBeNamedBySettlingOrder(
+        _ entry: InboxEntry, cache: inout [String: Bool], orderSettling: (String, String, Set<String>) -> Bool
+    ) -> Bool {
+        let folder = (entry.path as NSString).deletingLastPathComponent
+        if let known = cache[folder] { return known }
+        let relative = SourceGroups.folder(of: entry)
+        let waiting = orders.values.map(\.item.entry) + sources.orderGroups.values.map(\.order.entry)
+        let known = Set(waiting.filter { $0.watch == entry.watch && SourceGroups.folder(of: $0) == relative }.map(\.fileName))
+        let answer = orderSettling(entry.watch, folder, known)
+        cache[folder] = answer
+        return answer
+    }
+
     /// A file that belongs to a drop of several sources (issue 17 item 1): what the drop does
     /// with it; nil for any other file, which the book pairs as ever.
     mutating func receiveSourceMember(

@@ -207,15 +207,22 @@ struct PairingBook: Sendable {
     /// sidecar is there waits for it a little longer, up to `image_wait_ms` (or three settle times).
     /// `unsettled(watch, folder, known)` says whether a folder (absolute) of the watch's inbox holds
     /// a file not yet handed in, other than the names `known` (a `NAME.kit` folder still being written).
+    /// `orderSettling(watch, folder, known)`: whether the folder holds an order (`.json`) other than
+    /// `known` not yet judged, which may name a waiting image in its `sources` (issue 17 item 1).
     mutating func due(
-        now: Duration, sidecarPresent: (String) -> Bool, unsettled: (String, String, Set<String>) -> Bool = { _, _, _ in false }
+        now: Duration, sidecarPresent: (String) -> Bool, unsettled: (String, String, Set<String>) -> Bool = { _, _, _ in false },
+        orderSettling: (String, String, Set<String>) -> Bool = { _, _, _ in false }
     ) -> [PairingAction] {
         var actions = sources.due(now: now, waits: waits, present: sidecarPresent, unsettled: unsettled)
+        var settling: [String: Bool] = [:]
         for (key, waiting) in images.filter({ $0.value.deadline <= now }).sorted(by: { $0.value.deadline < $1.value.deadline }) {
             let image = waiting.item
             let waits = waits[image.entry.watch] ?? Waits(sidecar: .zero, image: .zero, settle: .zero)
             let limit = waiting.firstDeadline + max(waits.image, waits.settle * 3)
-            if now < limit, sidecarPresent(Self.sidecarPath(of: image.entry)) {
+            if now < limit,
+                sidecarPresent(Self.sidecarPath(of: image.entry))
+                    || mayBeNamedBySettlingOrder(image.entry, cache: &settling, orderSettling: orderSettling)
+            {
                 images[key]?.deadline = min(limit, now + max(waits.settle, .milliseconds(100)))
                 continue
             }

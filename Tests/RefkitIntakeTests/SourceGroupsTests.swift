@@ -54,6 +54,31 @@ struct SourceGroupsTests {
         #expect(Self.due(&book, at: 320) == ["accept a.jpg+-"])
     }
 
+    @Test("an image whose folder holds an order not yet judged waits for it (it may name the image), up to the image wait")
+    func imageWaitsForASettlingOrder() {
+        var book = T.book()
+        _ = T.receive(&book, "a.jpg", T.image, at: 0)
+        _ = T.receive(&book, "b.json", T.order(), at: 0)  // waits for b.png: known, not waited for
+        var asked: [Set<String>] = []
+        let due = { (book: inout PairingBook, at: Int, settling: Bool) in
+            T.lines(
+                book.due(
+                    now: T.ms(at), sidecarPresent: { _ in false },
+                    orderSettling: { _, _, known in
+                        asked.append(known)
+                        return settling
+                    }))
+        }
+        #expect(due(&book, 300, true).isEmpty)
+        #expect(asked == [["b.json"]])
+        #expect(book.nextDeadline == T.ms(500))
+        #expect(due(&book, 500, false) == ["accept a.jpg+-"])
+        var late = T.book()
+        _ = T.receive(&late, "a.jpg", T.image, at: 0)
+        #expect(due(&late, 300, true).isEmpty)
+        #expect(due(&late, 1100, true) == ["accept a.jpg+-"], "bounded: 300 + image wait 800")
+    }
+
     @Test("a named source that does not come: the order and what it gathered are rejected, each with its code")
     func missingSource() {
         var book = T.book()
