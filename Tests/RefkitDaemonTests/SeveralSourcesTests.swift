@@ -12,7 +12,9 @@ import Testing
 /// all, whose analysis reads them together, and whose manifest and outbox list them.
 @Suite("Several sources for one character, through the daemon", .timeLimit(.minutes(3)))
 struct SeveralSourcesTests {
-    /// A watch (recursive or not) whose default order uses `provider` (key in a file).
+    /// A watch (recursive or not) whose default order uses `provider` (key in a file). The waits
+    /// are generous so a loaded machine judging the drop slowly still pairs it (they are bounds:
+    /// a complete drop is taken at once, a folder after the sidecar wait).
     static func config(
         provider: String, table: String, recursive: Bool, order: String = "", in dir: TemporaryDirectory
     ) throws
@@ -29,8 +31,8 @@ struct SeveralSourcesTests {
             outbox = "outbox"
             recursive = \(recursive)
             settle_ms = 40
-            sidecar_wait_ms = 150
-            image_wait_ms = 500
+            sidecar_wait_ms = 1000
+            image_wait_ms = 3000
               [watch.default_order]
               provider = "\(provider)"
               \(order)
