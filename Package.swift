@@ -111,7 +111,9 @@ let package = Package(
         // What the web UI's store reads, answers and event streams cost with 10,000 kits (BENCHMARKS.md).
         .executableTarget(
             name: "refkit-store-bench",
-            dependencies: ["RefkitCore", "RefkitStore", "RefkitConfig", "RefkitWeb", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "RefkitCore", "RefkitStore", "RefkitConfig", "RefkitWeb", "RefkitPublish", .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "refkit-bench",
             dependencies: [

@@ -58,9 +58,17 @@ extension ConfigReader {
     ]
     static let specificProviderKeys: [String: Set<String>] = [
         "preview": ["delay_ms"], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
-        "fal": ["app_id", "image_field", "images_field", "prompt_field", "output_field", "mode"],
-        "replicate": ["version", "image_field", "prompt_field"],
-        "comfyui": ["workflow", "endpoints", "prompt_node", "seed_node", "image_nodes", "output_node"],
+        "fal": [
+            "app_id", "image_field", "images_field", "prompt_field", "output_field", "mode", "target_field", "face_field",
+            "control_image_field",
+            "inputs",
+        ],
+        "replicate": [
+            "version", "image_field", "images_field", "prompt_field", "target_field", "face_field", "control_image_field", "inputs",
+        ],
+        "comfyui": [
+            "workflow", "endpoints", "prompt_node", "seed_node", "image_nodes", "output_node", "size_node", "control_image_node", "inputs",
+        ],
     ]
 
     func readProvider(name: String, node: ConfigNode) throws(ConfigError) -> Configuration.Provider {
@@ -73,6 +81,7 @@ extension ConfigReader {
                 "\(p).kind",
                 "unknown provider kind \"\(kind)\" (known: \(ConfigurationLoader.providerKinds.sorted().joined(separator: ", ")))")
         }
+        try refuseInputs(node["inputs"], path: "\(p).inputs", kind: kind)
         _ = try table(node, p, allowed: Self.commonProviderKeys.union(specific))
         var provider = Configuration.Provider(name: name, kind: kind)
         if kind == "preview" {
@@ -94,7 +103,7 @@ extension ConfigReader {
         provider.pricePerImageUSD = try double(node["price_per_image_usd"], "\(p).price_per_image_usd", 0...100) ?? 0
         // Issue 17 item 1: kept with the provider's own keys; the provider reads it (InputImageCap).
         if let n = try int(node["max_input_images"], "\(p).max_input_images", 0...64) { provider.extra["max_input_images"] = String(n) }
-        for key in specific {
+        for key in specific where key != "inputs" {
             switch node[key] {
             case .string(let s)?: provider.extra[key] = s
             case .int(let i)?: provider.extra[key] = String(i)
@@ -112,6 +121,7 @@ extension ConfigReader {
             case let other?: throw fail("\(p).\(key)", "must be a string, got \(other.typeName)")
             }
         }
+        provider.inputs = try readInputs(node["inputs"], path: "\(p).inputs", kind: kind, extra: provider.extra)
         if let workflow = provider.extra["workflow"], !workflow.hasPrefix("/") {
             // Like every path in the file, relative to the configuration's folder.
             provider.extra["workflow"] = ((base as NSString).appendingPathComponent(workflow) as NSString).standardizingPath
@@ -164,6 +174,9 @@ extension ConfigReader {
             if let provider, let model = order.model, let why = providers[provider]?.modelProblem(model) {
                 throw fail("\(p).default_order.model", "the model cannot be made by its provider: \(why)")
             }
+        }
+        if let problem = Configuration.providerInputsProblem(order.providerInputs, providers: providers) {
+            throw fail("\(p).default_order.provider_inputs", "\(problem.message): \(problem.detail)")
         }
         var watch = Configuration.Watch(name: name, inbox: inbox, outbox: outbox, rejected: rejected, defaultOrder: order)
         watch.recursive = try bool(node["recursive"], "\(p).recursive") ?? false

@@ -96,6 +96,8 @@ public struct Configuration: Sendable {
         public var pricePerImageUSD = 0.0
         /// Provider-specific keys, kept as strings for the provider to read.
         public var extra: [String: String] = [:]
+        /// `inputs` (issue 17 item 4): fixed extra inputs sent with every request (fal, replicate, comfyui).
+        public var inputs: JSONValue?
 
         public init(name: String, kind: String, concurrency: Int = 6, requestsPerMinute: Int = 60, timeoutSeconds: Int = 180) {
             self.name = name

@@ -56,6 +56,8 @@ public struct KitReport: Sendable, Equatable {
         public var previousSHA256: String?
         /// What QA found in the image; nil when it was not checked.
         public var qa: QANote?
+        /// The provider inputs the stage's call was sent with (issue 17 item 4); nil: none.
+        public var inputs: JSONValue?
 
         public init(stage: Stage, status: StageStatus, attempts: Int = 0, durationMs: Int = 0, costUSD: Double = 0) {
             self.stage = stage

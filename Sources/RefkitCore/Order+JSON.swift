@@ -45,6 +45,7 @@ extension Order {
         if let budgetUSD { members.append(("budget_usd", .number(budgetUSD, isInteger: false))) }
         if let priority { members.append(("priority", .number(Double(priority), isInteger: true))) }
         if let source { members.append(("source", source)) }
+        if let providerInputs { members.append(("provider_inputs", providerInputs)) }
         if !characters.isEmpty { members.append(("characters", .array(characters.map(characterJSON)))) }
         return .object(members)
     }

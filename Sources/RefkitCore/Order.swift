@@ -97,6 +97,11 @@ public struct Order: Sendable, Equatable {
     /// the primary source (`source.jpg`), the others are references of every stage. Empty: the
     /// image that pairs with the order by its name stem, as always.
     public var sources: [String] = []
+    // Issue 17 item 4 (provider inputs).
+    /// `provider_inputs`: fixed extra inputs per configured provider name
+    /// (`{"fal": {"guidance_scale": 4}}`), merged over that provider's `[providers.NAME] inputs`
+    /// (`ProviderInputs.merged`).
+    public var providerInputs: JSONValue?
 
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
@@ -148,6 +153,7 @@ public struct Order: Sendable, Equatable {
         merged.budgetUSD = budgetUSD ?? base.budgetUSD
         merged.priority = priority ?? base.priority
         merged.source = source ?? base.source
+        merged.providerInputs = providerInputs ?? base.providerInputs
         if characters.isEmpty { merged.characters = base.characters }
         return merged
     }

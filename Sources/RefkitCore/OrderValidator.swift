@@ -10,6 +10,7 @@ public enum OrderValidator {
         "face_swap",
         "remake",
         "sources",
+        "provider_inputs",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -245,6 +246,7 @@ public enum OrderValidator {
             }
         }
         if let sources = json["sources"] { order.sources = try parseSources(sources, order: order) }
+        if let inputs = json["provider_inputs"] { order.providerInputs = try providerInputs(inputs) }
         return order
     }
 

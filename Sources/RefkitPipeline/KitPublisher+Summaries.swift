@@ -22,12 +22,12 @@ extension KitPublisher {
         guard let watch = configuration.watch(named: name) else { return }
         let outbox = (watch.outbox as NSString).standardizingPath
         do {
-            let review = Set(try database.kitsNeedingReview().map(\.id))
-            let entries = try database.kits().reversed().compactMap { kit -> OutboxIndex.Entry? in
-                guard kit.watch == name, let dir = kit.outboxDir, (dir as NSString).deletingLastPathComponent == outbox else { return nil }
+            let entries = try database.outboxListing(watch: name).compactMap { kit -> OutboxIndex.Entry? in
+                // Kits published to an earlier outbox of the watch are listed there, not here.
+                guard (kit.outboxDir as NSString).deletingLastPathComponent == outbox else { return nil }
                 return OutboxIndex.Entry(
-                    name: kit.name, folder: (dir as NSString).lastPathComponent, status: kit.status, createdAt: kit.createdAt,
-                    needsReview: review.contains(kit.id))
+                    name: kit.name, folder: (kit.outboxDir as NSString).lastPathComponent, status: kit.status, createdAt: kit.createdAt,
+                    needsReview: kit.needsReview)
             }
             try OutboxPublisher(outbox: outbox).writeIndex(entries, generatedAt: Timestamp.string())
         } catch {

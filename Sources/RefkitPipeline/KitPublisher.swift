@@ -140,6 +140,7 @@ struct KitPublisher: Sendable {
             }
             (entry.sha256, entry.mime, entry.width, entry.height) = (s.sha256, s.format?.mime, s.width, s.height)
             (entry.provider, entry.model, entry.prompt, entry.seed) = (s.provider, s.model, s.prompt, s.seed)
+            entry.inputs = s.inputs.flatMap { try? JSONValue.parse(Array($0.utf8)) }
             (entry.errorCode, entry.errorMessage) = (s.errorCode, s.errorMessage)
             entry.referenceGeneration = s.referenceGeneration
             entry.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)

@@ -53,10 +53,11 @@ public struct ProviderRegistry: Sendable {
             }
             let secret = Secrets.resolve(
                 name: name, kind: config.kind, apiKeyEnv: config.apiKeyEnv, apiKeyFile: config.apiKeyFile, environment: environment)
-            let settings = ProviderSettings(
+            var settings = ProviderSettings(
                 name: name, kind: config.kind, baseURL: config.baseURL ?? Self.defaultBaseURLs[config.kind] ?? "", model: config.model,
                 apiKey: secret.key, timeout: .seconds(config.timeoutSeconds), pricePerImageUSD: config.pricePerImageUSD,
                 extra: config.extra)
+            settings.inputs = config.inputs
             var entry = Entry(
                 provider: nil, config: config, unavailable: nil, credentialSource: secret.source, limiter: limiter,
                 slots: RequestSlots(limit: config.concurrency))

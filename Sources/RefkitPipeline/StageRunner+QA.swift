@@ -98,7 +98,8 @@ extension StageRunner {
                 id: runnable.stageID, kitID: runnable.kitID, stage: stage, file: kept.file, sha256: kept.sha256, format: kept.made.format,
                 width: image.width, height: image.height, model: image.model, costUSD: 0, durationMs: ms,
                 locksReference: stage == .avatar, qa: record,
-                madeWith: MadeWith(provider: kept.madeBy, prompt: kept.made.prompt, seed: kept.made.seed))
+                madeWith: MadeWith(
+                    provider: kept.madeBy, prompt: kept.made.prompt, seed: kept.made.seed, inputs: kept.made.inputs?.serialized))
         }
         for (i, other) in attempts.enumerated() where i != keep {
             try? FileManager.default.removeItem(atPath: work.absolute(other.file))

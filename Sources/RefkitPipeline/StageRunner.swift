@@ -168,6 +168,8 @@ struct StageRunner: Sendable {
         /// The prompt and seed it was asked for with.
         var prompt: String
         var seed: Int64
+        /// The provider inputs it was sent with (issue 17 item 4).
+        var inputs: JSONValue? = nil
     }
 
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
@@ -188,10 +190,12 @@ struct StageRunner: Sendable {
         }
         // Issue 17 item 1: no more input images than this provider takes (its fallback may take others).
         request = provider.inputImageCap.apply(to: request)
+        request.inputs = StageRequest.providerInputs(order: context.order, provider: providerName, config: entry.config)
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
             prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
+            inputs: request.inputs?.serialized,
             budget: StageRequest.budgetClaim(
                 order: context.order, watch: configuration.watch(named: context.kit.watch), price: entry.config.pricePerImageUSD))
         guard started else {
@@ -208,7 +212,8 @@ struct StageRunner: Sendable {
             }
         }
         return CheckedImage(
-            image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed))
+            image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed),
+            inputs: request.inputs)
     }
 
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.

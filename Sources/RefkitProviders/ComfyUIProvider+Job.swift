@@ -22,7 +22,15 @@ extension ComfyUIProvider {
             for image in images.prefix(provider.workflow.imageNodes.count) {
                 uploaded.append(try await upload(image))
             }
-            let graph = provider.workflow.filled(prompt: request.prompt, seed: request.seed, images: uploaded)
+            var control: String?
+            if provider.workflow.controlNode != nil, let image = request.controlImage { control = try await upload(image) }
+            let graph: JSONValue
+            do {
+                graph = try provider.workflow.filled(request, images: uploaded, control: control)
+            } catch {
+                // Only the order's inputs can get here: the configuration's were checked at start-up.
+                throw ProviderError(code: .badRequest, message: "\(name): the order's provider \(error.message)", retryable: false)
+            }
             let clientID = ComfyUIProvider.makeClientID()
             let promptID = try await queue(graph, clientID: clientID)
             provider.logger.debug("comfyui job queued", metadata: metadata.merging(["prompt_id": "\(promptID)"]) { $1 })

@@ -14,7 +14,10 @@ import RefkitHTTP
 /// Configuration (`[providers.NAME]`, kind `comfyui`): `workflow` (path of the API-format JSON),
 /// `endpoints` (base URLs; default `base_url`), `prompt_node`, `seed_node`, `image_nodes`
 /// (LoadImage node ids: the source first, then the locked reference, then further references),
-/// `output_node` (optional; default the first SaveImage output). An optional API key is sent
+/// `output_node` (optional; default the first SaveImage output), `size_node` (optional: its
+/// `width` and `height` get the stage's size), `control_image_node` (optional: a LoadImage that
+/// gets the stage's control image, `ControlImageChoice`), `inputs` (fixed node inputs,
+/// `{"<node id>": {"<input>": value}}`, see `ComfyUIWorkflow+Inputs`). An optional API key is sent
 /// as a bearer token for servers behind an authenticating proxy.
 ///
 /// Error codes besides `ProviderError+HTTP`'s: `provider_bad_request` (the server rejected the
@@ -81,6 +84,8 @@ public struct ComfyUIProvider: ImageProvider {
         }
         let imageNodes = Self.list(extra["image_nodes"])
         let output = extra["output_node"].map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        let size = extra["size_node"].map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        let control = extra["control_image_node"].map(Self.trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let document: JSONValue
         do {
             let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
@@ -91,7 +96,10 @@ public struct ComfyUIProvider: ImageProvider {
             throw misconfigured("the workflow \(path) could not be read (\((error as NSError).localizedDescription))")
         }
         do {
-            workflow = try ComfyUIWorkflow(document, promptNode: prompt, seedNode: seed, imageNodes: imageNodes, outputNode: output)
+            workflow = try ComfyUIWorkflow(
+                document, promptNode: prompt, seedNode: seed, imageNodes: imageNodes, outputNode: output, sizeNode: size,
+                controlNode: control)
+            try workflow.check(inputs: settings.inputs)
         } catch {
             throw misconfigured("the workflow \(path) \(error.message)")
         }

@@ -17,8 +17,15 @@ struct ComfyUIWorkflow: Sendable {
     let seedInput: String
     let imageNodes: [String]
     let outputNode: String?
+    // Issue 17 item 4: the node whose width and height are the stage's size, and the LoadImage
+    // node that gets the stage's control image (`ControlImageChoice`); both optional.
+    let sizeNode: String?
+    let controlNode: String?
 
-    init(_ graph: JSONValue, promptNode: String, seedNode: String, imageNodes: [String], outputNode: String?) throws(Invalid) {
+    init(
+        _ graph: JSONValue, promptNode: String, seedNode: String, imageNodes: [String], outputNode: String?, sizeNode: String? = nil,
+        controlNode: String? = nil
+    ) throws(Invalid) {
         guard let nodes = graph.objectValue else { throw Invalid(message: "is not a JSON object of nodes") }
         if graph["nodes"]?.arrayValue != nil || graph["links"] != nil {
             throw Invalid(message: "is in ComfyUI's UI format; export it with \"Save (API Format)\"")
@@ -51,6 +58,18 @@ struct ComfyUIWorkflow: Sendable {
         }
         if Set(imageNodes).count != imageNodes.count { throw Invalid(message: "image_nodes lists a node twice") }
         if let outputNode { _ = try node(outputNode, "output_node") }
+        if let sizeNode {
+            let size = try node(sizeNode, "size_node")
+            guard size.inputs.contains(where: { $0.key == "width" }) && size.inputs.contains(where: { $0.key == "height" }) else {
+                throw Invalid(message: "node \"\(sizeNode)\" (size_node, \(size.classType)) has no width and height inputs")
+            }
+        }
+        if let controlNode {
+            let control = try node(controlNode, "control_image_node")
+            guard control.inputs.contains(where: { $0.key == "image" }) else {
+                throw Invalid(message: "node \"\(controlNode)\" (control_image_node, \(control.classType)) has no image input")
+            }
+        }
         self.graph = graph
         self.promptNode = promptNode
         self.promptInput = promptInput
@@ -58,6 +77,8 @@ struct ComfyUIWorkflow: Sendable {
         self.seedInput = seedInput
         self.imageNodes = imageNodes
         self.outputNode = outputNode
+        self.sizeNode = sizeNode
+        self.controlNode = controlNode
     }
 
     /// JSON numbers are doubles: seeds are kept below 2^53 so ComfyUI receives them exactly.
@@ -66,8 +87,9 @@ struct ComfyUIWorkflow: Sendable {
     /// A copy with the prompt, the seed and the uploaded image names written in. Image nodes
     /// beyond the images given load the first image again (an avatar has no locked reference
     /// yet), so the workflow never points at a file that is not there.
-    func filled(prompt: String, seed: UInt64, images: [String]) -> JSONValue {
-        var graph = graph
+    /// `base`: the graph to fill instead of the workflow as loaded (one with fixed inputs applied).
+    func filled(prompt: String, seed: UInt64, images: [String], into base: JSONValue? = nil) -> JSONValue {
+        var graph = base ?? graph
         Self.setInput(&graph, node: promptNode, key: promptInput, to: .string(prompt))
         Self.setInput(&graph, node: seedNode, key: seedInput, to: .number(Double(Self.wireSeed(seed)), isInteger: true))
         if let first = images.first {

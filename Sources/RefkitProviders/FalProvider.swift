@@ -14,7 +14,10 @@ import RefkitHTTP
 /// `fal-ai/flux-pro/kontext`), `prompt_field` (default `prompt`), `images_field` (a list of
 /// data URIs: source, locked reference, references) or `image_field` (one data URI: the locked
 /// reference, else the source; default `image_url`), `output_field` (default `images`, then
-/// `image`; a dotted path is allowed), `mode` (`queue` or `sync`).
+/// `image`; a dotted path is allowed), `mode` (`queue` or `sync`); `target_field` and
+/// `face_field` (face-swap apps, e.g. `base_image_url` and `swap_image_url`),
+/// `control_image_field` (depth-ControlNet apps, e.g. `control_image_url`); `inputs` (fixed
+/// extra input fields). See `AppInput`.
 ///
 /// fal-specific error codes on top of `ProviderError+HTTP`'s: a 422 whose `detail` has
 /// `type: content_policy_violation`, or an output with `has_nsfw_concepts: [true]`, is a final
@@ -75,18 +78,10 @@ public struct FalProvider: PolledProvider {
         return app
     }
 
-    /// The app's input: the prompt, the images as data URIs under the configured field, a seed.
+    /// The app's input (`AppInput`): the prompt, the images under the configured fields, a seed,
+    /// the fixed inputs.
     func input(_ request: GenerationRequest) -> JSONValue {
-        func field(_ key: String) -> String? { settings.extra[key].flatMap { $0.isEmpty ? nil : $0 } }
-        var members: [(key: String, value: JSONValue)] = [(field("prompt_field") ?? "prompt", .string(request.prompt))]
-        if let list = field("images_field") {
-            let images = [request.source, request.lockedReference].compactMap { $0 } + request.references
-            if !images.isEmpty { members.append((list, .array(images.map { .string(PolledJob.dataURI($0)) }))) }
-        } else if let one = request.lockedReference ?? request.source ?? request.references.first {
-            members.append((field("image_field") ?? "image_url", .string(PolledJob.dataURI(one))))
-        }
-        members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
-        return .object(members)
+        AppInput(settings: settings, defaultImageField: "image_url").json(request)
     }
 
     /// Submits, polls the returned status URL until COMPLETED, then fetches the returned

@@ -32,6 +32,13 @@ public struct GenerationRequest: Sendable {
     public var title: String
     public var body: String
 
+    // Issue 17 item 4 (provider inputs).
+    /// Fixed extra inputs for this request's provider: its `[providers.NAME] inputs` with the
+    /// order's `provider_inputs.NAME` over them (`ProviderInputs.merged`). fal and Replicate add
+    /// them to the app's input JSON, ComfyUI writes them into the workflow's nodes; the others
+    /// never get any (refused at start-up and intake).
+    public var inputs: JSONValue?
+
     public init(
         kitID: String, stage: Stage, prompt: String, source: ReferenceImage?, lockedReference: ReferenceImage?,
         references: [ReferenceImage] = [],

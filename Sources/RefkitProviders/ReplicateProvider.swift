@@ -11,7 +11,9 @@ import RefkitHTTP
 /// Settings: `model` (`owner/name`; an order's `model` overrides it), extra keys `version` (a
 /// pinned version id; empty: the model's latest), `prompt_field` (default `prompt`),
 /// `image_field` (one data URI: the locked reference, else the source; default `input_image`)
-/// or `images_field` (a list of data URIs: source, locked reference, references).
+/// or `images_field` (a list of data URIs: source, locked reference, references), `target_field`
+/// and `face_field` (face-swap models), `control_image_field` (control models); `inputs` (fixed
+/// extra input fields). See `AppInput`.
 ///
 /// Replicate-specific error codes on top of `ProviderError+HTTP`'s: a `failed` prediction whose error
 /// names NSFW or safety is a final `provider_safety_block`, any other `failed` or `canceled`
@@ -81,18 +83,10 @@ public struct ReplicateProvider: PolledProvider {
         return ("\(api)/models/\(model)/predictions", .object([("input", input)]), model)
     }
 
-    /// The model's input: the prompt, the images as data URIs under the configured field, a seed.
+    /// The model's input (`AppInput`): the prompt, the images under the configured fields, a seed,
+    /// the fixed inputs.
     func input(_ request: GenerationRequest) -> JSONValue {
-        func field(_ key: String) -> String? { settings.extra[key].flatMap { $0.isEmpty ? nil : $0 } }
-        var members: [(key: String, value: JSONValue)] = [(field("prompt_field") ?? "prompt", .string(request.prompt))]
-        if let list = field("images_field") {
-            let images = [request.source, request.lockedReference].compactMap { $0 } + request.references
-            if !images.isEmpty { members.append((list, .array(images.map { .string(PolledJob.dataURI($0)) }))) }
-        } else if let one = request.lockedReference ?? request.source ?? request.references.first {
-            members.append((field("image_field") ?? "input_image", .string(PolledJob.dataURI(one))))
-        }
-        members.append(("seed", .integer(request.seed31)))  // 32-bit seeds
-        return .object(members)
+        AppInput(settings: settings, defaultImageField: "input_image").json(request)
     }
 
     /// The prediction once it succeeded: as created when `Prefer: wait` sufficed, else polled

@@ -88,6 +88,7 @@ extension ManifestImage {
             ("reference_generation", .optional(referenceGeneration)),
             ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
             ("qa", qa?.json ?? .null),
+            ("inputs", inputs ?? .null),
         ])
     }
 }

@@ -22,6 +22,7 @@ extension ManifestDocument {
             image.referenceGeneration = s.referenceGeneration
             image.madeFromEarlierReference = s.madeFromEarlierReference
             image.qa = s.qa
+            image.inputs = s.inputs
             image.history = (history[s.stage] ?? []).map {
                 ManifestImage.HistoryEntry(
                     generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,

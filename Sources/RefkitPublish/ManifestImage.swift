@@ -43,6 +43,9 @@ public struct ManifestImage: Sendable, Equatable {
     public var madeFromEarlierReference = false
     /// What QA found in the image; nil when it was not checked.
     public var qa: QANote?
+    /// The provider inputs the image was made with (issue 17 item 4): the provider's
+    /// `[providers.NAME] inputs` with the order's `provider_inputs` over them; nil: none.
+    public var inputs: JSONValue?
 
     /// The file a regenerated stage replaced.
     public struct Previous: Sendable, Equatable {

@@ -308,6 +308,11 @@ enum Migrations {
                     CREATE INDEX kit_sources_source ON kit_sources(source_id);
                     """)
         }
+        migrator.registerMigration("v15-reference-inputs") { db in
+            // The provider inputs a stage's last call was sent with (issue 17 item 4), as JSON: the
+            // manifest lists them per reference. NULL: none (or made before inputs existed).
+            try db.execute(sql: "ALTER TABLE stages ADD COLUMN inputs TEXT")
+        }
         return migrator
     }
 }

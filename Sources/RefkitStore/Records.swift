@@ -149,6 +149,8 @@ public struct StageRecord: Sendable, Equatable {
     public var referenceGeneration: Int?
     /// What QA found in the stage's image; nil when it was not checked.
     public var qa: QAStageRecord?
+    /// The provider inputs its last call was sent with, as JSON (issue 17 item 4); nil: none.
+    public var inputs: String?
 }
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).

@@ -1,5 +1,6 @@
 import Foundation
 import RefkitCore
+import RefkitPublish
 import RefkitStore
 
 // What the web UI's reads cost on a big store (issue 16: with 10,000 kits the API's first page of
@@ -58,6 +59,20 @@ try time("a page of 50 after 90% of the kits") { try database.kitPage(before: de
 try time("first page of 50, status partial") { try database.kitPage(.init(status: .partial), limit: 50).kits.count }
 try time("first page of 50, watch civitai") { try database.kitPage(.init(watch: "civitai"), limit: 50).kits.count }
 try time("first page of 50, needs review") { try database.kitPage(.init(needsReview: true), limit: 50).kits.count }
+// What the publisher reads to rewrite an outbox's index.html after each publish.
+try database.execute("UPDATE kits SET outbox_dir = '/srv/outbox/' || slug WHERE status IN ('complete', 'partial', 'failed')")
+try time("outbox index listing, one watch") { try database.outboxListing(watch: "manual").count }
+let outbox = "\(folder)/outbox"
+try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
+try time("outbox index: listing, page, durable write") {
+    let entries = try database.outboxListing(watch: "manual").map {
+        OutboxIndex.Entry(
+            name: $0.name, folder: ($0.outboxDir as NSString).lastPathComponent, status: $0.status, createdAt: $0.createdAt,
+            needsReview: $0.needsReview)
+    }
+    try OutboxPublisher(outbox: outbox).writeIndex(entries, generatedAt: Timestamp.string())
+    return entries.count
+}
 let middle = Int64(eventCount / 2)
 try time("500 events after the middle of the log") { try database.events(after: middle, limit: 500).count }
 try time("newest event id") { Int(try database.lastEventID() > 0 ? 1 : 0) }

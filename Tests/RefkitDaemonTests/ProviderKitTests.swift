@@ -19,7 +19,8 @@ struct ProviderKit {
     /// Runs one source through a watch whose default order uses `provider` (configured by
     /// `providerTable`, with the key in a file), with fast retries.
     static func make(
-        provider: String, providerTable: String, secret: String, stages: String = "[\"avatar\", \"front\"]", extraOrder: String = ""
+        provider: String, providerTable: String, secret: String, stages: String = "[\"avatar\", \"front\"]", extraOrder: String = "",
+        sidecar: String? = nil
     ) async throws -> ProviderKit {
         let dir = try TemporaryDirectory("provider-kit")
         let inbox = try dir.folder("inbox")
@@ -44,6 +45,8 @@ struct ProviderKit {
               provider = "\(provider)"
               \(extraOrder)
             """, in: dir)
+        // A sidecar order first, so the image finds it when it settles.
+        if let sidecar { try FileFixtures.write(sidecar, to: "\(inbox)/ayla.json") }
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 77, width: 120, height: 160), to: "\(inbox)/ayla.jpg")
         let log = CapturedLog()
         let daemon = try Daemon.build(configuration: configuration, logger: log.logger)

@@ -86,8 +86,8 @@ struct ComfyUIProviderTests {
         #expect(input(queued, "25", "seed") == .number(424_242, isInteger: true))
         #expect(input(queued, "41", "image") == .string(names[0]))
         #expect(input(queued, "42", "image") == .string(names[1]))
-        #expect(input(queued, "7", "text") == .string("blurry, low quality, deformed, extra limbs, watermark, text"))
-        #expect(input(queued, "25", "denoise") == .number(0.6, isInteger: false))
+        #expect(input(queued, "35", "guidance") == .number(2.5, isInteger: false))
+        #expect(input(queued, "37", "unet_name") == .string("flux1-dev-kontext_fp8_scaled.safetensors"))
         let clientID = try #require(fake.clientIDs.first)
         #expect(UUID(uuidString: clientID)?.uuidString.lowercased() == clientID)
 

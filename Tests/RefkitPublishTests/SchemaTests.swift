@@ -57,6 +57,7 @@ struct SchemaTests {
         #"{"characters": [{"name": "alice", "description": "a knight"}, {"name": "bob"}], "scenes": [{"id": "duel", "description": "swords"}]}"#,
         #"{"stages": "extended", "expressions": [], "source": {"id": "abc"}, "budget_usd": 0, "candidates": 8}"#,
         #"{"kit": "mira", "sources": ["mira-1.jpg", "Mira 2.png", "3.webp"]}"#,
+        #"{"provider_inputs": {"fal": {"loras": [{"path": "l.safetensors", "scale": 0.8}], "guidance_scale": 3.5}, "comfyui": {"25": {"steps": 28}}}}"#,
     ]
 
     static let invalidOrders = [
@@ -102,6 +103,9 @@ struct SchemaTests {
         #"{"kit": "mira\n"}"#,
         #"{"expressions": ["smile\n"]}"#,
         #"{"stages": ["side\n"]}"#,
+        #"{"provider_inputs": {"fal": 3}}"#,
+        #"{"provider_inputs": {"-fal": {}}}"#,
+        #"{"provider_inputs": ["fal"]}"#,
     ]
 
     @Test("sample orders validate against order.schema.json exactly when OrderValidator accepts them")

@@ -47,6 +47,23 @@ struct FeedTests {
         #expect(try store.database.kitPage(RefkitDatabase.KitFilter(needsReview: true)).kits.map(\.id) == [ids[2]])
     }
 
+    @Test func theOutboxListingHasOneWatchsPublishedKitsNewestFirst() throws {
+        let store = try StoreFixture()
+        let ids = try kits(store, count: 4)
+        // ids[0] is not published; ids[3] belongs to another watch.
+        for (i, id) in ids.enumerated().dropFirst() {
+            try store.database.execute("UPDATE kits SET outbox_dir = '/out/kit-\(i)', status = 'complete' WHERE id = '\(id)'")
+        }
+        try store.database.execute("UPDATE kits SET watch = 'elsewhere' WHERE id = '\(ids[3])'")
+        try store.database.execute(
+            "UPDATE stages SET status = 'done', file = 'f.png', sha256 = 'ab', qa_verdict = 'fail' WHERE kit_id = '\(ids[1])' AND stage = 'front'"
+        )
+        let listing = try store.database.outboxListing(watch: "manual")
+        #expect(listing.map(\.outboxDir) == ["/out/kit-2", "/out/kit-1"], "newest first, unpublished and other watches left out")
+        #expect(listing.map(\.needsReview) == [false, true])
+        #expect(listing.allSatisfy { $0.status == .complete && $0.name == "mira" })
+    }
+
     @Test func eventsAfterAnIdArriveOnceInOrder() throws {
         let store = try StoreFixture()
         _ = try kits(store, count: 1)

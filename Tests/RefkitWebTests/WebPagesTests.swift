@@ -57,6 +57,14 @@ struct WebPagesTests {
         #expect(!choosingRow.contains("data-action=\"retry\""))
     }
 
+    @Test func theKitPageShowsTheContentRatingOnceKnown() throws {
+        let fixture = try PageFixture()
+        let id = try fixture.kit("rated")
+        #expect(!(try kitPage(fixture, id)).contains("kit-rating"), "no rating before the analyzer or the order gave one")
+        try fixture.database.setContentRating(kitID: id, rating: .mature)
+        #expect(try kitPage(fixture, id).contains("rating <b class=\"kit-rating\">Mature</b>"))
+    }
+
     @Test func theOlderLinkPagesThroughEveryKitOnceKeepingTheFilters() throws {
         let fixture = try PageFixture()
         let ids = try (1...5).map { try fixture.kit("kit \($0)", watch: "studio") }

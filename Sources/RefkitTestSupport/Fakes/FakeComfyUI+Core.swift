@@ -31,6 +31,7 @@ extension FakeComfyUI {
                     return Self.history(String(path.dropFirst("/history/".count)), &state)
                 case ("GET", "/view"): return Self.view(call, state)
                 case ("GET", "/system_stats"): return .json(200, Self.systemStats)
+                case ("GET", "/object_info"): return .json(200, FakeComfyUI.objectInfo(state.schema ?? FakeComfyUI.coreNodeSchema))
                 case ("GET", "/queue"):
                     let pending = state.jobOrder.compactMap { state.jobs[$0] }.filter { !$0.finished }.map { job -> RefkitCore.JSONValue in
                         .array([
@@ -191,6 +192,7 @@ extension FakeComfyUI {
                 }
             }
             guard hasOutput else { return promptError("prompt_no_outputs", "Prompt has no outputs", details: "") }
+            if let refusal = schemaRefusal(.object(nodes), state.schema) { return refusal }
             let id = UUID().uuidString.lowercased()
             var clientID = ""
             if case .string(let c)? = body["client_id"] { clientID = c }

@@ -49,5 +49,7 @@ extension FakeComfyUI {
         var rejections: [Rejection] = []
         var statusFailures: [(String, Int)] = []
         var maxUploadBytes = 100 << 20
+        /// The node classes queued workflows are checked against (nil: not checked).
+        var schema: [String: NodeClass]? = FakeComfyUI.coreNodeSchema
     }
 }

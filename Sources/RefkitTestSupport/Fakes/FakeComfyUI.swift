@@ -79,6 +79,10 @@ public final class FakeComfyUI: Sendable {
     /// Uploads larger than this are refused with 413.
     public func setMaxUploadBytes(_ bytes: Int) { core.state.withLock { $0.maxUploadBytes = bytes } }
 
+    /// Checks workflows queued from now on against `schema` (default: `coreNodeSchema`; nil:
+    /// queues any class and inputs), refusing what fails as ComfyUI does.
+    public func setNodeSchema(_ schema: [String: NodeClass]?) { core.state.withLock { $0.schema = schema } }
+
     /// The bytes every finished job saves as its output.
     public func setOutputImage(_ bytes: [UInt8]) { core.state.withLock { $0.outputImage = bytes } }
 

@@ -43,7 +43,13 @@ extension WebPages {
         let cost = (view.cards + view.candidates).reduce(0) { $0 + $1.stage.costUSD }
         html.raw("</b> · cost <b class=\"kit-cost\">\(money(cost))</b> · QA <b class=\"kit-qa\">")
         html.text(qaText(view.qa))
-        html.raw("</b> · made ")
+        html.raw("</b>")
+        if let rating = kit.contentRating {
+            html.raw(" · rating <b class=\"kit-rating\">")
+            html.text(rating.name)
+            html.raw("</b>")
+        }
+        html.raw(" · made ")
         time(kit.createdAt, into: &html)
         html.raw(" · updated ")
         time(kit.updatedAt, into: &html)
