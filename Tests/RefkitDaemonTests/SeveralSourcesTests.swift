@@ -166,6 +166,36 @@ struct SeveralSourcesTests {
         await openai.stop()
     }
 
+    /// `max_input_images = 3`: the avatar's edit carries the three sources; a view's carries the
+    /// source, the locked reference and only the first further source (best first), never
+    /// losing the locked reference.
+    @Test func aProviderTakingFewerImagesGetsTheBestFirstAndAlwaysTheLockedReference() async throws {
+        let secret = "sk-test-sources-cap-0123456789"
+        let openai = try await FakeOpenAI.start(apiKey: secret)
+        let dir = try TemporaryDirectory("several-sources-cap")
+        let inbox = try dir.folder("inbox")
+        try FileFixtures.write(secret, to: dir.url("key.txt"))
+        let configuration = try Self.config(
+            provider: "openai", table: "[providers.openai]\nbase_url = \"\(openai.baseURL)\"\nmax_input_images = 3", recursive: true,
+            order: "stages = [\"avatar\", \"front\"]", in: dir)
+        let photos = try Self.photos()
+        let names = ["1.jpg", "2.jpg", "3.jpg"]
+        try FileManager.default.createDirectory(atPath: "\(inbox)/ivy.kit", withIntermediateDirectories: false)
+        for (name, bytes) in zip(names, photos) { try FileFixtures.write(bytes, to: "\(inbox)/ivy.kit/\(name)") }
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
+        let summary = try await daemon.run(.once)
+        await openai.stop()
+        #expect(summary.kits[.complete] == 1, "\(summary.kits)")
+        let kit = try #require(try daemon.database.kit("ivy"))
+        let folder = try #require(kit.outboxDir)
+        let published = try Self.publishedSources(folder, originals: Array(zip(names, photos)).map { ($0.0, $0.1) })
+        let locked = try #require(FileFixtures.read("\(folder)/avatar.png"))
+        let sent = openai.requests.map { $0.images.map(\.bytes) }
+        #expect(sent.count == 2)
+        #expect(sent.contains(published), "the avatar's edit: the three sources")
+        #expect(sent.contains([published[0], locked, published[1]]), "the view's edit: source, locked reference, best further source")
+    }
+
     /// An order naming a source that never comes: the order is rejected with
     /// `order_source_missing` (naming the file), the sources that came with
     /// `source_sibling_rejected`; nothing is lost: all three are in rejected/ with their reports.
