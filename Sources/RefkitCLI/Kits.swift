@@ -86,7 +86,8 @@ extension RefkitCommand {
             let qa = KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: record.id))
             if json {
                 let source = try record.sourceID.flatMap { try database.source(id: $0) }
-                print(KitJSON.detail(record, stages: stages, source: source, qa: qa).pretty)
+                let sources = try database.kitSources(kitID: record.id)
+                print(KitJSON.detail(record, stages: stages, source: source, qa: qa, sources: sources).pretty)
                 return
             }
             print("kit:      \(record.name)  (\(record.id), folder \(record.slug))")
@@ -94,6 +95,11 @@ extension RefkitCommand {
             print("watch:    \(record.watch)")
             if let sourceID = record.sourceID, let source = try database.source(id: sourceID) {
                 print("source:   \(source.originalName)  \(source.format.mime) \(source.width)x\(source.height)  sha256 \(source.sha256)")
+            }
+            // Issue 17 item 1: a character made from several sources names the further ones.
+            let further = try database.kitSources(kitID: record.id).dropFirst()
+            if !further.isEmpty {
+                print("sources:  \(further.count + 1): the source, then \(further.map(\.originalName).joined(separator: ", "))")
             }
             if let rating = record.contentRating { print("rating:   \(rating.name)") }
             if let error = record.errorCode { print("error:    \(error): \(record.errorMessage ?? "")") }

@@ -54,6 +54,7 @@ extension ConfigReader {
     static let commonProviderKeys: Set<String> = [
         "kind", "base_url", "model", "api_key_env", "api_key_file", "concurrency", "requests_per_minute", "timeout_s",
         "price_per_image_usd",
+        "max_input_images",
     ]
     static let specificProviderKeys: [String: Set<String>] = [
         "preview": ["delay_ms"], "gemini": ["aspect_ratio", "image_size"], "openai": ["size", "quality"],
@@ -100,6 +101,8 @@ extension ConfigReader {
             try int(node["requests_per_minute"], "\(p).requests_per_minute", 1...1_000_000) ?? provider.requestsPerMinute
         provider.timeoutSeconds = try int(node["timeout_s"], "\(p).timeout_s", 1...3600) ?? provider.timeoutSeconds
         provider.pricePerImageUSD = try double(node["price_per_image_usd"], "\(p).price_per_image_usd", 0...100) ?? 0
+        // Issue 17 item 1: kept with the provider's own keys; the provider reads it (InputImageCap).
+        if let n = try int(node["max_input_images"], "\(p).max_input_images", 0...64) { provider.extra["max_input_images"] = String(n) }
         for key in specific where key != "inputs" {
             switch node[key] {
             case .string(let s)?: provider.extra[key] = s

@@ -35,6 +35,7 @@ extension Order {
                     .object([("target", .string(faceSwap.target))] + (faceSwap.name.map { [("name", JSONValue.string($0))] } ?? []))
                 ))
         }
+        if !sources.isEmpty { members.append(("sources", .array(sources.map(JSONValue.string)))) }
         if let provider { members.append(("provider", .string(provider))) }
         if let fallbackProvider { members.append(("fallback_provider", .string(fallbackProvider))) }
         if let model { members.append(("model", .string(model))) }

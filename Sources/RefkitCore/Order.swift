@@ -96,6 +96,11 @@ public struct Order: Sendable, Equatable {
 
     public var faceSwap: FaceSwap?
 
+    // Issue 17 item 1: several sources for one character.
+    /// Images dropped beside the order, by file name, that all show the character: the first is
+    /// the primary source (`source.jpg`), the others are references of every stage. Empty: the
+    /// image that pairs with the order by its name stem, as always.
+    public var sources: [String] = []
     // Issue 17 item 4 (provider inputs).
     /// `provider_inputs`: fixed extra inputs per configured provider name
     /// (`{"fal": {"guidance_scale": 4}}`), merged over that provider's `[providers.NAME] inputs`

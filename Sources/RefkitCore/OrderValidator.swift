@@ -9,6 +9,7 @@ public enum OrderValidator {
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
         "face_swap",
         "remake",
+        "sources",
         "provider_inputs",
         "prompts", "negative_prompt",
     ]
@@ -246,6 +247,7 @@ public enum OrderValidator {
                 order.characters.append(c)
             }
         }
+        if let sources = json["sources"] { order.sources = try parseSources(sources, order: order) }
         if let inputs = json["provider_inputs"] { order.providerInputs = try providerInputs(inputs) }
         try parsePromptControl(json, into: &order)
         return order

@@ -12,7 +12,11 @@ import RefkitWatch
 extension IntakeService {
     /// An image with its sidecar, an image alone (with the watch's default order), or an order
     /// alone (a text-only plan): a new kit, or a repeated source's kit extended or found again.
-    func acceptDrop(image: ClaimedImage?, order: ClaimedOrder?, watch: Configuration.Watch) {
+    /// `extraImages` and `kitName`: several sources of one character (`acceptSources`).
+    func acceptDrop(
+        image: ClaimedImage?, order: ClaimedOrder?, watch: Configuration.Watch, extraImages: [ClaimedImage] = [],
+        kitName named: String? = nil
+    ) {
         if let order, let swap = order.order.faceSwap, let image {
             acceptFaceSwap(swap, image: image, order: order, watch: watch)
             return
@@ -20,9 +24,9 @@ extension IntakeService {
         let given = order?.order ?? Order()
         let effective = given.overlaying(watch.defaultOrder)
         let stem = image?.entry.stem ?? order?.entry.stem ?? "kit"
-        let kitName = given.kit ?? SafeName.kitName(fromStem: stem)
+        let kitName = given.kit ?? named ?? SafeName.kitName(fromStem: stem)
         let plan = KitPlan.plan(for: effective)
-        let claims = [image?.claimID, order?.claimID].compactMap { $0 }
+        let claims = [image?.claimID, order?.claimID].compactMap { $0 } + extraImages.map(\.claimID)
         do {
             var source: NewSource?
             if let image {
@@ -34,11 +38,13 @@ extension IntakeService {
             if let order {
                 _ = try originals.store(order.text, sha256: SHA256Digest.hex(of: order.text), ext: "json")
             }
+            let extraSources = try storeSources(extraImages)
             let origin: NewOrder.Origin = order == nil ? .default : (image == nil ? .standalone : .sidecar)
             let outcome = try database.accept(
                 claims: claims, watch: watch.name, kitName: kitName, priority: effective.priority ?? watch.priority, source: source,
-                order: NewOrder(origin: origin, json: effective.jsonValue.serialized, fileName: order?.entry.fileName), plan: plan)
-            for entry in [image?.entry, order?.entry].compactMap({ $0 }) { _ = unlinkIfUnchanged(entry) }
+                order: NewOrder(origin: origin, json: effective.jsonValue.serialized, fileName: order?.entry.fileName), plan: plan,
+                extraSources: extraSources)
+            for entry in [image?.entry, order?.entry].compactMap({ $0 }) + extraImages.map(\.entry) { _ = unlinkIfUnchanged(entry) }
             switch outcome {
             case .newKit(let kitID, let slug):
                 accepted += 1

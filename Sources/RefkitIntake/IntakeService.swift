@@ -186,6 +186,9 @@ public actor IntakeService {
                 logger.info(
                     "a waiting file was replaced by a newer one, which is taken instead",
                     metadata: ["watch": "\(entry.watch)", "file": "\(entry.relativePath)"])
+            case .acceptSources(let images, let order, let kitName, let folder):
+                guard let watch = watches[(images.first?.entry ?? order?.entry)?.watch ?? ""] else { continue }
+                acceptSources(images: images, order: order, kitName: kitName, folder: folder, watch: watch)
             case .waiting(let entry, let wait):
                 let metadata: Logger.Metadata = [
                     "watch": "\(entry.watch)", "file": "\(entry.relativePath)", "wait_ms": "\(Int(wait / .milliseconds(1)))",
@@ -230,7 +233,11 @@ public actor IntakeService {
         timer = nil
         timerDeadline = nil
         // A sidecar still settling is in the inbox but not yet judged: the book waits for it a little.
-        perform(book.due(now: timeline.now()) { FileSystem.lstatEntry($0) != nil })
+        perform(
+            book.due(
+                now: timeline.now(), sidecarPresent: { FileSystem.lstatEntry($0) != nil },
+                unsettled: { [watches] in Self.holdsUnsettled(folder: $1, known: $2, watch: watches[$0]) },
+                orderSettling: { [watches] in Self.holdsUnsettled(folder: $1, known: $2, watch: watches[$0], ordersOnly: true) }))
         events.publish(.stepFinished(waiting: book.pendingCount))
     }
 

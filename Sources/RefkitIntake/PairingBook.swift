@@ -34,6 +34,11 @@ enum PairingAction: Sendable {
     case superseded(InboxEntry, claimID: Int64)
     /// The file now waits for its partner, for `wait`.
     case waiting(InboxEntry, wait: Duration)
+    /// Issue 17 item 1: several images of one character (an order's `sources`, or a `NAME.kit`
+    /// folder's images, in order: the first is the primary) with their order, if any: one kit.
+    /// `kitName` names it when the order does not; `folder` is a `NAME.kit` folder (absolute) to
+    /// remove once it is empty.
+    case acceptSources(images: [ClaimedImage], order: ClaimedOrder?, kitName: String?, folder: String?)
 }
 
 /// Pairs images with sidecar orders, in either order of arrival, with the watch's waits. A pure
@@ -84,6 +89,8 @@ struct PairingBook: Sendable {
     private(set) var images: [String: Waiting<ClaimedImage>] = [:]
     private(set) var orders: [String: Waiting<ClaimedOrder>] = [:]
     private(set) var rejectedPartners: [String: RejectedPartner] = [:]
+    /// Drops of several sources waiting to be complete (issue 17 item 1, `PairingBook+Sources`).
+    var sources = SourceGroups()
 
     /// `waits` by watch name; a file of a watch not listed here is never handed in.
     init(waits: [String: Waits]) {
@@ -91,11 +98,11 @@ struct PairingBook: Sendable {
     }
 
     /// Images and orders waiting for their partner.
-    var pendingCount: Int { images.count + orders.count }
+    var pendingCount: Int { images.count + orders.count + sources.pendingCount }
 
     /// When `due(now:)` has something to do next; nil when nothing waits.
     var nextDeadline: Duration? {
-        (images.values.map(\.deadline) + orders.values.map(\.deadline)).min()
+        (images.values.map(\.deadline) + orders.values.map(\.deadline) + sources.deadlines).min()
     }
 
     static func key(_ entry: InboxEntry) -> String { "\(entry.watch)/\(entry.pairingKey)" }
@@ -106,6 +113,9 @@ struct PairingBook: Sendable {
         let key = Self.key(entry)
         rejectedPartners = rejectedPartners.filter { $0.value.until > now }
         var actions = dropSuperseded(by: entry, key: key)
+        if let grouped = receiveSourceMember(verdict, entry: entry, claimID: claimID, now: now, waits: waits) {
+            return actions + grouped
+        }
         switch verdict {
         case .rejected(let error):
             actions.append(.reject(entry, claimID: claimID, error))
@@ -195,13 +205,24 @@ struct PairingBook: Sendable {
     /// What is due at `now`, earliest deadline first. `sidecarPresent(path)` says whether a
     /// sidecar file exists in the inbox at `path` (still settling, not yet judged): an image whose
     /// sidecar is there waits for it a little longer, up to `image_wait_ms` (or three settle times).
-    mutating func due(now: Duration, sidecarPresent: (String) -> Bool) -> [PairingAction] {
-        var actions: [PairingAction] = []
+    /// `unsettled(watch, folder, known)` says whether a folder (absolute) of the watch's inbox holds
+    /// a file not yet handed in, other than the names `known` (a `NAME.kit` folder still being written).
+    /// `orderSettling(watch, folder, known)`: whether the folder holds an order (`.json`) other than
+    /// `known` not yet judged, which may name a waiting image in its `sources` (issue 17 item 1).
+    mutating func due(
+        now: Duration, sidecarPresent: (String) -> Bool, unsettled: (String, String, Set<String>) -> Bool = { _, _, _ in false },
+        orderSettling: (String, String, Set<String>) -> Bool = { _, _, _ in false }
+    ) -> [PairingAction] {
+        var actions = sources.due(now: now, waits: waits, present: sidecarPresent, unsettled: unsettled)
+        var settling: [String: Bool] = [:]
         for (key, waiting) in images.filter({ $0.value.deadline <= now }).sorted(by: { $0.value.deadline < $1.value.deadline }) {
             let image = waiting.item
             let waits = waits[image.entry.watch] ?? Waits(sidecar: .zero, image: .zero, settle: .zero)
             let limit = waiting.firstDeadline + max(waits.image, waits.settle * 3)
-            if now < limit, sidecarPresent(Self.sidecarPath(of: image.entry)) {
+            if now < limit,
+                sidecarPresent(Self.sidecarPath(of: image.entry))
+                    || mayBeNamedBySettlingOrder(image.entry, cache: &settling, orderSettling: orderSettling)
+            {
                 images[key]?.deadline = min(limit, now + max(waits.settle, .milliseconds(100)))
                 continue
             }
@@ -233,6 +254,16 @@ struct PairingBook: Sendable {
             detail: "waited \(Int(waited)) ms for \(entry.stem).{jpg,png,webp,heic,avif}; a text-only plan needs \"characters\" "
                 + "(a plan of scenes alone: \"characters\": [])")
         return .reject(entry, claimID: order.claimID, error)
+    }
+
+    /// Removes and returns the waiting images of `watch` in inbox folder `folder` (relative)
+    /// named in `names`: an order's `sources` that arrived before it (issue 17 item 1).
+    mutating func takeWaitingImages(watch: String, folder: String, names: [String]) -> [ClaimedImage] {
+        let keys = images.filter { _, waiting in
+            let entry = waiting.item.entry
+            return entry.watch == watch && SourceGroups.folder(of: entry) == folder && names.contains(entry.fileName)
+        }.keys
+        return keys.compactMap { images.removeValue(forKey: $0)?.item }
     }
 
     /// The sidecar an image would pair with: the same path with `.json` for its extension.

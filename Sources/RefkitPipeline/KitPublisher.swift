@@ -100,6 +100,8 @@ struct KitPublisher: Sendable {
                 originalName: record.originalName, file: "source.jpg", sha256: SHA256Digest.hex(of: bytes), mime: "image/jpeg",
                 width: record.width, height: record.height, provenance: order.source)
         }
+        let sources = try publishedSources(kit: kit)
+        files += sources.files
         let records = try database.stageHistory(kitID: kit.id)
         let history = Dictionary(grouping: records, by: \.stage)
         func published(_ stage: Stage, work: String, suffix: String = "") -> String {
@@ -162,6 +164,7 @@ struct KitPublisher: Sendable {
             refkitVersion: RefkitBuild.version)
         manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
         manifest.recordNegativePrompt(order.negativePrompt)
+        manifest.sources = sources.entries
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

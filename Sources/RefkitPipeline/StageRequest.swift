@@ -27,6 +27,8 @@ enum StageRequest {
         /// A text-only scene's characters as made, in the order the scene names them
         /// (`KitPlan.sceneCharacters`): the references it is made from.
         var sceneCharacters: [ReferenceImage] = []
+        /// The kit's further sources, normalised, in order (issue 17 item 1; `StageRequest+Sources`).
+        var extraSources: [ReferenceImage] = []
     }
 
     /// The image a stage is made from: a face swap's target takes the source's place.
@@ -45,7 +47,7 @@ enum StageRequest {
     static func make(stage: Stage, inputs: Inputs) throws(RefkitError) -> GenerationRequest {
         let source = try subject(stage: stage, inputs: inputs)
         let order = inputs.order
-        var references: [ReferenceImage] = []
+        var references = sourceReferences(stage: stage, inputs: inputs)
         var facts = order.character ?? Order.Character()
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
         var title = ""

@@ -4,15 +4,16 @@ import RefkitProviders
 import RefkitStore
 
 extension StageRunner {
-    /// The analyzer's description of the kit's source: made once per kit and kept in the store.
+    /// The analyzer's description of the kit's sources (the primary first, read together): made
+    /// once per kit and kept in the store.
     /// Stages that need it while it is being made (a kit's candidates start together) wait for
     /// that one call rather than each paying for their own.
-    func analysis(of kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
+    func analysis(of kit: KitRecord, sources: [ReferenceImage]) async throws -> JSONValue {
         if let json = Self.storedAnalysis(kit) { return json }
         return try await analyses.run(kit.id) { [self] in
             // A call that ended after `kit` was read has stored its answer.
             if let fresh = try database.kit(kit.id), let json = Self.storedAnalysis(fresh) { return json }
-            return try await describe(kit, source: source)
+            return try await describe(kit, sources: sources)
         }
     }
 
@@ -30,9 +31,9 @@ extension StageRunner {
         kit.analysis.flatMap { try? JSONValue.parse($0) }
     }
 
-    /// Asks the analyzer to describe the kit's source and keeps the answer in the store. A
+    /// Asks the analyzer to describe the kit's sources and keeps the answer in the store. A
     /// failed or missing analyzer is recorded and generation goes on without.
-    func describe(_ kit: KitRecord, source: ReferenceImage) async throws -> JSONValue {
+    func describe(_ kit: KitRecord, sources: [ReferenceImage]) async throws -> JSONValue {
         guard let analyzer = registry.analyzer else {
             let reason = registry.analyzerUnavailable ?? "no [analyzer] is configured"
             logger.warning(
@@ -45,7 +46,7 @@ extension StageRunner {
         let json: JSONValue
         do {
             let result = try await budgets.paidAnalyzerCall(kitID: kit.id, subject: "analysis") { () async throws(ProviderError) in
-                try await analyzer.analyze(image: source)
+                try await analyzer.analyze(images: sources)
             }
             var members: [(key: String, value: JSONValue)] = [
                 ("attributes", .object(result.attributes.map { ($0.key, .string($0.value)) }))

@@ -188,6 +188,8 @@ struct StageRunner: Sendable {
         guard let provider = entry.provider else {
             throw RefkitError(.providerUnavailable, "the provider cannot be used", detail: entry.unavailable ?? "")
         }
+        // Issue 17 item 1: no more input images than this provider takes (its fallback may take others).
+        request = provider.inputImageCap.apply(to: request)
         request.inputs = StageRequest.providerInputs(order: context.order, provider: providerName, config: entry.config)
         // The budget check and the reservation of the call's price are one step with marking it running.
         let started = try database.startStage(
@@ -251,6 +253,7 @@ struct StageRunner: Sendable {
                 kitID: kit.id, originalPath: record.storedPath, maxLongSide: configuration.outputs.sourceLongSide)
             inputs.source = ReferenceImage(bytes: bytes, mime: "image/jpeg")
         }
+        inputs.extraSources = try extraSourceImages(kitID: kit.id, context: context)
         if stage.needsLockedReference, let file = kit.lockedReference {
             inputs.locked = ReferenceImage(bytes: try work.read(file), mime: "image/png")
         }
@@ -260,7 +263,7 @@ struct StageRunner: Sendable {
             inputs.swapTarget = ReferenceImage(bytes: try work.read(input), mime: mime)
         }
         if order.analyze == true, let subject = try StageRequest.subject(stage: stage, inputs: inputs), !kit.textOnly {
-            inputs.analysis = try await analysis(of: kit, source: subject)
+            inputs.analysis = try await analysis(of: kit, sources: StageRequest.analyzed(subject: subject, stage: stage, inputs: inputs))
         }
         try checkContentRating(kit, analysis: inputs.analysis ?? Self.storedAnalysis(kit), order: order)
         if kit.textOnly, case .scene(let id) = stage {

@@ -66,7 +66,12 @@ public struct WorkFiles: Sendable {
 
     /// The normalised source of a kit, made from the original on first use.
     public func normalisedSource(kitID: String, originalPath: String, maxLongSide: Int) throws(RefkitError) -> [UInt8] {
-        let relative = "work/\(kitID)/source.jpg"
+        try normalised(originalPath: originalPath, maxLongSide: maxLongSide, to: "work/\(kitID)/source.jpg")
+    }
+
+    /// An original normalised (a JPEG at most `maxLongSide`) into the work file `relative`, made
+    /// on first use: a kit's source, or one of its further sources (`WorkFiles+Sources`).
+    func normalised(originalPath: String, maxLongSide: Int, to relative: String) throws(RefkitError) -> [UInt8] {
         if let data = FileManager.default.contents(atPath: absolute(relative)), !data.isEmpty { return [UInt8](data) }
         guard let original = FileManager.default.contents(atPath: absolute(originalPath)) else {
             throw RefkitError(.sourceMissing, "the kit's original is missing from the state directory", detail: originalPath)

@@ -66,11 +66,25 @@ public struct Analyzer: Sendable {
 
     /// Asks the model about `image` and reads its answer.
     public func analyze(image: ReferenceImage) async throws(ProviderError) -> AnalyzedCharacter {
+        try await analyze(images: [image])
+    }
+
+    /// Asks the model about one character shown in `images` (a kit's sources, the primary first:
+    /// issue 17 item 1), all in one request, so it reads them together.
+    public func analyze(images: [ReferenceImage]) async throws(ProviderError) -> AnalyzedCharacter {
         do {
-            return try await request(image)
+            return try await request(images)
         } catch {
             throw error.redacted(secret: apiKey)
         }
+    }
+
+    /// The user text for `count` images of one character.
+    static func userPrompt(images count: Int) -> String {
+        count <= 1
+            ? userPrompt
+            : "These \(count) images all show the same character. Describe that character as the JSON object specified, "
+                + "reading every image together."
     }
 
     static let choosePrompt = """
@@ -98,8 +112,8 @@ public struct Analyzer: Sendable {
         }
     }
 
-    private func request(_ image: ReferenceImage) async throws(ProviderError) -> AnalyzedCharacter {
-        Self.character(from: try await chat(system: Self.systemPrompt, text: Self.userPrompt, images: [image]))
+    private func request(_ images: [ReferenceImage]) async throws(ProviderError) -> AnalyzedCharacter {
+        Self.character(from: try await chat(system: Self.systemPrompt, text: Self.userPrompt(images: images.count), images: images))
     }
 
     /// One chat completion with images (`ChatCompletion`), answered by a JSON object found tolerantly.

@@ -97,10 +97,14 @@ public protocol ImageProvider: Sendable {
     /// request body and decoding the answer happen outside the provider's slots. Job-based
     /// providers (queues, polling) keep a slot for the whole job.
     var gatesItsOwnRequest: Bool { get }
+    /// How many input images one request may carry (issue 17 item 1): `max_input_images`, else
+    /// the provider's default from what its API takes. Applied by the scheduler.
+    var inputImageCap: InputImageCap { get }
 }
 
 extension ImageProvider {
     public var gatesItsOwnRequest: Bool { false }
+    public var inputImageCap: InputImageCap { .unlimited }
 }
 
 /// The gate the current task's provider requests pass through, if any (set by the scheduler):

@@ -13,6 +13,7 @@ extension ManifestDocument {
             ("updated_at", .string(updatedAt)),
             ("refkit_version", .string(refkitVersion)),
             ("source", source?.jsonValue ?? .null),
+            ("sources", .array(sources.map(\.jsonValue))),
             ("content_rating", .optional(contentRating?.name)),
             ("character", character.jsonValue),
             ("locked_reference", lockedReference?.jsonValue ?? .null),

@@ -29,6 +29,9 @@ public struct ManifestDocument: Sendable, Equatable {
     public var qa: JSONValue?
     /// The kit's content rating (`ContentRating.of`: the analyzer's, else the order's source); nil when nothing says.
     public var contentRating: ContentRating?
+    /// Every image the character was made from, the primary first (issue 17 item 1); empty for
+    /// a text-only plan.
+    public var sources: [ManifestSourceFile] = []
 
     /// `totals` defaults to the sum over stages and candidates.
     public init(

@@ -17,8 +17,11 @@ public enum KitJSON {
         ])
     }
 
-    /// One kit with its stages (`show --json`).
-    public static func detail(_ kit: KitRecord, stages: [StageRecord], source: SourceRecord?, qa: QAKitSummary?) -> JSONValue {
+    /// One kit with its stages (`show --json`). `sources`: every source, the primary first
+    /// (issue 17 item 1: `RefkitDatabase.kitSources`), listed when given.
+    public static func detail(
+        _ kit: KitRecord, stages: [StageRecord], source: SourceRecord?, qa: QAKitSummary?, sources: [SourceRecord]? = nil
+    ) -> JSONValue {
         guard case .object(var members) = summary(kit, stages: stages, qa: qa) else { return .null }
         members.append(
             (
@@ -31,6 +34,7 @@ public enum KitJSON {
                     ])
                 } ?? .null
             ))
+        if let sources { members.append(("sources", sourcesJSON(sources))) }
         members.append(("content_rating", .optional(kit.contentRating?.name)))
         members.append(("locked_reference", .optional(kit.lockedReference)))
         members.append(("locked_how", .optional(kit.lockedHow)))

@@ -292,6 +292,22 @@ enum Migrations {
             // `show`, the manifest and the Civitai batch summary read it without the analysis.
             try db.execute(sql: "ALTER TABLE kits ADD COLUMN content_rating TEXT")
         }
+        migrator.registerMigration("v13-kit-sources") { db in
+            // A character's further sources (issue 17 item 1): `kits.source_id` stays the primary
+            // (position 1, `source.jpg`); these are positions 2, 3, … in the order they were given.
+            // The index finds the kit a re-dropped source belongs to (a duplicate of that kit).
+            try db.execute(
+                sql: """
+                    CREATE TABLE kit_sources (
+                        kit_id TEXT NOT NULL REFERENCES kits(id) ON DELETE CASCADE,
+                        position INTEGER NOT NULL CHECK (position >= 2),
+                        source_id INTEGER NOT NULL REFERENCES sources(id),
+                        PRIMARY KEY (kit_id, position),
+                        UNIQUE (kit_id, source_id)
+                    );
+                    CREATE INDEX kit_sources_source ON kit_sources(source_id);
+                    """)
+        }
         migrator.registerMigration("v15-reference-inputs") { db in
             // The provider inputs a stage's last call was sent with (issue 17 item 4), as JSON: the
             // manifest lists them per reference. NULL: none (or made before inputs existed).

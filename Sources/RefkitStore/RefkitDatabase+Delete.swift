@@ -24,15 +24,17 @@ extension RefkitDatabase {
                 db, sql: "SELECT DISTINCT input FROM stages WHERE kit_id = ? AND input IS NOT NULL", arguments: [kit.id])
             try db.execute(sql: "UPDATE intake_claims SET kit_id = NULL WHERE kit_id = ?", arguments: [kit.id])
             try Self.keepDaySpendOfDeletedKit(db, kitID: kit.id, watch: kit.watch)
+            let extraSources = try Self.extraSourceIDs(db, kitID: kit.id)
             try db.execute(sql: "DELETE FROM kits WHERE id = ?", arguments: [kit.id])
             if let sourceID = kit.sourceID {
-                let users = try Int.fetchOne(db, sql: "SELECT count(*) FROM kits WHERE source_id = ?", arguments: [sourceID]) ?? 0
-                if users == 0 {
+                if try !Self.sourceInUse(db, id: sourceID) {
                     orphaned = try String.fetchOne(db, sql: "SELECT stored_path FROM sources WHERE id = ?", arguments: [sourceID])
                     try db.execute(sql: "UPDATE intake_claims SET source_id = NULL WHERE source_id = ?", arguments: [sourceID])
                     try db.execute(sql: "DELETE FROM sources WHERE id = ?", arguments: [sourceID])
                 }
             }
+            // A character's further sources go the same way (issue 17 item 1).
+            let orphanedSources = try Self.dropUnusedSources(db, ids: extraSources)
             var orphanedInputs: [String] = []
             for input in inputs {
                 let used =
@@ -45,6 +47,7 @@ extension RefkitDatabase {
             try Self.appendEvent(db, kitID: kit.id, watch: kit.watch, subject: kit.name, type: .deleted)
             var deleted = DeletedKit(kitID: kit.id, kitName: kit.name, outboxDir: kit.outboxDir, orphanedOriginal: orphaned)
             deleted.orphanedInputs = orphanedInputs
+            deleted.orphanedSources = orphanedSources
             return deleted
         }
     }

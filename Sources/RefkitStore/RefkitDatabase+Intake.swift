@@ -85,8 +85,10 @@ extension RefkitDatabase {
     /// the same name in the same watch is a duplicate; if the new order asks for stages the kit
     /// lacks, they are added instead. A source that arrives without an order (`.default`) and
     /// is already the source of a kit of the watch, under any name, is a duplicate of that kit.
+    /// `extraSources` (issue 17 item 1) are a new kit's further sources, after `source`.
     public func accept(
-        claims: [Int64], watch: String, kitName: String, priority: Int, source: NewSource?, order: NewOrder, plan: KitPlan
+        claims: [Int64], watch: String, kitName: String, priority: Int, source: NewSource?, order: NewOrder, plan: KitPlan,
+        extraSources: [NewSource] = []
     ) throws -> AcceptOutcome {
         try pool.write { db in
             let now = Self.now()
@@ -131,10 +133,17 @@ extension RefkitDatabase {
                 // The same bytes under another name (`photo (2).jpg`, a browser's second download)
                 // with no order of their own ask for nothing new: they are that kit's source again.
                 // An order (a sidecar naming a kit) still makes its own kit.
-                if order.origin == .default,
+                // So are a kit's further sources (issue 17 item 1); a drop of several sources is a
+                // character of its own even when one of them was seen before.
+                if order.origin == .default, extraSources.isEmpty,
                     let existing = try String.fetchOne(
-                        db, sql: "SELECT id FROM kits WHERE source_id = ? AND watch = ? ORDER BY created_at, id LIMIT 1",
-                        arguments: [sourceID, watch])
+                        db,
+                        sql: """
+                            SELECT id FROM kits WHERE watch = ?
+                              AND (source_id = ? OR id IN (SELECT kit_id FROM kit_sources WHERE source_id = ?))
+                            ORDER BY created_at, id LIMIT 1
+                            """,
+                        arguments: [watch, sourceID, sourceID])
                 {
                     for id in claims {
                         try db.execute(
@@ -157,6 +166,7 @@ extension RefkitDatabase {
                 arguments: [kitID, kitName, slug, watch, sourceID, priority, source == nil, now, now])
             try Self.insertStages(db, kitID: kitID, steps: plan.steps, now: now)
             try Self.insertOrder(db, kitID: kitID, order: order, now: now)
+            try Self.insertExtraSources(db, kitID: kitID, extras: extraSources, now: now)
             for id in claims {
                 try db.execute(
                     sql: "UPDATE intake_claims SET state = 'accepted', source_id = ?, kit_id = ?, finished_at = ? WHERE id = ?",

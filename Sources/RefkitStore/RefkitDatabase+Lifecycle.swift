@@ -20,6 +20,8 @@ public struct DeletedKit: Sendable, Equatable {
     public var orphanedOriginal: String?
     /// Stored face-swap targets no other kit uses any more.
     public var orphanedInputs: [String] = []
+    /// The stored originals of the kit's further sources no other kit uses (issue 17 item 1).
+    public var orphanedSources: [String] = []
 }
 
 /// The kit life cycle after intake (DESIGN.md "Kit life cycle"): choosing an avatar candidate,

@@ -15,6 +15,8 @@ public struct StageContext: Sendable {
     public var costSoFarUSD: Double
     /// The stage the context was read for.
     public var stageID: Int64
+    /// The kit's further sources after `source`, in order (issue 17 item 1).
+    public var extraSources: [SourceRecord] = []
 
     /// The record of the stage the context was read for.
     public var stage: StageRecord? { stages.first { $0.id == stageID } }
@@ -33,9 +35,11 @@ extension RefkitDatabase {
             }
             let stages = try Row.fetchAll(db, sql: "SELECT * FROM stages WHERE kit_id = ? ORDER BY id", arguments: [kitID])
                 .map(Self.stageRecord)
-            return StageContext(
+            var context = StageContext(
                 kit: kit, order: try Self.kitOrder(db, kitID: kitID), source: source,
                 stages: stages, costSoFarUSD: try Self.kitSpend(db, kitID: kitID), stageID: stageID)
+            context.extraSources = try Self.extraSources(db, kitID: kitID)
+            return context
         }
     }
 }

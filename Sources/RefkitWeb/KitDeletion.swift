@@ -30,6 +30,10 @@ public enum KitDeletion {
             try? files.removeItem(atPath: "\(stateDir)/\(input)")
             removed.append("face-swap target \(input)")
         }
+        for original in deleted.orphanedSources {
+            try? files.removeItem(atPath: "\(stateDir)/\(original)")
+            removed.append("original \(original)")
+        }
         if let original = deleted.orphanedOriginal {
             try? files.removeItem(atPath: "\(stateDir)/\(original)")
             removed.append("original \(original)")

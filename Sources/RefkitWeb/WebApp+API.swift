@@ -60,7 +60,8 @@ extension WebApp {
         let stages = try database.stages(kitID: kit.id)
         let source = try kit.sourceID.flatMap { try database.source(id: $0) }
         return KitJSON.detail(
-            kit, stages: stages, source: source, qa: KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id)))
+            kit, stages: stages, source: source, qa: KitJSON.qaSummary(stages, spendUSD: try database.qaSpend(kitID: kit.id)),
+            sources: try database.kitSources(kitID: kit.id))
     }
 
     func select(_ reference: String, _ body: WebJSONBody) throws -> JSONValue {

@@ -42,6 +42,9 @@ struct PairingBookTests {
             case .orderAlone(let order, let kit): "alone \(order.entry.relativePath) kit \(kit)"
             case .superseded(let entry, _): "superseded \(entry.relativePath)"
             case .waiting(let entry, let wait): "wait \(entry.relativePath) \(Int(wait / .milliseconds(1)))"
+            case .acceptSources(let images, let order, let kitName, _):
+                "sources " + images.map(\.entry.relativePath).joined(separator: ",") + "+" + (order?.entry.relativePath ?? "-")
+                    + (kitName.map { " kit \($0)" } ?? "")
             }
         }
     }

@@ -53,7 +53,8 @@ struct OutboxPublisherTests {
         }
         #expect(
             members.map(\.key) == [
-                "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "content_rating", "character",
+                "schema", "id", "kit", "status", "created_at", "updated_at", "refkit_version", "source", "sources", "content_rating",
+                "character",
                 "locked_reference", "conditioning", "stages", "candidates", "totals", "qa",
             ])
         var listed: [(String, String)] = []

@@ -56,6 +56,7 @@ struct SchemaTests {
         """#,
         #"{"characters": [{"name": "alice", "description": "a knight"}, {"name": "bob"}], "scenes": [{"id": "duel", "description": "swords"}]}"#,
         #"{"stages": "extended", "expressions": [], "source": {"id": "abc"}, "budget_usd": 0, "candidates": 8}"#,
+        #"{"kit": "mira", "sources": ["mira-1.jpg", "Mira 2.png", "3.webp"]}"#,
         #"{"provider_inputs": {"fal": {"loras": [{"path": "l.safetensors", "scale": 0.8}], "guidance_scale": 3.5}, "comfyui": {"25": {"steps": 28}}}}"#,
     ]
 
@@ -93,6 +94,11 @@ struct SchemaTests {
         #"{"source": {"id": true}}"#,
         #"{"source": {"meta": []}}"#,
         #"{"source": {"license": "cc"}}"#,
+        #"{"sources": []}"#,
+        #"{"sources": ["a.jpg", "a.jpg"]}"#,
+        #"{"sources": ["sub/a.jpg"]}"#,
+        #"{"sources": [".a.jpg"]}"#,
+        #"{"sources": ["a.json"]}"#,
         // A trailing newline slips past '$' in Python's regex dialect unless the schema says otherwise.
         #"{"kit": "mira\n"}"#,
         #"{"expressions": ["smile\n"]}"#,

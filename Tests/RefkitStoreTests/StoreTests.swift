@@ -12,6 +12,7 @@ struct SchemaTests {
             "v1-ledger", "v2-kit-analysis", "v3-civitai", "v4-kit-lifecycle", "v5-budget-reservations", "v6-reference-generations",
             "v7-deleted-kit-spend", "v8-qa", "v9-kit-pages", "v10-hook-deliveries", "v11-events-by-type",
             "v12-kit-content-rating",
+            "v13-kit-sources",
             "v15-reference-inputs",
         ]
         #expect(try store.database.appliedMigrations() == all)
