@@ -24,7 +24,7 @@ extension Configuration {
                     .orderModelUnsupported, "the order's model cannot be made by its provider", detail: "$.model \"\(model)\": \(why)")
             }
         }
-        return nil
+        return imageProviderProblem(for: order, kitProvider: effective.provider ?? "preview")
     }
 
     /// The configured provider names, sorted, for messages.

@@ -45,6 +45,7 @@ extension Order {
         if let priority { members.append(("priority", .number(Double(priority), isInteger: true))) }
         if let source { members.append(("source", source)) }
         if !characters.isEmpty { members.append(("characters", .array(characters.map(characterJSON)))) }
+        if !images.isEmpty { members.append(("images", .array(images.map(\.jsonValue)))) }
         return .object(members)
     }
 }

@@ -92,6 +92,10 @@ public struct Order: Sendable, Equatable {
 
     public var faceSwap: FaceSwap?
 
+    // Issue 17, item 2: images made from a kit (Order+Images.swift).
+    /// Images of the character in the user's words, made from the kit's locked reference.
+    public var images: [ImageRequest] = []
+
     /// True for an order that acts on an existing kit (select, regenerate, retry).
     public var isControl: Bool { select != nil || regenerate != nil || retry == true }
 
@@ -143,6 +147,7 @@ public struct Order: Sendable, Equatable {
         merged.priority = priority ?? base.priority
         merged.source = source ?? base.source
         if characters.isEmpty { merged.characters = base.characters }
+        if images.isEmpty { merged.images = base.images }
         return merged
     }
 }

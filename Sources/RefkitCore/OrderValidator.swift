@@ -9,6 +9,7 @@ public enum OrderValidator {
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
         "face_swap",
         "remake",
+        "images",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -243,6 +244,7 @@ public enum OrderValidator {
                 order.characters.append(c)
             }
         }
+        if let images = json["images"] { order.images = try parseImages(images, order: order) }
         return order
     }
 
@@ -293,7 +295,7 @@ public enum OrderValidator {
             var stages: [Stage] = []
             for (i, item) in items.enumerated() {
                 let name = try string(item, "$.stages[\(i)]")
-                guard let stage = Stage(name: name) else {
+                guard let stage = Stage(name: name), !stage.isMadeImage else {
                     throw RefkitError(
                         .orderInvalidValue, "unknown stage",
                         detail:

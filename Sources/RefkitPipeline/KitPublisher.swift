@@ -160,6 +160,7 @@ struct KitPublisher: Sendable {
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
             refkitVersion: RefkitBuild.version)
         manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
+        manifest.noteImageRequests(order.images)
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

@@ -26,6 +26,9 @@ enum StageRequest {
         var analysis: JSONValue?
         /// A text-only plan's first character as made, for its scenes.
         var firstCharacter: ReferenceImage?
+        /// Issue 17, item 2: the kit's best references besides the locked one, best first (`BestReferences`),
+        /// for a made image.
+        var bestReferences: [ReferenceImage] = []
     }
 
     /// The image a stage is made from: a face swap's target takes the source's place.
@@ -47,6 +50,7 @@ enum StageRequest {
         var references: [ReferenceImage] = []
         var facts = order.character ?? Order.Character()
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
+        if case .image = stage { return try madeImage(stage: stage, inputs: inputs, character: facts, source: source) }
         var title = ""
         var body = ""
         if inputs.textOnly {

@@ -263,6 +263,7 @@ struct StageRunner: Sendable {
         {
             inputs.firstCharacter = ReferenceImage(bytes: try work.read(file), mime: (done.format ?? .png).mime)
         }
+        if stage.isMadeImage { inputs.bestReferences = try bestReferences(context) }
         let request = try StageRequest.make(stage: stage, inputs: inputs)
         return (request, inputs.locked == nil ? nil : kit.referenceGeneration)
     }

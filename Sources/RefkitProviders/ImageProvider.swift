@@ -31,6 +31,8 @@ public struct GenerationRequest: Sendable {
     /// For text-only stages: a title and body the offline provider can draw.
     public var title: String
     public var body: String
+    /// What the image must not show, for providers that take a negative prompt (issue 17).
+    public var negativePrompt: String?
 
     public init(
         kitID: String, stage: Stage, prompt: String, source: ReferenceImage?, lockedReference: ReferenceImage?,

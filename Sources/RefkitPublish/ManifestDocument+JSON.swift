@@ -87,6 +87,7 @@ extension ManifestImage {
             ("reference_generation", .optional(referenceGeneration)),
             ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
             ("qa", qa?.json ?? .null),
+            ("image_request", imageRequest?.jsonValue ?? .null),
         ])
     }
 }

@@ -43,6 +43,8 @@ public struct ManifestImage: Sendable, Equatable {
     public var madeFromEarlierReference = false
     /// What QA found in the image; nil when it was not checked.
     public var qa: QANote?
+    /// Issue 17, item 2: for an image made from an order's `images`, what it was asked for.
+    public var imageRequest: ManifestImageRequest?
 
     /// The file a regenerated stage replaced.
     public struct Previous: Sendable, Equatable {

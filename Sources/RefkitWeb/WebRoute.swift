@@ -23,6 +23,8 @@ public enum WebRoute: Sendable, Equatable {
     case delete(String)
     case orders
     case events
+    /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
+    case images(String)
 
     /// The route of `method` and `path`, or why there is none.
     public static func match(method: String, path: Substring) -> Result<WebRoute, WebRouteMiss> {
@@ -72,6 +74,7 @@ public enum WebRoute: Sendable, Equatable {
         (["api", "v1", "kits", "*", "select"], { ["POST": .select($0)] }),
         (["api", "v1", "kits", "*", "regenerate"], { ["POST": .regenerate($0)] }),
         (["api", "v1", "kits", "*", "retry"], { ["POST": .retry($0)] }),
+        (["api", "v1", "kits", "*", "images"], { ["POST": .images($0)] }),
         (["api", "v1", "orders"], { _ in ["POST": .orders] }),
         (["api", "v1", "events"], { _ in ["GET": .events] }),
     ]
@@ -88,7 +91,7 @@ public enum WebRoute: Sendable, Equatable {
     /// True for the JSON API's routes (their errors are JSON, their answers never cached).
     public var isAPI: Bool {
         switch self {
-        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events: true
+        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
         default: false
         }
     }
