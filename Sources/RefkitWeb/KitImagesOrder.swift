@@ -89,3 +89,23 @@ extension WebUpload {
         self.order = order
     }
 }
+
+extension KitImagesOrder {
+    /// The `images` entry the kit page's form describes (`prompt`, `count`, `aspect`,
+    /// `negative_prompt`, `keep_outfit`, `id`), its id made from the prompt when the form has
+    /// none. Values are passed on as given, so the validator names what is wrong (`$.images[0].count`).
+    public static func entry(fromForm form: WebForm, taken: Set<String>) -> JSONValue {
+        func text(_ name: String) -> String? {
+            form[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        let prompt = text("prompt") ?? ""
+        var members: [(key: String, value: JSONValue)] = [
+            ("id", .string(text("id") ?? freeID(prompt: prompt, taken: taken))), ("prompt", .string(prompt)),
+        ]
+        if let count = text("count") { members.append(("count", Int(count).map(JSONValue.integer) ?? .string(count))) }
+        if let aspect = text("aspect") { members.append(("aspect", .string(aspect))) }
+        if let negative = text("negative_prompt") { members.append(("negative_prompt", .string(negative))) }
+        if form["keep_outfit"] != nil { members.append(("keep_outfit", .bool(true))) }
+        return .object(members)
+    }
+}

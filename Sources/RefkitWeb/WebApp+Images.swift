@@ -1,14 +1,20 @@
 import RefkitCore
+import RefkitService
 import RefkitStore
 
 // Issue 17, item 2: `POST /api/v1/kits/{id}/images` with `{"images": [...]}` (the order key's
-// objects) writes the follow-up order into the kit's watch inbox, as `refkit make` does.
+// objects) writes the follow-up order into the kit's watch inbox, as `refkit make` does; the kit
+// page's form does the same and answers 303.
 extension WebApp {
     func makeImages(_ reference: String, _ body: WebJSONBody) throws -> JSONValue {
         try body.only(["images"])
         guard let images = body.members["images"] else {
             throw WebProblem(400, "bad_request", "\"images\" is a list of {\"id\", \"prompt\", \"count\", ...}")
         }
+        return try makeImages(reference, images: images)
+    }
+
+    func makeImages(_ reference: String, images: JSONValue) throws -> JSONValue {
         guard let kit = try database.kit(reference) else { throw Self.unknownKit(reference) }
         let kitOrder = try database.kitOrder(kitID: kit.id)
         let drop: KitImagesOrder
@@ -28,5 +34,14 @@ extension WebApp {
             ("files", .array(drop.stages.map { .string($0.fileName) })),
             ("note", .string("intake takes the order as if dropped; the images appear in the kit's images/ folder")),
         ])
+    }
+
+    /// The kit page's form: the same order as the API's, then back to the kit's page (303).
+    func imagesForm(_ reference: String, _ request: HTTPRequest) throws -> HTTPResponse {
+        guard let kit = try database.kit(reference) else { throw Self.unknownKit(reference) }
+        let taken = KitImagesOrder.imageIDs(of: try database.stages(kitID: kit.id).map(\.stage))
+        let entry = KitImagesOrder.entry(fromForm: WebForm(body: request.body), taken: taken)
+        _ = try makeImages(kit.id, images: .array([entry]))
+        return Self.redirect(WebLinks.kit(kit.id))
     }
 }

@@ -11,6 +11,8 @@ public enum WebRoute: Sendable, Equatable {
     case formRetry(String)
     case formDelete(String)
     case formUpload
+    /// Issue 17, item 2: the kit page's "Make images" form.
+    case formImages(String)
     case asset(String)
     case file(String)
     // The JSON API.
@@ -67,6 +69,7 @@ public enum WebRoute: Sendable, Equatable {
         (["kits", "*", "select"], { ["GET": .selectionPage($0), "POST": .formSelect($0)] }),
         (["kits", "*", "regenerate"], { ["POST": .formRegenerate($0)] }),
         (["kits", "*", "retry"], { ["POST": .formRetry($0)] }),
+        (["kits", "*", "images"], { ["POST": .formImages($0)] }),
         (["kits", "*", "delete"], { ["POST": .formDelete($0)] }),
         (["api", "v1", "status"], { _ in ["GET": .status] }),
         (["api", "v1", "kits"], { _ in ["GET": .kits] }),

@@ -1,6 +1,7 @@
 import Foundation
 import RefkitCore
 import RefkitDaemon
+import RefkitDigest
 import RefkitTestSupport
 import Testing
 
@@ -106,6 +107,20 @@ struct KitImagesTests {
         let kept = submitted(fal).last?["prompt"]?.stringValue ?? ""
         #expect(kept.hasPrefix("reading on a train") && kept.contains("same outfit"), "kept when asked: \(kept)")
 
+        // The kit page has the form, which posts natively and lands back on the page.
+        let page = try await rig.client.send("GET", "/kits/\(mira.id)")
+        #expect(page.body.contains("action=\"/kits/\(mira.id)/images\""), "the kit page offers the form")
+        let posted = try await rig.client.send(
+            "POST", "/kits/\(mira.id)/images", headers: ["Content-Type: application/x-www-form-urlencoded"],
+            body: "prompt=dancing+in+the+rain&count=1&aspect=16%3A9")
+        #expect(posted.status == 303 && posted.header("Location") == "/kits/\(mira.id)", "\(posted.head)")
+        try await eventually("the form's image is made") {
+            FileFixtures.exists("\(folder)/images/dancing-in-the-rain-1.png")
+        }
+        // No provider in the form: the kit's makes it.
+        let danced = try #require(try daemon.database.stages(kitID: mira.id).first { $0.stage == .image(id: "dancing-in-the-rain", n: 1) })
+        #expect(danced.provider == "fake" && danced.prompt?.hasPrefix("dancing in the rain") == true, "\(danced)")
+
         let bad = try await rig.client.send(
             "POST", "/api/v1/kits/mira/images", json: #"{"images": [{"id": "x", "prompt": "y", "count": 9}]}"#)
         #expect(bad.status == 400 && bad.body.contains("$.images[0].count"), "\(bad.body)")
@@ -115,5 +130,35 @@ struct KitImagesTests {
         let nobody = try await rig.client.send("POST", "/api/v1/kits/nobody/images", json: body)
         #expect(nobody.status == 404)
         #expect(try FileManager.default.contentsOfDirectory(atPath: rig.inbox).filter { $0.hasSuffix(".json") }.isEmpty)
+    }
+}
+
+/// Issue 17, item 2, with QA on: a made image is checked like a reference, its face compared with
+/// the locked avatar, and no view is demanded of it; asked in the first order, it is made once the
+/// avatar is locked, from the avatar and the kit's QA-passed views.
+@Suite("Images made from a kit, with QA", .timeLimit(.minutes(3)))
+struct KitImagesQATests {
+    @Test func anImageOfAnotherPersonIsMadeAgainAndTheRightOneKept() async throws {
+        let answers = [
+            try QAImages.photo("obama2.jpg"),  // avatar
+            try QAImages.photo("obama3.jpg"),  // front: right (pass)
+            try QAImages.photo("biden.jpg"),  // image:cafe-1: another person (identity)
+            try QAImages.photo("obama_partial_face2.jpg"),  // image:cafe-1: the character, framed as it likes
+        ]
+        let rig = try await QARig.run(
+            "qa-images", stages: #"["avatar", "front"]"#, answers: answers,
+            order: #"images = [{id = "cafe", prompt = "sitting in a cafe with a book"}]"#)
+        #expect(rig.fake.callCount == 4)
+        let image = try rig.stage("obama", .image(id: "cafe", n: 1))
+        let qa = try #require(image.qa, "the image was checked")
+        let summary = qa.checks.map { "\($0.check)=\($0.verdict) \($0.detail)" }
+        #expect(qa.attempts == 2, "\(summary)")
+        #expect(qa.verdict != .fail, "\(summary)")
+        #expect(image.sha256 == SHA256Digest.hex(of: answers[3]), "the right attempt is kept")
+        #expect(rig.prompt(2).hasPrefix("sitting in a cafe with a book"), "\(rig.prompt(2))")
+        #expect(rig.prompt(3).contains("looked like a different person"), "identity fed back: \(rig.prompt(3))")
+        // The source, the locked avatar and the QA-passed front.
+        #expect(rig.fake.requests[2].images.count == 3, "\(rig.fake.requests[2].images.count) images sent")
+        #expect(rig.summary.kits[.complete] == 1, "\(rig.summary.kits)")
     }
 }

@@ -10,6 +10,22 @@ struct KitImagesOrderTests {
         #expect(WebRoute.match(method: "POST", path: "/api/v1/kits/mira/images") == .success(.images("mira")))
         #expect(WebRoute.match(method: "GET", path: "/api/v1/kits/mira/images") == .failure(.method(["POST"])))
         #expect(WebRoute.images("mira").isAPI)
+        #expect(WebRoute.match(method: "POST", path: "/kits/mira/images") == .success(.formImages("mira")))
+        #expect(!WebRoute.formImages("mira").isAPI)
+        #expect(WebLinks.images("mira") == "/kits/mira/images")
+    }
+
+    @Test func theKitPagesFormBecomesAnEntry() {
+        let form = WebForm("prompt=+dancing+in+the+rain+&count=3&aspect=16%3A9&negative_prompt=&keep_outfit=yes")
+        #expect(
+            KitImagesOrder.entry(fromForm: form, taken: ["dancing-in-the-rain"])
+                == .object([
+                    ("id", .string("dancing-in-the-rain-2")), ("prompt", .string("dancing in the rain")), ("count", .integer(3)),
+                    ("aspect", .string("16:9")), ("keep_outfit", .bool(true)),
+                ]))
+        // What is not a number is passed on, for the validator to name.
+        let bad = KitImagesOrder.entry(fromForm: WebForm("prompt=x&count=many&id=mine"), taken: [])
+        #expect(bad == .object([("id", .string("mine")), ("prompt", .string("x")), ("count", .string("many"))]))
     }
 
     @Test func anIdIsMadeFromThePromptsFirstWordsAndKeptFree() {
