@@ -19,9 +19,12 @@ extension RefkitCommand {
                 the stage image:ID-N, published as images/ID-N.png and listed in the kit's manifest. Without \
                 --id the id is made from the prompt's first words.
 
+                The daemon (refkit run) makes them; follow them with `refkit show KIT` or the kit's page. \
+                Any --provider and --model are checked against the configuration first.
+
                 Examples:
-                  refkit make mira --prompt "standing in a coffee shop, morning light" --count 4
-                  refkit make mira --prompt "wearing a red dress at sunset" --aspect 3:4 --negative "hat"
+                  refkit make mira --prompt "in a coffee shop, morning light" --count 4
+                  refkit make mira --prompt "a red dress at sunset" --aspect 3:4 --negative hat
                   refkit make mira --prompt "reading on a train" --keep-outfit --provider fal
                 """)
 

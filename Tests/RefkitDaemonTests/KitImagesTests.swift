@@ -129,6 +129,14 @@ struct KitImagesTests {
         #expect(unknownProvider.status == 400 && unknownProvider.errorCode == "order_provider_unknown", "\(unknownProvider.body)")
         let nobody = try await rig.client.send("POST", "/api/v1/kits/nobody/images", json: body)
         #expect(nobody.status == 404)
+        // A text-only kit has no avatar to make images from: refused by intake and by the API alike.
+        try FileFixtures.write(#"{"kit": "plan", "characters": [{"name": "captain"}]}"#, to: "\(rig.inbox)/plan.json")
+        try await eventually("the plan is a kit") { try daemon.database.kit("plan") != nil }
+        try FileFixtures.write(#"{"kit": "plan", "images": [{"id": "a", "prompt": "x"}]}"#, to: "\(rig.inbox)/plan-images.json")
+        try await eventually("the images order is refused") { rejectedError(dir, "plan-images.json") != nil }
+        #expect(rejectedError(dir, "plan-images.json")?.contains("order_kit_has_no_face") == true)
+        let planned = try await rig.client.send("POST", "/api/v1/kits/plan/images", json: body)
+        #expect(planned.status == 400 && planned.errorCode == "order_kit_has_no_face", "\(planned.body)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: rig.inbox).filter { $0.hasSuffix(".json") }.isEmpty)
     }
 }
