@@ -24,6 +24,7 @@ extension Order {
         }
         if let candidates { members.append(("candidates", .number(Double(candidates), isInteger: true))) }
         if let selection { members.append(("selection", .string(selection.rawValue))) }
+        if !images.isEmpty { members.append(("images", .array(images.map(\.jsonValue)))) }
         if let select { members.append(("select", .number(Double(select), isInteger: true))) }
         if let regenerate { members.append(("regenerate", .array(regenerate.map { .string($0.name) }))) }
         if let retry { members.append(("retry", .bool(retry))) }
@@ -45,7 +46,6 @@ extension Order {
         if let priority { members.append(("priority", .number(Double(priority), isInteger: true))) }
         if let source { members.append(("source", source)) }
         if !characters.isEmpty { members.append(("characters", .array(characters.map(characterJSON)))) }
-        if !images.isEmpty { members.append(("images", .array(images.map(\.jsonValue)))) }
         return .object(members)
     }
 }

@@ -7,12 +7,13 @@ extension OrderValidator {
     public static let maxImagePromptLength = 4000
 
     /// `images`: a non-empty list of `{"id", "prompt", ...}`, ids unique. `order` is the order
-    /// parsed so far: images are made from a kit's locked avatar, so neither a text-only plan
-    /// nor a control or face-swap order (which do one other thing) may ask for them.
-    static func parseImages(_ value: JSONValue, order: Order) throws(RefkitError) -> [Order.ImageRequest] {
+    /// parsed so far (its control actions and face swap), `json` the whole order: images are made
+    /// from a kit's locked avatar, so neither a text-only plan (`characters`, even empty) nor a
+    /// control or face-swap order (which do one other thing) may ask for them.
+    static func parseImages(_ value: JSONValue, order: Order, json: JSONValue) throws(RefkitError) -> [Order.ImageRequest] {
         let items = try array(value, "$.images")
         guard !items.isEmpty else { throw RefkitError(.orderInvalidValue, "images list is empty", detail: "$.images") }
-        if order.isTextOnlyPlan {
+        if json["characters"] != nil {
             throw RefkitError(
                 .orderInvalidValue, "a text-only plan has no locked avatar to make images from",
                 detail: "$.images with $.characters: make the plan first, then images of one kit")

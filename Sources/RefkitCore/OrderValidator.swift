@@ -7,9 +7,9 @@ public enum OrderValidator {
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
+        "images",
         "face_swap",
         "remake",
-        "images",
     ]
     static let characterKeys: Set<String> = ["name", "description", "attributes"]
     /// Attributes the prompts know by name; other string-valued keys are kept as free attributes.
@@ -149,6 +149,7 @@ public enum OrderValidator {
             }
             order.faceSwap = Order.FaceSwap(target: target, name: name)
         }
+        if let images = json["images"] { order.images = try parseImages(images, order: order, json: json) }
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")
             guard let value = Order.Selection(rawValue: s) else {
@@ -244,7 +245,6 @@ public enum OrderValidator {
                 order.characters.append(c)
             }
         }
-        if let images = json["images"] { order.images = try parseImages(images, order: order) }
         return order
     }
 

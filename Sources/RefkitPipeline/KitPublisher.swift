@@ -159,8 +159,8 @@ struct KitPublisher: Sendable {
         var manifest = ManifestDocument.make(
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
             refkitVersion: RefkitBuild.version)
-        manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
         manifest.noteImageRequests(order.images)
+        manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }
 

@@ -5,9 +5,10 @@ import RefkitProviders
 extension StageRequest {
     /// A made image (`image:ID-N`): the user's prompt wrapped with the identity wording
     /// (`Prompts.madeImage`), the entry's aspect, negative prompt and model, a seed of its own
-    /// per N, and as references the locked avatar plus the kit's best references.
+    /// per N, and as references the locked avatar plus `references` (what every stage of the kit
+    /// gets) and the kit's best references.
     static func madeImage(
-        stage: Stage, inputs: Inputs, character: Order.Character, source: ReferenceImage?
+        stage: Stage, inputs: Inputs, character: Order.Character, source: ReferenceImage?, references: [ReferenceImage]
     ) throws(RefkitError) -> GenerationRequest {
         guard let entry = inputs.order.imageRequest(for: stage) else {
             throw RefkitError(.stageUnknown, "the kit's orders have no images entry for this stage", detail: stage.name)
@@ -19,7 +20,7 @@ extension StageRequest {
         let seedName = inputs.generation == 0 ? stage.name : "\(stage.name)#\(inputs.generation)"
         var request = GenerationRequest(
             kitID: inputs.kitID, stage: stage, prompt: Prompts.madeImage(entry, character: character), source: source,
-            lockedReference: inputs.locked, references: inputs.bestReferences, width: width, height: height,
+            lockedReference: inputs.locked, references: references + inputs.bestReferences, width: width, height: height,
             seed: seed(kitID: inputs.kitID, stage: seedName),
             // The kit's model belongs to the kit's provider: an entry naming another provider uses that one's.
             model: entry.model ?? (entry.provider == nil ? inputs.order.model : nil))

@@ -20,15 +20,15 @@ enum StageRequest {
         var source: ReferenceImage?
         /// The kit's locked avatar, when the stage is made from it and it is locked.
         var locked: ReferenceImage?
+        /// Issue 17, item 2: the kit's best references besides the locked one, best first (`BestReferences`),
+        /// for a made image.
+        var bestReferences: [ReferenceImage] = []
         /// A face swap's target image, when the stage is one and it is recorded.
         var swapTarget: ReferenceImage?
         /// The analyzer's description of the source, when the order asked for one.
         var analysis: JSONValue?
         /// A text-only plan's first character as made, for its scenes.
         var firstCharacter: ReferenceImage?
-        /// Issue 17, item 2: the kit's best references besides the locked one, best first (`BestReferences`),
-        /// for a made image.
-        var bestReferences: [ReferenceImage] = []
     }
 
     /// The image a stage is made from: a face swap's target takes the source's place.
@@ -50,7 +50,9 @@ enum StageRequest {
         var references: [ReferenceImage] = []
         var facts = order.character ?? Order.Character()
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
-        if case .image = stage { return try madeImage(stage: stage, inputs: inputs, character: facts, source: source) }
+        if case .image = stage {
+            return try madeImage(stage: stage, inputs: inputs, character: facts, source: source, references: references)
+        }
         var title = ""
         var body = ""
         if inputs.textOnly {

@@ -31,7 +31,8 @@ public struct GenerationRequest: Sendable {
     /// For text-only stages: a title and body the offline provider can draw.
     public var title: String
     public var body: String
-    /// What the image must not show, for providers that take a negative prompt (issue 17).
+    /// What the image should not show (an order's or watch's `negative_prompt`, issue 17 item 3),
+    /// sent where the provider takes one (see each provider).
     public var negativePrompt: String?
 
     public init(
