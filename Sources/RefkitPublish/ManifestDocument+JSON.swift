@@ -77,6 +77,7 @@ extension ManifestImage {
             ("provider", .optional(provider)),
             ("model", .optional(model)),
             ("prompt", .optional(prompt)),
+            ("image_request", imageRequest?.jsonValue ?? .null),
             ("seed", .seed(seed)),
             ("attempts", .integer(attempts)),
             ("duration_ms", .integer(durationMs)),
@@ -87,7 +88,6 @@ extension ManifestImage {
             ("reference_generation", .optional(referenceGeneration)),
             ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
             ("qa", qa?.json ?? .null),
-            ("image_request", imageRequest?.jsonValue ?? .null),
         ])
     }
 }
