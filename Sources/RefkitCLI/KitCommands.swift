@@ -49,7 +49,7 @@ extension RefkitCommand {
             discussion: """
                 The published file stays in place until the new one replaces it; the manifest keeps the attempt \
                 history. Stages: avatar, reference_avatar, front, side, back, profile, half_body, full_body, \
-                expression:NAME, scene:ID, candidate:N. A regenerated avatar is a new generation of the locked \
+                expression:NAME, scene:ID, candidate:N, image:ID-N. A regenerated avatar is a new generation of the locked \
                 reference: the views made from the earlier one are marked in `refkit show` and the manifest. \
                 Same as dropping {"kit": "KIT", "regenerate": ["side"]}.
                 """)

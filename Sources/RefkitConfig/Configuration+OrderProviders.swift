@@ -12,6 +12,7 @@ extension Configuration {
     public func providerProblem(for order: Order, watch: String, kit: Order? = nil) -> RefkitError? {
         let base = self.watch(named: watch)?.defaultOrder ?? Order(provider: "preview")
         let effective = order.overlaying((kit ?? Order()).overlaying(base))
+        if let problem = imageProviderProblem(for: order, kitProvider: effective.provider ?? "preview") { return problem }
         let named = [("provider", effective.provider ?? "preview"), ("fallback_provider", effective.fallbackProvider)]
         for case let (key, name?) in named {
             guard let provider = providers[name] else {

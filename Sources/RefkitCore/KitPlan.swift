@@ -48,6 +48,7 @@ public struct KitPlan: Sendable, Equatable {
             for e in expressions where !stages.contains(.expression(e)) { stages.append(.expression(e)) }
         }
         for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
+        stages += order.imageStages  // made after the avatar is locked, like every view
         stages.removeAll { $0 == .avatar || $0.isCandidate }
         let rest = unique(stages.filter { if case .character = $0 { false } else { true } })
         let candidates = min(order.candidates ?? 1, Stage.maxCandidates)
@@ -60,7 +61,7 @@ public struct KitPlan: Sendable, Equatable {
         return KitPlan(steps: head + rest.map { Step(stage: $0, dependsOn: .avatar) })
     }
 
-    /// The stages a follow-up order adds to an existing kit: the scenes, expressions and
+    /// The stages a follow-up order adds to an existing kit: the scenes, expressions, images and
     /// stages it names (never a second avatar), all made from the kit's locked reference.
     public static func followUp(for order: Order) -> KitPlan {
         var stages: [Stage] = []
@@ -70,6 +71,7 @@ public struct KitPlan: Sendable, Equatable {
         }
         for e in order.expressions ?? [] where !stages.contains(.expression(e)) { stages.append(.expression(e)) }
         for scene in order.scenes where !stages.contains(.scene(scene.id)) { stages.append(.scene(scene.id)) }
+        stages += order.imageStages
         stages.removeAll { $0 == .avatar || $0.isCandidate }
         stages.removeAll { if case .character = $0 { true } else { false } }
         return KitPlan(steps: unique(stages).map { Step(stage: $0, dependsOn: .avatar) })

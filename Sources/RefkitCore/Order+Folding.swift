@@ -12,6 +12,7 @@ extension Order {
             }
         }
         merged.scenes = scenes
+        merged.images = foldedImages(orders)
         return merged
     }
 }

@@ -24,6 +24,7 @@ extension Order {
         }
         if let candidates { members.append(("candidates", .number(Double(candidates), isInteger: true))) }
         if let selection { members.append(("selection", .string(selection.rawValue))) }
+        if !images.isEmpty { members.append(("images", .array(images.map(\.jsonValue)))) }
         if let select { members.append(("select", .number(Double(select), isInteger: true))) }
         if let regenerate { members.append(("regenerate", .array(regenerate.map { .string($0.name) }))) }
         if let retry { members.append(("retry", .bool(retry))) }

@@ -68,6 +68,9 @@ public struct Order: Sendable, Equatable {
     public var source: JSONValue?
     /// Text-only plans: several characters without a source image.
     public var characters: [Character]
+    // Issue 17, item 2: images made from a kit (Order+Images.swift).
+    /// Images of the character in the user's words, made from the kit's locked reference.
+    public var images: [ImageRequest] = []
 
     // Control orders: `{"kit": "mira", "select": 2}`, `{"kit": "mira", "regenerate": ["side"]}`,
     // `{"kit": "mira", "retry": true}` act on an existing kit instead of asking for images.
@@ -155,6 +158,7 @@ public struct Order: Sendable, Equatable {
         merged.stages = stages ?? base.stages
         merged.expressions = expressions ?? base.expressions
         if scenes.isEmpty { merged.scenes = base.scenes }
+        if images.isEmpty { merged.images = base.images }
         merged.candidates = candidates ?? base.candidates
         merged.selection = selection ?? base.selection
         merged.provider = provider ?? base.provider

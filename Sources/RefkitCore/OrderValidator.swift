@@ -7,6 +7,7 @@ public enum OrderValidator {
     static let topKeys: Set<String> = [
         "schema", "kit", "character", "stages", "expressions", "scenes", "candidates", "selection", "provider", "fallback_provider",
         "model", "analyze", "qa", "qa_checks", "budget_usd", "priority", "source", "characters", "select", "regenerate", "retry",
+        "images",
         "face_swap",
         "remake",
         "sources",
@@ -152,6 +153,7 @@ public enum OrderValidator {
             }
             order.faceSwap = Order.FaceSwap(target: target, name: name)
         }
+        if let images = json["images"] { order.images = try parseImages(images, order: order, json: json) }
         if let selection = json["selection"] {
             let s = try string(selection, "$.selection")
             guard let value = Order.Selection(rawValue: s) else {
@@ -300,7 +302,7 @@ public enum OrderValidator {
             var stages: [Stage] = []
             for (i, item) in items.enumerated() {
                 let name = try string(item, "$.stages[\(i)]")
-                guard let stage = Stage(name: name) else {
+                guard let stage = Stage(name: name), !stage.isMadeImage else {
                     throw RefkitError(
                         .orderInvalidValue, "unknown stage",
                         detail:

@@ -55,6 +55,10 @@ public enum Prompts {
                 "Face swap: in the first image, replace the face of the main person with the face of the character in the reference "
                 + "image (\(subject)). Keep the first image's pose, body, clothing, lighting, background and every other person "
                 + "exactly as they are; match skin tone and lighting so the result looks natural."
+        case .image(let id, _):
+            // Made images are asked with their order's entry (StageRequest); `scene` stands for its words here.
+            let words = scene.flatMap { $0.isEmpty ? nil : $0 } ?? id.replacingOccurrences(of: "_", with: " ")
+            return madeImage(Order.ImageRequest(id: id, prompt: words), character: character)
         case .character:
             return "A character reference portrait of \(subject): front-facing, head to mid-torso, clear lighting. \(background)"
         }

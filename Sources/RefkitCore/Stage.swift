@@ -16,6 +16,9 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
     case candidate(Int)
     /// The kit's locked face put onto a target image dropped with a face-swap order.
     case swap(String)
+    /// Image N (1-based) of an order's `images` entry `id`: the character in a scene of the
+    /// user's own words (issue 17, item 2).
+    case image(id: String, n: Int)
 
     /// The fixed views, in the order a kit makes them.
     public static let views: [Stage] = [.avatar, .referenceAvatar, .front, .side, .back, .profile, .halfBody, .fullBody]
@@ -38,6 +41,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .character(let name): "character:\(name)"
         case .candidate(let n): "candidate:\(n)"
         case .swap(let id): "swap:\(id)"
+        case .image(let id, let n): "image:\(id)-\(n)"
         }
     }
 
@@ -63,6 +67,9 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case "scene": self = .scene(parts[1])
         case "swap": self = .swap(parts[1])
         case "character": self = .character(parts[1])
+        case "image":
+            guard let image = Stage.madeImage(parts[1]) else { return nil }
+            self = image
         case "candidate":
             guard let n = Int(parts[1]), (1...Stage.maxCandidates).contains(n), String(n) == parts[1] else { return nil }
             self = .candidate(n)
@@ -87,6 +94,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .character(let name): "characters/\(name).png"
         case .candidate(let n): "candidates/avatar-\(n).png"
         case .swap(let id): "swaps/\(id).png"
+        case .image(let id, let n): "images/\(id)-\(n).png"
         default: "\(name).png"
         }
     }
@@ -95,7 +103,8 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// an avatar candidate is a possible avatar, so it is made square like the avatar it may become.
     public var imageSize: (width: Int, height: Int) {
         switch self {
-        case .avatar, .candidate, .referenceAvatar, .profile, .expression: (1024, 1024)
+        // A made image's own size comes from its order's `aspect` (ImageAspect); this is 1:1's.
+        case .avatar, .candidate, .referenceAvatar, .profile, .expression, .image: (1024, 1024)
         case .scene: (1280, 960)
         case .front, .side, .back, .halfBody, .fullBody, .character, .swap: (768, 1024)
         }
@@ -117,6 +126,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .character(let name): "CHARACTER · \(name.uppercased())"
         case .candidate(let n): "AVATAR CANDIDATE \(n)"
         case .swap(let id): "FACE SWAP · \(id.uppercased())"
+        case .image(let id, let n): "IMAGE · \(id.uppercased()) \(n)"
         }
     }
 
@@ -135,6 +145,7 @@ public enum Stage: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .expression: 9
         case .scene: 10
         case .swap: 11
+        case .image: 12
         }
     }
 

@@ -36,7 +36,7 @@ public enum FigureView: Sendable, Equatable {
         case .fullBody: self = .fullBody
         case .expression(let name): self = .expression(name)
         case .scene(let id): self = .scene(id)
-        case .avatar, .candidate, .character, .swap: return nil
+        case .avatar, .candidate, .character, .swap, .image: return nil
         }
     }
 

@@ -2,7 +2,7 @@ import RefkitCore
 
 /// The rows of a studio contact sheet, in the order they are drawn: the turnaround first (the
 /// source sits at its left), then the avatar and, while the kit waits for a choice, its candidates;
-/// a text-only plan's characters; body shots, expressions, scenes, face swaps.
+/// a text-only plan's characters; body shots, expressions, scenes, face swaps, made images.
 public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
     case turnaround
     case avatar
@@ -12,6 +12,8 @@ public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
     case expressions
     case scenes
     case swaps
+    /// Issue 17, item 2: images made from the kit (`images/ID-N.png`).
+    case images
 
     /// The turnaround's fixed slots, left to right: the 3/4 view is the `profile` stage.
     public static let turnaroundOrder: [Stage] = [.front, .profile, .side, .back]
@@ -26,6 +28,7 @@ public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
         case .scene: self = .scenes
         case .character: self = .characters
         case .swap: self = .swaps
+        case .image: self = .images
         case .candidate: self = .candidates
         }
     }
@@ -40,6 +43,7 @@ public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
         case .scenes: "SCENES"
         case .characters: "CHARACTERS"
         case .swaps: "FACE SWAPS"
+        case .images: "IMAGES"
         case .candidates: "AVATAR CANDIDATES"
         }
     }
@@ -52,7 +56,8 @@ public enum StudioSheetSection: Int, Sendable, CaseIterable, Comparable {
     var aspect: Double {
         switch self {
         case .turnaround, .body, .characters, .swaps: 4.0 / 3.0
-        case .avatar, .expressions, .candidates: 1
+        // Made images come in several aspects: a square cell fits each of them.
+        case .avatar, .expressions, .candidates, .images: 1
         case .scenes: 0.75
         }
     }

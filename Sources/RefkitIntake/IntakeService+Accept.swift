@@ -163,12 +163,16 @@ extension IntakeService {
             return
         }
         let plan = KitPlan.followUp(for: pending.order)
+        if kit.textOnly, !pending.order.images.isEmpty {
+            reject(entry, claimID: claimID, Self.imagesNeedAFace(kit), watch: watch)
+            return
+        }
         guard !plan.steps.isEmpty else {
             reject(
                 entry, claimID: claimID,
                 RefkitError(
                     .orderFollowUpEmpty, "the follow-up order asks for nothing to make",
-                    detail: "give \"scenes\", \"expressions\" or \"stages\" for kit \(kit.name)"),
+                    detail: "give \"scenes\", \"expressions\", \"images\" or \"stages\" for kit \(kit.name)"),
                 watch: watch)
             return
         }

@@ -162,6 +162,7 @@ struct KitPublisher: Sendable {
         var manifest = ManifestDocument.make(
             report: report, status: status, character: character, source: manifestSource, updatedAt: Timestamp.string(),
             refkitVersion: RefkitBuild.version)
+        manifest.noteImageRequests(order.images)
         manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
         manifest.recordNegativePrompt(order.negativePrompt)
         manifest.sources = sources.entries

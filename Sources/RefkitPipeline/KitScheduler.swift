@@ -185,7 +185,7 @@ public actor KitScheduler {
             byWatch: runningByWatch, byProvider: running.values.reduce(into: [:]) { $0[$1, default: 0] += 1 })
         let limits = DispatchPlan.Limits(free: free, concurrency: registry.entries.mapValues(\.config.concurrency))
         let starts = DispatchPlan.next(running: busy, candidates: candidates, limits: limits, priority: \.priority) {
-            providerName(kitID: $0.kitID)
+            imageProvider($0) ?? providerName(kitID: $0.kitID)
         }
         for start in starts {
             let (next, watch, provider) = (start.item, start.watch, start.provider)

@@ -20,6 +20,9 @@ enum StageRequest {
         var source: ReferenceImage?
         /// The kit's locked avatar, when the stage is made from it and it is locked.
         var locked: ReferenceImage?
+        /// Issue 17, item 2: the kit's best references besides the locked one, best first (`BestReferences`),
+        /// for a made image.
+        var bestReferences: [ReferenceImage] = []
         /// A face swap's target image, when the stage is one and it is recorded.
         var swapTarget: ReferenceImage?
         /// The analyzer's description of the source, when the order asked for one.
@@ -50,6 +53,9 @@ enum StageRequest {
         var references = sourceReferences(stage: stage, inputs: inputs)
         var facts = order.character ?? Order.Character()
         if let analysis = inputs.analysis, source != nil, !inputs.textOnly { facts = facts.merging(analyzed: analysis) }
+        if case .image = stage {
+            return try madeImage(stage: stage, inputs: inputs, character: facts, source: source, references: references)
+        }
         var title = ""
         var body = ""
         var shown: [Order.Character] = []

@@ -274,6 +274,7 @@ struct StageRunner: Sendable {
                 inputs.sceneCharacters.append(ReferenceImage(bytes: try work.read(file), mime: (done.format ?? .png).mime))
             }
         }
+        if stage.isMadeImage { inputs.bestReferences = try bestReferences(context) }
         let request = try StageRequest.make(stage: stage, inputs: inputs)
         return (request, inputs.locked == nil ? nil : kit.referenceGeneration)
     }

@@ -86,6 +86,7 @@ extension ManifestImage {
             ("error", error.map { .object([("code", .string($0.code)), ("message", .string($0.message))]) } ?? .null),
             ("previous", previous.map { .object([("file", .string($0.file)), ("sha256", .optional($0.sha256))]) } ?? .null),
             ("history", .array(history.map(\.jsonValue))),
+            ("image_request", imageRequest?.jsonValue ?? .null),
             ("reference_generation", .optional(referenceGeneration)),
             ("made_from_earlier_reference", .bool(madeFromEarlierReference)),
             ("qa", qa?.json ?? .null),

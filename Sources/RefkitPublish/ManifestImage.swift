@@ -41,6 +41,8 @@ public struct ManifestImage: Sendable, Equatable {
     public var history: [HistoryEntry] = []
     /// The generation of the locked reference this image was made from (nil: not made from it).
     public var referenceGeneration: Int?
+    /// Issue 17, item 2: for an image made from an order's `images`, what it was asked for.
+    public var imageRequest: ManifestImageRequest?
     /// Made from an earlier locked reference than the kit's current one (chosen again since).
     public var madeFromEarlierReference = false
     /// What QA found in the image; nil when it was not checked.

@@ -72,6 +72,12 @@ public struct ViewExpectation: Sendable, Equatable {
             return ViewExpectation(
                 faces: .turned, identity: .threeQuarter, allowedViews: Set(ObservedView.allCases),
                 spec: "view=any (the target photo's pose), framing=as in the target photo, face swapped in")
+        case .image:
+            // Issue 17, item 2: any pose and framing the user asked for, so no view is demanded;
+            // the face, when found, is compared with the looser band (it may be turned).
+            return ViewExpectation(
+                faces: .turned, identity: .threeQuarter, allowedViews: Set(ObservedView.allCases),
+                spec: "view=any (as the prompt asks), framing=any, the same character as the reference")
         case .scene(let id):
             return ViewExpectation(
                 faces: .any, identity: nil, allowedViews: Set(ObservedView.allCases),

@@ -98,6 +98,8 @@ public final class WebApp: Sendable {
         case .retry(let id): return Self.json(200, try retry(id))
         case .delete(let id): return Self.json(200, try delete(id))
         case .orders: return Self.json(202, try upload(request))
+        case .images(let id): return Self.json(202, try makeImages(id, try WebJSONBody(request)))
+        case .formImages(let id): return try imagesForm(id, request)
         case .events: return events(request)
         case .file(let path): return try file(path)
         case .asset(let name): return try asset(name)

@@ -11,6 +11,8 @@ public enum WebRoute: Sendable, Equatable {
     case formRetry(String)
     case formDelete(String)
     case formUpload
+    /// Issue 17, item 2: the kit page's "Make images" form.
+    case formImages(String)
     case asset(String)
     case file(String)
     // The JSON API.
@@ -23,6 +25,8 @@ public enum WebRoute: Sendable, Equatable {
     case delete(String)
     case orders
     case events
+    /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
+    case images(String)
 
     /// The route of `method` and `path`, or why there is none.
     public static func match(method: String, path: Substring) -> Result<WebRoute, WebRouteMiss> {
@@ -65,6 +69,7 @@ public enum WebRoute: Sendable, Equatable {
         (["kits", "*", "select"], { ["GET": .selectionPage($0), "POST": .formSelect($0)] }),
         (["kits", "*", "regenerate"], { ["POST": .formRegenerate($0)] }),
         (["kits", "*", "retry"], { ["POST": .formRetry($0)] }),
+        (["kits", "*", "images"], { ["POST": .formImages($0)] }),
         (["kits", "*", "delete"], { ["POST": .formDelete($0)] }),
         (["api", "v1", "status"], { _ in ["GET": .status] }),
         (["api", "v1", "kits"], { _ in ["GET": .kits] }),
@@ -72,6 +77,7 @@ public enum WebRoute: Sendable, Equatable {
         (["api", "v1", "kits", "*", "select"], { ["POST": .select($0)] }),
         (["api", "v1", "kits", "*", "regenerate"], { ["POST": .regenerate($0)] }),
         (["api", "v1", "kits", "*", "retry"], { ["POST": .retry($0)] }),
+        (["api", "v1", "kits", "*", "images"], { ["POST": .images($0)] }),
         (["api", "v1", "orders"], { _ in ["POST": .orders] }),
         (["api", "v1", "events"], { _ in ["GET": .events] }),
     ]
@@ -88,7 +94,7 @@ public enum WebRoute: Sendable, Equatable {
     /// True for the JSON API's routes (their errors are JSON, their answers never cached).
     public var isAPI: Bool {
         switch self {
-        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events: true
+        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
         default: false
         }
     }

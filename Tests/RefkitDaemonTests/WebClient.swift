@@ -28,15 +28,17 @@ struct WebClient: Sendable {
         }
     }
 
-    /// One request; `auth` false sends no token; `headers` are added as given.
+    /// One request; `auth` false sends no token; `headers` are added as given; `raw` is sent as the body as it is.
     func send(
-        _ method: String, _ path: String, json body: String? = nil, auth: Bool = true, headers: [String] = [], form: [String] = []
+        _ method: String, _ path: String, json body: String? = nil, auth: Bool = true, headers: [String] = [], form: [String] = [],
+        body raw: String? = nil
     ) async throws -> Answer {
         var arguments = ["-sS", "-i", "--max-time", "20", "--noproxy", "*", "-X", method]
         if auth { arguments += ["-H", "Authorization: Bearer \(token)"] }
         for header in headers { arguments += ["-H", header] }
         if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
         for field in form { arguments += ["-F", field] }
+        if let raw { arguments += ["--data-binary", raw] }
         arguments.append(origin + path)
         let (status, output) = try await ChildProcess.runOffPool("/usr/bin/curl", arguments, stderr: .discard)
         guard status == 0 else { throw WebClientError("curl \(method) \(path) exited \(status): \(output)") }

@@ -21,6 +21,8 @@ struct ViewExpectationTests {
         (.swap("party"), .turned, .threeQuarter, nil),
         (.scene("beach"), .any, nil, nil),
         (.character("mira"), .any, nil, nil),
+        // Issue 17, item 2: a made image is any view the prompt asks, its face compared with the looser band.
+        (.image(id: "red-dress", n: 2), .turned, .threeQuarter, nil),
     ]
 
     @Test("each stage's faces, identity band and allowed views (nil: any view)", arguments: cases)

@@ -20,6 +20,7 @@ extension WebPages {
             html.raw("</section>\n<section class=\"stages\"><h2>References</h2>\n<div class=\"grid\">\n")
             for card in view.cards { stageCard(card, kitID: kit.id, into: &html) }
             html.raw("</div></section>\n")
+            if !kit.textOnly && kit.lockedReference != nil { imagesForm(kitID: kit.id, into: &html) }
             if !view.candidates.isEmpty {
                 html.raw("<section class=\"candidates-section\"><h2>Avatar candidates</h2><p><a href=\"")
                 html.attribute(WebLinks.select(kit.id))
