@@ -20,7 +20,8 @@ extension StageRequest {
         let (width, height) = entry.aspect.size
         let seedName = inputs.generation == 0 ? stage.name : "\(stage.name)#\(inputs.generation)"
         var request = GenerationRequest(
-            kitID: inputs.kitID, stage: stage, prompt: Prompts.withStyle(
+            kitID: inputs.kitID, stage: stage,
+            prompt: Prompts.withStyle(
                 Prompts.madeImage(entry, character: character), character: character, templates: inputs.order.prompts), source: source,
             lockedReference: inputs.locked, references: references + inputs.bestReferences, width: width, height: height,
             seed: seed(kitID: inputs.kitID, stage: seedName),
