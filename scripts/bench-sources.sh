@@ -16,7 +16,7 @@ if [[ -z $binary ]]; then
 fi
 [[ -x ${binary:-} ]] || { echo "bench-sources: build refkit first (swift build -c release)" >&2; exit 2; }
 images=("$root/inbox-example/ada.jpg" "$root/inbox-example/mira.jpg" "$root/inbox-example/nova.jpg"
-  "$root/inbox-example/kenji.png" "$root/inbox-example/leo.webp")
+  "$root/inbox-example/kenji.png" "$root/inbox-example/leo.kit/1.webp")
 printf '%-8s %10s %14s\n' sources seconds outbox_bytes
 for count in 1 3 5; do
   work=$(mktemp -d /tmp/refkit-bench-sources-XXXXXX)

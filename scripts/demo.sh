@@ -7,7 +7,7 @@ scripts/install-deps.sh
 swift build -c release --product refkit
 rm -rf demo
 mkdir -p demo/inbox
-cp inbox-example/*.jpg inbox-example/*.png inbox-example/*.webp inbox-example/*.json demo/inbox/
+cp -r inbox-example/*.jpg inbox-example/*.png inbox-example/*.json inbox-example/*.kit demo/inbox/
 .build/release/refkit once --config config/demo.toml
 echo
 .build/release/refkit kits --config config/demo.toml

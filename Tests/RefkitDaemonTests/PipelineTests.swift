@@ -39,6 +39,7 @@ struct PipelineTests {
             name = "example"
             inbox = "inbox"
             outbox = "outbox"
+            recursive = true
             settle_ms = 100
             sidecar_wait_ms = 300
             """, in: dir)
@@ -63,16 +64,29 @@ struct PipelineTests {
         // The avatar comes first and is the locked reference of each kit with a source.
         let mira = try #require(kits.first { $0.name == "mira" })
         let miraStages = try daemon.database.stages(kitID: mira.id).map(\.stage.name)
-        #expect(miraStages == ["avatar", "reference_avatar", "front", "side", "back"])
+        #expect(miraStages == ["avatar", "reference_avatar", "front", "side", "back", "image:cafe-1", "image:cafe-2"])
         #expect(mira.lockedReference != nil)
         let miraFolder = try #require(mira.outboxDir)
-        for file in ["avatar.png", "reference_avatar.png", "front.png", "side.png", "back.png", "source.jpg"] {
+        let miraFiles = ["avatar.png", "reference_avatar.png", "front.png", "side.png", "back.png", "source.jpg"]
+        for file in miraFiles + ["images/cafe-1.png", "images/cafe-2.png"] {
             #expect(FileManager.default.fileExists(atPath: "\(miraFolder)/\(file)"), "\(file)")
         }
         let crew = try #require(kits.first { $0.name == "harbour crew" })
         #expect(crew.outboxDir?.hasSuffix("/harbour-crew") == true)
         #expect(FileManager.default.fileExists(atPath: "\(crew.outboxDir!)/characters/captain.png"))
         #expect(FileManager.default.fileExists(atPath: "\(crew.outboxDir!)/scenes/dock.png"))
+        // leo.kit/ is one character of three images: one kit, three sources in its outbox and manifest.
+        let leo = try #require(kits.first { $0.name == "leo" })
+        #expect(try daemon.database.kitSources(kitID: leo.id).count == 3)
+        let leoManifest = try checkManifest(kitFolder: try #require(leo.outboxDir))
+        guard case .array(let leoSources)? = leoManifest["sources"] else {
+            Issue.record("leo's manifest has no sources list")
+            return
+        }
+        #expect(leoSources.count == 3)
+        for file in ["source.jpg", "sources/2.jpg", "sources/3.jpg"] {
+            #expect(FileManager.default.fileExists(atPath: "\(leo.outboxDir!)/\(file)"), "\(file)")
+        }
         // Provenance reaches the manifest.
         let kenji = try #require(kits.first { $0.name == "kenji" })
         let kenjiManifest = try checkManifest(kitFolder: kenji.outboxDir!)

@@ -9,7 +9,7 @@ import Testing
 /// reference and the source or the avatar) are near-duplicates or mirrors by perceptual hash.
 @Suite("preview provider")
 struct PreviewProviderTests {
-    static let examples = ["ada.jpg", "mira.jpg", "nova.jpg", "kenji.png", "leo.webp"]
+    static let examples = ["ada.jpg", "mira.jpg", "nova.jpg", "kenji.png", "leo.kit/1.webp"]
     static let stages: [Stage] =
         [.referenceAvatar, .front, .side, .back, .profile, .halfBody, .fullBody]
         + ["smile", "serious", "surprised", "angry", "sad", "laughing", "smug"].map(Stage.expression)
