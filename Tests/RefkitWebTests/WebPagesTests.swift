@@ -65,6 +65,28 @@ struct WebPagesTests {
         #expect(try kitPage(fixture, id).contains("rating <b class=\"kit-rating\">Mature</b>"))
     }
 
+    @Test func theKitPageShowsEverySourceOfACharacter() throws {
+        let fixture = try PageFixture()
+        let id = try fixture.kit("leo")
+        try fixture.make(id, .avatar)
+        try fixture.publish(id, folder: "leo")
+        let path = try #require(try fixture.database.kit(id)?.outboxDir) + "/manifest.json"
+        guard case .object(var members) = try JSONValue.parse(try #require(FileFixtures.read(path))) else { throw FixtureError("manifest") }
+        members.append(
+            (
+                "sources",
+                .array(
+                    [("source.jpg", "1.webp"), ("sources/2.jpg", "close <up>.jpg"), ("sources/3.jpg", "3.jpg")].map { file, name in
+                        .object([("file", .string(file)), ("original_name", .string(name)), ("file_sha256", .string("ab"))])
+                    })
+            ))
+        try FileFixtures.write(JSONValue.object(members).serialized, to: path)
+        let html = try kitPage(fixture, id)
+        #expect(html.contains("src=\"/files/leo/sources/2.jpg?v=ab\""), "a further source links its published file")
+        #expect(html.contains("Source 2: close &lt;up&gt;.jpg") && html.contains("Source 3: 3.jpg"))
+        #expect(!html.contains("Source 2: 1.webp"), "the primary is the kit's Source, not listed again")
+    }
+
     @Test func theOlderLinkPagesThroughEveryKitOnceKeepingTheFilters() throws {
         let fixture = try PageFixture()
         let ids = try (1...5).map { try fixture.kit("kit \($0)", watch: "studio") }

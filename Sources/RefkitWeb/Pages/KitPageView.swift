@@ -22,6 +22,8 @@ public struct KitPageView: Sendable {
     public var kit: KitRecord
     public var source: SourceRecord?
     public var sourceURL: String?
+    /// A character's further sources as published: their URLs and the names they were dropped under.
+    public var furtherSources: [(url: String, originalName: String)] = []
     /// The locked reference's published image (the avatar), once there is one.
     public var lockedReferenceURL: String?
     /// The references, in the kit's order; candidates apart.
@@ -76,6 +78,9 @@ public struct KitPageView: Sendable {
             manifestURL: published != nil ? WebLinks.file(kit, "manifest.json") : nil,
             sheetURL: published != nil ? WebLinks.file(kit, "sheet.png") : nil,
             galleryURL: published != nil ? WebLinks.file(kit, "index.html") : nil)
+        view.furtherSources = (published?.furtherSources ?? []).compactMap { source in
+            WebLinks.file(kit, source.file.path, version: source.file.sha256).map { ($0, source.originalName) }
+        }
         view.lastEventID = lastEventID
         return view
     }

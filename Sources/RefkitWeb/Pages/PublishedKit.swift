@@ -17,6 +17,14 @@ public struct PublishedKit: Sendable, Equatable {
     public var images: [String: File]
     /// The normalised source (`source.jpg`), when the kit has one.
     public var source: String?
+    /// One of a character's further sources, with the name it was dropped under.
+    public struct Source: Sendable, Equatable {
+        public var file: File
+        public var originalName: String
+    }
+
+    /// A character's further sources (`sources/2.jpg`, …), in their order.
+    public var furtherSources: [Source] = []
 
     /// Reads the manifest's `stages`, `candidates` and `source`; entries without a file are left out.
     public init(manifest: JSONValue) {
@@ -34,6 +42,17 @@ public struct PublishedKit: Sendable, Equatable {
         }
         self.images = images
         if case .string(let file)? = manifest["source"]?["file"] { source = file } else { source = nil }
+        // The manifest's `sources` lists the primary (`source.jpg`) first, then the others.
+        if case .array(let items)? = manifest["sources"] {
+            for item in items.dropFirst() {
+                guard case .string(let path)? = item["file"] else { continue }
+                var sha: String?
+                if case .string(let value)? = item["file_sha256"] { sha = value }
+                var name = path
+                if case .string(let value)? = item["original_name"] { name = value }
+                furtherSources.append(Source(file: File(path: path, sha256: sha), originalName: name))
+            }
+        }
     }
 
     /// The manifest of the kit's outbox folder; nil before the kit was published, or when the

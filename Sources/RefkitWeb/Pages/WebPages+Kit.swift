@@ -14,6 +14,9 @@ extension WebPages {
             kitHeader(view, into: &html)
             html.raw("<section class=\"about\">")
             figure(view.sourceURL, caption: "Source" + (view.source.map { ": \($0.originalName)" } ?? ""), into: &html)
+            for (n, source) in view.furtherSources.enumerated() {
+                figure(source.url, caption: "Source \(n + 2): \(source.originalName)", into: &html)
+            }
             if kit.lockedReference != nil {
                 figure(view.lockedReferenceURL, caption: "Locked reference (\(kit.lockedHow ?? "chosen"))", into: &html)
             }
