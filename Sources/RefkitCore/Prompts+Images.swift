@@ -33,8 +33,6 @@ extension Prompts {
     /// as every stage's prompt is: a studio's "natural daylight, photorealistic" holds for the
     /// images made from its kits too.
     public static func withStyle(_ prompt: String, character: CharacterFacts, templates: PromptTemplates?) -> String {
-        let values = ["subject": describe(character), "identity": identity, "background": background]
-        guard let style = templates?.style.map({ PromptTemplates.render($0, values: values) }), !style.isEmpty else { return prompt }
-        return "\(prompt) \(style)"
+        styled(prompt, templates: templates, values: ["subject": describe(character), "identity": identity, "background": background])
     }
 }

@@ -171,6 +171,11 @@ extension Prompts {
         if let kind = PromptTemplates.Kind(stage: stage), let template = templates?.templates[kind] {
             base = PromptTemplates.render(template, values: values)
         }
+        return styled(base, templates: templates, values: values)
+    }
+
+    /// `base` followed by the style sentence of `templates`, its placeholders filled from `values`.
+    static func styled(_ base: String, templates: PromptTemplates?, values: [String: String]) -> String {
         guard let style = templates?.style.map({ PromptTemplates.render($0, values: values) }), !style.isEmpty else { return base }
         return "\(base) \(style)"
     }

@@ -57,8 +57,7 @@ extension RefkitDatabase {
                 arguments += [watch]
             }
             if filter.needsReview {
-                conditions.append(
-                    "EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.qa_verdict = 'fail' AND s.status = 'done')")
+                conditions.append(Self.needsReviewSQL)
             }
             if let before, let anchor = try Row.fetchOne(db, sql: "SELECT created_at, id FROM kits WHERE id = ?", arguments: [before]) {
                 conditions.append("(k.created_at < ? OR (k.created_at = ? AND k.id < ?))")

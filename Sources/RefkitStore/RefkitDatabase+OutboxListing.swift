@@ -20,8 +20,7 @@ extension RefkitDatabase {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT k.name, k.outbox_dir, k.status, k.created_at,
-                           EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.qa_verdict = 'fail' AND s.status = 'done') AS review
+                    SELECT k.name, k.outbox_dir, k.status, k.created_at, \(Self.needsReviewSQL) AS review
                     FROM kits k WHERE k.watch = ? AND k.outbox_dir IS NOT NULL
                     ORDER BY k.created_at DESC, k.id DESC
                     """,

@@ -42,17 +42,14 @@ extension RefkitDatabase {
         try pool.write { db in try Self.writeQA(db, stageID: stageID, file: nil, qa: qa, now: Self.now()) }
     }
 
+    /// True, in SQL, for a kit `k` with a made reference whose QA verdict is `fail`
+    /// (`refkit kits --needs-review`): one definition for every query that asks.
+    static let needsReviewSQL = "EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.qa_verdict = 'fail' AND s.status = 'done')"
+
     /// Kits with at least one reference whose QA verdict is `fail`, oldest first.
     public func kitsNeedingReview() throws -> [KitRecord] {
         try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM kits k
-                    WHERE EXISTS (SELECT 1 FROM stages s WHERE s.kit_id = k.id AND s.qa_verdict = 'fail' AND s.status = 'done')
-                    ORDER BY k.created_at, k.id
-                    """
-            ).map(Self.kitRecord)
+            try Row.fetchAll(db, sql: "SELECT * FROM kits k WHERE \(Self.needsReviewSQL) ORDER BY k.created_at, k.id").map(Self.kitRecord)
         }
     }
 }
