@@ -220,8 +220,8 @@ extension FakeGemini {
             case .malformed(let text):
                 return .init(status: 200, headers: ["content-type": "application/json; charset=UTF-8"], body: Array(text.utf8))
             case .oversized(let bytes):
-                let padding = String(repeating: "A", count: max(0, bytes))
-                return Self.candidate(parts: [.object([("text", .string(padding))])], finish: "STOP", model: model)
+                return Self.candidate(parts: [.object([("text", .string("@padding@"))])], finish: "STOP", model: model)
+                    .padded(replacing: "@padding@", with: bytes)
             case .raw(let status, let headers, let body):
                 return .init(status: status, headers: headers, body: body)
             }

@@ -20,6 +20,16 @@ final class FakeImageAPIServer: Sendable {
         var status: Int
         var headers: [String: String]
         var body: [UInt8]
+
+        /// `reply` with the string `marker` in its JSON body replaced by `count` letters "A": an oversized answer built
+        /// without serialising megabytes a character at a time, which under a loaded CI outlasted the client's timeout.
+        func padded(replacing marker: String, with count: Int) -> Reply {
+            let needle = Array(marker.utf8)
+            guard let start = body.indices.first(where: { body[$0...].starts(with: needle) }) else { return self }
+            var padded = self
+            padded.body.replaceSubrange(start..<start + needle.count, with: repeatElement(UInt8(ascii: "A"), count: max(0, count)))
+            return padded
+        }
     }
 
     let baseURL: String

@@ -267,8 +267,9 @@ extension FakeOpenAI {
                     200,
                     .object([
                         ("created", .number(1_700_000_000, isInteger: true)),
-                        ("padding", .string(String(repeating: "A", count: max(0, bytes)))),
-                    ]))
+                        ("padding", .string("@padding@")),
+                    ])
+                ).padded(replacing: "@padding@", with: bytes)
             case .raw(let status, let headers, let body):
                 return .init(status: status, headers: headers, body: body)
             }
