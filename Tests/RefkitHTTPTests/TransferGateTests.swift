@@ -147,17 +147,18 @@ struct TransferGateTests {
         var arrivals = route.arrivals.makeAsyncIterator()
         #expect(await arrivals.next() == 1)
         var short = request
-        short.timeout = .seconds(5)
+        short.timeout = .seconds(10)
         let second = Task { try await client.send(short) }
-        // Deliberately longer than the second request's whole timeout: it is waiting, not running.
-        try await Task.sleep(for: .milliseconds(5500))
+        // Deliberately longer than the second request's whole timeout: it is waiting, not running. The timeout leaves the
+        // request itself most of 10 s, which a loaded test process (the in-process server starved) needs.
+        try await Task.sleep(for: .milliseconds(10_500))
         route.releaseOne()
         #expect(try await first.value.status == 200)
         #expect(await arrivals.next() == 2)
         route.releaseOne()
         let answer = try await second.value
         #expect(answer.status == 200)
-        #expect(answer.duration < .seconds(5), "the response's duration leaves out the 5.5 s wait for a place: \(answer.duration)")
+        #expect(answer.duration < .seconds(10), "the response's duration leaves out the 10.5 s wait for a place: \(answer.duration)")
         await server.stop()
     }
 
@@ -172,10 +173,10 @@ struct TransferGateTests {
         #expect(await arrivals.next() == 1)
         var moved = request
         moved.url = server.baseURL + "/moved"
-        moved.timeout = .seconds(5)
+        moved.timeout = .seconds(10)
         let second = Task { try await client.send(moved) }
         // Longer than the redirected request's whole timeout: both of its hops wait, run briefly.
-        try await Task.sleep(for: .milliseconds(5500))
+        try await Task.sleep(for: .milliseconds(10_500))
         route.releaseOne()
         #expect(try await first.value.status == 200)
         let response = try await second.value
