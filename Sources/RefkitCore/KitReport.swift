@@ -58,6 +58,8 @@ public struct KitReport: Sendable, Equatable {
         public var qa: QANote?
         /// The provider inputs the stage's call was sent with (issue 17 item 4); nil: none.
         public var inputs: JSONValue?
+        /// The negative prompt the stage's call sent; nil: none, or its provider takes none.
+        public var negativePrompt: String?
 
         public init(stage: Stage, status: StageStatus, attempts: Int = 0, durationMs: Int = 0, costUSD: Double = 0) {
             self.stage = stage

@@ -141,6 +141,7 @@ struct KitPublisher: Sendable {
             (entry.sha256, entry.mime, entry.width, entry.height) = (s.sha256, s.format?.mime, s.width, s.height)
             (entry.provider, entry.model, entry.prompt, entry.seed) = (s.provider, s.model, s.prompt, s.seed)
             entry.inputs = s.inputs.flatMap { try? JSONValue.parse(Array($0.utf8)) }
+            entry.negativePrompt = s.negativePrompt
             (entry.errorCode, entry.errorMessage) = (s.errorCode, s.errorMessage)
             entry.referenceGeneration = s.referenceGeneration
             entry.madeFromEarlierReference = s.madeFromEarlierReference(kitGeneration: kit.referenceGeneration)
@@ -164,7 +165,6 @@ struct KitPublisher: Sendable {
             refkitVersion: RefkitBuild.version)
         manifest.noteImageRequests(order.images)
         manifest.contentRating = kit.contentRating ?? ContentRating.of(analysis: StageRunner.storedAnalysis(kit), source: order.source)
-        manifest.recordNegativePrompt(order.negativePrompt)
         manifest.sources = sources.entries
         return try OutboxPublisher(outbox: outbox).publish(folder: folderName, files: files, manifest: manifest)
     }

@@ -99,7 +99,8 @@ extension StageRunner {
                 width: image.width, height: image.height, model: image.model, costUSD: 0, durationMs: ms,
                 locksReference: stage == .avatar, qa: record,
                 madeWith: MadeWith(
-                    provider: kept.madeBy, prompt: kept.made.prompt, seed: kept.made.seed, inputs: kept.made.inputs?.serialized))
+                    provider: kept.madeBy, prompt: kept.made.prompt, seed: kept.made.seed, inputs: kept.made.inputs?.serialized,
+                    negativePrompt: kept.made.negativePrompt))
         }
         for (i, other) in attempts.enumerated() where i != keep {
             try? FileManager.default.removeItem(atPath: work.absolute(other.file))

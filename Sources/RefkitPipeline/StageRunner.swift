@@ -170,6 +170,8 @@ struct StageRunner: Sendable {
         var seed: Int64
         /// The provider inputs it was sent with (issue 17 item 4).
         var inputs: JSONValue? = nil
+        /// The negative prompt the provider sent (nil: none).
+        var negativePrompt: String? = nil
     }
 
     /// Prepares the request, records the attempt, paces and calls the provider (with retries)
@@ -195,7 +197,7 @@ struct StageRunner: Sendable {
         let started = try database.startStage(
             id: runnable.stageID, kitID: runnable.kitID, provider: providerName, model: request.model ?? entry.config.model,
             prompt: request.prompt, seed: Int64(bitPattern: request.seed), referenceGeneration: referenceGeneration,
-            inputs: request.inputs?.serialized,
+            inputs: request.inputs?.serialized, negativePrompt: provider.negativePromptSent(for: request),
             budget: StageRequest.budgetClaim(
                 order: context.order, watch: configuration.watch(named: context.kit.watch), price: entry.config.pricePerImageUSD))
         guard started else {
@@ -213,7 +215,7 @@ struct StageRunner: Sendable {
         }
         return CheckedImage(
             image: image, format: try checkOutput(image), prompt: request.prompt, seed: Int64(bitPattern: request.seed),
-            inputs: request.inputs)
+            inputs: request.inputs, negativePrompt: provider.negativePromptSent(for: request))
     }
 
     /// The stage's context from the store; a kit deleted meanwhile is `kit_missing`.

@@ -35,3 +35,35 @@ extension ProviderSettings {
         return (field, .string(text))
     }
 }
+
+// What each provider actually sends, so a reference's record names the negative prompt only
+// when it reached the model (the preview, and apps or workflows without a place for it, do not).
+
+extension GeminiProvider {
+    /// Sent inside the prompt ("Avoid: …").
+    public func negativePromptSent(for request: GenerationRequest) -> String? { request.negativeText }
+}
+
+extension OpenAIProvider {
+    /// Sent inside the prompt ("Avoid: …").
+    public func negativePromptSent(for request: GenerationRequest) -> String? { request.negativeText }
+}
+
+extension FalProvider {
+    /// Sent under `negative_prompt_field` unless that is set to "".
+    public func negativePromptSent(for request: GenerationRequest) -> String? {
+        settings.negativeInput(request) == nil ? nil : request.negativeText
+    }
+}
+
+extension ReplicateProvider {
+    /// Sent under `negative_prompt_field` unless that is set to "".
+    public func negativePromptSent(for request: GenerationRequest) -> String? {
+        settings.negativeInput(request) == nil ? nil : request.negativeText
+    }
+}
+
+extension ComfyUIProvider {
+    /// Sent into the workflow's `negative_node` when the configuration names one.
+    public func negativePromptSent(for request: GenerationRequest) -> String? { workflow.negative == nil ? nil : request.negativeText }
+}

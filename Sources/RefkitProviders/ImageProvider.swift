@@ -100,11 +100,17 @@ public protocol ImageProvider: Sendable {
     /// How many input images one request may carry (issue 17 item 1): `max_input_images`, else
     /// the provider's default from what its API takes. Applied by the scheduler.
     var inputImageCap: InputImageCap { get }
+    /// The negative prompt this provider sends for `request`, for the record (the manifest, the
+    /// store): nil when the request has none or the provider does not send one (see
+    /// `GenerationRequest+Negative`).
+    func negativePromptSent(for request: GenerationRequest) -> String?
 }
 
 extension ImageProvider {
     public var gatesItsOwnRequest: Bool { false }
     public var inputImageCap: InputImageCap { .unlimited }
+    /// A provider that does not say how it takes a negative prompt is not said to have sent one.
+    public func negativePromptSent(for request: GenerationRequest) -> String? { nil }
 }
 
 /// The gate the current task's provider requests pass through, if any (set by the scheduler):

@@ -23,6 +23,7 @@ extension ManifestDocument {
             image.madeFromEarlierReference = s.madeFromEarlierReference
             image.qa = s.qa
             image.inputs = s.inputs
+            image.negativePrompt = s.negativePrompt
             image.history = (history[s.stage] ?? []).map {
                 ManifestImage.HistoryEntry(
                     generation: $0.generation, status: $0.status, sha256: $0.sha256, provider: $0.provider, model: $0.model, seed: $0.seed,

@@ -28,7 +28,7 @@ public struct ManifestImage: Sendable, Equatable {
     public var provider: String?
     public var model: String?
     public var prompt: String?
-    /// The negative prompt the kit's orders give (issue 17, item 3); nil when none, or not generated.
+    /// The negative prompt its call sent; nil when none, its provider takes none, or not generated.
     public var negativePrompt: String?
     public var seed: Int64?
     public var attempts: Int

@@ -313,6 +313,11 @@ enum Migrations {
             // manifest lists them per reference. NULL: none (or made before inputs existed).
             try db.execute(sql: "ALTER TABLE stages ADD COLUMN inputs TEXT")
         }
+        migrator.registerMigration("v16-reference-negative-prompt") { db in
+            // The negative prompt a stage's last call sent (nil: none, or its provider takes none), so
+            // each reference's record says what reached the model, whatever later orders change.
+            try db.execute(sql: "ALTER TABLE stages ADD COLUMN negative_prompt TEXT")
+        }
         return migrator
     }
 }

@@ -151,6 +151,8 @@ public struct StageRecord: Sendable, Equatable {
     public var qa: QAStageRecord?
     /// The provider inputs its last call was sent with, as JSON (issue 17 item 4); nil: none.
     public var inputs: String?
+    /// The negative prompt its last call sent; nil: none, or its provider takes none.
+    public var negativePrompt: String? = nil
 }
 
 /// An earlier result of a stage, replaced by `regenerate` (or an earlier failure, by `retry`).

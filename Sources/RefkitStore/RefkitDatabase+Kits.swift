@@ -22,7 +22,8 @@ extension RefkitDatabase {
             sha256: row["sha256"], format: try StoredValue.format(row, in: "stages"), width: row["width"], height: row["height"],
             costUSD: row["cost_usd"], durationMs: row["duration_ms"], errorCode: row["error_code"], errorMessage: row["error_message"],
             updatedAt: row["updated_at"], generation: row["generation"] ?? 0, input: row["input"],
-            referenceGeneration: row["reference_generation"], qa: try StoredValue.qa(row), inputs: row["inputs"])
+            referenceGeneration: row["reference_generation"], qa: try StoredValue.qa(row), inputs: row["inputs"],
+            negativePrompt: row["negative_prompt"])
     }
 
     /// The stages a kit has.

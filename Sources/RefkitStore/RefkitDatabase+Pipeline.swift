@@ -23,12 +23,15 @@ public struct MadeWith: Sendable, Equatable {
     public var seed: Int64
     /// The provider inputs it was sent with, as JSON (issue 17 item 4); nil: none.
     public var inputs: String?
+    /// The negative prompt it sent; nil: none.
+    public var negativePrompt: String?
 
-    public init(provider: String, prompt: String, seed: Int64, inputs: String? = nil) {
+    public init(provider: String, prompt: String, seed: Int64, inputs: String? = nil, negativePrompt: String? = nil) {
         self.provider = provider
         self.prompt = prompt
         self.seed = seed
         self.inputs = inputs
+        self.negativePrompt = negativePrompt
     }
 }
 
@@ -122,11 +125,12 @@ extension RefkitDatabase {
     /// False when the stage is no longer there to run (its kit was deleted, or it was reset).
     /// `referenceGeneration`: the generation of the kit's locked reference the stage is made
     /// from (nil: not from the locked reference), so views of an earlier one can be told apart.
-    /// `inputs`: the provider inputs sent with the call, as JSON (issue 17 item 4; nil: none).
+    /// `inputs`: the provider inputs sent with the call, as JSON (issue 17 item 4; nil: none);
+    /// `negativePrompt`: the negative prompt the provider sends (nil: none).
     @discardableResult
     public func startStage(
         id: Int64, kitID: String, provider: String, model: String?, prompt: String, seed: Int64, referenceGeneration: Int? = nil,
-        inputs: String? = nil, budget: BudgetClaim? = nil
+        inputs: String? = nil, negativePrompt: String? = nil, budget: BudgetClaim? = nil
     ) throws -> Bool {
         try pool.write { db in
             let now = Self.now()
@@ -136,10 +140,10 @@ extension RefkitDatabase {
                 sql: """
                     UPDATE stages SET status = 'running', attempts = attempts + 1, provider = ?, model = ?, prompt = ?, seed = ?,
                         reference_generation = ?, error_code = NULL, error_message = NULL, qa = NULL, qa_verdict = NULL,
-                        inputs = ?, updated_at = ?
+                        inputs = ?, negative_prompt = ?, updated_at = ?
                     WHERE id = ? AND status IN ('pending', 'running')
                     """,
-                arguments: [provider, model, prompt, seed, referenceGeneration, inputs, now, id])
+                arguments: [provider, model, prompt, seed, referenceGeneration, inputs, negativePrompt, now, id])
             guard db.changesCount == 1 else { return false }
             if let budget {
                 let name = try String.fetchOne(db, sql: "SELECT stage FROM stages WHERE id = ?", arguments: [id]) ?? ""
@@ -176,12 +180,14 @@ extension RefkitDatabase {
                         cost_usd = cost_usd + ?,
                         duration_ms = ?, error_code = NULL, error_message = NULL, qa = ?, qa_verdict = ?,
                         provider = coalesce(?, provider), prompt = coalesce(?, prompt), seed = coalesce(?, seed),
-                        inputs = CASE WHEN ? THEN ? ELSE inputs END, updated_at = ?
+                        inputs = CASE WHEN ? THEN ? ELSE inputs END,
+                        negative_prompt = CASE WHEN ? THEN ? ELSE negative_prompt END, updated_at = ?
                     WHERE id = ? AND status = 'running'
                     """,
                 arguments: [
                     file, sha256, format.mime, width, height, model, costUSD, durationMs, qa.map(Self.qaJSON), qa?.verdict.rawValue,
-                    madeWith?.provider, madeWith?.prompt, madeWith?.seed, madeWith != nil, madeWith?.inputs, now, id,
+                    madeWith?.provider, madeWith?.prompt, madeWith?.seed, madeWith != nil, madeWith?.inputs,
+                    madeWith != nil, madeWith?.negativePrompt, now, id,
                 ])
             guard db.changesCount == 1 else { return }
             // The call's reservation (or recorded payment) is now the stage's cost.

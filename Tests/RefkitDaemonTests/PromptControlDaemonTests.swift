@@ -16,6 +16,18 @@ struct PromptControlDaemonTests {
     static func run(
         provider: String, providerTable: String, secret: String, watchKeys: String, sidecar: String?
     ) async throws -> (TemporaryDirectory, Daemon, Daemon.Summary, CapturedLog) {
+        let (dir, configuration) = try setUp(
+            provider: provider, providerTable: providerTable, secret: secret, watchKeys: watchKeys, sidecar: sidecar)
+        let log = CapturedLog()
+        let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
+        let summary = try await daemon.run(.once)
+        return (dir, daemon, summary, log)
+    }
+
+    /// The folders, the configuration and the inbox's files of `run`.
+    static func setUp(
+        provider: String, providerTable: String, secret: String, watchKeys: String, sidecar: String?
+    ) throws -> (TemporaryDirectory, Configuration) {
         let dir = try TemporaryDirectory("prompt-control")
         let inbox = try dir.folder("inbox")
         try FileFixtures.write(secret + "\n", to: dir.url("key.txt"))
@@ -41,10 +53,7 @@ struct PromptControlDaemonTests {
             """, in: dir)
         try FileFixtures.write(try ImageFixtures.jpeg(seed: 77, width: 120, height: 160), to: "\(inbox)/ayla.jpg")
         if let sidecar { try FileFixtures.write(sidecar, to: "\(inbox)/ayla.json") }
-        let log = CapturedLog()
-        let daemon = try Daemon.build(configuration: configuration, logger: log.logger)
-        let summary = try await daemon.run(.once)
-        return (dir, daemon, summary, log)
+        return (dir, configuration)
     }
 
     /// The manifest's stages by name.
@@ -98,5 +107,46 @@ struct PromptControlDaemonTests {
         #expect(inputs.allSatisfy { $0["negative_prompt"] == .string("extra fingers, text") }, "\(inputs.map(\.serialized))")
         #expect(inputs.allSatisfy { $0["prompt"]?.stringValue?.contains("Avoid") == false }, "Replicate has a field for it")
         #expect(try Self.manifestStages(daemon)["front"]?["negative_prompt"] == .string("extra fingers, text"))
+    }
+
+    /// Each reference records the negative prompt its own call sent: a follow-up order with another one changes only
+    /// the references made after it, and an app that takes none (`negative_prompt_field = ""`) records none.
+    @Test func eachReferenceRecordsTheNegativePromptItsCallSent() async throws {
+        let secret = "fal-test-secret-prompts-3"
+        let fake = try await FakeFal.start(key: secret)
+        let table = "[providers.fal]\nbase_url = \"\(fake.baseURL)\"\napp_id = \"fal-ai/flux-pro/kontext\""
+        let (dir, configuration) = try Self.setUp(
+            provider: "fal", providerTable: table, secret: secret, watchKeys: "negative_prompt = \"from the watch\"", sidecar: nil)
+        defer { withExtendedLifetime(dir) {} }
+        let daemon = try Daemon.build(configuration: configuration, logger: quietLogger)
+        let running = RunningDaemon(daemon)
+        try await eventually("ayla is complete") { try daemon.database.kit("ayla")?.status == .complete }
+        try FileFixtures.write(#"{"kit": "ayla", "expressions": ["smile"], "negative_prompt": "hats"}"#, to: dir.url("inbox/more.json"))
+        try await eventually("ayla has her expression", state: { "\(fake.calls(.submit).count) calls" }) {
+            let kit = try daemon.database.kit("ayla")
+            let stages = try daemon.database.stages(kitID: kit?.id ?? "")
+            return kit?.status == .complete && stages.contains { $0.stage == .expression("smile") && $0.status == .done }
+        }
+        try await running.stop()
+        await fake.stop()
+        let sent = fake.calls(.submit).compactMap { $0.json?["negative_prompt"]?.stringValue }
+        #expect(sent == ["from the watch", "from the watch", "hats"])
+        let stages = try Self.manifestStages(daemon)
+        #expect(stages["avatar"]?["negative_prompt"] == .string("from the watch"), "made before the follow-up: as it was sent")
+        #expect(stages["front"]?["negative_prompt"] == .string("from the watch"))
+        #expect(stages["expression:smile"]?["negative_prompt"] == .string("hats"), "\(stages.keys.sorted())")
+
+        let none = try await FakeFal.start(key: secret)
+        let (noneDir, noneDaemon, summary, log) = try await Self.run(
+            provider: "fal",
+            providerTable:
+                "[providers.fal]\nbase_url = \"\(none.baseURL)\"\napp_id = \"fal-ai/flux-pro/kontext\"\nnegative_prompt_field = \"\"",
+            secret: secret, watchKeys: "negative_prompt = \"from the watch\"", sidecar: nil)
+        defer { withExtendedLifetime(noneDir) {} }
+        await none.stop()
+        #expect(summary.kits[.complete] == 1, "\(log.text.suffix(3000))")
+        #expect(none.calls(.submit).allSatisfy { $0.json?["negative_prompt"] == nil })
+        let unsent = try Self.manifestStages(noneDaemon)
+        #expect(unsent["front"]?["negative_prompt"] == .null, "the app took none: none is recorded")
     }
 }

@@ -48,6 +48,28 @@ struct NegativePromptTests {
         let parts = gemini["contents"]?.arrayValue?.first?["parts"]?.arrayValue ?? []
         #expect(parts.first?["text"] == .string("A full-body front view. Avoid: blurry."), "\(gemini.serialized)")
     }
+
+    /// What a reference's record says was sent: the text where the provider sends one, nil where it does not.
+    @Test func eachProviderSaysWhetherItSendsOne() throws {
+        let asked = request(" blurry ")
+        #expect(GeminiProvider(settings: settings("gemini"), http: http).negativePromptSent(for: asked) == "blurry")
+        #expect(OpenAIProvider(settings: settings("openai"), http: http).negativePromptSent(for: asked) == "blurry")
+        #expect(FalProvider(settings: settings("fal"), http: http).negativePromptSent(for: asked) == "blurry")
+        #expect(FalProvider(settings: settings("fal", ["negative_prompt_field": ""]), http: http).negativePromptSent(for: asked) == nil)
+        let replicate = ReplicateProvider(settings: settings("replicate", ["negative_prompt_field": " "]), http: http)
+        #expect(replicate.negativePromptSent(for: asked) == nil)
+        #expect(ReplicateProvider(settings: settings("replicate"), http: http).negativePromptSent(for: request(nil)) == nil)
+        #expect(PreviewProvider().negativePromptSent(for: asked) == nil, "the preview ignores it")
+        let comfyUI = ComfyUINegativeNodeTests()
+        let shipped = try ComfyUIProvider(settings: comfyUI.settings("http://127.0.0.1:1", negativeNode: nil), http: http, tuning: .init())
+        #expect(shipped.negativePromptSent(for: asked) == nil, "no negative_node: the workflow keeps its own")
+        let directory = try TemporaryDirectory("negative-sent")
+        let workflow = try ComfyUINegativeNodeTests.workflowWithNegativeText(in: directory)
+        let node = try ComfyUIProvider(
+            settings: comfyUI.settings("http://127.0.0.1:1", negativeNode: "7", workflow: workflow), http: http, tuning: .init())
+        #expect(node.negativePromptSent(for: asked) == "blurry")
+        withExtendedLifetime(directory) {}
+    }
 }
 
 /// ComfyUI's negative node, against the fake server.
