@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks the systemd units in systemd/:
-#   1. `systemd-analyze verify` on refkit.service, refkit-civitai.service and refkit-civitai.timer
+#   1. `systemd-analyze verify` on every unit in systemd/ (refkit, refkit-civitai, refkit-backup)
 #      (fails the script on any complaint about them);
 #   2. prints the exposure score of `systemd-analyze security --offline=true` for each service,
 #      and fails when refkit.service scores above REFKIT_MAX_EXPOSURE (default 2.0).
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-units=(refkit.service refkit-civitai.service refkit-civitai.timer)
+units=(refkit.service refkit-civitai.service refkit-civitai.timer refkit-backup.service refkit-backup.timer)
 max_exposure="${REFKIT_MAX_EXPOSURE:-2.0}"
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
@@ -66,7 +66,7 @@ if [ "$status" -ne 0 ]; then
 fi
 echo "check-units: verify clean"
 
-for unit in refkit.service refkit-civitai.service; do
+for unit in refkit.service refkit-civitai.service refkit-backup.service; do
     report="$(cd "$work" && systemd-analyze security --offline=true --no-pager "./$unit" 2>&1)" || true
     overall="$(grep -F 'Overall exposure level' <<<"$report" || true)"
     if [ -z "$overall" ]; then

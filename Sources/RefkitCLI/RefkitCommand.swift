@@ -16,7 +16,7 @@ public struct RefkitCommand: AsyncParsableCommand {
         version: RefkitVersion.string,
         subcommands: [
             Run.self, Once.self, Status.self, Kits.self, Show.self, Select.self, Regenerate.self, Retry.self, Delete.self, Check.self,
-            QA.self, Doctor.self, Civitai.self, WebURL.self, Make.self,
+            QA.self, Doctor.self, Civitai.self, WebURL.self, Make.self, Backup.self,
         ]
     )
 

@@ -6,13 +6,14 @@ import RefkitSystem
 
 /// How read-side commands (status, kits, show) reach the state a daemon may be writing.
 enum StateAccess {
-    static func open(_ configuration: Configuration) throws -> RefkitDatabase {
+    /// `readOnly`: for a command that must not even migrate the store (a backup copies it as it is).
+    static func open(_ configuration: Configuration, readOnly: Bool = false) throws -> RefkitDatabase {
         let path = StateLayout(root: configuration.stateDir).database
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError(code: 66, message: "no state yet at \(path): run `refkit run` or `refkit once` first")
         }
         do {
-            return try RefkitDatabase(path: path)
+            return try RefkitDatabase(path: path, readOnly: readOnly)
         } catch {
             throw CLIError(code: 74, message: "cannot open the database \(path): \(error)")
         }

@@ -2,6 +2,10 @@
 // The raw strings are the wire format (error.json, manifests, the database, logs): never change one.
 extension RefkitError.Code {
     public static let avatarAlreadyChosen = Self("avatar_already_chosen")
+    /// `refkit backup`: reading the store or checking the copy failed.
+    public static let backupFailed = Self("backup_failed")
+    /// `refkit backup`: the backup's folder is missing or not writable, or the rename failed.
+    public static let backupUnwritable = Self("backup_unwritable")
     public static let budgetDayExceeded = Self("budget_day_exceeded")
     public static let budgetKitExceeded = Self("budget_kit_exceeded")
     public static let candidateAlreadyLocked = Self("candidate_already_locked")

@@ -6,7 +6,8 @@ import RefkitStore
 // What the web UI's reads cost on a big store (issue 16: with 10,000 kits the API's first page of
 // 50 under 20 ms): `refkit-store-bench [--kits N] [--events N]`. Builds a database of N kits (1 in
 // 100 with a reference that failed QA) and N x 10 events, then times each read 50 times. With `--runnable`
-// the scheduler's query over stages waiting for several others (RunnableBench.swift). With `--web`
+// the scheduler's query over stages waiting for several others (RunnableBench.swift). With `--backup`
+// `refkit backup`'s copy of the whole store. With `--web`
 // the web server's answers and event streams too (WebBench.swift: `--clients 50 --seconds 20 --rate 20`).
 
 func argument(_ name: String, _ fallback: Int) -> Int {
@@ -78,6 +79,12 @@ let middle = Int64(eventCount / 2)
 try time("500 events after the middle of the log") { try database.events(after: middle, limit: 500).count }
 try time("newest event id") { Int(try database.lastEventID() > 0 ? 1 : 0) }
 
+if CommandLine.arguments.contains("--backup") {
+    // `refkit backup`'s work: the online copy, the switch to a rollback journal, the integrity check, the syncs.
+    try time("backup of the whole store (refkit backup)", unit: "KiB") {
+        Int(try database.backup(to: "\(folder)/backup.sqlite").bytes / 1024)
+    }
+}
 if CommandLine.arguments.contains("--runnable") { try runnableBench(database: database) }
 if CommandLine.arguments.contains("--web") {
     try await webBench(
