@@ -81,7 +81,7 @@ try time("newest event id") { Int(try database.lastEventID() > 0 ? 1 : 0) }
 
 if CommandLine.arguments.contains("--backup") {
     // `refkit backup`'s work: the online copy, the switch to a rollback journal, the integrity check, the syncs.
-    try time("backup of the whole store (refkit backup)", unit: "KiB") {
+    try time("refkit backup of the whole store", unit: "KiB") {
         Int(try database.backup(to: "\(folder)/backup.sqlite").bytes / 1024)
     }
 }
