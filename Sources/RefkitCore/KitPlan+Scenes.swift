@@ -24,4 +24,17 @@ extension KitPlan {
         if !named.isEmpty { return named }
         return names.first.map { [$0] } ?? []
     }
+
+    /// The steps a follow-up order adds to a text-only kit (`kit`: the kit's order so far). Such
+    /// a kit has no avatar: each scene waits for the characters it shows, as in the first plan,
+    /// so a scene ordered while a character is still being made is made from its reference;
+    /// other stages wait for nothing.
+    public static func textOnlyFollowUp(for order: Order, kit: Order) -> KitPlan {
+        let scenes = Dictionary(order.scenes.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return KitPlan(
+            steps: followUp(for: order).steps.map { step in
+                guard case .scene(let id) = step.stage, let scene = scenes[id] else { return Step(stage: step.stage, dependsOnAll: []) }
+                return Step(stage: step.stage, dependsOnAll: sceneCharacters(scene, in: kit).map(Stage.character))
+            })
+    }
 }

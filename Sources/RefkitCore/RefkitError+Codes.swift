@@ -35,6 +35,8 @@ extension RefkitError.Code {
     public static let moveTargetExists = Self("move_target_exists")
     public static let nothingToRetry = Self("nothing_to_retry")
     public static let orderAmbiguousImage = Self("order_ambiguous_image")
+    /// A follow-up scene of a text-only kit shows a character whose reference failed.
+    public static let orderCharacterFailed = Self("order_character_failed")
     public static let orderDuplicateFaceSwap = Self("order_duplicate_face_swap")
     public static let orderDuplicateId = Self("order_duplicate_id")
     public static let orderDuplicateSidecar = Self("order_duplicate_sidecar")

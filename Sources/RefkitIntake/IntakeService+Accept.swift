@@ -162,7 +162,7 @@ extension IntakeService {
                 watch: watch)
             return
         }
-        let plan = KitPlan.followUp(for: pending.order)
+        var plan = KitPlan.followUp(for: pending.order)
         if kit.textOnly, !pending.order.images.isEmpty {
             reject(entry, claimID: claimID, Self.imagesNeedAFace(kit), watch: watch)
             return
@@ -176,14 +176,17 @@ extension IntakeService {
                 watch: watch)
             return
         }
-        if kit.textOnly, let kitOrder = try? database.kitOrder(kitID: kit.id),
-            let problem = OrderValidator.checkSceneCharacters(pending.order, kit: kitOrder)
-        {
-            reject(entry, claimID: claimID, problem, watch: watch)
-            return
+        if kit.textOnly, let kitOrder = try? database.kitOrder(kitID: kit.id) {
+            if let problem = OrderValidator.checkSceneCharacters(pending.order, kit: kitOrder)
+                ?? failedCharacter(in: KitPlan.textOnlyFollowUp(for: pending.order, kit: kitOrder), kit: kit)
+            {
+                reject(entry, claimID: claimID, problem, watch: watch)
+                return
+            }
+            // No avatar: each new scene waits for the characters it shows, and is made from their references.
+            plan = KitPlan.textOnlyFollowUp(for: pending.order, kit: kitOrder)
         }
-        // Text-only kits have no avatar: their follow-ups are made from their characters' references.
-        let steps = plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOn: kit.textOnly ? nil : .avatar) }
+        let steps = kit.textOnly ? plan.steps : plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOn: .avatar) }
         do {
             _ = try originals.store(pending.text, sha256: SHA256Digest.hex(of: pending.text), ext: "json")
             let added = try database.addFollowUp(

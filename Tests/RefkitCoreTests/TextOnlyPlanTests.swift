@@ -29,6 +29,17 @@ struct TextOnlyPlanTests {
         #expect(step(plan, "scene:deck")?.dependency == .stage(.character("captain")), "naming none: the first character")
     }
 
+    @Test func aFollowUpsScenesWaitForTheKitsCharactersTheyShow() throws {
+        let kit = try order(crew)
+        let more = try order(
+            #"{"kit": "crew", "scenes": [{"id": "mess", "characters": ["cook", "engineer"]}, {"id": "hold"}], "expressions": ["smile"]}"#)
+        let plan = KitPlan.textOnlyFollowUp(for: more, kit: kit)
+        #expect(plan.stages.map(\.name) == ["expression:smile", "scene:mess", "scene:hold"])
+        #expect(step(plan, "scene:mess")?.dependencies == [.character("cook"), .character("engineer")])
+        #expect(step(plan, "scene:hold")?.dependencies == [.character("captain")], "naming none: the kit's first character")
+        #expect(step(plan, "expression:smile")?.dependencies == [], "no avatar to wait for")
+    }
+
     @Test func aPlanOfScenesAloneIsValidAndItsScenesWaitForNothing() throws {
         let places = try order(#"{"characters": [], "scenes": [{"id": "harbour", "description": "a harbour at dawn"}, {"id": "market"}]}"#)
         #expect(places.isTextOnlyPlan && places.scenesOnly)
