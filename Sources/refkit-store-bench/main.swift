@@ -79,6 +79,9 @@ try time("500 events after the middle of the log") { try database.events(after: 
 try time("newest event id") { Int(try database.lastEventID() > 0 ? 1 : 0) }
 
 if CommandLine.arguments.contains("--runnable") { try runnableBench(database: database) }
+if CommandLine.arguments.contains("--hooks") {
+    try hookViewsBench(database: database, deliveries: argument("--hooks", 100_000), kits: kitCount)
+}
 if CommandLine.arguments.contains("--web") {
     try await webBench(
         database: database, folder: folder, clients: argument("--clients", 50), seconds: argument("--seconds", 20),
