@@ -132,9 +132,11 @@ enum HookTable {
                 + pad("ATTEMPTS", 9) + "NEXT / LAST ERROR")
         for d in deliveries {
             let note = d.nextAt.map { "next \($0)" + (d.lastError.map { "; last error: \($0)" } ?? "") } ?? d.lastError ?? ""
-            lines.append(
+            let row =
                 pad(String(d.id), 8) + pad(d.hook, 14) + pad(d.action.rawValue, 9) + pad(d.event, 20)
-                    + pad(d.kitName ?? "(deleted \(d.kitID))", 22) + pad(d.status.rawValue, 11) + pad(String(d.attempts), 9) + note)
+                + pad(d.kitName ?? "(deleted: \(d.kitID))", 22) + pad(d.status.rawValue, 11) + pad(String(d.attempts), 9) + note
+            // A settled row without an error ends in its padding: no trailing blanks.
+            lines.append(String(row.reversed().drop { $0 == " " }.reversed()))
         }
         return lines
     }
