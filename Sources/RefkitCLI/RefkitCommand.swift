@@ -17,6 +17,7 @@ public struct RefkitCommand: AsyncParsableCommand {
         subcommands: [
             Run.self, Once.self, Status.self, Kits.self, Show.self, Select.self, Regenerate.self, Retry.self, Delete.self, Check.self,
             QA.self, Doctor.self, Civitai.self, WebURL.self, Make.self, Backup.self,
+            Hooks.self,
         ]
     )
 

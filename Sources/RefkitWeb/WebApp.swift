@@ -101,6 +101,7 @@ public final class WebApp: Sendable {
         case .images(let id): return Self.json(202, try makeImages(id, try WebJSONBody(request)))
         case .formImages(let id): return try imagesForm(id, request)
         case .events: return events(request)
+        case .hooks(let route): return try hooks(route, request)
         case .file(let path): return try file(path)
         case .asset(let name): return try asset(name)
         case .listPage, .kitPage, .selectionPage, .uploadPage, .formSelect, .formRegenerate, .formRetry, .formDelete, .formUpload:

@@ -27,6 +27,8 @@ public enum WebRoute: Sendable, Equatable {
     case events
     /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
     case images(String)
+    /// The hooks' deliveries: the Hooks page and its API (`HookRoute`).
+    case hooks(HookRoute)
 
     /// The route of `method` and `path`, or why there is none.
     public static func match(method: String, path: Substring) -> Result<WebRoute, WebRouteMiss> {
@@ -80,6 +82,11 @@ public enum WebRoute: Sendable, Equatable {
         (["api", "v1", "kits", "*", "images"], { ["POST": .images($0)] }),
         (["api", "v1", "orders"], { _ in ["POST": .orders] }),
         (["api", "v1", "events"], { _ in ["GET": .events] }),
+        // The hooks' deliveries (`HookRoute`).
+        (["hooks"], { _ in ["GET": .hooks(.page)] }),
+        (["hooks", "deliveries", "*", "resend"], { ["POST": .hooks(.formResend($0))] }),
+        (["api", "v1", "hooks", "deliveries"], { _ in ["GET": .hooks(.deliveries)] }),
+        (["api", "v1", "hooks", "deliveries", "*", "resend"], { ["POST": .hooks(.resend($0))] }),
     ]
 
     /// A kit reference from a path segment (an id, name or slug, percent-decoded once); nil when
@@ -95,6 +102,7 @@ public enum WebRoute: Sendable, Equatable {
     public var isAPI: Bool {
         switch self {
         case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
+        case .hooks(let route): route.isAPI
         default: false
         }
     }

@@ -86,6 +86,9 @@ if CommandLine.arguments.contains("--backup") {
     }
 }
 if CommandLine.arguments.contains("--runnable") { try runnableBench(database: database) }
+if CommandLine.arguments.contains("--hooks") {
+    try hookViewsBench(database: database, deliveries: argument("--hooks", 100_000), kits: kitCount)
+}
 if CommandLine.arguments.contains("--web") {
     try await webBench(
         database: database, folder: folder, clients: argument("--clients", 50), seconds: argument("--seconds", 20),

@@ -19,7 +19,9 @@ public enum WebPages {
         html.raw(" · refkit</title>\n")
         html.raw("<link rel=\"stylesheet\" href=\"\(WebLinks.style)\">\n<script src=\"\(WebLinks.script)\" defer></script>\n")
         html.raw("</head>\n<body>\n<header class=\"top\"><a class=\"brand\" href=\"\(WebLinks.list)\">refkit</a>\n")
-        html.raw("<nav><a href=\"\(WebLinks.list)\">Kits</a> <a href=\"\(WebLinks.upload)\">Upload</a></nav>\n")
+        html.raw("<nav><a href=\"\(WebLinks.list)\">Kits</a> <a href=\"\(WebLinks.upload)\">Upload</a>")
+        html.raw(" <a href=\"\(WebLinks.hooks)\">Hooks</a>")
+        html.raw("</nav>\n")
         // app.js says here whether the live event stream is connected.
         html.raw("<span class=\"live\" id=\"live\" data-live=\"off\">static</span></header>\n")
         html.raw("<main data-page=\"\(page)\"")
