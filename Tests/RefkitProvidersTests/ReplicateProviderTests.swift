@@ -294,7 +294,9 @@ struct ReplicateProviderTests {
             let cancelled = ContinuousClock.now
             task.cancel()
             let result = await task.result
-            #expect(ContinuousClock.now - cancelled < .seconds(2))
+            // The prediction never ends: without the cancel it would run to the 90 s timeout. 20 s leaves a loaded
+            // machine room (2.8 s was seen beside three builds) and still tells the cancel from the timeout.
+            #expect(ContinuousClock.now - cancelled < .seconds(20))
             guard case .failure(let failure) = result, let error = failure as? ProviderError else {
                 Issue.record("expected a provider error")
                 return

@@ -14,7 +14,7 @@ struct VisionJudgeGeminiTests {
 
     /// A judge wired to a fresh fake; the fake and the client are stopped after `body`.
     func withFake(
-        key: String? = nil, model: String = "gemini-2.5-flash", timeout: Duration = .seconds(10),
+        key: String? = nil, model: String = "gemini-2.5-flash", timeout: Duration = .seconds(60),
         _ body: (FakeGemini, VisionJudge) async throws -> Void
     ) async throws {
         let fake = try await FakeGemini.start(models: Self.models)

@@ -76,7 +76,7 @@ struct VisionJudgeDecisionTests {
 struct VisionJudgeOpenAITests {
     let http = HTTPClient(logger: Logger(label: "test.judge.openai"))
 
-    func judge(_ fake: FakeAnalyzer, key: String? = nil, timeout: Duration = .seconds(10)) -> VisionJudge {
+    func judge(_ fake: FakeAnalyzer, key: String? = nil, timeout: Duration = .seconds(60)) -> VisionJudge {
         .openAI(name: "analyzer", baseURL: fake.baseURL + "/", model: "gpt-4.1-mini", apiKey: key ?? fake.key, http: http, timeout: timeout)
     }
 
@@ -179,7 +179,7 @@ struct VisionJudgeOpenAITests {
         let wrong = "sk-judge-wrong-7f3e9a1b5c2d"
         let sink = CapturedLog()
         let client = HTTPClient(logger: sink.logger("test.judge.secret"))
-        let judge = VisionJudge.openAI(baseURL: fake.baseURL, model: "gpt-4.1-mini", apiKey: wrong, http: client, timeout: .seconds(10))
+        let judge = VisionJudge.openAI(baseURL: fake.baseURL, model: "gpt-4.1-mini", apiKey: wrong, http: client, timeout: .seconds(60))
         let error = try #require(await JudgeFixtures.failure { () async throws(ProviderError) in try await ask(judge) })
         #expect(error.code == .authFailed && !error.retryable)
         #expect(error.message.contains("Incorrect API key provided"), "the fake quoted the key it got")
