@@ -52,7 +52,8 @@ extension Daemon {
         guard configuration.web.enabled else { return nil }
         do {
             let web = try WebServer(
-                configuration: configuration, current: { self.configuration }, database: database, daemonPID: Int(getpid()), logger: logger)
+                configuration: configuration, current: { self.configuration }, database: database, daemonPID: Int(getpid()), logger: logger,
+                qaChecks: webQAChecks())
             logger.info("serving the web UI", metadata: ["url": "\(web.origin)/", "login": "`refkit web-url` prints the login link"])
             return web
         } catch {

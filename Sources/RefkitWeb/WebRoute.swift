@@ -13,6 +13,8 @@ public enum WebRoute: Sendable, Equatable {
     case formUpload
     /// Issue 17, item 2: the kit page's "Make images" form.
     case formImages(String)
+    /// The kit page's "Check again" form (`refkit qa`).
+    case formQA(String)
     case asset(String)
     case file(String)
     // The JSON API.
@@ -27,6 +29,8 @@ public enum WebRoute: Sendable, Equatable {
     case events
     /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
     case images(String)
+    /// `POST /api/v1/kits/{id}/qa`: check a kit again (`refkit qa`), answered 202.
+    case qa(String)
 
     /// The route of `method` and `path`, or why there is none.
     public static func match(method: String, path: Substring) -> Result<WebRoute, WebRouteMiss> {
@@ -71,6 +75,7 @@ public enum WebRoute: Sendable, Equatable {
         (["kits", "*", "retry"], { ["POST": .formRetry($0)] }),
         (["kits", "*", "images"], { ["POST": .formImages($0)] }),
         (["kits", "*", "delete"], { ["POST": .formDelete($0)] }),
+        (["kits", "*", "qa"], { ["POST": .formQA($0)] }),
         (["api", "v1", "status"], { _ in ["GET": .status] }),
         (["api", "v1", "kits"], { _ in ["GET": .kits] }),
         (["api", "v1", "kits", "*"], { ["GET": .kit($0), "DELETE": .delete($0)] }),
@@ -78,6 +83,7 @@ public enum WebRoute: Sendable, Equatable {
         (["api", "v1", "kits", "*", "regenerate"], { ["POST": .regenerate($0)] }),
         (["api", "v1", "kits", "*", "retry"], { ["POST": .retry($0)] }),
         (["api", "v1", "kits", "*", "images"], { ["POST": .images($0)] }),
+        (["api", "v1", "kits", "*", "qa"], { ["POST": .qa($0)] }),
         (["api", "v1", "orders"], { _ in ["POST": .orders] }),
         (["api", "v1", "events"], { _ in ["GET": .events] }),
     ]
@@ -94,7 +100,7 @@ public enum WebRoute: Sendable, Equatable {
     /// True for the JSON API's routes (their errors are JSON, their answers never cached).
     public var isAPI: Bool {
         switch self {
-        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
+        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images, .qa: true
         default: false
         }
     }
