@@ -130,7 +130,8 @@ extension WebAssets {
             fresh.querySelectorAll('article.stage[data-stage]').forEach((card) => {
               const old = main.querySelector('article.stage[data-stage="' + CSS.escape(card.dataset.stage) + '"]');
               if (!old) { location.reload(); return; }
-              if (old.dataset.status !== card.dataset.status || old.dataset.sha !== card.dataset.sha) {
+              const differs = ['status', 'sha', 'qa'].some((key) => old.dataset[key] !== card.dataset[key]);
+              if (differs) {
                 old.replaceWith(document.importNode(card, true));
               }
             });
