@@ -24,12 +24,17 @@ struct WebQARig {
     var database: RefkitDatabase { daemon.database }
 
     /// `loose`: the daemon starts with `[qa.thresholds]` under which biden's face passes as obama's (warn).
-    static func with(_ label: String, loose: Bool = false, _ body: (WebQARig) async throws -> Void) async throws {
+    /// `qa`, `tables`, `keys`: more `[qa]` lines, tables and key files (a judge), as `QARig.run` takes them.
+    static func with(
+        _ label: String, loose: Bool = false, qa: String = "", tables: String = "", keys: [String: String] = [:],
+        _ body: (WebQARig) async throws -> Void
+    ) async throws {
         // The first daemon is let go before the second starts (it holds the state directory's lock).
         func partialKit() async throws -> TemporaryDirectory {
+            // `max_regenerations` last: `loosened` adds the thresholds' table after it.
             let rig = try await QARig.run(
                 label, stages: #"["avatar", "front"]"#, answers: [try QAImages.photo("obama3.jpg"), try QAImages.photo("biden.jpg")],
-                qa: "max_regenerations = 0")
+                qa: qa + "\nmax_regenerations = 0", tables: tables, keys: keys)
             #expect(rig.summary.kits[.partial] == 1, "\(rig.summary.kits)")
             return rig.dir
         }
@@ -185,6 +190,49 @@ struct WebQATests {
             }
             #expect(try rig.rechecks(kit.id) == 1 && rig.database.kit(kit.id)?.status == .complete, "nothing was recorded")
         }
+    }
+}
+
+extension WebQATests {
+    /// With a judge configured, `judge: true` asks it through the daemon's own judge (as
+    /// `refkit qa --judge` would), its answers recorded with their cost; `judge: false` leaves
+    /// the judge's earlier answer standing and asks nothing.
+    @Test func theJudgeIsAskedOnlyWhenAskedFor() async throws {
+        let analyzer = try await FakeAnalyzer.start()
+        for _ in 0..<6 { analyzer.script(.content(QAJudgeDaemonTests.rubric(view: "front"))) }
+        try await WebQARig.with(
+            "web-qa-judge", loose: true, qa: #"judge = "analyzer""# + "\njudge_price_per_call_usd = 0.001",
+            tables: """
+                [analyzer]
+                base_url = "\(analyzer.baseURL)"
+                model = "vision-judge-1"
+                api_key_file = "analyzer.key"
+                """, keys: ["analyzer.key": analyzer.key]
+        ) { rig in
+            let kit = try #require(try rig.database.kit("obama"))
+            let first = analyzer.requests.count
+            #expect(first >= 1, "the kit's own run asked the judge about the avatar")
+            let page = try await rig.client.send("GET", "/kits/\(kit.id)")
+            #expect(page.body.contains("<input type=\"checkbox\" name=\"judge\" value=\"yes\"> with the judge"))
+
+            #expect(try await rig.client.send("POST", "/api/v1/kits/\(kit.id)/qa", json: #"{"judge": false}"#).status == 202)
+            try await eventually("the check without the judge") {
+                try rig.rechecks(kit.id) == 1 && rig.database.kit(kit.id)?.status == .complete
+            }
+            #expect(analyzer.requests.count == first, "the judge was not asked")
+            let spent = try rig.database.qaSpend(kitID: kit.id)
+
+            let asked = try await rig.client.send("POST", "/api/v1/kits/\(kit.id)/qa", json: #"{"judge": true}"#)
+            #expect(asked.status == 202 && asked.json?["judge"] == .bool(true), "\(asked.body)")
+            try await eventually("the check with the judge") {
+                try rig.rechecks(kit.id) == 2 && rig.database.kit(kit.id)?.status == .complete
+            }
+            #expect(analyzer.requests.count > first, "the judge was asked")
+            #expect(try rig.database.qaSpend(kitID: kit.id) > spent, "its calls were paid within the kit's budgets")
+            let front = try rig.front(kit.id)
+            #expect(front.qa?.checks.contains { $0.check == .judge && $0.verdict != .skipped } == true, "\(front.qa?.checks ?? [])")
+        }
+        await analyzer.stop()
     }
 }
 
