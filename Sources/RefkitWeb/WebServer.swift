@@ -51,6 +51,9 @@ public final class WebServer: Sendable {
         stateDir = configuration.stateDir
     }
 
+    /// "Check again" as the daemon handed it in (its stop waits for the checks running).
+    public var qaChecks: WebQAChecks? { app.qaChecks }
+
     /// `http://HOST:PORT` as bound.
     public var origin: String { http.origin }
 
