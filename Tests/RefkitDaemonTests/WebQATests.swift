@@ -124,6 +124,8 @@ struct WebQATests {
             #expect(same.status == 202, "\(same.body)")
             #expect(same.json?["kit_id"] == .string(kit.id) && same.json?["judge"] == .bool(false))
             #expect(same.json?["page"] == .string("/kits/\(kit.id)") && same.json?["events"] == .string("/api/v1/events"))
+            let problems = try openAPIProblems([("QACheck", same.body), ("Error", unknown.body), ("Error", judge.body)])
+            #expect(problems == nil, "\(problems ?? "")")
             try await eventually("the check to be recorded and the kit published again") {
                 try rig.rechecks(kit.id) == 1 && rig.database.kit(kit.id)?.status == .partial
             }
@@ -153,6 +155,7 @@ struct WebQATests {
             let busy = try await client.send("POST", "/api/v1/kits/\(kit.id)/qa", json: "{}")
             #expect(busy.status == 409 && busy.errorCode == "kit_busy", "\(busy.body)")
             #expect(busy.body.contains("obama is still generating"), "\(busy.body)")
+            #expect(try openAPIProblems([("Error", busy.body)]) == nil)
             rig.provider.open("front")
             try await eventually("the regenerated kit to finish") { try rig.database.kit(kit.id)?.status.isFinished == true }
 
