@@ -100,7 +100,8 @@ public enum WebRoute: Sendable, Equatable {
     /// True for the JSON API's routes (their errors are JSON, their answers never cached).
     public var isAPI: Bool {
         switch self {
-        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images, .qa: true
+        case .qa: true
+        case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
         default: false
         }
     }
