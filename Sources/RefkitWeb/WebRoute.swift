@@ -25,12 +25,12 @@ public enum WebRoute: Sendable, Equatable {
     case regenerate(String)
     case retry(String)
     case delete(String)
+    /// `POST /api/v1/kits/{id}/qa`: check a kit again (`refkit qa`), answered 202.
+    case qa(String)
     case orders
     case events
     /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
     case images(String)
-    /// `POST /api/v1/kits/{id}/qa`: check a kit again (`refkit qa`), answered 202.
-    case qa(String)
 
     /// The route of `method` and `path`, or why there is none.
     public static func match(method: String, path: Substring) -> Result<WebRoute, WebRouteMiss> {
