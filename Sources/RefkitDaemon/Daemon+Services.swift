@@ -22,7 +22,13 @@ extension Daemon {
                 services.append(.init(service: loop, serviceName: "metrics"))
             }
             if let web = startWebServer() {
-                services.append(.init(service: DaemonLoop(body: { await web.run() }, afterwards: { web.shutdown() }), serviceName: "web"))
+                // A check again (the web's `refkit qa`) still running records its verdicts before the stop goes on.
+                let body: @Sendable () async -> Void = {
+                    await web.run()
+                    await web.qaChecks?.finish()
+                }
+                let loop = DaemonLoop(body: body, afterwards: { web.shutdown() })
+                services.append(.init(service: loop, serviceName: "web"))
             }
             loop("report") { await self.report() }
             if let pinger = WatchdogPinger(notifier: notifier, logger: logger, isHealthy: { await self.currentScheduler.isResponsive() }) {
@@ -52,7 +58,8 @@ extension Daemon {
         guard configuration.web.enabled else { return nil }
         do {
             let web = try WebServer(
-                configuration: configuration, current: { self.configuration }, database: database, daemonPID: Int(getpid()), logger: logger)
+                configuration: configuration, current: { self.configuration }, database: database, daemonPID: Int(getpid()), logger: logger,
+                qaChecks: webQAChecks())
             logger.info("serving the web UI", metadata: ["url": "\(web.origin)/", "login": "`refkit web-url` prints the login link"])
             return web
         } catch {

@@ -30,6 +30,8 @@ public struct EventType: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let regenerate = Self(rawValue: "regenerate")
     /// `refkit qa` checked a kit's references again.
     public static let qaRechecked = Self(rawValue: "qa_rechecked")
+    /// A check of a kit's references again, started from the web UI, ended without verdicts (why: its message).
+    public static let qaRecheckFailed = Self(rawValue: "qa_recheck_failed")
     /// An inbox entry was refused (quarantined into `rejected/`).
     public static let rejected = Self(rawValue: "rejected")
     /// Stages made from an earlier locked reference were queued again.

@@ -17,7 +17,8 @@ extension WebApp {
                 database: database, query: KitListQuery(filter: query.filter, before: query.before), watches: watches, limit: query.limit)
             html = WebPages.list(view)
         case .kitPage(let id):
-            guard let view = try KitPageView.load(database: database, kitID: id) else { throw Self.unknownKit(id) }
+            guard var view = try KitPageView.load(database: database, kitID: id) else { throw Self.unknownKit(id) }
+            view.checkAgain = qaChecks == nil ? nil : KitPageView.CheckAgain.offer(kit: view.kit, qa: configuration.qa)
             html = WebPages.kit(view)
         case .selectionPage(let id):
             guard let view = try SelectionView.load(database: database, kitID: id) else { throw Self.unknownKit(id) }

@@ -18,10 +18,12 @@ public final class WebApp: Sendable {
     let logger: Logger
     /// The daemon's process id, for the status document.
     let daemonPID: Int?
+    /// "Check again" (`refkit qa` in the daemon); nil without a daemon behind the server.
+    let qaChecks: WebQAChecks?
 
     public init(
         configuration: @escaping @Sendable () -> Configuration, database: RefkitDatabase, policy: WebRequestPolicy, feed: EventFeed,
-        daemonPID: Int?, logger: Logger
+        daemonPID: Int?, logger: Logger, qaChecks: WebQAChecks? = nil
     ) {
         self.currentConfiguration = configuration
         self.database = database
@@ -29,6 +31,7 @@ public final class WebApp: Sendable {
         self.feed = feed
         self.daemonPID = daemonPID
         self.logger = logger
+        self.qaChecks = qaChecks
     }
 
     /// Open event streams and long polls (benchmarks, tests).
@@ -100,6 +103,8 @@ public final class WebApp: Sendable {
         case .orders: return Self.json(202, try upload(request))
         case .images(let id): return Self.json(202, try makeImages(id, try WebJSONBody(request)))
         case .formImages(let id): return try imagesForm(id, request)
+        case .qa(let id): return Self.json(202, try checkAgain(id, try WebJSONBody(request)))
+        case .formQA(let id): return try qaForm(id, request)
         case .events: return events(request)
         case .hooks(let route): return try hooks(route, request)
         case .file(let path): return try file(path)

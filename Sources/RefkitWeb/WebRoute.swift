@@ -13,6 +13,8 @@ public enum WebRoute: Sendable, Equatable {
     case formUpload
     /// Issue 17, item 2: the kit page's "Make images" form.
     case formImages(String)
+    /// The kit page's "Check again" form (`refkit qa`).
+    case formQA(String)
     case asset(String)
     case file(String)
     // The JSON API.
@@ -23,6 +25,8 @@ public enum WebRoute: Sendable, Equatable {
     case regenerate(String)
     case retry(String)
     case delete(String)
+    /// `POST /api/v1/kits/{id}/qa`: check a kit again (`refkit qa`), answered 202.
+    case qa(String)
     case orders
     case events
     /// Issue 17, item 2: `POST /api/v1/kits/{id}/images`.
@@ -73,6 +77,7 @@ public enum WebRoute: Sendable, Equatable {
         (["kits", "*", "retry"], { ["POST": .formRetry($0)] }),
         (["kits", "*", "images"], { ["POST": .formImages($0)] }),
         (["kits", "*", "delete"], { ["POST": .formDelete($0)] }),
+        (["kits", "*", "qa"], { ["POST": .formQA($0)] }),
         (["api", "v1", "status"], { _ in ["GET": .status] }),
         (["api", "v1", "kits"], { _ in ["GET": .kits] }),
         (["api", "v1", "kits", "*"], { ["GET": .kit($0), "DELETE": .delete($0)] }),
@@ -80,6 +85,7 @@ public enum WebRoute: Sendable, Equatable {
         (["api", "v1", "kits", "*", "regenerate"], { ["POST": .regenerate($0)] }),
         (["api", "v1", "kits", "*", "retry"], { ["POST": .retry($0)] }),
         (["api", "v1", "kits", "*", "images"], { ["POST": .images($0)] }),
+        (["api", "v1", "kits", "*", "qa"], { ["POST": .qa($0)] }),
         (["api", "v1", "orders"], { _ in ["POST": .orders] }),
         (["api", "v1", "events"], { _ in ["GET": .events] }),
         // The hooks' deliveries (`HookRoute`).
@@ -101,6 +107,7 @@ public enum WebRoute: Sendable, Equatable {
     /// True for the JSON API's routes (their errors are JSON, their answers never cached).
     public var isAPI: Bool {
         switch self {
+        case .qa: true
         case .status, .kits, .kit, .select, .regenerate, .retry, .delete, .orders, .events, .images: true
         case .hooks(let route): route.isAPI
         default: false

@@ -17,9 +17,10 @@ public final class WebServer: Sendable {
     /// Loads or creates the token, binds the listener (refusing a non-loopback address unless
     /// `allow_remote`), and prepares the feed; serving starts with `run()`.
     /// - Parameter current: the daemon's configuration as it is now (after reloads); `configuration` is the one at start.
+    /// - Parameter qaChecks: the daemon's "check a kit again" (`Daemon.webQAChecks()`); nil answers 503 to it.
     public init(
         configuration: Configuration, current: @escaping @Sendable () -> Configuration, database: RefkitDatabase, daemonPID: Int?,
-        logger: Logger
+        logger: Logger, qaChecks: WebQAChecks? = nil
     ) throws {
         let web = configuration.web
         if !web.listen.isLoopback, !web.allowRemote {
@@ -42,11 +43,16 @@ public final class WebServer: Sendable {
             throw WebServerError(error.description)
         }
         let policy = WebRequestPolicy(web: web, token: token, boundPort: http.port)
-        app = WebApp(configuration: current, database: database, policy: policy, feed: feed, daemonPID: daemonPID, logger: logger)
+        app = WebApp(
+            configuration: current, database: database, policy: policy, feed: feed, daemonPID: daemonPID, logger: logger, qaChecks: qaChecks
+        )
         box.app = app
         self.feed = feed
         stateDir = configuration.stateDir
     }
+
+    /// "Check again" as the daemon handed it in (its stop waits for the checks running).
+    public var qaChecks: WebQAChecks? { app.qaChecks }
 
     /// `http://HOST:PORT` as bound.
     public var origin: String { http.origin }

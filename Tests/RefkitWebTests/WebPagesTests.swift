@@ -173,7 +173,7 @@ struct WebPagesTests {
         let generating = try kitPage(fixture, id)
         let after = try fixture.database.lastEventID()
         #expect(generating.contains("<main data-page=\"kit\" data-kit=\"\(id)\" data-status=\"generating\" data-after=\"\(after)\">"))
-        #expect(generating.contains("<article class=\"stage\" data-stage=\"front\" data-status=\"done\" data-sha=\"\">"))
+        #expect(generating.contains("<article class=\"stage\" data-stage=\"front\" data-status=\"done\" data-sha=\"\" data-qa=\"\">"))
         #expect(!generating.contains("/files/"), "nothing is in the outbox before the kit is published")
         #expect(generating.contains("<summary>prompt</summary><p>front view of mira</p>") && generating.contains("<dd>preview-1</dd>"))
         #expect(!generating.contains("data-action=\"retry\""))

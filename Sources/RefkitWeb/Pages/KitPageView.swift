@@ -41,6 +41,8 @@ public struct KitPageView: Sendable {
     /// The newest event id when the page was read (read first): app.js streams the events after it,
     /// so nothing that happened between the read and the stream's start is missed.
     public var lastEventID: Int64 = 0
+    /// "Check again" (`refkit qa`) as the page offers it; nil: not offered.
+    public var checkAgain: CheckAgain?
 
     /// The card of a stage, its image as the kit's outbox folder has it (`published`: its manifest).
     public static func card(

@@ -130,7 +130,8 @@ extension WebAssets {
             fresh.querySelectorAll('article.stage[data-stage]').forEach((card) => {
               const old = main.querySelector('article.stage[data-stage="' + CSS.escape(card.dataset.stage) + '"]');
               if (!old) { location.reload(); return; }
-              if (old.dataset.status !== card.dataset.status || old.dataset.sha !== card.dataset.sha) {
+              const differs = ['status', 'sha', 'qa'].some((key) => old.dataset[key] !== card.dataset[key]);
+              if (differs) {
                 old.replaceWith(document.importNode(card, true));
               }
             });
@@ -146,11 +147,15 @@ extension WebAssets {
             setBadge(main.querySelector('.kit-head .badge'), kit.status);
             setText(main.querySelector('.kit-cost'), money(kit.cost_usd));
             setText(main.querySelector('.kit-qa'), qaText(kit.qa));
+            const qaCheck = main.querySelector('form.qa-check');
+            if (qaCheck) qaCheck.hidden = !FINISHED.includes(kit.status);
             // A card shows what the outbox has: a new image only once the kit is published again.
             const published = PUBLISHED.includes(kit.status);
             const changed = (kit.stages || []).some((stage) => {
               const card = main.querySelector('article.stage[data-stage="' + CSS.escape(stage.stage) + '"]');
               if (!card || card.dataset.status !== stage.status) return true;
+              // A check again (refkit qa, "Check again") changes verdicts without a new image.
+              if ((card.dataset.qa || '') !== ((stage.qa && stage.qa.verdict) || '')) return true;
               return published && stage.status === 'done' && card.dataset.sha !== (stage.sha256 || '');
             });
             if (changed) await refreshCards();
@@ -169,6 +174,7 @@ extension WebAssets {
               item.dataset.event = event.id;
               log.append(item);
             }
+            if (event.type === 'qa_recheck_failed') flash('Check again failed: ' + [event.code, event.message].filter(Boolean).join(': '));
             if (page === 'kit') coalesce('kit', patchKit);
             else if (page === 'select') coalesce('select', async () => { location.reload(); });
           };
@@ -205,6 +211,10 @@ extension WebAssets {
             try {
               if (action === 'regenerate') response = await send('POST', base + '/regenerate', { stages: [form.elements.stage.value] });
               else if (action === 'retry') response = await send('POST', base + '/retry');
+              else if (action === 'qa') {
+                const judge = form.elements.judge;
+                response = await send('POST', base + '/qa', { judge: !!(judge && judge.checked) });
+              }
               else if (action === 'delete') response = await send('DELETE', base);
               else if (action === 'select') {
                 const remake = form.elements.remake;
@@ -225,6 +235,10 @@ extension WebAssets {
             }
             if (action === 'delete' || action === 'upload') location.href = '/';
             else if (action === 'select') location.href = kitLink(id);
+            else if (action === 'qa') {
+              flash('Checking the references again: the verdicts appear when the check ends');
+              coalesce('kit', patchKit);
+            }
             else if (page === 'kit') coalesce('kit', patchKit);
           });
 

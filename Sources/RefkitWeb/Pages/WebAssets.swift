@@ -25,7 +25,8 @@ public enum WebAssets {
     public static let eventTypes: [String] =
         [
             EventType.accepted, .analyzed, .awaitingSelection, .deleted, .duplicate, .extended, .faceSwap, .followUp, .providerPaused,
-            .publishWaiting, .regenerate, .qaRechecked, .rejected, .remake, .reselected, .retry, .selected, .stageDone, .stageFailed,
+            .publishWaiting, .regenerate, .qaRechecked, .qaRecheckFailed, .rejected, .remake, .reselected, .retry, .selected, .stageDone,
+            .stageFailed,
         ].map(\.rawValue) + KitStatus.allCases.filter(\.isFinished).map { EventType.kitFinished($0).rawValue }
 
     /// app.js: one EventSource on the event stream patching the page it is on, and the forms
@@ -36,12 +37,14 @@ public enum WebAssets {
         let types = eventTypes.map { "'\($0)'" }.joined(separator: ", ")
         let verdicts = QAVerdict.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let published = (KitStatus.allCases.filter(\.isFinished) + [.awaitingSelection]).map { "'\($0.rawValue)'" }
+        let finished = KitStatus.allCases.filter(\.isFinished).map { "'\($0.rawValue)'" }
         return """
             // refkit web UI: live patches over pages the server renders from the store. No framework, no build step.
             'use strict';
             const EVENT_TYPES = [\(types)];
             const VERDICTS = [\(verdicts)];
             const PUBLISHED = [\(published.joined(separator: ", "))];
+            const FINISHED = [\(finished.joined(separator: ", "))];
             const API = '\(WebLinks.api)';
             const EVENTS = '\(WebLinks.events)';
 

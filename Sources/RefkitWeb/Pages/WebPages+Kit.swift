@@ -76,6 +76,7 @@ extension WebPages {
             html.raw("\">Choose the avatar</a>")
         }
         html.raw("</nav>\n<div class=\"kit-actions\">")
+        checkAgainForm(view, into: &html)
         if view.canRetry {
             actionForm(action: WebLinks.retry(kit.id), label: "Retry failed stages", dataAction: "retry", into: &html)
         }
@@ -111,7 +112,8 @@ extension WebPages {
         html.attribute(stage.stage.name)
         html.raw("\" data-status=\"\(stage.status.rawValue)\" data-sha=\"")
         html.attribute(card.imageURL.flatMap(Self.version) ?? "")
-        html.raw("\">")
+        // Its verdict: app.js swaps the card when a check again changes it (the image stays the same).
+        html.raw("\" data-qa=\"\(stage.qa?.verdict.rawValue ?? "")\">")
         if let url = card.imageURL {
             // The image links to the full-size file; app.js swaps both when a new one is published.
             html.raw("<a class=\"full\" href=\"")
