@@ -106,6 +106,28 @@ struct DoctorComfyUITests {
             ], "\(lines)")
     }
 
+    @Test func eachServerOfAFarmIsCheckedAndNamed() async throws {
+        let dir = try TemporaryDirectory("doctor-comfy-farm")
+        let full = try await FakeComfyUI.start()
+        let bare = try await FakeComfyUI.start()
+        // The second server has no FluxGuidance (its ComfyUI predates Flux support).
+        bare.setNodeSchema(FakeComfyUI.coreNodeSchema.filter { $0.key != "FluxGuidance" })
+        let farm = "endpoints = [\"\(full.baseURL)\", \"\(bare.baseURL)\"]"
+        let file = try Self.config(dir, baseURL: full.baseURL, extra: farm)
+        let (status, lines) = try await DoctorTests.doctor(["--config", file], in: dir)
+        await full.stop()
+        await bare.stop()
+        #expect(status == 1, "\(lines.joined(separator: "\n"))")
+        #expect(
+            Self.workflowLines(lines) == [
+                "ok    provider comfy workflow on \(full.baseURL): \(Self.shipped) fits \(full.baseURL): its 18 nodes' classes, models "
+                    + "and configured inputs are there",
+                "FAIL  provider comfy workflow on \(bare.baseURL): node 35 is `FluxGuidance`, which this ComfyUI does not have: install "
+                    + "the custom node pack that provides it",
+            ], "\(lines)")
+        #expect(full.calls("/object_info").count == 1 && bare.calls("/object_info").count == 1)
+    }
+
     @Test func aServerThatAnswersWithoutTheNodeListIsOneClearFailure() async throws {
         let dir = try TemporaryDirectory("doctor-comfy-not-comfy")
         let server = try await LoopbackServer.start()
