@@ -10,7 +10,9 @@ import RefkitTestSupport
 /// files): builds a synthetic answer of that size, then prints its bytes and the time to parse it
 /// (`ComfyObjectInfo(bytes:)`) and to check the shipped workflow against it (`ComfyWorkflowCheck`),
 /// best of 5, with peak RSS. The classes beyond the fake's core ones each take six inputs, one of
-/// them a 20-value combo, as custom nodes typically do.
+/// them a 20-value combo, as custom nodes typically do. Release build, 2 shared cores: 3,024
+/// classes and 5,000 LoRAs (1.6 MiB) parse in 39 ms; 30,024 classes and 20,000 LoRAs (14 MiB)
+/// in 457 ms at 194 MiB peak RSS; the check itself takes 0.01 ms.
 func objectInfoBench(classes: Int, loras: Int, workflow: String) throws {
     var schema = FakeComfyUI.coreNodeSchema
     let files = (1...loras).map { "loras/pack\($0 % 40)/style-\($0)-v2.safetensors" }
@@ -28,15 +30,22 @@ func objectInfoBench(classes: Int, loras: Int, workflow: String) throws {
         extra: ["workflow": workflow, "prompt_node": "6", "seed_node": "25", "image_nodes": "41,42", "output_node": "9", "size_node": "27"])
     let check = try ComfyUIProvider(settings: settings, http: HTTPClient(logger: Logger(label: "bench"))).workflowCheck()
     var parse = Duration.seconds(1000)
-    var checking = Duration.seconds(1000)
-    var findings = 0
     for _ in 0..<5 {
         let start = ContinuousClock.now
         let info = try ComfyObjectInfo(bytes: bytes)
-        let parsed = ContinuousClock.now
-        findings = check.findings(against: info).count
-        parse = min(parse, parsed - start)
-        checking = min(checking, ContinuousClock.now - parsed)
+        parse = min(parse, ContinuousClock.now - start)
+        // Freeing a big node list takes a while; it happens after the clock is read.
+        withExtendedLifetime(info) {}
+    }
+    let info = try ComfyObjectInfo(bytes: bytes)
+    var checking = Duration.seconds(1000)
+    var findings = 0
+    withExtendedLifetime(info) {
+        for _ in 0..<5 {
+            let start = ContinuousClock.now
+            findings = check.findings(against: info).count
+            checking = min(checking, ContinuousClock.now - start)
+        }
     }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
