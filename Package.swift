@@ -103,7 +103,7 @@ let package = Package(
             dependencies: [
                 "RefkitCore", "RefkitConfig", "RefkitStore", "RefkitSystem", "RefkitDaemon", "RefkitPipeline", "RefkitIntake",
                 "RefkitImaging", "RefkitDigest", "RefkitFaces", "RefkitQA",
-                "RefkitHTTP", "RefkitCivitai", "RefkitWeb", "RefkitHooks", "RefkitService",
+                "RefkitHTTP", "RefkitCivitai", "RefkitWeb", "RefkitHooks", "RefkitService", "RefkitProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

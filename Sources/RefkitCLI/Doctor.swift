@@ -120,6 +120,7 @@ extension RefkitCommand {
                     let response = try await registry.http.send(
                         HTTPRequest(url: url, timeout: .seconds(10), connectTimeout: .seconds(5), maxResponseBytes: 1 << 20))
                     report.ok("provider \(name) endpoint", "\(url) answered HTTP \(response.status)")
+                    await checkComfyWorkflow(&report, name, entry)
                 } catch {
                     report.fail("provider \(name) endpoint", "\(url): \(error.code): \(error.message)")
                 }

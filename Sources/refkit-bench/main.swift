@@ -32,6 +32,14 @@ import RefkitTestSupport
 
 MallocArenas.cap()  // as `refkit` does at start
 
+if CommandLine.arguments.contains("--object-info") {
+    // A mode of its own (ObjectInfoBench.swift): no pipeline runs.
+    try objectInfoBench(
+        classes: Int(argument("--classes", "3000")) ?? 3000, loras: Int(argument("--loras", "5000")) ?? 5000,
+        workflow: argument("--workflow", "config/comfyui-workflow.json"))
+    exit(0)
+}
+
 struct InstantProvider: ImageProvider {
     let name = "instant"
     let image: [UInt8]

@@ -10,11 +10,25 @@ import RefkitCore
 /// `["<node>", <index>]` to an existing node's output of the input's type (`bad_linked_input`,
 /// `return_type_mismatch`). Widget inputs (INT, FLOAT, STRING, BOOLEAN, COMBO) take values.
 extension FakeComfyUI {
-    /// One node class: its inputs by name and type, and its output types.
+    /// One node class: its inputs by name and type, its output types, and the values its COMBO
+    /// inputs offer (a loader's model files; `/object_info` lists them, a COMBO without an entry
+    /// is served without its list).
     public struct NodeClass: Sendable {
         public var required: [(name: String, type: String)]
-        public var optional: [(name: String, type: String)] = []
+        public var optional: [(name: String, type: String)]
         public var outputs: [String]
+        public var choices: [String: [String]]
+
+        /// A class with these inputs and outputs.
+        public init(
+            required: [(name: String, type: String)], optional: [(name: String, type: String)] = [], outputs: [String],
+            choices: [String: [String]] = [:]
+        ) {
+            self.required = required
+            self.optional = optional
+            self.outputs = outputs
+            self.choices = choices
+        }
     }
 
     /// One problem with one node, as ComfyUI reports it in `node_errors`.
@@ -42,20 +56,38 @@ extension FakeComfyUI {
             ("start_at_step", "INT"), ("end_at_step", "INT"), ("return_with_leftover_noise", "COMBO"),
         ]
         let latent: [(name: String, type: String)] = [("width", "INT"), ("height", "INT"), ("batch_size", "INT")]
+        // The model files this fake server "has" (its models/ folders), and ComfyUI's real sampler lists.
+        let checkpoints = ["sd_xl_base_1.0.safetensors", "v1-5-pruned-emaonly.safetensors"]
+        let diffusionModels = ["flux1-dev-kontext_fp8_scaled.safetensors", "flux1-dev.safetensors"]
+        let textEncoders = ["clip_l.safetensors", "t5xxl_fp16.safetensors", "t5xxl_fp8_e4m3fn_scaled.safetensors"]
+        let loras = ["character_style.safetensors"]
+        let samplerChoices: [String: [String]] = [
+            "sampler_name": ["euler", "euler_ancestral", "heun", "dpm_2", "lms", "dpmpp_2m", "dpmpp_2m_sde", "ddim", "uni_pc"],
+            "scheduler": ["normal", "karras", "exponential", "sgm_uniform", "simple", "ddim_uniform", "beta"],
+        ]
         return [
-            "CheckpointLoaderSimple": NodeClass(required: [("ckpt_name", "COMBO")], outputs: ["MODEL", "CLIP", "VAE"]),
-            "UNETLoader": NodeClass(required: [("unet_name", "COMBO"), ("weight_dtype", "COMBO")], outputs: ["MODEL"]),
+            "CheckpointLoaderSimple": NodeClass(
+                required: [("ckpt_name", "COMBO")], outputs: ["MODEL", "CLIP", "VAE"], choices: ["ckpt_name": checkpoints]),
+            "UNETLoader": NodeClass(
+                required: [("unet_name", "COMBO"), ("weight_dtype", "COMBO")], outputs: ["MODEL"],
+                choices: ["unet_name": diffusionModels, "weight_dtype": ["default", "fp8_e4m3fn", "fp8_e4m3fn_fast", "fp8_e5m2"]]),
             "DualCLIPLoader": NodeClass(
                 required: [("clip_name1", "COMBO"), ("clip_name2", "COMBO"), ("type", "COMBO")], optional: [("device", "COMBO")],
-                outputs: ["CLIP"]),
-            "VAELoader": NodeClass(required: [("vae_name", "COMBO")], outputs: ["VAE"]),
+                outputs: ["CLIP"],
+                choices: [
+                    "clip_name1": textEncoders, "clip_name2": textEncoders, "type": ["sdxl", "sd3", "flux", "hunyuan_video", "hidream"],
+                    "device": ["default", "cpu"],
+                ]),
+            "VAELoader": NodeClass(
+                required: [("vae_name", "COMBO")], outputs: ["VAE"], choices: ["vae_name": ["ae.safetensors", "sdxl_vae.safetensors"]]),
             "LoraLoaderModelOnly": NodeClass(
-                required: [("model", "MODEL"), ("lora_name", "COMBO"), ("strength_model", "FLOAT")], outputs: ["MODEL"]),
+                required: [("model", "MODEL"), ("lora_name", "COMBO"), ("strength_model", "FLOAT")], outputs: ["MODEL"],
+                choices: ["lora_name": loras]),
             "LoraLoader": NodeClass(
                 required: [
                     ("model", "MODEL"), ("clip", "CLIP"), ("lora_name", "COMBO"), ("strength_model", "FLOAT"), ("strength_clip", "FLOAT"),
                 ],
-                outputs: ["MODEL", "CLIP"]),
+                outputs: ["MODEL", "CLIP"], choices: ["lora_name": loras]),
             "LoadImage": NodeClass(required: [("image", "COMBO")], outputs: ["IMAGE", "MASK"]),
             "ImageScale": NodeClass(
                 required: [("image", "IMAGE"), ("upscale_method", "COMBO"), ("width", "INT"), ("height", "INT"), ("crop", "COMBO")],
@@ -71,7 +103,9 @@ extension FakeComfyUI {
                 required: [("conditioning", "CONDITIONING")], optional: [("latent", "LATENT")], outputs: ["CONDITIONING"]),
             "FluxGuidance": NodeClass(required: [("conditioning", "CONDITIONING"), ("guidance", "FLOAT")], outputs: ["CONDITIONING"]),
             "ConditioningZeroOut": NodeClass(required: [("conditioning", "CONDITIONING")], outputs: ["CONDITIONING"]),
-            "ControlNetLoader": NodeClass(required: [("control_net_name", "COMBO")], outputs: ["CONTROL_NET"]),
+            "ControlNetLoader": NodeClass(
+                required: [("control_net_name", "COMBO")], outputs: ["CONTROL_NET"],
+                choices: ["control_net_name": ["control_v11p_sd15_openpose.pth", "flux-canny-controlnet.safetensors"]]),
             "ControlNetApplyAdvanced": NodeClass(
                 required: [
                     ("positive", "CONDITIONING"), ("negative", "CONDITIONING"), ("control_net", "CONTROL_NET"), ("image", "IMAGE"),
@@ -79,8 +113,12 @@ extension FakeComfyUI {
                 ], optional: [("vae", "VAE")], outputs: ["CONDITIONING", "CONDITIONING"]),
             "EmptyLatentImage": NodeClass(required: latent, outputs: ["LATENT"]),
             "EmptySD3LatentImage": NodeClass(required: latent, outputs: ["LATENT"]),
-            "KSampler": NodeClass(required: sampler, outputs: ["LATENT"]),
-            "KSamplerAdvanced": NodeClass(required: advanced, outputs: ["LATENT"]),
+            "KSampler": NodeClass(required: sampler, outputs: ["LATENT"], choices: samplerChoices),
+            "KSamplerAdvanced": NodeClass(
+                required: advanced, outputs: ["LATENT"],
+                choices: samplerChoices.merging(["add_noise": ["enable", "disable"], "return_with_leftover_noise": ["disable", "enable"]]) {
+                    $1
+                }),
             "SaveImage": NodeClass(required: [("images", "IMAGE"), ("filename_prefix", "STRING")], outputs: []),
             "PreviewImage": NodeClass(required: [("images", "IMAGE")], outputs: []),
         ]
@@ -88,8 +126,15 @@ extension FakeComfyUI {
 
     /// `schema` as `GET /object_info` answers it.
     public static func objectInfo(_ schema: [String: NodeClass] = coreNodeSchema) -> RefkitCore.JSONValue {
-        func inputs(_ list: [(name: String, type: String)]) -> RefkitCore.JSONValue {
-            .object(list.map { ($0.name, .array([.string($0.type)])) })
+        // A COMBO with its list is served as ComfyUI's loaders answer: the list first, then options.
+        func inputs(_ list: [(name: String, type: String)], _ choices: [String: [String]]) -> RefkitCore.JSONValue {
+            .object(
+                list.map { input in
+                    guard input.type == "COMBO", let values = choices[input.name] else {
+                        return (input.name, .array([.string(input.type)]))
+                    }
+                    return (input.name, .array([.array(values.map(RefkitCore.JSONValue.string)), .object([])]))
+                })
         }
         return .object(
             schema.keys.sorted().map { name in
@@ -97,7 +142,10 @@ extension FakeComfyUI {
                 return (
                     name,
                     .object([
-                        ("input", .object([("required", inputs(node.required)), ("optional", inputs(node.optional))])),
+                        (
+                            "input",
+                            .object([("required", inputs(node.required, node.choices)), ("optional", inputs(node.optional, node.choices))])
+                        ),
                         ("output", .array(node.outputs.map(RefkitCore.JSONValue.string))),
                         ("name", .string(name)), ("output_node", .bool(node.outputs.isEmpty)),
                     ])
