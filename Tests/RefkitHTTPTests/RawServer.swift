@@ -66,7 +66,9 @@ final class RawServer: Sendable {
         }
         guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        for fd in connections.withLock({ $0 }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Under the lock that `serve` closes its descriptor under: a number in the list is still this
+        // server's socket, never one another test opened after a close (shutting that down reset it).
+        connections.withLock { for fd in $0 { shutdown(fd, Int32(SHUT_RDWR)) } }
         acceptedContinuation.finish()
     }
 
@@ -94,8 +96,10 @@ final class RawServer: Sendable {
 
     private func serve(_ fd: Int32, script: [Step]) {
         defer {
-            connections.withLock { $0.removeAll { $0 == fd } }
-            close(fd)
+            connections.withLock { open in
+                open.removeAll { $0 == fd }
+                close(fd)
+            }
         }
         // Read the request head (bodies in these tests are empty).
         var head: [UInt8] = []
