@@ -318,6 +318,15 @@ enum Migrations {
             // each reference's record says what reached the model, whatever later orders change.
             try db.execute(sql: "ALTER TABLE stages ADD COLUMN negative_prompt TEXT")
         }
+        migrator.registerMigration("v17-hook-delivery-views") { db in
+            // `refkit hooks`, the Hooks page: counts per hook and state read this index alone, not
+            // every delivery's stored body; a kit's deliveries are found by its id.
+            try db.execute(
+                sql: """
+                    CREATE INDEX hook_deliveries_hook_status ON hook_deliveries(hook, status, created_at);
+                    CREATE INDEX hook_deliveries_kit ON hook_deliveries(kit_id);
+                    """)
+        }
         return migrator
     }
 }

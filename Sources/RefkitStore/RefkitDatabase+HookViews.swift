@@ -100,13 +100,16 @@ extension RefkitDatabase {
                 sql: """
                     SELECT \(Self.hookViewColumns) FROM hook_deliveries d LEFT JOIN kits k ON k.id = d.kit_id
                     WHERE (?1 IS NULL OR d.hook = ?1) AND (?2 IS NULL OR d.status = ?2)
-                      AND (?3 IS NULL OR d.kit_id = ?3 OR k.name = ?3 OR k.slug = ?3)
+                    \(filter.kit == nil ? "" : Self.kitClause)
                     ORDER BY d.id DESC LIMIT ?4
                     """,
                 arguments: [filter.hook, filter.status?.rawValue, filter.kit, max(1, filter.limit)]
             ).map(Self.hookDeliveryView)
         }
     }
+
+    /// A kit's deliveries by its id (a deleted kit's too), name or slug, through `hook_deliveries_kit`.
+    static let kitClause = "AND d.kit_id IN (SELECT id FROM kits WHERE name = ?3 OR slug = ?3 UNION SELECT ?3)"
 
     /// One delivery's view; nil when no delivery has this id.
     public func hookDeliveryView(id: Int64) throws -> HookDeliveryView? {

@@ -13,7 +13,7 @@ struct SchemaTests {
             "v7-deleted-kit-spend", "v8-qa", "v9-kit-pages", "v10-hook-deliveries", "v11-events-by-type",
             "v12-kit-content-rating",
             "v13-kit-sources",
-            "v15-reference-inputs", "v16-reference-negative-prompt",
+            "v15-reference-inputs", "v16-reference-negative-prompt", "v17-hook-delivery-views",
         ]
         #expect(try store.database.appliedMigrations() == all)
         for table in ["sources", "kits", "orders", "stages", "intake_claims", "events"] {
