@@ -21,6 +21,11 @@ extension RefkitError.Code {
     public static let diskFull = Self("disk_full")
     public static let faceSwapNeedsLockedReference = Self("face_swap_needs_locked_reference")
     public static let faceSwapTargetMissing = Self("face_swap_target_missing")
+    /// Only a given-up (`failed`) delivery can be sent again: a pending one is sent when due, a
+    /// delivered one was taken by its receiver.
+    public static let hookDeliveryNotFailed = Self("hook_delivery_not_failed")
+    /// No hook delivery has the id given.
+    public static let hookDeliveryUnknown = Self("hook_delivery_unknown")
     public static let inboxLocked = Self("inbox_locked")
     public static let inboxUnwritable = Self("inbox_unwritable")
     public static let internalError = Self("internal_error")
@@ -55,6 +60,10 @@ extension RefkitError.Code {
     public static let orderNotObject = Self("order_not_object")
     public static let orderProviderUnknown = Self("order_provider_unknown")
     public static let orderSchemaUnsupported = Self("order_schema_unsupported")
+    /// An order's `sources` names an image that did not arrive within `image_wait_ms`.
+    public static let orderSourceMissing = Self("order_source_missing")
+    /// One of an order's `sources` was rejected, so the order is rejected with it.
+    public static let orderSourceRejected = Self("order_source_rejected")
     public static let orderTooLarge = Self("order_too_large")
     public static let orderUnknownKey = Self("order_unknown_key")
     public static let orderUnsafeName = Self("order_unsafe_name")
@@ -90,12 +99,17 @@ extension RefkitError.Code {
     public static let sourceNotRegular = Self("source_not_regular")
     public static let sourcePdfNotImage = Self("source_pdf_not_image")
     public static let sourceRejectedEarlier = Self("source_rejected_earlier")
+    /// The image is one of several sources of one character, and another of them (or their
+    /// order) was rejected: the character is refused whole, nothing taken in half.
+    public static let sourceSiblingRejected = Self("source_sibling_rejected")
     public static let sourceSidecarInvalid = Self("source_sidecar_invalid")
     public static let sourceSocket = Self("source_socket")
     public static let sourceSvgUnsupported = Self("source_svg_unsupported")
     public static let sourceSymlink = Self("source_symlink")
     public static let sourceTextNotImage = Self("source_text_not_image")
     public static let sourceTooLarge = Self("source_too_large")
+    /// A `NAME.kit/` folder holds more images than one character is made from (16).
+    public static let sourceTooMany = Self("source_too_many")
     public static let sourceTooManyPixels = Self("source_too_many_pixels")
     public static let sourceUnknownType = Self("source_unknown_type")
     public static let sourceUnreadable = Self("source_unreadable")

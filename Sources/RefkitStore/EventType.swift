@@ -24,6 +24,8 @@ public struct EventType: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let extended = Self(rawValue: "extended")
     public static let faceSwap = Self(rawValue: "face_swap")
     public static let followUp = Self(rawValue: "follow_up")
+    /// A given-up hook delivery was put back to pending by an operator (`refkit hooks resend`, the web UI).
+    public static let hookResent = Self(rawValue: "hook_resent")
     public static let providerPaused = Self(rawValue: "provider_paused")
     /// A kit's publish met a full or unwritable outbox; it is published again later.
     public static let publishWaiting = Self(rawValue: "publish_waiting")

@@ -85,11 +85,6 @@ public struct HookDeliveryCounts: Sendable, Equatable {
     }
 }
 
-extension EventType {
-    /// Given-up hook deliveries were put back to pending by an operator (`refkit hooks resend`, the web UI).
-    public static let hookResent = Self(rawValue: "hook_resent")
-}
-
 /// Reads of the hooks' deliveries for operators, and the re-send of given-up ones.
 extension RefkitDatabase {
     /// The deliveries `filter` selects, newest first (by id: deliveries are stored in event order).
