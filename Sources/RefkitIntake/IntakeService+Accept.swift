@@ -176,22 +176,24 @@ extension IntakeService {
                 watch: watch)
             return
         }
-        if kit.textOnly, let kitOrder = try? database.kitOrder(kitID: kit.id) {
-            if let problem = OrderValidator.checkSceneCharacters(pending.order, kit: kitOrder)
-                ?? failedCharacter(in: KitPlan.textOnlyFollowUp(for: pending.order, kit: kitOrder), kit: kit)
+        if kit.textOnly {
+            // No avatar: each new scene waits for the characters it shows, and is made from their references.
+            let kitOrder = try? database.kitOrder(kitID: kit.id)
+            plan =
+                kitOrder.map { KitPlan.textOnlyFollowUp(for: pending.order, kit: $0) }
+                ?? KitPlan(steps: plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOnAll: []) })
+            if let problem = kitOrder.flatMap({ OrderValidator.checkSceneCharacters(pending.order, kit: $0) })
+                ?? failedCharacter(in: plan, kit: kit)
             {
                 reject(entry, claimID: claimID, problem, watch: watch)
                 return
             }
-            // No avatar: each new scene waits for the characters it shows, and is made from their references.
-            plan = KitPlan.textOnlyFollowUp(for: pending.order, kit: kitOrder)
         }
-        let steps = kit.textOnly ? plan.steps : plan.steps.map { KitPlan.Step(stage: $0.stage, dependsOn: .avatar) }
         do {
             _ = try originals.store(pending.text, sha256: SHA256Digest.hex(of: pending.text), ext: "json")
             let added = try database.addFollowUp(
                 kitID: kit.id, order: NewOrder(origin: .standalone, json: pending.order.jsonValue.serialized, fileName: entry.fileName),
-                plan: KitPlan(steps: steps), claims: [claimID])
+                plan: plan, claims: [claimID])
             _ = unlinkIfUnchanged(entry)
             if added.isEmpty {
                 duplicates += 1
