@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "RefkitStore",
             dependencies: [
-                "RefkitCore", "RefkitQA", .product(name: "GRDB", package: "GRDB.swift"),
+                "RefkitCore", "RefkitQA", "RefkitSystem", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // Optimised in debug builds too: the preview's figures and QA's hashes are per-pixel loops in Swift, many
         // times slower unoptimised, and the test suite draws and hashes hundreds of images beside timing-sensitive tests.

@@ -44,10 +44,8 @@ extension RefkitCommand {
             let folder = destination.hasSuffix("/") || (exists && isFolder.boolValue)
             if keep != nil, !folder { throw ValidationError("--keep needs DEST to be a folder, where the dated backups are") }
             if folder, !exists { throw CLIError(code: 73, message: "cannot write the backup: the folder \(destination) does not exist") }
-            let path =
-                folder
-                ? "\(destination.hasSuffix("/") ? String(destination.dropLast()) : destination)/"
-                    + BackupRotation.fileName(at: Date()) : destination
+            let directory = destination.hasSuffix("/") ? String(destination.dropLast()) : destination
+            let path = folder ? "\(directory)/\(BackupRotation.fileName(at: Date()))" : destination
             if !folder, exists, !force { throw CLIError(code: 73, message: "\(destination) exists: pass --force to replace it") }
 
             let database = try StateAccess.open(configuration, readOnly: true)
@@ -61,9 +59,9 @@ extension RefkitCommand {
             let ms = Int((ContinuousClock.now - started) / .milliseconds(1))
             var removed: [String] = []
             if let keep, folder {
-                let names = (try? FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent)) ?? []
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
                 for name in BackupRotation.toRemove(names: names, keep: keep) {
-                    let old = "\((path as NSString).deletingLastPathComponent)/\(name)"
+                    let old = "\(directory)/\(name)"
                     do {
                         try FileManager.default.removeItem(atPath: old)
                         removed.append(old)

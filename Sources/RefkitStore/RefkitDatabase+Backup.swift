@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RefkitCore
+import RefkitSystem
 
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ extension RefkitDatabase {
     ///   the reason) or `backup_failed` (reading the store failed, or the copy failed its check).
     public func backup(to path: String) throws(RefkitError) -> BackupReport {
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
-        let temporary = "\(folder)/.refkit-tmp-\(String(UInt64.random(in: .min ... .max), radix: 36)).sqlite"
+        let temporary = "\(folder)/\(DurableFile.temporaryPrefix)\(String(UInt64.random(in: .min ... .max), radix: 36)).sqlite"
         guard access(folder, W_OK | X_OK) == 0 else {
             throw RefkitError(
                 .backupUnwritable, "cannot write the backup \(path)", detail: "\(folder): \(String(cString: strerror(errno)))")
@@ -60,23 +61,11 @@ extension RefkitDatabase {
         } catch {
             throw RefkitError(.backupFailed, "cannot back up the database \(self.path)", detail: "\(error)")
         }
-        // The copy is synced, renamed, and the rename synced in its folder, as DurableFile does
-        // (RefkitStore stays free of RefkitSystem).
-        func step(_ what: String, _ call: () -> Int32) throws(RefkitError) {
-            guard call() == 0 else {
-                throw RefkitError(
-                    .backupUnwritable, "cannot write the backup \(path)", detail: "\(what): \(String(cString: strerror(errno)))")
-            }
+        do throws(SystemCallError) {
+            try DurableFile.commit(temporary, to: path)
+        } catch {
+            throw RefkitError(.backupUnwritable, "cannot write the backup \(path)", detail: "\(error)")
         }
-        let file = open(temporary, O_RDONLY | O_CLOEXEC)
-        try step("open \(temporary)") { file >= 0 ? 0 : -1 }
-        defer { close(file) }
-        try step("fsync \(temporary)") { fsync(file) }
-        try step("rename to \(path)") { rename(temporary, path) }
-        let directory = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        try step("open \(folder)") { directory >= 0 ? 0 : -1 }
-        defer { close(directory) }
-        try step("fsync \(folder)") { fsync(directory) }
         var written = report
         written.bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? 0
         return written

@@ -71,6 +71,20 @@ public enum DurableFile {
         if syncFolder { try sync(directory, path: folder) }
     }
 
+    /// Gives a file written in full by someone else (SQLite's backup, say) under a temporary name
+    /// its final name durably: the file synced, renamed over `path` (same folder, same file
+    /// system), then the folder synced.
+    public static func commit(_ temporary: String, to path: String) throws(SystemCallError) {
+        let file = try systemCall("open", path: temporary) { open(temporary, O_RDONLY | O_CLOEXEC) }
+        defer { close(file) }
+        try systemCall("fsync", path: temporary) { fsync(file) }
+        try systemCall("rename", path: path) { rename(temporary, path) }
+        let folder = split(path).folder
+        let directory = try openFolder(folder)
+        defer { close(directory) }
+        try sync(directory, path: folder)
+    }
+
     /// fsync of an open folder, so that renames and new entries in it survive a crash.
     public static func sync(_ directory: Int32, path: String) throws(SystemCallError) {
         try systemCall("fsync", path: path) { fsync(directory) }
